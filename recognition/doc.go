@@ -1,0 +1,15 @@
+// Package recognition turns decoded frames into faces: it detects faces,
+// places dlib's 68 landmarks, measures quality, cuts dlib's aligned 150x150
+// face chip and computes a 128-D descriptor in the dlib ResNet v1 space.
+//
+// Distances between descriptors are Euclidean; by dlib's convention two
+// faces closer than 0.6 are the same person. A distance is an investigative
+// lead, never an identification: callers present candidates for human review.
+//
+// Every model is loaded from local files (see package facecase/models);
+// nothing is fetched at run time. An Engine is safe for concurrent use,
+// takes a context for cancelling, and closes every gocv.Mat it creates.
+//
+// Coordinates are pixels of the image as the user sees it: the caller
+// applies EXIF orientation before analysis (package facecase/media does).
+package recognition

@@ -1,0 +1,40 @@
+package recognition
+
+import "image"
+
+// LandmarkCount is the number of points of dlib's 68-point face shape.
+const LandmarkCount = 68
+
+// ChipSize is the side of dlib's aligned face chip, in pixels.
+const ChipSize = 150
+
+// ChipPadding is dlib's padding around the face in the aligned chip.
+const ChipPadding = 0.25
+
+// Face is one face found in a frame, with everything needed to search with it.
+type Face struct {
+	// Box is the detector's box in frame pixels.
+	Box Rect `json:"box"`
+	// Score is the detector's confidence in [0, 1] (HOG and Haar report
+	// their own margins mapped into that range).
+	Score float32 `json:"score"`
+	// Detector names the detector that found the face.
+	Detector string `json:"detector"`
+	// Landmarks are dlib's 68 points in frame pixels.
+	Landmarks []Point `json:"landmarks"`
+	// Quality says whether the face is good enough to search with.
+	Quality Quality `json:"quality"`
+	// Descriptor is the 128-D descriptor of the aligned chip; nil when
+	// descriptors were not asked for.
+	Descriptor *Descriptor `json:"descriptor,omitempty"`
+	// Chip is the aligned 150x150 RGB face chip (not serialized).
+	Chip *image.RGBA `json:"-"`
+}
+
+// Detection is a detector's raw output before alignment.
+type Detection struct {
+	Box   Rect
+	Score float32
+	// Keypoints are detector-specific points (BlazeFace gives six); may be nil.
+	Keypoints []Point
+}
