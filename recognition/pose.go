@@ -1,0 +1,76 @@
+package recognition
+
+import "math"
+
+// Landmark indices of dlib's 68-point shape (iBUG 300-W order).
+const (
+	lmJawRight     = 0  // jaw end on the image's left
+	lmJawLeft      = 16 // jaw end on the image's right
+	lmNoseTip      = 30
+	lmMouthCornerL = 48
+	lmMouthCornerR = 54
+)
+
+// eyeCentres returns the centres of the eye on the image's left (points
+// 36-41) and on its right (42-47).
+func eyeCentres(lm []Point) (left, right Point) {
+	for i := 36; i < 42; i++ {
+		left.X += lm[i].X / 6
+		left.Y += lm[i].Y / 6
+		right.X += lm[i+6].X / 6
+		right.Y += lm[i+6].Y / 6
+	}
+	return left, right
+}
+
+// interOcular is the distance between the eye centres.
+func interOcular(lm []Point) float64 {
+	l, r := eyeCentres(lm)
+	return math.Hypot(r.X-l.X, r.Y-l.Y)
+}
+
+// Head-pose geometry for estimatePose: the nose tip stands out of the plane
+// of the eyes and mouth by about 0.35 of the eye-to-mouth distance (average
+// adult head proportions), and in a frontal face the nose tip sits this far
+// down from the eye line towards the mouth line.
+const (
+	noseDepthRatio   = 0.35
+	frontalNoseRatio = 0.52
+)
+
+// estimatePose estimates yaw and pitch in degrees from 68 landmarks. The face
+// is first rotated so the eyes are level (roll removed). Yaw compares the
+// nose tip's horizontal distances to the two jaw ends; pitch compares the
+// nose tip's height between the eye line and the mouth line with a frontal
+// face's. Positive yaw means the face turns towards the image's left,
+// positive pitch means the face tilts up. They are estimates, good to about
+// ten degrees, enough to flag extreme poses.
+func estimatePose(lm []Point) (yaw, pitch float64) {
+	if len(lm) != LandmarkCount {
+		return 0, 0
+	}
+	l, r := eyeCentres(lm)
+	roll := math.Atan2(r.Y-l.Y, r.X-l.X)
+	sin, cos := math.Sin(-roll), math.Cos(-roll)
+	level := func(p Point) Point { // rotate about the left eye centre
+		dx, dy := p.X-l.X, p.Y-l.Y
+		return Point{dx*cos - dy*sin, dx*sin + dy*cos}
+	}
+	nose := level(lm[lmNoseTip])
+	jawR, jawL := level(lm[lmJawRight]), level(lm[lmJawLeft])
+	dl, dr := nose.X-jawR.X, jawL.X-nose.X
+	if dl+dr > 0 {
+		yaw = asinDeg((dr - dl) / (dl + dr))
+	}
+	eyeY := level(r).Y / 2 // eye line height (left eye is the origin)
+	mouthY := (level(lm[lmMouthCornerL]).Y + level(lm[lmMouthCornerR]).Y) / 2
+	if span := mouthY - eyeY; span > 0 {
+		ratio := (nose.Y - eyeY) / span
+		pitch = asinDeg((frontalNoseRatio - ratio) / noseDepthRatio)
+	}
+	return yaw, pitch
+}
+
+func asinDeg(x float64) float64 {
+	return math.Asin(math.Max(-1, math.Min(1, x))) * 180 / math.Pi
+}
