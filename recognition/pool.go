@@ -39,20 +39,17 @@ func newResourcePool[T any](max int, newFn func() (T, error), closeFn func(T)) *
 // get returns a free resource, creating one when allowed, or waits.
 func (p *resourcePool[T]) get(ctx context.Context) (T, error) {
 	var zero T
-	p.mu.Lock()
-	closed := p.closed
-	p.mu.Unlock()
-	if closed {
+	if p.isClosed() {
 		return zero, errPoolClosed
 	}
 	select {
 	case r := <-p.free:
-		return r, nil
+		return p.checked(r)
 	default:
 	}
 	select {
 	case r := <-p.free:
-		return r, nil
+		return p.checked(r)
 	case <-p.slots:
 		r, err := p.newFn()
 		if err != nil {
@@ -70,6 +67,23 @@ func (p *resourcePool[T]) get(ctx context.Context) (T, error) {
 	case <-ctx.Done():
 		return zero, ctx.Err()
 	}
+}
+
+// checked hands out a resource taken from the free list unless the pool
+// was closed meanwhile; then the resource goes back for close to release.
+func (p *resourcePool[T]) checked(r T) (T, error) {
+	if p.isClosed() {
+		p.free <- r
+		var zero T
+		return zero, errPoolClosed
+	}
+	return r, nil
+}
+
+func (p *resourcePool[T]) isClosed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
 }
 
 // prime creates one resource now, so that a broken model fails at load time.
@@ -97,17 +111,19 @@ func (p *resourcePool[T]) with(ctx context.Context, fn func(T) error) error {
 	return fn(r)
 }
 
-// close releases every resource created so far. Resources in use when close
-// is called are released too, so close only after callers are done.
+// close waits until every resource created so far is back in the pool,
+// then releases them all. Later calls to get fail with errPoolClosed.
 func (p *resourcePool[T]) close() {
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	if p.closed {
+		p.mu.Unlock()
 		return
 	}
 	p.closed = true
-	for _, r := range p.all {
-		p.closeFn(r)
-	}
+	all := p.all
 	p.all = nil
+	p.mu.Unlock()
+	for range all {
+		p.closeFn(<-p.free)
+	}
 }
