@@ -86,11 +86,17 @@ func Ints(name string, v ...int64) *onnx.AttributeProto {
 }
 
 // Int is an INT attribute.
+//
+// The ONNX types here are proto3, which do not write a scalar field equal to
+// zero: Int(name, 0) reaches the reader as a missing attribute, so the
+// operator's default applies. Only use it where that default is 0 too.
 func Int(name string, v int64) *onnx.AttributeProto {
 	return &onnx.AttributeProto{Name: name, Type: onnx.AttributeProto_INT, I: v}
 }
 
-// Float is a FLOAT attribute.
+// Float is a FLOAT attribute. As with Int, a value of 0 is not written;
+// pass float32(math.Copysign(0, -1)) (negative zero), which is written and
+// compares equal to zero.
 func Float(name string, v float32) *onnx.AttributeProto {
 	return &onnx.AttributeProto{Name: name, Type: onnx.AttributeProto_FLOAT, F: v}
 }
