@@ -70,3 +70,10 @@ func (r Rect) Image() image.Rectangle {
 func RectFromImage(r image.Rectangle) Rect {
 	return Rect{float64(r.Min.X), float64(r.Min.Y), float64(r.Dx()), float64(r.Dy())}
 }
+
+// Inset grows the box by f times its size on every side when f < 0, or
+// shrinks it when f > 0.
+func (r Rect) Inset(f float64) Rect {
+	dx, dy := r.W*f, r.H*f
+	return Rect{r.X + dx, r.Y + dy, r.W - 2*dx, r.H - 2*dy}
+}

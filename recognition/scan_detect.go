@@ -3,6 +3,7 @@ package recognition
 import (
 	"context"
 	"image"
+	"math"
 	"runtime"
 	"sort"
 	"sync"
@@ -20,28 +21,34 @@ type sizedDetector interface {
 	MinFaceInput() float64
 }
 
-// scanDetect runs d over frame so that faces of minFace pixels and up are
-// found: once over the whole frame, then over overlapping tiles at finer
-// scales when the frame is too large for one pass (see planScan). Tiles run
-// in parallel; detections are merged across tiles and levels.
-func scanDetect(ctx context.Context, d Detector, frame gocv.Mat, minFace float64) ([]Detection, error) {
-	sd, ok := d.(sizedDetector)
-	if !ok || minFace <= 0 {
-		return d.Detect(ctx, frame)
-	}
-	levels := planScan(frame.Cols(), frame.Rows(), sd.InputSize(), sd.MinFaceInput(), minFace)
+// scanDetect finds faces of minFace pixels and up in frame. The coarse
+// detector sees the whole frame once and finds the large faces. When the
+// frame is too large for the fine detector to see faces of minFace pixels
+// in one pass, the fine detector (a cheaper one) then scans overlapping tiles
+// at finer scales (see planScan). Tiles run in parallel; detections are
+// merged across tiles and levels. fine may be nil: then the coarse pass is all.
+func scanDetect(ctx context.Context, coarse, fine Detector, frame gocv.Mat, minFace float64) ([]Detection, error) {
 	type job struct {
+		d     Detector
 		tile  image.Rectangle
 		tiled bool
+		// sizes is the range of face sides this pass is responsible for;
+		// boxes outside it are parts of larger faces or clutter.
+		sizes [2]float64
 	}
-	var jobs []job
-	for _, l := range levels {
-		for _, t := range l.Tiles {
-			jobs = append(jobs, job{t, l.Tiled()})
+	jobs := []job{{coarse, image.Rect(0, 0, frame.Cols(), frame.Rows()), false, [2]float64{0, math.Inf(1)}}}
+	if sd, ok := fine.(sizedDetector); ok && minFace > 0 {
+		levels := planScan(frame.Cols(), frame.Rows(), sd.InputSize(), sd.MinFaceInput(), minFace)
+		for _, l := range levels[1:] { // level 0 (the whole frame) is the coarse pass
+			lo := max(sd.MinFaceInput()/l.Scale, minFace) / levelSizeSlack
+			hi := float64(sd.InputSize()) / 4 / l.Scale * levelSizeSlack
+			for _, t := range l.Tiles {
+				jobs = append(jobs, job{fine, t, l.Tiled(), [2]float64{lo, hi}})
+			}
 		}
 	}
 	if len(jobs) == 1 {
-		return d.Detect(ctx, frame)
+		return coarse.Detect(ctx, frame)
 	}
 	results := make([][]Detection, len(jobs))
 	errs := make([]error, len(jobs))
@@ -55,7 +62,8 @@ func scanDetect(ctx context.Context, d Detector, frame gocv.Mat, minFace float64
 			defer wg.Done()
 			for i := range next {
 				j := jobs[i]
-				results[i], errs[i] = detectTile(ctx, d, frame, j.tile, j.tiled)
+				results[i], errs[i] = detectTile(ctx, j.d, frame, j.tile, j.tiled)
+				results[i] = keepSizes(results[i], j.sizes)
 				if errs[i] != nil {
 					cancel()
 				}
@@ -70,17 +78,93 @@ func scanDetect(ctx context.Context, d Detector, frame gocv.Mat, minFace float64
 	}
 	close(next)
 	wg.Wait()
-	var all []Detection
+	var coarseDets, fineDets []Detection
 	for i := range jobs {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
-		all = append(all, results[i]...)
+		if i == 0 {
+			coarseDets = results[i]
+		} else {
+			fineDets = append(fineDets, results[i]...)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return mergeDetections(all, 0.4, 0.75), nil
+	// Fine-pass faces the coarse pass did not find need a second opinion.
+	var fresh []Detection
+	for _, f := range mergeDetections(fineDets, 0.4, 0.75) {
+		known := false
+		for _, c := range coarseDets {
+			if sameFace(f.Box, c.Box, 0.4, 0.75) {
+				known = true
+				break
+			}
+		}
+		if !known {
+			fresh = append(fresh, f)
+		}
+	}
+	verifier, ok := coarse.(sizedDetector)
+	if !ok {
+		verifier = fine.(sizedDetector)
+	}
+	all := append(append([]Detection(nil), coarseDets...), fresh...)
+	var candidates []Detection
+	for _, f := range fresh {
+		if !isInnerPart(f, all) {
+			candidates = append(candidates, f)
+		}
+	}
+	confirmed, err := verifyCandidates(ctx, verifier, frame, candidates)
+	if err != nil {
+		return nil, err
+	}
+	return dropInnerParts(mergeDetections(append(coarseDets, confirmed...), 0.4, 0.75)), nil
+}
+
+// levelSizeSlack widens each pass's size range: detectors estimate a face's
+// size to within about 20%, and the ranges of neighbouring passes meet
+// exactly, so the slack lets them overlap.
+const levelSizeSlack = 1.25
+
+// keepSizes keeps detections whose side (the larger of width and height) is
+// within sizes.
+func keepSizes(dets []Detection, sizes [2]float64) []Detection {
+	out := dets[:0]
+	for _, d := range dets {
+		if side := max(d.Box.W, d.Box.H); side >= sizes[0] && side <= sizes[1] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// dropInnerParts removes every detection that is an inner part of another.
+func dropInnerParts(dets []Detection) []Detection {
+	var out []Detection
+	for _, d := range dets {
+		if !isInnerPart(d, dets) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// isInnerPart reports whether d lies mostly inside a box of others at least
+// twice its area with a score at least as high: at fine scales a detector
+// can fire on an eye or a mouth of a face another pass found whole.
+func isInnerPart(d Detection, others []Detection) bool {
+	for _, o := range others {
+		if o.Box.Area() < 2*d.Box.Area() || o.Score < d.Score {
+			continue
+		}
+		if d.Box.Intersect(o.Box).Area() >= 0.5*d.Box.Area() {
+			return true
+		}
+	}
+	return false
 }
 
 // detectTile runs d on one tile and moves the boxes into frame coordinates.

@@ -1,0 +1,256 @@
+package recognition
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"runtime"
+	"sort"
+	"sync"
+
+	"gocv.io/x/gocv"
+
+	"facecase/models"
+)
+
+// ErrBadFrame is returned for a frame the engine cannot analyse (empty, or
+// not 8-bit BGR).
+var ErrBadFrame = errors.New("frame is not an 8-bit BGR image")
+
+// Options configure an Engine.
+type Options struct {
+	// Detector names the face detector: "ssd" (default, photos),
+	// "blazeface" (fast, video), "hog" or "haar".
+	Detector string
+	// MinFaceSize is the smallest face, in frame pixels, the engine looks
+	// for. Frames too large to find such faces in one pass are scanned in
+	// overlapping tiles. 0 means one pass over the whole frame.
+	MinFaceSize int
+	// MinScore is the lowest detector confidence kept; 0 keeps the
+	// detector's default.
+	MinScore float32
+	// Descriptors asks for the 128-D descriptor of every face.
+	Descriptors bool
+	// Quality holds the limits that decide whether a face is usable.
+	Quality QualityLimits
+}
+
+// DefaultOptions finds faces from 20 pixels with the SSD detector and
+// computes descriptors.
+func DefaultOptions() Options {
+	return Options{Detector: "ssd", MinFaceSize: 20, Descriptors: true, Quality: DefaultQualityLimits}
+}
+
+// Engine turns frames into faces. It is safe for concurrent use; Close it
+// when done.
+type Engine struct {
+	opts        Options
+	detector    Detector
+	fine        Detector // tiles large frames for small faces; nil: no tiling
+	aligner     *Aligner
+	descriptors *DescriptorNet // nil when descriptors are off
+}
+
+// NewEngine loads the models the options need. A missing model gives an
+// error matching models.ErrModelMissing that names the model and the
+// command that installs it.
+func NewEngine(opts Options) (*Engine, error) {
+	if opts.Detector == "" {
+		opts.Detector = "ssd"
+	}
+	if opts.Quality == (QualityLimits{}) {
+		opts.Quality = DefaultQualityLimits
+	}
+	e := &Engine{opts: opts}
+	var err error
+	if e.detector, err = NewDetector(opts.Detector, opts.MinScore, opts.MinFaceSize); err != nil {
+		return nil, fmt.Errorf("start engine: %w", err)
+	}
+	switch opts.Detector {
+	case "ssd":
+		// Tiling with the SSD would cost about 4x more than with BlazeFace
+		// for the same smallest face (44 px of 512 against 28 px of 256).
+		if e.fine, err = NewDetector("blazeface", 0, 0); err != nil {
+			e.Close()
+			return nil, fmt.Errorf("start engine: %w", err)
+		}
+	case "blazeface":
+		e.fine = e.detector
+	}
+	sp, err := models.Locate("shape-predictor-68")
+	if err == nil {
+		e.aligner, err = NewAligner(sp)
+	}
+	if err != nil {
+		e.Close()
+		return nil, fmt.Errorf("start engine: %w", err)
+	}
+	if opts.Descriptors {
+		p, err := models.Locate("descriptor")
+		if err == nil {
+			e.descriptors, err = NewDescriptorNet(p)
+		}
+		if err != nil {
+			e.Close()
+			return nil, fmt.Errorf("start engine: %w", err)
+		}
+	}
+	return e, nil
+}
+
+// Options returns the options the engine runs with.
+func (e *Engine) Options() Options { return e.opts }
+
+// Close releases every model.
+func (e *Engine) Close() error {
+	if e.detector != nil {
+		e.detector.Close()
+	}
+	if e.fine != nil && e.fine != e.detector {
+		e.fine.Close()
+	}
+	if e.aligner != nil {
+		e.aligner.Close()
+	}
+	if e.descriptors != nil {
+		e.descriptors.Close()
+	}
+	return nil
+}
+
+// Analyze finds every face in a BGR 8-bit frame: box, score, 68 landmarks,
+// quality, aligned chip and (when enabled) descriptor. Faces come in reading
+// order (top to bottom, then left to right). A frame without faces gives an
+// empty slice and no error.
+func (e *Engine) Analyze(ctx context.Context, frame gocv.Mat) ([]Face, error) {
+	if frame.Empty() || frame.Type() != gocv.MatTypeCV8UC3 {
+		return nil, ErrBadFrame
+	}
+	dets, err := scanDetect(ctx, e.detector, e.fine, frame, float64(e.opts.MinFaceSize))
+	if err != nil {
+		return nil, fmt.Errorf("detect faces: %w", err)
+	}
+	return e.describe(ctx, frame, dets)
+}
+
+// AnalyzeBoxes skips detection: it aligns, measures and describes the faces
+// in the given boxes (for example boxes a tracker carried forward, or a box
+// a user drew).
+func (e *Engine) AnalyzeBoxes(ctx context.Context, frame gocv.Mat, boxes []Rect) ([]Face, error) {
+	if frame.Empty() || frame.Type() != gocv.MatTypeCV8UC3 {
+		return nil, ErrBadFrame
+	}
+	dets := make([]Detection, len(boxes))
+	for i, b := range boxes {
+		dets[i] = Detection{Box: b.Clip(frame.Cols(), frame.Rows()), Score: 1}
+	}
+	return e.describe(ctx, frame, dets)
+}
+
+// Describe computes descriptors for aligned RGB 150x150 chips.
+func (e *Engine) Describe(ctx context.Context, chips []gocv.Mat) ([]Descriptor, error) {
+	if e.descriptors == nil {
+		return nil, fmt.Errorf("describe: the engine was started without descriptors")
+	}
+	return e.descriptors.Compute(ctx, chips)
+}
+
+// describe aligns every detection, measures its quality and computes the
+// descriptors in one batch.
+func (e *Engine) describe(ctx context.Context, frame gocv.Mat, dets []Detection) ([]Face, error) {
+	faces := make([]Face, len(dets))
+	chips := make([]gocv.Mat, len(dets))
+	defer func() {
+		for i := range chips {
+			chips[i].Close()
+		}
+	}()
+	errs := make([]error, len(dets))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(dets)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := ctx.Err(); err != nil {
+					errs[i] = err
+					continue
+				}
+				errs[i] = e.alignOne(frame, dets[i], &faces[i], &chips[i])
+			}
+		}()
+	}
+	for i := range dets {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	if e.descriptors != nil && len(chips) > 0 {
+		descs, err := e.descriptors.Compute(ctx, chips)
+		if err != nil {
+			return nil, fmt.Errorf("compute descriptors: %w", err)
+		}
+		for i := range faces {
+			d := descs[i]
+			faces[i].Descriptor = &d
+		}
+	}
+	sort.SliceStable(faces, func(i, j int) bool {
+		a, b := faces[i].Box, faces[j].Box
+		// Same row when the vertical centres are within half a face.
+		if d := (a.Y + a.H/2) - (b.Y + b.H/2); d < -min(a.H, b.H)/2 || d > min(a.H, b.H)/2 {
+			return d < 0
+		}
+		return a.X < b.X
+	})
+	return faces, nil
+}
+
+// alignOne places the landmarks, cuts the chip and measures the quality of
+// one detection.
+func (e *Engine) alignOne(frame gocv.Mat, det Detection, face *Face, chip *gocv.Mat) error {
+	lm, c, err := e.aligner.Align(frame, det.Box)
+	if err != nil {
+		return fmt.Errorf("align face at %v: %w", det.Box, err)
+	}
+	*chip = c
+	rgba, err := chipToRGBA(c)
+	if err != nil {
+		return err
+	}
+	*face = Face{
+		Box:       det.Box,
+		Score:     det.Score,
+		Detector:  e.detector.Name(),
+		Landmarks: lm,
+		Quality:   measureQuality(lm, c, e.opts.Quality),
+		Chip:      rgba,
+	}
+	return nil
+}
+
+// chipToRGBA copies an RGB 8UC3 chip into an image.RGBA.
+func chipToRGBA(chip gocv.Mat) (*image.RGBA, error) {
+	b, err := chip.DataPtrUint8()
+	if err != nil || chip.Type() != gocv.MatTypeCV8UC3 {
+		return nil, fmt.Errorf("face chip: %w", ErrBadChip)
+	}
+	w, h := chip.Cols(), chip.Rows()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	step := chip.Step()
+	for y := 0; y < h; y++ {
+		row := b[y*step : y*step+3*w]
+		out := img.Pix[y*img.Stride : y*img.Stride+4*w]
+		for x := 0; x < w; x++ {
+			out[4*x], out[4*x+1], out[4*x+2], out[4*x+3] = row[3*x], row[3*x+1], row[3*x+2], 255
+		}
+	}
+	return img, nil
+}

@@ -1,0 +1,202 @@
+package recognition_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"facecase/internal/testenv"
+	"facecase/media"
+	"facecase/recognition"
+)
+
+var (
+	sharedEngineOnce sync.Once
+	sharedEngine     *recognition.Engine
+	sharedEngineErr  error
+)
+
+// testEngine returns one engine with default options for every test in the
+// package (loading the models takes about a second).
+func testEngine(t testing.TB) *recognition.Engine {
+	t.Helper()
+	testenv.Model(t, "descriptor")
+	sharedEngineOnce.Do(func() {
+		sharedEngine, sharedEngineErr = recognition.NewEngine(recognition.DefaultOptions())
+	})
+	if sharedEngineErr != nil {
+		t.Fatal(sharedEngineErr)
+	}
+	return sharedEngine
+}
+
+func analyzeFile(t testing.TB, e *recognition.Engine, path string) []recognition.Face {
+	t.Helper()
+	img, err := media.LoadImage(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer img.Close()
+	faces, err := e.Analyze(context.Background(), img)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return faces
+}
+
+// onlyFace returns the single face of a photo that must show one person.
+func onlyFace(t testing.TB, e *recognition.Engine, path string) recognition.Face {
+	t.Helper()
+	faces := analyzeFile(t, e, path)
+	if len(faces) != 1 {
+		t.Fatalf("%s: %d faces, want 1", filepath.Base(path), len(faces))
+	}
+	if faces[0].Descriptor == nil {
+		t.Fatalf("%s: no descriptor", path)
+	}
+	return faces[0]
+}
+
+func TestEngineSameAndDifferentPerson(t *testing.T) {
+	dir := testenv.SharedData(t, "face_recognition")
+	e := testEngine(t)
+	obama := onlyFace(t, e, filepath.Join(dir, "obama.jpg"))
+	obama2 := onlyFace(t, e, filepath.Join(dir, "obama2.jpg"))
+	biden := onlyFace(t, e, filepath.Join(dir, "biden.jpg"))
+	if d := obama.Descriptor.Distance(obama2.Descriptor); d >= recognition.SameThreshold {
+		t.Errorf("obama vs obama2: distance %.3f, want < %.1f", d, recognition.SameThreshold)
+	} else {
+		t.Logf("obama vs obama2: %.3f", d)
+	}
+	for _, o := range []recognition.Face{obama, obama2} {
+		if d := o.Descriptor.Distance(biden.Descriptor); d <= recognition.SameThreshold {
+			t.Errorf("obama vs biden: distance %.3f, want > %.1f", d, recognition.SameThreshold)
+		} else {
+			t.Logf("obama vs biden: %.3f", d)
+		}
+	}
+	for _, f := range []recognition.Face{obama, obama2, biden} {
+		if len(f.Landmarks) != recognition.LandmarkCount || f.Chip == nil || f.Chip.Bounds().Dx() != recognition.ChipSize {
+			t.Errorf("incomplete face: %d landmarks, chip %v", len(f.Landmarks), f.Chip.Bounds())
+		}
+		if n := f.Descriptor.Norm(); n < 1 || n > 2 {
+			t.Errorf("descriptor norm %.2f, want about 1.4", n)
+		}
+	}
+}
+
+// TestEngineNamesKnnExamples enrols knn_examples/train and names every face
+// in knn_examples/test by its nearest enrolled descriptor.
+func TestEngineNamesKnnExamples(t *testing.T) {
+	dir := testenv.SharedData(t, "face_recognition/knn_examples")
+	e := testEngine(t)
+	type enrolled struct {
+		name string
+		d    *recognition.Descriptor
+	}
+	var gallery []enrolled
+	people, err := os.ReadDir(filepath.Join(dir, "train"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range people {
+		files, _ := filepath.Glob(filepath.Join(dir, "train", p.Name(), "*"))
+		for _, f := range files {
+			gallery = append(gallery, enrolled{p.Name(), onlyFace(t, e, f).Descriptor})
+		}
+	}
+	want := map[string][]string{
+		"alex_lacamoire1.jpg": {"alex_lacamoire"},
+		"johnsnow_test1.jpg":  {"kit_harington"},
+		"kit_with_rose.jpg":   {"kit_harington", "rose_leslie"},
+		"obama1.jpg":          {"obama"},
+		"obama_and_biden.jpg": {"biden", "obama"},
+	}
+	for file, names := range want {
+		faces := analyzeFile(t, e, filepath.Join(dir, "test", file))
+		var got []string
+		for _, f := range faces {
+			best, bestD := "unknown", recognition.SameThreshold
+			for _, g := range gallery {
+				if d := f.Descriptor.Distance(g.d); d < bestD {
+					best, bestD = g.name, d
+				}
+			}
+			got = append(got, best)
+		}
+		sort.Strings(got)
+		if strings.Join(got, ",") != strings.Join(names, ",") {
+			t.Errorf("%s: named %v, want %v", file, got, names)
+		}
+	}
+}
+
+// TestEnginePeoplePairAccuracy runs the 8 people x 5 face crops through the
+// full pipeline (detection, dlib alignment, descriptor) and checks that at
+// least 99% of all pairs are judged correctly at distance 0.6.
+func TestEnginePeoplePairAccuracy(t *testing.T) {
+	dir := testenv.SharedData(t, "faceapi/people")
+	e := testEngine(t)
+	type sample struct {
+		person string
+		d      *recognition.Descriptor
+	}
+	var samples []sample
+	people, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range people {
+		if !p.IsDir() {
+			continue
+		}
+		files, _ := filepath.Glob(filepath.Join(dir, p.Name(), "*.png"))
+		for _, f := range files {
+			face := cropFace(t, e, f)
+			samples = append(samples, sample{p.Name(), face.Descriptor})
+		}
+	}
+	if len(samples) != 40 {
+		t.Fatalf("%d samples, want 40", len(samples))
+	}
+	right, total := 0, 0
+	for i := range samples {
+		for j := i + 1; j < len(samples); j++ {
+			same := samples[i].person == samples[j].person
+			d := samples[i].d.Distance(samples[j].d)
+			if (d < recognition.SameThreshold) == same {
+				right++
+			} else {
+				t.Logf("wrong: %s vs %s distance %.3f", samples[i].person, samples[j].person, d)
+			}
+			total++
+		}
+	}
+	acc := float64(right) / float64(total)
+	t.Logf("pair accuracy %.4f (%d of %d)", acc, right, total)
+	if acc < 0.99 {
+		t.Errorf("pair accuracy %.4f, want >= 0.99", acc)
+	}
+}
+
+// cropFace analyses a tight 150x150 face crop: the crops cut off forehead
+// and chin, so the detector is skipped and the whole crop is the face box
+// for dlib's landmarks and chip.
+func cropFace(t testing.TB, e *recognition.Engine, path string) recognition.Face {
+	t.Helper()
+	img, err := media.LoadImage(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer img.Close()
+	box := recognition.Rect{X: 0, Y: 0, W: float64(img.Cols()), H: float64(img.Rows())}
+	faces, err := e.AnalyzeBoxes(context.Background(), img, []recognition.Rect{box})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return faces[0]
+}

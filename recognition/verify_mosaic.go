@@ -1,0 +1,104 @@
+package recognition
+
+import (
+	"context"
+	"image"
+	"math"
+
+	"gocv.io/x/gocv"
+)
+
+// mosaicFaceFactor sets how large, relative to the verifier's smallest
+// reliable face, each candidate is shown in the mosaic.
+const mosaicFaceFactor = 1.45
+
+// verifyCandidates asks a second detector to confirm candidate faces. Each
+// candidate is cut from the frame with twice its box around its centre and
+// scaled into one cell of a square mosaic the verifier sees in one pass (a
+// 4x4 grid for the SSD), so the face appears at a size the verifier finds
+// reliably. A candidate is confirmed when the verifier finds a face in its
+// cell overlapping where the candidate should be.
+func verifyCandidates(ctx context.Context, verifier sizedDetector, frame gocv.Mat, cands []Detection) ([]Detection, error) {
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	input := verifier.InputSize()
+	faceSide := mosaicFaceFactor * verifier.MinFaceInput()
+	grid := max(1, int(float64(input)/(2*faceSide)))
+	cell := input / grid
+	var confirmed []Detection
+	for start := 0; start < len(cands); start += grid * grid {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		batch := cands[start:min(len(cands), start+grid*grid)]
+		ok, err := verifyMosaic(ctx, verifier, frame, batch, grid, cell)
+		if err != nil {
+			return nil, err
+		}
+		for i, c := range batch {
+			if ok[i] {
+				confirmed = append(confirmed, c)
+			}
+		}
+	}
+	return confirmed, nil
+}
+
+// verifyMosaic builds one mosaic of up to grid*grid candidates and reports
+// which the verifier confirms.
+func verifyMosaic(ctx context.Context, verifier Detector, frame gocv.Mat, cands []Detection, grid, cell int) ([]bool, error) {
+	side := grid * cell
+	mosaic := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(0, 0, 0, 0), side, side, gocv.MatTypeCV8UC3)
+	defer mosaic.Close()
+	bounds := image.Rect(0, 0, frame.Cols(), frame.Rows())
+	expected := make([]Rect, len(cands))
+	for i, c := range cands {
+		origin := image.Pt((i%grid)*cell, (i/grid)*cell)
+		centre := c.Box.Center()
+		half := max(c.Box.W, c.Box.H) // crop = twice the box side
+		crop := Rect{centre.X - half, centre.Y - half, 2 * half, 2 * half}
+		scale := float64(cell) / (2 * half)
+		src := crop.Image().Intersect(bounds)
+		if src.Empty() {
+			continue
+		}
+		// Where the clipped source lands inside the cell.
+		x0 := origin.X + int(math.Round((float64(src.Min.X)-crop.X)*scale))
+		y0 := origin.Y + int(math.Round((float64(src.Min.Y)-crop.Y)*scale))
+		dst := image.Rectangle{
+			Min: image.Pt(x0, y0),
+			Max: image.Pt(x0+max(1, int(math.Round(float64(src.Dx())*scale))), y0+max(1, int(math.Round(float64(src.Dy())*scale)))),
+		}.Intersect(image.Rect(origin.X, origin.Y, origin.X+cell, origin.Y+cell))
+		if dst.Empty() {
+			continue
+		}
+		roi := frame.Region(src)
+		target := mosaic.Region(dst)
+		gocv.Resize(roi, &target, image.Pt(dst.Dx(), dst.Dy()), 0, 0, gocv.InterpolationArea)
+		target.Close()
+		roi.Close()
+		expected[i] = Rect{
+			float64(origin.X) + (c.Box.X-crop.X)*scale,
+			float64(origin.Y) + (c.Box.Y-crop.Y)*scale,
+			c.Box.W * scale, c.Box.H * scale,
+		}
+	}
+	found, err := verifier.Detect(ctx, mosaic)
+	if err != nil {
+		return nil, err
+	}
+	ok := make([]bool, len(cands))
+	for i, want := range expected {
+		if want.Area() == 0 {
+			continue
+		}
+		for _, f := range found {
+			if f.Box.IoU(want) >= 0.3 {
+				ok[i] = true
+				break
+			}
+		}
+	}
+	return ok, nil
+}
