@@ -9,29 +9,29 @@ import (
 	"facecase/internal/dlibface"
 )
 
-// Aligner places dlib's 68 landmarks in a face box and cuts dlib's aligned
+// FaceAligner places dlib's 68 landmarks in a face box and cuts dlib's aligned
 // 150x150 face chip (padding 0.25), the input the descriptor net was trained
 // on. It is safe for concurrent use.
-type Aligner struct {
+type FaceAligner struct {
 	sp *dlibface.ShapePredictor
 }
 
-// NewAligner loads dlib's 68-point shape predictor (about 1 s for the 99 MB
+// NewFaceAligner loads dlib's 68-point shape predictor (about 1 s for the 99 MB
 // file; load once and share).
-func NewAligner(shapePredictorPath string) (*Aligner, error) {
+func NewFaceAligner(shapePredictorPath string) (*FaceAligner, error) {
 	sp, err := dlibface.LoadShapePredictor(shapePredictorPath)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadModel, err)
 	}
-	return &Aligner{sp: sp}, nil
+	return &FaceAligner{sp: sp}, nil
 }
 
 // Close releases the shape predictor.
-func (a *Aligner) Close() error { return a.sp.Close() }
+func (a *FaceAligner) Close() error { return a.sp.Close() }
 
 // Align returns the 68 landmarks (frame pixels) of the face in box and its
 // aligned chip as a new RGB 8UC3 150x150 Mat, which the caller closes.
-func (a *Aligner) Align(frame gocv.Mat, box Rect) ([]Point, gocv.Mat, error) {
+func (a *FaceAligner) Align(frame gocv.Mat, box Rect) ([]Point, gocv.Mat, error) {
 	view, release, err := dlibView(frame)
 	if err != nil {
 		return nil, gocv.Mat{}, err

@@ -10,8 +10,8 @@ import (
 	"facecase/internal/dlibface"
 )
 
-// HOGOptions tune dlib's HOG detector.
-type HOGOptions struct {
+// DlibHOGOptions tune dlib's HOG detector.
+type DlibHOGOptions struct {
 	// Upsample doubles the image this many times before scanning: 0 finds
 	// faces from about 80 pixels, 1 from about 40 (and takes 4x longer).
 	Upsample int
@@ -19,18 +19,18 @@ type HOGOptions struct {
 	AdjustThreshold float64
 }
 
-// HOGDetector is dlib's frontal face detector: HOG features and a linear
+// DlibHOGDetector is dlib's frontal face detector: HOG features and a linear
 // SVM. It needs no model file and finds frontal faces only. Scores map
 // dlib's SVM margin c into [0, 1] as 1/(1+exp(-2c)), so dlib's default
 // threshold (c = 0) is 0.5.
-type HOGDetector struct {
-	opts HOGOptions
+type DlibHOGDetector struct {
+	opts DlibHOGOptions
 	pool *resourcePool[*dlibface.HOGDetector]
 }
 
-// NewHOGDetector builds the detector.
-func NewHOGDetector(opts HOGOptions) (*HOGDetector, error) {
-	d := &HOGDetector{opts: opts, pool: newResourcePool(0, dlibface.NewHOGDetector, func(h *dlibface.HOGDetector) { h.Close() })}
+// NewDlibHOGDetector builds the detector.
+func NewDlibHOGDetector(opts DlibHOGOptions) (*DlibHOGDetector, error) {
+	d := &DlibHOGDetector{opts: opts, pool: newResourcePool(0, dlibface.NewHOGDetector, func(h *dlibface.HOGDetector) { h.Close() })}
 	if err := d.pool.prime(); err != nil {
 		return nil, err
 	}
@@ -38,16 +38,16 @@ func NewHOGDetector(opts HOGOptions) (*HOGDetector, error) {
 }
 
 // Name is "hog".
-func (d *HOGDetector) Name() string { return "hog" }
+func (d *DlibHOGDetector) Name() string { return "hog" }
 
 // Close releases the detectors.
-func (d *HOGDetector) Close() error {
+func (d *DlibHOGDetector) Close() error {
 	d.pool.close()
 	return nil
 }
 
 // Detect finds frontal faces in a BGR image.
-func (d *HOGDetector) Detect(ctx context.Context, img gocv.Mat) ([]Detection, error) {
+func (d *DlibHOGDetector) Detect(ctx context.Context, img gocv.Mat) ([]Detection, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -48,7 +48,7 @@ type Engine struct {
 	opts        Options
 	detector    Detector
 	fine        Detector // tiles large frames for small faces; nil: no tiling
-	aligner     *Aligner
+	aligner     *FaceAligner
 	descriptors *DescriptorNet // nil when descriptors are off
 }
 
@@ -80,7 +80,7 @@ func NewEngine(opts Options) (*Engine, error) {
 	}
 	sp, err := models.Locate("shape-predictor-68")
 	if err == nil {
-		e.aligner, err = NewAligner(sp)
+		e.aligner, err = NewFaceAligner(sp)
 	}
 	if err != nil {
 		e.Close()
