@@ -109,6 +109,8 @@ func TestEngineNamesKnnExamples(t *testing.T) {
 			gallery = append(gallery, enrolled{p.Name(), onlyFace(t, e, f).Descriptor})
 		}
 	}
+	// Each test photo shows these enrolled people; any other face in it
+	// (obama_and_biden.jpg also shows a girl in the crowd) must stay unknown.
 	want := map[string][]string{
 		"alex_lacamoire1.jpg": {"alex_lacamoire"},
 		"johnsnow_test1.jpg":  {"kit_harington"},
@@ -126,11 +128,13 @@ func TestEngineNamesKnnExamples(t *testing.T) {
 					best, bestD = g.name, d
 				}
 			}
-			got = append(got, best)
+			if best != "unknown" {
+				got = append(got, best)
+			}
 		}
 		sort.Strings(got)
 		if strings.Join(got, ",") != strings.Join(names, ",") {
-			t.Errorf("%s: named %v, want %v", file, got, names)
+			t.Errorf("%s: named %v, want %v (%d faces found)", file, got, names, len(faces))
 		}
 	}
 }

@@ -21,13 +21,26 @@ type sizedDetector interface {
 	MinFaceInput() float64
 }
 
-// scanDetect finds faces of minFace pixels and up in frame. The coarse
-// detector sees the whole frame once and finds the large faces. When the
-// frame is too large for the fine detector to see faces of minFace pixels
-// in one pass, the fine detector (a cheaper one) then scans overlapping tiles
-// at finer scales (see planScan). Tiles run in parallel; detections are
-// merged across tiles and levels. fine may be nil: then the coarse pass is all.
-func scanDetect(ctx context.Context, coarse, fine Detector, frame gocv.Mat, minFace float64) ([]Detection, error) {
+// faceScanner finds faces of every size from minFace pixels up in a frame.
+// The coarse detector sees the whole frame once and finds the large faces.
+// When the frame is too large for the fine detector to see faces of minFace
+// pixels in one pass, the fine detector (a cheaper one) scans overlapping
+// tiles at finer scales (see planScan), and every face only the fine passes
+// found is shown to the verifier in a mosaic for a second opinion.
+type faceScanner struct {
+	coarse Detector
+	// coarseMin drops coarse detections scored below it (0 keeps all).
+	coarseMin float32
+	// fine and verifier may be nil: then the coarse pass is all.
+	fine     sizedDetector
+	verifier sizedDetector
+	// verifyMin is the verifier score that confirms a face.
+	verifyMin float32
+	minFace   float64
+}
+
+// scan runs the passes (tiles in parallel) and merges their detections.
+func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]Detection, error) {
 	type job struct {
 		d     Detector
 		tile  image.Rectangle
@@ -36,19 +49,16 @@ func scanDetect(ctx context.Context, coarse, fine Detector, frame gocv.Mat, minF
 		// boxes outside it are parts of larger faces or clutter.
 		sizes [2]float64
 	}
-	jobs := []job{{coarse, image.Rect(0, 0, frame.Cols(), frame.Rows()), false, [2]float64{0, math.Inf(1)}}}
-	if sd, ok := fine.(sizedDetector); ok && minFace > 0 {
-		levels := planScan(frame.Cols(), frame.Rows(), sd.InputSize(), sd.MinFaceInput(), minFace)
+	jobs := []job{{s.coarse, image.Rect(0, 0, frame.Cols(), frame.Rows()), false, [2]float64{0, math.Inf(1)}}}
+	if s.fine != nil && s.minFace > 0 {
+		levels := planScan(frame.Cols(), frame.Rows(), s.fine.InputSize(), s.fine.MinFaceInput(), s.minFace)
 		for _, l := range levels[1:] { // level 0 (the whole frame) is the coarse pass
-			lo := max(sd.MinFaceInput()/l.Scale, minFace) / levelSizeSlack
-			hi := float64(sd.InputSize()) / 4 / l.Scale * levelSizeSlack
+			lo := max(s.fine.MinFaceInput()/l.Scale, s.minFace) / levelSizeSlack
+			hi := float64(s.fine.InputSize()) / 4 / l.Scale * levelSizeSlack
 			for _, t := range l.Tiles {
-				jobs = append(jobs, job{fine, t, l.Tiled(), [2]float64{lo, hi}})
+				jobs = append(jobs, job{s.fine, t, l.Tiled(), [2]float64{lo, hi}})
 			}
 		}
-	}
-	if len(jobs) == 1 {
-		return coarse.Detect(ctx, frame)
 	}
 	results := make([][]Detection, len(jobs))
 	errs := make([]error, len(jobs))
@@ -78,22 +88,29 @@ func scanDetect(ctx context.Context, coarse, fine Detector, frame gocv.Mat, minF
 	}
 	close(next)
 	wg.Wait()
-	var coarseDets, fineDets []Detection
-	for i := range jobs {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
-		if i == 0 {
-			coarseDets = results[i]
-		} else {
-			fineDets = append(fineDets, results[i]...)
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// Fine-pass faces the coarse pass did not find need a second opinion.
-	var fresh []Detection
+	var coarseDets, fineDets []Detection
+	for _, d := range results[0] {
+		if d.Score >= s.coarseMin {
+			coarseDets = append(coarseDets, d)
+		}
+	}
+	for _, r := range results[1:] {
+		fineDets = append(fineDets, r...)
+	}
+	if len(fineDets) == 0 {
+		return mergeDetections(coarseDets, 0.4, 0.75), nil
+	}
+	// Faces only the fine passes found need a second opinion.
+	all := append(append([]Detection(nil), coarseDets...), fineDets...)
+	var candidates []Detection
 	for _, f := range mergeDetections(fineDets, 0.4, 0.75) {
 		known := false
 		for _, c := range coarseDets {
@@ -102,22 +119,11 @@ func scanDetect(ctx context.Context, coarse, fine Detector, frame gocv.Mat, minF
 				break
 			}
 		}
-		if !known {
-			fresh = append(fresh, f)
-		}
-	}
-	verifier, ok := coarse.(sizedDetector)
-	if !ok {
-		verifier = fine.(sizedDetector)
-	}
-	all := append(append([]Detection(nil), coarseDets...), fresh...)
-	var candidates []Detection
-	for _, f := range fresh {
-		if !isInnerPart(f, all) {
+		if !known && !isInnerPart(f, all) {
 			candidates = append(candidates, f)
 		}
 	}
-	confirmed, err := verifyCandidates(ctx, verifier, frame, candidates)
+	confirmed, err := verifyCandidates(ctx, s.verifier, s.verifyMin, frame, candidates)
 	if err != nil {
 		return nil, err
 	}

@@ -16,9 +16,9 @@ const mosaicFaceFactor = 1.45
 // candidate is cut from the frame with twice its box around its centre and
 // scaled into one cell of a square mosaic the verifier sees in one pass (a
 // 4x4 grid for the SSD), so the face appears at a size the verifier finds
-// reliably. A candidate is confirmed when the verifier finds a face in its
-// cell overlapping where the candidate should be.
-func verifyCandidates(ctx context.Context, verifier sizedDetector, frame gocv.Mat, cands []Detection) ([]Detection, error) {
+// reliably. A candidate is confirmed when the verifier finds a face scored
+// at least minScore in its cell overlapping where the candidate should be.
+func verifyCandidates(ctx context.Context, verifier sizedDetector, minScore float32, frame gocv.Mat, cands []Detection) ([]Detection, error) {
 	if len(cands) == 0 {
 		return nil, nil
 	}
@@ -32,7 +32,7 @@ func verifyCandidates(ctx context.Context, verifier sizedDetector, frame gocv.Ma
 			return nil, err
 		}
 		batch := cands[start:min(len(cands), start+grid*grid)]
-		ok, err := verifyMosaic(ctx, verifier, frame, batch, grid, cell)
+		ok, err := verifyMosaic(ctx, verifier, minScore, frame, batch, grid, cell)
 		if err != nil {
 			return nil, err
 		}
@@ -47,7 +47,7 @@ func verifyCandidates(ctx context.Context, verifier sizedDetector, frame gocv.Ma
 
 // verifyMosaic builds one mosaic of up to grid*grid candidates and reports
 // which the verifier confirms.
-func verifyMosaic(ctx context.Context, verifier Detector, frame gocv.Mat, cands []Detection, grid, cell int) ([]bool, error) {
+func verifyMosaic(ctx context.Context, verifier Detector, minScore float32, frame gocv.Mat, cands []Detection, grid, cell int) ([]bool, error) {
 	side := grid * cell
 	mosaic := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(0, 0, 0, 0), side, side, gocv.MatTypeCV8UC3)
 	defer mosaic.Close()
@@ -94,7 +94,7 @@ func verifyMosaic(ctx context.Context, verifier Detector, frame gocv.Mat, cands 
 			continue
 		}
 		for _, f := range found {
-			if f.Box.IoU(want) >= 0.3 {
+			if f.Score >= minScore && f.Box.IoU(want) >= 0.3 {
 				ok[i] = true
 				break
 			}
