@@ -19,6 +19,15 @@ var converters = map[string]Converter{
 		}
 		return nil, nil
 	},
+	"blazeface-dynamic": func(files map[string][]byte) ([]byte, error) {
+		if len(files) != 1 {
+			return nil, fmt.Errorf("blazeface-dynamic needs exactly one input, got %d", len(files))
+		}
+		for _, b := range files {
+			return convert.BlazeFaceDynamic(b)
+		}
+		return nil, nil
+	},
 	"dlib-resnet-v1":   tfjsConverter(convert.DlibResNetV1),
 	"ssd-mobilenet-v1": tfjsConverter(convert.SSDMobileNetV1),
 }

@@ -3,13 +3,18 @@ package recognition_test
 import (
 	"context"
 	"errors"
+	"image"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"facecase/internal/synth"
 	"facecase/internal/testenv"
 	"facecase/media"
 	"facecase/recognition"
+
+	"gocv.io/x/gocv"
 )
 
 func TestBlazeFaceFindsFaces(t *testing.T) {
@@ -92,5 +97,48 @@ func TestBlazeFaceCorruptModel(t *testing.T) {
 	_, err := recognition.NewBlazeFaceDetector(p, recognition.BlazeFaceOptions{})
 	if !errors.Is(err, recognition.ErrBadModel) {
 		t.Fatalf("got %v, want ErrBadModel", err)
+	}
+}
+
+// TestBlazeFaceScaledRange checks the face sizes the scanner relies on:
+// DetectScaled over a 640x480 frame finds at least 90% of the 40 real crops
+// pasted at MinFaceInput and at MaxFaceInput pixels.
+func TestBlazeFaceScaledRange(t *testing.T) {
+	crops, err := synth.LoadCrops(testenv.SharedData(t, "faceapi/people"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := recognition.NewBlazeFaceDetector(testenv.Model(t, "blazeface"), recognition.BlazeFaceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	for _, size := range []int{int(d.MinFaceInput()), int(d.MaxFaceInput())} {
+		rng := rand.New(rand.NewSource(int64(size)))
+		found := 0
+		for _, c := range crops {
+			canvas := synth.Background(640, 480, rng)
+			x, y := rng.Intn(640-size), rng.Intn(480-size)
+			box := image.Rect(x, y, x+size, y+size)
+			synth.PasteFace(canvas, c.Image, box)
+			m, err := gocv.ImageToMatRGB(canvas)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dets, err := d.DetectScaled(context.Background(), m, 1)
+			m.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, det := range dets {
+				if det.Box.IoU(recognition.RectFromImage(box)) >= 0.4 {
+					found++
+					break
+				}
+			}
+		}
+		if r := float64(found) / float64(len(crops)); r < 0.9 {
+			t.Errorf("recall %.2f at %d px, want >= 0.90", r, size)
+		}
 	}
 }

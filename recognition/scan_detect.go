@@ -12,7 +12,7 @@ import (
 )
 
 // sizedDetector is a Detector that sees the frame scaled into a fixed square
-// input, so small faces in large frames need tiling.
+// input, so it finds faces only from a fraction of the frame size up.
 type sizedDetector interface {
 	Detector
 	// InputSize is the side of the square input in pixels.
@@ -21,42 +21,50 @@ type sizedDetector interface {
 	MinFaceInput() float64
 }
 
+// scalingDetector is a Detector that can scan a frame at any scale in one
+// pass, finding faces from MinFaceInput to MaxFaceInput detector pixels.
+type scalingDetector interface {
+	Detector
+	DetectScaled(ctx context.Context, img gocv.Mat, scale float64) ([]Detection, error)
+	MinFaceInput() float64
+	MaxFaceInput() float64
+}
+
 // faceScanner finds faces of every size from minFace pixels up in a frame.
 // The coarse detector sees the whole frame once and finds the large faces.
-// When the frame is too large for the fine detector to see faces of minFace
-// pixels in one pass, the fine detector (a cheaper one) scans overlapping
-// tiles at finer scales (see planScan), and every face only the fine passes
-// found is shown to the verifier in a mosaic for a second opinion.
+// The fine detector (a cheaper one) then scans the frame at the scales that
+// bring smaller faces, down to minFace, into its range (see planPasses),
+// and every face only the fine passes found is shown to the verifier in a
+// mosaic for a second opinion.
 type faceScanner struct {
 	coarse Detector
 	// coarseMin drops coarse detections scored below it (0 keeps all).
 	coarseMin float32
 	// fine and verifier may be nil: then the coarse pass is all.
-	fine     sizedDetector
+	fine     scalingDetector
 	verifier sizedDetector
-	// verifyMin is the verifier score that confirms a face.
+	// verifyMin is the product of the fine and the verifier scores that
+	// confirms a face.
 	verifyMin float32
 	minFace   float64
 }
 
-// scan runs the passes (tiles in parallel) and merges their detections.
+// scanJob is one detector call: the coarse pass or one chunk of a fine pass.
+type scanJob struct {
+	chunk image.Rectangle
+	scale float64 // 0 for the coarse pass
+	sizes [2]float64
+}
+
+// scan runs the passes (chunks in parallel) and merges their detections.
 func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]Detection, error) {
-	type job struct {
-		d     Detector
-		tile  image.Rectangle
-		tiled bool
-		// sizes is the range of face sides this pass is responsible for;
-		// boxes outside it are parts of larger faces or clutter.
-		sizes [2]float64
-	}
-	jobs := []job{{s.coarse, image.Rect(0, 0, frame.Cols(), frame.Rows()), false, [2]float64{0, math.Inf(1)}}}
+	w, h := frame.Cols(), frame.Rows()
+	jobs := []scanJob{{chunk: image.Rect(0, 0, w, h), sizes: [2]float64{0, math.Inf(1)}}}
 	if s.fine != nil && s.minFace > 0 {
-		levels := planScan(frame.Cols(), frame.Rows(), s.fine.InputSize(), s.fine.MinFaceInput(), s.minFace)
-		for _, l := range levels[1:] { // level 0 (the whole frame) is the coarse pass
-			lo := max(s.fine.MinFaceInput()/l.Scale, s.minFace) / levelSizeSlack
-			hi := float64(s.fine.InputSize()) / 4 / l.Scale * levelSizeSlack
-			for _, t := range l.Tiles {
-				jobs = append(jobs, job{s.fine, t, l.Tiled(), [2]float64{lo, hi}})
+		for _, p := range planPasses(w, h, s.fine.MinFaceInput(), s.fine.MaxFaceInput(), s.minFace, s.coarseMinFace(w, h)) {
+			sizes := [2]float64{p.Sizes[0] / levelSizeSlack, p.Sizes[1] * levelSizeSlack}
+			for _, c := range p.Chunks {
+				jobs = append(jobs, scanJob{chunk: c, scale: p.Scale, sizes: sizes})
 			}
 		}
 	}
@@ -66,14 +74,12 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]Detection, err
 	defer cancel()
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for w := 0; w < min(runtime.GOMAXPROCS(0), len(jobs)); w++ {
+	for k := 0; k < min(runtime.GOMAXPROCS(0), len(jobs)); k++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				j := jobs[i]
-				results[i], errs[i] = detectTile(ctx, j.d, frame, j.tile, j.tiled)
-				results[i] = keepSizes(results[i], j.sizes)
+				results[i], errs[i] = s.runJob(ctx, frame, jobs[i])
 				if errs[i] != nil {
 					cancel()
 				}
@@ -130,22 +136,57 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]Detection, err
 	return dropInnerParts(mergeDetections(append(coarseDets, confirmed...), 0.4, 0.75)), nil
 }
 
+// coarseMinFace is the smallest face, in frame pixels, the coarse pass
+// finds in a w x h frame (infinite when it cannot say).
+func (s faceScanner) coarseMinFace(w, h int) float64 {
+	if c, ok := s.coarse.(sizedDetector); ok {
+		return c.MinFaceInput() * float64(max(w, h)) / float64(c.InputSize())
+	}
+	return math.Inf(1)
+}
+
+// runJob runs one pass over one chunk and returns the detections, in frame
+// coordinates, of the face sizes the pass is responsible for. In a chunk
+// that shares an edge with a neighbour, boxes touching that edge are
+// dropped: the face is cut there and the neighbour sees it whole.
+func (s faceScanner) runJob(ctx context.Context, frame gocv.Mat, j scanJob) ([]Detection, error) {
+	if j.scale == 0 {
+		return s.coarse.Detect(ctx, frame)
+	}
+	roi := frame.Region(j.chunk)
+	defer roi.Close()
+	dets, err := s.fine.DetectScaled(ctx, roi, j.scale)
+	if err != nil {
+		return nil, err
+	}
+	frameW, frameH := frame.Cols(), frame.Rows()
+	margin := 2 / j.scale
+	dx, dy := float64(j.chunk.Min.X), float64(j.chunk.Min.Y)
+	out := dets[:0]
+	for _, det := range dets {
+		b := det.Box
+		if side := max(b.W, b.H); side < j.sizes[0] || side > j.sizes[1] {
+			continue
+		}
+		if (j.chunk.Min.X > 0 && b.X <= margin) ||
+			(j.chunk.Min.Y > 0 && b.Y <= margin) ||
+			(j.chunk.Max.X < frameW && b.X+b.W >= float64(j.chunk.Dx())-margin) ||
+			(j.chunk.Max.Y < frameH && b.Y+b.H >= float64(j.chunk.Dy())-margin) {
+			continue
+		}
+		det.Box = b.Translate(dx, dy)
+		for k := range det.Keypoints {
+			det.Keypoints[k] = Point{det.Keypoints[k].X + dx, det.Keypoints[k].Y + dy}
+		}
+		out = append(out, det)
+	}
+	return out, nil
+}
+
 // levelSizeSlack widens each pass's size range: detectors estimate a face's
 // size to within about 20%, and the ranges of neighbouring passes meet
 // exactly, so the slack lets them overlap.
 const levelSizeSlack = 1.25
-
-// keepSizes keeps detections whose side (the larger of width and height) is
-// within sizes.
-func keepSizes(dets []Detection, sizes [2]float64) []Detection {
-	out := dets[:0]
-	for _, d := range dets {
-		if side := max(d.Box.W, d.Box.H); side >= sizes[0] && side <= sizes[1] {
-			out = append(out, d)
-		}
-	}
-	return out
-}
 
 // dropInnerParts removes every detection that is an inner part of another.
 func dropInnerParts(dets []Detection) []Detection {
@@ -171,36 +212,6 @@ func isInnerPart(d Detection, others []Detection) bool {
 		}
 	}
 	return false
-}
-
-// detectTile runs d on one tile and moves the boxes into frame coordinates.
-// On tiled levels, boxes touching an edge the tile shares with a neighbour
-// are dropped: the face is cut there and a neighbouring tile sees it whole.
-func detectTile(ctx context.Context, d Detector, frame gocv.Mat, tile image.Rectangle, tiled bool) ([]Detection, error) {
-	roi := frame.Region(tile)
-	defer roi.Close()
-	dets, err := d.Detect(ctx, roi)
-	if err != nil {
-		return nil, err
-	}
-	margin := 0.01 * float64(max(tile.Dx(), tile.Dy()))
-	out := dets[:0]
-	for _, det := range dets {
-		b := det.Box
-		if tiled && ((tile.Min.X > 0 && b.X <= margin) ||
-			(tile.Min.Y > 0 && b.Y <= margin) ||
-			(tile.Max.X < frame.Cols() && b.X+b.W >= float64(tile.Dx())-margin) ||
-			(tile.Max.Y < frame.Rows() && b.Y+b.H >= float64(tile.Dy())-margin)) {
-			continue
-		}
-		dx, dy := float64(tile.Min.X), float64(tile.Min.Y)
-		det.Box = b.Translate(dx, dy)
-		for k := range det.Keypoints {
-			det.Keypoints[k] = Point{det.Keypoints[k].X + dx, det.Keypoints[k].Y + dy}
-		}
-		out = append(out, det)
-	}
-	return out, nil
 }
 
 // mergeDetections keeps the best-scored of detections that show the same

@@ -5,42 +5,48 @@ import (
 	"math"
 )
 
-// scanLevel is one pass of a detector over a frame: the frame is cut into
-// tiles (in frame pixels) that the detector sees scaled to its input size.
-type scanLevel struct {
-	// Scale is detector-input pixels per frame pixel at this level.
-	Scale float64
-	Tiles []image.Rectangle
+// scanPass is one pass of a scaling detector over a frame: the frame seen
+// at Scale (detector pixels per frame pixel), cut into chunks (frame
+// pixels) when the scaled frame would be too large for one forward pass.
+type scanPass struct {
+	Scale  float64
+	Chunks []image.Rectangle
+	// Sizes is the range of face sides, in frame pixels, this pass is
+	// responsible for.
+	Sizes [2]float64
 }
 
-// Tiled reports whether the level cuts the frame into more than one tile.
-func (l scanLevel) Tiled() bool { return len(l.Tiles) > 1 }
+// maxChunkSide bounds the side of one forward pass in detector pixels, and
+// so its memory (a 1024x1024 BlazeFace pass needs about 200 MB).
+const maxChunkSide = 1024
 
-// planScan chooses the passes needed to find every face of at least minFace
-// frame pixels with a detector whose square input is inputSize pixels and
-// which reliably finds faces of minDetectable input pixels.
-//
-// Level 0 is the whole frame fitted into one input; it finds the large
-// faces. When its smallest findable face is bigger than minFace, finer levels
-// follow, each tiled with tiles that overlap by a quarter of the input, so a
-// face up to that overlap is whole in at least one tile. The scale grows by
-// at most overlap/minDetectable per level, so every face size between minFace
-// and the frame size is covered by some level.
-func planScan(w, h, inputSize int, minDetectable, minFace float64) []scanLevel {
-	if w <= 0 || h <= 0 {
+// planPasses chooses the passes of a scaling detector that finds faces of
+// minIn to maxIn detector pixels so that, together with a coarse pass that
+// finds faces from coarseMin frame pixels up, every face from minFace frame
+// pixels up is found. The first pass sees faces of minFace at minIn; each
+// further pass starts where the previous one ends, until the coarse pass
+// takes over. Chunks overlap by the largest face of their pass, so every
+// face is whole in at least one chunk.
+func planPasses(w, h int, minIn, maxIn, minFace, coarseMin float64) []scanPass {
+	if w <= 0 || h <= 0 || minFace <= 0 {
 		return nil
 	}
-	whole := image.Rect(0, 0, w, h)
-	s := float64(inputSize) / float64(max(w, h))
-	levels := []scanLevel{{Scale: s, Tiles: []image.Rectangle{whole}}}
-	target := minDetectable / minFace
-	overlapIn := float64(inputSize) / 4
-	maxStep := overlapIn / minDetectable
-	for s < target*0.999 {
-		s = math.Min(s*maxStep, target)
-		levels = append(levels, scanLevel{Scale: s, Tiles: tileFrame(w, h, float64(inputSize)/s, overlapIn/s)})
+	var passes []scanPass
+	lo := minFace
+	for lo < coarseMin && len(passes) < 8 {
+		s := minIn / lo
+		hi := maxIn / s
+		p := scanPass{Scale: s, Sizes: [2]float64{lo, hi}}
+		chunk := maxChunkSide / s
+		if float64(max(w, h))*s <= maxChunkSide {
+			p.Chunks = []image.Rectangle{image.Rect(0, 0, w, h)}
+		} else {
+			p.Chunks = tileFrame(w, h, chunk, hi)
+		}
+		passes = append(passes, p)
+		lo = hi
 	}
-	return levels
+	return passes
 }
 
 // tileFrame covers a w x h frame with square tiles of side tile that overlap

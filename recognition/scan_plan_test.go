@@ -5,61 +5,63 @@ import (
 	"testing"
 )
 
-func TestPlanScanSmallFrameIsOnePass(t *testing.T) {
-	levels := planScan(640, 480, 512, 16, 20)
-	if len(levels) != 1 || levels[0].Tiled() {
-		t.Fatalf("a 640x480 frame should be one untiled pass, got %+v", levels)
+func TestPlanPassesNeedsNoneWhenCoarseSuffices(t *testing.T) {
+	if p := planPasses(640, 480, 28, 224, 60, 55); len(p) != 0 {
+		t.Fatalf("coarse pass finds 55 px and up, asked for 60: got %d fine passes", len(p))
 	}
 }
 
-func TestPlanScanCoversEveryFaceSize(t *testing.T) {
-	for _, c := range []struct{ w, h, input int }{
-		{1920, 1280, 512}, {4000, 3000, 512}, {1920, 1080, 256}, {8000, 600, 256},
+func TestPlanPassesCoverEveryFaceSize(t *testing.T) {
+	for _, c := range []struct {
+		w, h      int
+		coarseMin float64
+	}{
+		{1920, 1280, 165}, {4000, 3000, 344}, {1280, 720, 110}, {8000, 600, 690},
 	} {
-		const minDet, minFace = 16.0, 20.0
-		levels := planScan(c.w, c.h, c.input, minDet, minFace)
-		last := levels[len(levels)-1]
-		if got := minDet / last.Scale; got > minFace+1e-9 {
-			t.Errorf("%dx%d: finest level finds faces from %.1f px, want <= %v", c.w, c.h, got, minFace)
+		passes := planPasses(c.w, c.h, 28, 224, 20, c.coarseMin)
+		if len(passes) == 0 || passes[0].Sizes[0] != 20 {
+			t.Fatalf("%dx%d: first pass %+v does not start at 20 px", c.w, c.h, passes)
 		}
-		for i := 1; i < len(levels); i++ {
-			// Largest face whole in a tile at level i must reach the
-			// smallest face level i-1 finds.
-			upper := float64(c.input) / 4 / levels[i].Scale
-			lower := minDet / levels[i-1].Scale
-			if upper < lower-1e-9 {
-				t.Errorf("%dx%d: gap between level %d (up to %.1f px) and %d (from %.1f px)", c.w, c.h, i, upper, i-1, lower)
+		for i := 1; i < len(passes); i++ {
+			if passes[i].Sizes[0] > passes[i-1].Sizes[1] {
+				t.Errorf("%dx%d: gap between %v and %v", c.w, c.h, passes[i-1].Sizes, passes[i].Sizes)
 			}
-			checkTiles(t, c.w, c.h, levels[i], float64(c.input)/4/levels[i].Scale)
+		}
+		if last := passes[len(passes)-1]; last.Sizes[1] < c.coarseMin {
+			t.Errorf("%dx%d: passes end at %.0f px, coarse starts at %.0f", c.w, c.h, last.Sizes[1], c.coarseMin)
+		}
+		for _, p := range passes {
+			checkChunks(t, c.w, c.h, p)
 		}
 	}
 }
 
-// checkTiles asserts the tiles cover the frame and neighbours overlap enough.
-func checkTiles(t *testing.T, w, h int, l scanLevel, overlap float64) {
+// checkChunks asserts the chunks cover the frame, overlap by the pass's
+// largest face, and stay within the forward-pass size.
+func checkChunks(t *testing.T, w, h int, p scanPass) {
 	t.Helper()
-	for y := 0; y < h; y += 8 {
-		for x := 0; x < w; x += 8 {
+	for y := 0; y < h; y += 7 {
+		for x := 0; x < w; x += 7 {
 			in := false
-			for _, r := range l.Tiles {
+			for _, r := range p.Chunks {
 				if image.Pt(x, y).In(r) {
 					in = true
 					break
 				}
 			}
 			if !in {
-				t.Fatalf("%dx%d scale %.2f: pixel %d,%d in no tile", w, h, l.Scale, x, y)
+				t.Fatalf("%dx%d scale %.2f: pixel %d,%d in no chunk", w, h, p.Scale, x, y)
 			}
 		}
 	}
-	prevEnd := -1
-	for _, r := range l.Tiles {
-		if r.Min.Y != l.Tiles[0].Min.Y {
-			break
+	for i, r := range p.Chunks {
+		if side := float64(max(r.Dx(), r.Dy())) * p.Scale; side > maxChunkSide+2 {
+			t.Errorf("chunk %d is %.0f detector pixels, more than %d", i, side, maxChunkSide)
 		}
-		if prevEnd >= 0 && float64(prevEnd-r.Min.X) < overlap-1 {
-			t.Errorf("scale %.2f: tiles overlap by %d px, want >= %.0f", l.Scale, prevEnd-r.Min.X, overlap)
+		if i+1 < len(p.Chunks) && p.Chunks[i+1].Min.Y == r.Min.Y { // right-hand neighbour
+			if ov := float64(r.Max.X - p.Chunks[i+1].Min.X); ov < p.Sizes[1]-1 {
+				t.Errorf("scale %.2f: chunks overlap by %.0f px, want >= %.0f", p.Scale, ov, p.Sizes[1])
+			}
 		}
-		prevEnd = r.Max.X
 	}
 }

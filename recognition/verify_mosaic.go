@@ -16,9 +16,11 @@ const mosaicFaceFactor = 1.45
 // candidate is cut from the frame with twice its box around its centre and
 // scaled into one cell of a square mosaic the verifier sees in one pass (a
 // 4x4 grid for the SSD), so the face appears at a size the verifier finds
-// reliably. A candidate is confirmed when the verifier finds a face scored
-// at least minScore in its cell overlapping where the candidate should be.
-func verifyCandidates(ctx context.Context, verifier sizedDetector, minScore float32, frame gocv.Mat, cands []Detection) ([]Detection, error) {
+// reliably. A candidate is confirmed when the verifier finds a face in its
+// cell overlapping where the candidate should be, and the product of the
+// candidate's score and the verifier's is at least minJoint; the confirmed
+// face's score becomes the geometric mean of the two.
+func verifyCandidates(ctx context.Context, verifier sizedDetector, minJoint float32, frame gocv.Mat, cands []Detection) ([]Detection, error) {
 	if len(cands) == 0 {
 		return nil, nil
 	}
@@ -32,12 +34,13 @@ func verifyCandidates(ctx context.Context, verifier sizedDetector, minScore floa
 			return nil, err
 		}
 		batch := cands[start:min(len(cands), start+grid*grid)]
-		ok, err := verifyMosaic(ctx, verifier, minScore, frame, batch, grid, cell)
+		joint, err := verifyMosaic(ctx, verifier, frame, batch, grid, cell)
 		if err != nil {
 			return nil, err
 		}
 		for i, c := range batch {
-			if ok[i] {
+			if j := c.Score * joint[i]; j >= minJoint {
+				c.Score = float32(math.Sqrt(float64(j)))
 				confirmed = append(confirmed, c)
 			}
 		}
@@ -45,9 +48,10 @@ func verifyCandidates(ctx context.Context, verifier sizedDetector, minScore floa
 	return confirmed, nil
 }
 
-// verifyMosaic builds one mosaic of up to grid*grid candidates and reports
-// which the verifier confirms.
-func verifyMosaic(ctx context.Context, verifier Detector, minScore float32, frame gocv.Mat, cands []Detection, grid, cell int) ([]bool, error) {
+// verifyMosaic builds one mosaic of up to grid*grid candidates and returns,
+// for each, the verifier's best score for a face where the candidate should
+// be (0 when it finds none).
+func verifyMosaic(ctx context.Context, verifier Detector, frame gocv.Mat, cands []Detection, grid, cell int) ([]float32, error) {
 	side := grid * cell
 	mosaic := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(0, 0, 0, 0), side, side, gocv.MatTypeCV8UC3)
 	defer mosaic.Close()
@@ -75,7 +79,11 @@ func verifyMosaic(ctx context.Context, verifier Detector, minScore float32, fram
 		}
 		roi := frame.Region(src)
 		target := mosaic.Region(dst)
-		gocv.Resize(roi, &target, image.Pt(dst.Dx(), dst.Dy()), 0, 0, gocv.InterpolationArea)
+		interp := gocv.InterpolationArea
+		if scale > 1 { // enlarging a small face: cubic keeps its edges
+			interp = gocv.InterpolationCubic
+		}
+		gocv.Resize(roi, &target, image.Pt(dst.Dx(), dst.Dy()), 0, 0, interp)
 		target.Close()
 		roi.Close()
 		expected[i] = Rect{
@@ -88,17 +96,16 @@ func verifyMosaic(ctx context.Context, verifier Detector, minScore float32, fram
 	if err != nil {
 		return nil, err
 	}
-	ok := make([]bool, len(cands))
+	best := make([]float32, len(cands))
 	for i, want := range expected {
 		if want.Area() == 0 {
 			continue
 		}
 		for _, f := range found {
-			if f.Score >= minScore && f.Box.IoU(want) >= 0.3 {
-				ok[i] = true
-				break
+			if f.Box.IoU(want) >= 0.3 && f.Score > best[i] {
+				best[i] = f.Score
 			}
 		}
 	}
-	return ok, nil
+	return best, nil
 }
