@@ -102,7 +102,6 @@ const (
 	ssdVerifyMinJoint = 0.16
 )
 
-
 // loadDetectors builds the detectors and the scan plan for the options.
 func (e *Engine) loadDetectors() error {
 	var err error
