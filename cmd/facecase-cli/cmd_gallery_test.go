@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"facecase/internal/synthdesc"
+	"facecase/recognition"
+)
+
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), &cliEnv{stdout: &out, stderr: &errOut}, args)
+	return code, out.String(), errOut.String()
+}
+
+func TestGalleryImportAndSearch(t *testing.T) {
+	dir := t.TempDir()
+	gen := synthdesc.New(synthdesc.Config{Seed: 3})
+	faces := make([]recognition.Descriptor, 300)
+	gen.Fill(0, faces)
+	var lines bytes.Buffer
+	for i, d := range faces {
+		line, _ := json.Marshal(map[string]any{"id": 1000 + i, "label": fmt.Sprintf("W-%d", gen.IdentityOf(i)), "descriptor": d[:]})
+		lines.Write(append(line, '\n'))
+	}
+	jsonl := filepath.Join(dir, "faces.jsonl")
+	os.WriteFile(jsonl, lines.Bytes(), 0o600)
+	gal := filepath.Join(dir, "watchlist.gallery")
+
+	code, out, errOut := runCLI(t, "gallery", "import", "-gallery", gal, "-jsonl", jsonl)
+	if code != 0 || !strings.Contains(out, "added 300 faces") {
+		t.Fatalf("import: exit %d, out %q, err %q", code, out, errOut)
+	}
+
+	probe, _ := json.Marshal(faces[42][:])
+	probeFile := filepath.Join(dir, "probe.json")
+	os.WriteFile(probeFile, probe, 0o600)
+	code, out, errOut = runCLI(t, "gallery", "search", "-gallery", gal, "-descriptor", probeFile, "-k", "3")
+	if code != 0 || !strings.Contains(out, "1     1042") || !strings.Contains(out, "0.0000") {
+		t.Fatalf("search: exit %d, out %q, err %q", code, out, errOut)
+	}
+
+	// Two faces of one photo, as JSON lines, with JSON output.
+	two := string(probe) + "\n" + `{"descriptor": ` + mustJSON(faces[7][:]) + "}\n"
+	os.WriteFile(probeFile, []byte(two), 0o600)
+	code, out, errOut = runCLI(t, "gallery", "search", "-gallery", gal, "-descriptor", probeFile, "-json", "-threshold", "0.5")
+	var res struct {
+		Faces []struct {
+			Candidates []struct {
+				Face     uint64  `json:"face_id"`
+				Label    string  `json:"label"`
+				Distance float64 `json:"distance"`
+			} `json:"candidates"`
+		} `json:"faces"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || len(res.Faces) != 2 {
+		t.Fatalf("json search: exit %d, out %q, err %q", code, out, errOut)
+	}
+	if c := res.Faces[1].Candidates; len(c) == 0 || c[0].Face != 1007 || c[0].Label != "W-1" {
+		t.Fatalf("second face found %+v", c)
+	}
+	for _, f := range res.Faces {
+		for _, c := range f.Candidates {
+			if c.Distance > 0.5 {
+				t.Fatalf("candidate beyond the threshold: %+v", c)
+			}
+		}
+	}
+
+	// A bad line stops the import with its line number; nothing is lost.
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte(`{"id": 5000, "label": "x", "descriptor": [0.1, 0.2]}`+"\n"), 0o600)
+	code, _, errOut = runCLI(t, "gallery", "import", "-gallery", gal, "-jsonl", bad)
+	if code != 1 || !strings.Contains(errOut, "line 1") || !strings.Contains(errOut, "128") {
+		t.Fatalf("bad import: exit %d, err %q", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "gallery", "import", "-gallery", gal, "-jsonl", jsonl)
+	if code != 1 || !strings.Contains(errOut, "already enrolled") {
+		t.Fatalf("duplicate import: exit %d, err %q", code, errOut)
+	}
+	code, out, _ = runCLI(t, "gallery", "import", "-gallery", gal, "-synthetic", "10")
+	if code != 0 || !strings.Contains(out, "holds 310 faces") {
+		t.Fatalf("after failed imports: exit %d, out %q", code, out)
+	}
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func TestGalleryUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"gallery"},
+		{"gallery", "frobnicate"},
+		{"gallery", "import", "-gallery", "x.gallery"},
+		{"gallery", "search", "-descriptor", "p.json"},
+		{"gallery", "search", "-gallery", "g", "-descriptor", "p.json", "-k", "0"},
+	} {
+		if code, _, errOut := runCLI(t, args...); code != 2 {
+			t.Errorf("%v: exit %d (%s), want 2", args, code, errOut)
+		}
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "p.json")
+	os.WriteFile(p, []byte("[1, 2, 3]"), 0o600)
+	code, _, errOut := runCLI(t, "gallery", "search", "-gallery", filepath.Join(dir, "none.gallery"), "-descriptor", p)
+	if code != 1 || !strings.Contains(errOut, "128") {
+		t.Fatalf("short descriptor: exit %d, err %q", code, errOut)
+	}
+	os.WriteFile(p, []byte(mustJSON(make([]float32, 128))), 0o600)
+	code, _, errOut = runCLI(t, "gallery", "search", "-gallery", filepath.Join(dir, "none.gallery"), "-descriptor", p)
+	if code != 1 || !strings.Contains(errOut, "none.gallery") {
+		t.Fatalf("missing gallery: exit %d, err %q", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "none.gallery")); err == nil {
+		t.Fatal("search created a gallery file")
+	}
+}
+
+func TestGalleryBench(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := runCLI(t, "gallery", "bench", "-faces", "3000", "-probes", "20", "-dir", dir)
+	if code != 0 {
+		t.Fatalf("bench: exit %d, err %q", code, errOut)
+	}
+	for _, want := range []string{"faces", "3000", "load", "top-50 search p50", "recall@50 against exact", "exact top-50"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("bench table lacks %q:\n%s", want, out)
+		}
+	}
+	// A second run reuses the gallery file.
+	if code, out, _ := runCLI(t, "gallery", "bench", "-faces", "3000", "-probes", "20", "-dir", dir); code != 0 || !strings.Contains(out, "reused") {
+		t.Fatalf("second bench: exit %d:\n%s", code, out)
+	}
+	t.Log("\n" + out)
+}

@@ -1,0 +1,54 @@
+// Package gallery is watchlist search: given the descriptor of a probe face,
+// find the enrolled faces nearest to it, at agency scale (ten million faces
+// and more) on one laptop, with candidate lists a reviewer can trust.
+//
+// # Interface
+//
+// Gallery is the small interface callers use (Add, Remove, Search, Len,
+// Close), so that a gallery served by another machine can stand in for a
+// local one. Search returns at most k candidates (face id, subject label,
+// Euclidean distance), nearest first; a candidate beyond the distance
+// threshold is never returned, whatever the index does. SearchEach searches
+// every face of a probe photo. Candidates are investigative leads for human
+// review, never identifications.
+//
+// Local is the gallery on this machine, either in memory (NewMemory) or in a
+// gallery file (Open).
+//
+// # Search
+//
+// Every face is stored twice: its float descriptor (the truth) and an int8
+// code of its residual from the centroid of the inverted list it belongs to.
+// Searches scan codes with one integer dot product per face (AVX2 assembly
+// where the CPU has it, portable Go elsewhere) on all cores, then re-rank a
+// short list with exact float distances.
+//
+//   - Exact search (SearchExact; also Search on galleries smaller than
+//     Options.MinIndexed) scans every code. Each face carries a bound of its
+//     quantization error, so the scan can prove which faces may be in the
+//     true top k; all of those are re-ranked with float distances, which
+//     makes the result exact. It is the reference approximate search is
+//     measured against.
+//   - Approximate search (Search on larger galleries) scans the NProbe lists
+//     whose centroids are nearest the probe (an inverted-file index, IVF,
+//     with k-means centroids trained on the enrolled faces in two levels)
+//     and re-ranks the best Rerank codes exactly. Its recall against exact
+//     search is measured by BenchmarkSearch and 'facecase-cli gallery bench',
+//     never assumed; DefaultNProbe is calibrated on synthetic dlib-like
+//     descriptors (package facecase/internal/synthdesc).
+//
+// # Gallery file
+//
+// A gallery file is a bbolt database holding faces in chunks of 1024 (see
+// format.go): float descriptors, codes, face ids and labels. Opening reads
+// ids, labels and codes with positioned reads (about 140 bytes of memory per
+// face); float descriptors stay in the file and the few a search re-ranks
+// are read with positioned reads, so ten million faces need well under 2 GB
+// of resident memory while the kernel's page cache keeps hot descriptors.
+// Adds and removes are transactions that touch only their chunks. When the
+// index drifts (the gallery outgrew a flat index, many changes since
+// training, or one list grew far beyond the others), it is rebuilt in the
+// background and swapped in atomically; searches go on meanwhile. Files of
+// older versions are upgraded on open; a truncated file is refused with
+// ErrTruncated before bbolt maps it.
+package gallery

@@ -1,0 +1,335 @@
+package gallery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"facecase/progress"
+)
+
+// background runs index rebuilds that drift triggers.
+type background struct {
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	running atomic.Bool
+	lastErr atomic.Pointer[error]
+}
+
+func (b *background) init() { b.ctx, b.cancel = context.WithCancel(context.Background()) }
+
+func (b *background) stop() {
+	b.cancel()
+	b.wg.Wait()
+}
+
+// RebuildError is the error of the last background rebuild that failed (it
+// is retried on the next change), or nil.
+func (g *Local) RebuildError() error {
+	if p := g.bg.lastErr.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// WaitRebuild waits until no background rebuild is running.
+func (g *Local) WaitRebuild(ctx context.Context) error {
+	for g.bg.running.Load() {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+// drifted reports whether the index no longer fits the gallery: it was
+// never trained for the gallery's size, too many faces were added or
+// removed since training, or one list grew far beyond the others (new faces
+// all landing in one region of the space). writeMu is held.
+func (g *Local) drifted() bool {
+	ix, n := g.ix, g.live
+	want := g.opts.listsFor(n)
+	if ix.flat() {
+		if want > 1 {
+			return true
+		}
+		// A flat index is exact whatever its quantizer; retraining the
+		// quantizer only keeps the error bounds, and so the search, tight.
+		return n >= 1000 && ix.changes > max(ix.trainedOn, 1000)
+	}
+	if n < g.opts.MinIndexed/2 {
+		return true
+	}
+	if ix.changes > ix.trainedOn/2 {
+		return true
+	}
+	mean := max(1, n/len(ix.lists))
+	return ix.largestList() > max(256, 16*mean, 2*ix.baseLargest)
+}
+
+// maybeRebuild starts a background rebuild when the index drifted.
+// writeMu is held.
+func (g *Local) maybeRebuild() {
+	if g.opts.ManualRebuild || g.closed.Load() || !g.drifted() {
+		return
+	}
+	if !g.bg.running.CompareAndSwap(false, true) {
+		return
+	}
+	g.bg.wg.Add(1)
+	go func() {
+		defer g.bg.wg.Done()
+		defer g.bg.running.Store(false)
+		if err := g.Rebuild(g.bg.ctx); err != nil && !errors.Is(err, context.Canceled) {
+			g.bg.lastErr.Store(&err)
+		} else if err == nil {
+			g.bg.lastErr.Store(nil)
+		}
+	}()
+}
+
+// trainingSample is how many faces index training looks at, at most.
+const trainingSample = 1 << 20
+
+// Rebuild trains a new index on the enrolled faces and swaps it in.
+// Searches, adds and removes go on meanwhile; changes made during the
+// rebuild are carried into the new index before the swap. On a gallery
+// file the new index is written beside the old one and replaces it in one
+// transaction, so a crash leaves one complete index.
+func (g *Local) Rebuild(ctx context.Context) (err error) {
+	g.rebuildMu.Lock()
+	defer g.rebuildMu.Unlock()
+	if g.closed.Load() {
+		return ErrClosed
+	}
+	start := time.Now()
+	g.writeMu.Lock()
+	g.rebuilds++
+	g.dirty = nil
+	rows, live := g.nextRow, g.live
+	g.writeMu.Unlock()
+	defer func() {
+		g.writeMu.Lock()
+		g.rebuilds--
+		g.dirty = nil
+		g.writeMu.Unlock()
+	}()
+	report := func(stage string, done, total int64) {
+		g.opts.Progress.Report(progress.Update{Stage: stage, Done: done, Total: total, Unit: "faces", Elapsed: time.Since(start)})
+	}
+
+	nlist := g.opts.listsFor(live)
+	sample, err := g.readSample(rows, min(live, max(trainingSample/4, min(trainingSample, 64*nlist))), g.opts.Seed)
+	if err != nil {
+		return fmt.Errorf("rebuild index: %w", err)
+	}
+	report("index: train", 0, int64(len(sample)/dim))
+	c, err := trainCoarse(ctx, sample, nlist, g.opts.Seed)
+	if err != nil {
+		return fmt.Errorf("rebuild index: train: %w", err)
+	}
+	q := trainResidualQuantizer(c, sample)
+	ix := newIndex(c, q, live)
+	report("index: train", int64(len(sample)/dim), int64(len(sample)/dim))
+
+	var gen uint64
+	if g.st != nil {
+		if gen, err = g.beginIndex(ix); err != nil {
+			return fmt.Errorf("rebuild index: %w", err)
+		}
+		defer func() {
+			if err != nil && !g.closed.Load() {
+				// A failed rebuild leaves no half-written index behind
+				// (opening the file would drop it too).
+				g.writeMu.Lock()
+				g.st.dropIndex(gen)
+				g.writeMu.Unlock()
+			}
+		}()
+	}
+	// Encode every row that is live now; rows changed later are redone
+	// below from the dirty list.
+	buf := make([]float32, chunkRows*dim)
+	codes := make([]code, chunkRows)
+	var batch []codeChunk
+	for c0 := uint32(0); c0 < rows; c0 += chunkRows {
+		n := min(chunkRows, int(rows-c0))
+		liveRows, err := g.readChunk(c0, n, buf)
+		if err != nil {
+			return fmt.Errorf("rebuild index: %w", err)
+		}
+		if err := parallelFor(ctx, n, 128, func(_, lo, hi int) {
+			var scratch []float32
+			for i := lo; i < hi; i++ {
+				if liveRows[i] {
+					codes[i] = ix.encode((*[dim]float32)(buf[i*dim:]), &scratch)
+				}
+			}
+		}); err != nil {
+			return fmt.Errorf("rebuild index: %w", err)
+		}
+		cc := codeChunk{chunk: c0 / chunkRows, codes: make([]code, chunkRows)}
+		for i := range n {
+			cc.codes[i].list = noList
+			if liveRows[i] {
+				ix.insert(c0+uint32(i), &codes[i])
+				cc.codes[i] = codes[i]
+			}
+		}
+		for i := n; i < chunkRows; i++ {
+			cc.codes[i].list = noList
+		}
+		if g.st != nil {
+			batch = append(batch, cc)
+			if len(batch) == 64 {
+				if err := g.writeCodes(gen, batch); err != nil {
+					return fmt.Errorf("rebuild index: %w", err)
+				}
+				batch = batch[:0]
+			}
+		}
+		report("index: encode", int64(c0)+int64(n), int64(rows))
+	}
+	if len(batch) > 0 {
+		if err := g.writeCodes(gen, batch); err != nil {
+			return fmt.Errorf("rebuild index: %w", err)
+		}
+	}
+	return g.finishRebuild(ctx, ix, gen)
+}
+
+// finishRebuild carries the changes made during the rebuild into ix and
+// swaps it in.
+func (g *Local) finishRebuild(ctx context.Context, ix *index, gen uint64) error {
+	g.writeMu.Lock()
+	defer g.writeMu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	dirty := slices.Compact(slices.Sorted(slices.Values(g.dirty)))
+	vec := make([]float32, dim)
+	var scratch []float32
+	patch := make(map[uint32]code, len(dirty))
+	for _, r := range dirty {
+		ix.remove(r)
+		e := code{list: noList}
+		if int(r) < len(g.ids) && g.ids[r] != 0 {
+			if err := g.readVectors([]uint32{r}, vec); err != nil {
+				return fmt.Errorf("rebuild index: %w", err)
+			}
+			e = ix.encode((*[dim]float32)(vec), &scratch)
+			ix.insert(r, &e)
+		}
+		patch[r] = e
+	}
+	ix.changes = len(dirty)
+	ix.baseLargest = ix.largestList()
+	var fv *fileVectors
+	if g.st != nil {
+		var err error
+		if fv, err = g.st.switchIndex(gen, patch, ix.changes); err != nil {
+			return fmt.Errorf("rebuild index: %w", err)
+		}
+	}
+	g.mu.Lock()
+	g.ix = ix
+	if fv != nil {
+		g.fileVec = fv
+	}
+	g.mu.Unlock()
+	return nil
+}
+
+// readSample reads up to n live faces chosen at random among rows [0, rows).
+func (g *Local) readSample(rows uint32, n int, seed uint64) ([]float32, error) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	var pick []uint32
+	for r := range rows {
+		if g.ids[r] != 0 {
+			pick = append(pick, r)
+		}
+	}
+	if len(pick) > n {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		rng.Shuffle(len(pick), func(i, j int) { pick[i], pick[j] = pick[j], pick[i] })
+		pick = pick[:n]
+		slices.Sort(pick)
+	}
+	out := make([]float32, len(pick)*dim)
+	return out, g.readVectors(pick, out)
+}
+
+// readChunk reads rows c0..c0+n-1 into buf and says which are live.
+func (g *Local) readChunk(c0 uint32, n int, buf []float32) ([]bool, error) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	live := make([]bool, n)
+	rows := make([]uint32, 0, n)
+	for i := range n {
+		r := c0 + uint32(i)
+		live[i] = g.ids[r] != 0
+		rows = append(rows, r)
+	}
+	return live, g.readVectors(rows, buf[:n*dim])
+}
+
+// trainResidualQuantizer fits the int8 scales to the residuals of sample in
+// the lists of c.
+func trainResidualQuantizer(c *coarse, sample []float32) quantizer {
+	res := make([]float32, len(sample))
+	var scratch []float32
+	for i := 0; i+dim <= len(sample); i += dim {
+		x := (*[dim]float32)(sample[i:])
+		cen := c.centroid(c.assign(x, &scratch))
+		for j := range dim {
+			res[i+j] = x[j] - cen[j]
+		}
+	}
+	return trainQuantizer(res)
+}
+
+// codeChunk is the codes of one chunk of rows, for the gallery file.
+type codeChunk struct {
+	chunk uint32
+	codes []code // chunkRows entries; list noList for rows not indexed
+}
+
+// beginIndex stores a new index's centroids under a new generation.
+func (g *Local) beginIndex(ix *index) (uint64, error) {
+	g.writeMu.Lock()
+	defer g.writeMu.Unlock()
+	gen, fv, err := g.st.beginIndex(ix)
+	if err != nil {
+		return 0, err
+	}
+	g.swapVectors(fv)
+	return gen, nil
+}
+
+// writeCodes stores codes of a new index generation.
+func (g *Local) writeCodes(gen uint64, batch []codeChunk) error {
+	g.writeMu.Lock()
+	defer g.writeMu.Unlock()
+	fv, err := g.st.writeCodes(gen, batch)
+	if err != nil {
+		return err
+	}
+	g.swapVectors(fv)
+	return nil
+}
+
+// swapVectors installs where the float chunks are after a commit.
+func (g *Local) swapVectors(fv *fileVectors) {
+	g.mu.Lock()
+	g.fileVec = fv
+	g.mu.Unlock()
+}

@@ -1,0 +1,13 @@
+//go:build !linux
+
+package gallery
+
+import (
+	"os"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// releaseMap does nothing where MADV_DONTNEED is not known to be safe for
+// shared file maps.
+func releaseMap(*bolt.DB, *os.File) {}

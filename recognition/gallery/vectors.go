@@ -1,0 +1,27 @@
+package gallery
+
+// chunkRows is how many faces one stored chunk holds; rows are numbered
+// from 0 and row r lives in chunk r/chunkRows.
+const chunkRows = 1024
+
+// memVectors keeps float descriptors in memory, in chunks so that growing
+// never copies everything.
+type memVectors struct {
+	chunks [][]float32
+}
+
+func (m *memVectors) set(row uint32, d *[dim]float32) {
+	c := int(row) / chunkRows
+	for c >= len(m.chunks) {
+		m.chunks = append(m.chunks, make([]float32, chunkRows*dim))
+	}
+	copy(m.chunks[c][int(row)%chunkRows*dim:], d[:])
+}
+
+func (m *memVectors) read(rows []uint32, dst []float32) error {
+	for i, r := range rows {
+		c, o := int(r)/chunkRows, int(r)%chunkRows*dim
+		copy(dst[i*dim:i*dim+dim], m.chunks[c][o:o+dim])
+	}
+	return nil
+}
