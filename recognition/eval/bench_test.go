@@ -1,0 +1,132 @@
+package eval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"facecase/recognition"
+)
+
+// BenchmarkScoreImpostorPairs scores every pair of 10,000 descriptors
+// (2,000 identities x 5 images, two group columns): 49,995,000 pairs, of
+// which 49,975,000 non-mated. Target: under 30 s per op on 2 cores.
+func BenchmarkScoreImpostorPairs(b *testing.B) {
+	set := syntheticSet(2000, 5, 1, false)
+	pairs := float64(set.size()) * float64(set.size()-1) / 2
+	b.ResetTimer()
+	cpu := processCPUTime()
+	for i := 0; i < b.N; i++ {
+		t, err := scoreAllPairs(context.Background(), set, scoreOptions{threshold: 0.6, maxRecords: 1 << 24})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got := float64(t.nonMated[0][0].Total()) + float64(len(t.mated)); got != pairs {
+			b.Fatalf("scored %v pairs, want %v", got, pairs)
+		}
+	}
+	reportCPU(b, cpu)
+	b.ReportMetric(pairs*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mpairs/s")
+}
+
+// BenchmarkScore is one descriptor comparison.
+func BenchmarkScore(b *testing.B) {
+	set := syntheticSet(2, 1, 1, false)
+	var s float32
+	for i := 0; i < b.N; i++ {
+		s += Score(&set.desc[0], &set.desc[1])
+	}
+	if s < 0 {
+		b.Fatal(s)
+	}
+}
+
+// noEmbedder fails the benchmark if recognition is asked for: a cached
+// re-run must not need it.
+type noEmbedder struct{ id string }
+
+func (e noEmbedder) ModelID() string { return e.id }
+
+func (noEmbedder) Embed(context.Context, string) (recognition.Descriptor, error) {
+	return recognition.Descriptor{}, errors.New("cached re-run asked for a descriptor")
+}
+
+// BenchmarkCachedRerun10k is a whole evaluation of 10,000 images (2,000
+// identities x 5, 16 KB files) whose descriptors are all in the cache:
+// read the dataset, hash every file, take the descriptors from the cache,
+// score the 50 million pairs, search, bootstrap (1,000 replicates) and
+// write the report (without the 50-million-row scores file). Target: under
+// 10 s per op.
+func BenchmarkCachedRerun10k(b *testing.B) {
+	root := b.TempDir()
+	set := syntheticSet(2000, 5, 2, false)
+	model := "bench-model"
+	cachePath := filepath.Join(b.TempDir(), "cache.db")
+	cache, err := OpenCache(cachePath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 3))
+	data := make([]byte, 16<<10)
+	var writes []cacheWrite
+	for e := range set.desc {
+		p := filepath.Join(root, set.identities[set.ident[e]], fmt.Sprintf("%d.jpg", e))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		for i := range data {
+			data[i] = byte(rng.Uint32())
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		h, err := hashFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		writes = append(writes, cacheWrite{hash: h, value: cached{descriptor: set.desc[e]}})
+	}
+	if err := cache.put(model, writes); err != nil {
+		b.Fatal(err)
+	}
+	cache.Close()
+	out := b.TempDir()
+	b.ResetTimer()
+	cpu := processCPUTime()
+	for i := 0; i < b.N; i++ {
+		ds, err := ReadFolders(root)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cache, err := OpenCache(cachePath)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cfg := DefaultConfig()
+		cfg.Cache = cache
+		r, err := Run(context.Background(), ds, noEmbedder{model}, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r.Enrolment.FromCache != 10000 || r.Summary.Verification.NonMatedPairs != 49_975_000 {
+			b.Fatalf("from cache %d, non-mated %d", r.Enrolment.FromCache, r.Summary.Verification.NonMatedPairs)
+		}
+		if err := WriteReport(out, r); err != nil {
+			b.Fatal(err)
+		}
+		cache.Close()
+	}
+	reportCPU(b, cpu)
+}
+
+// reportCPU reports the process CPU seconds per op since start.
+func reportCPU(b *testing.B, start time.Duration) {
+	if end := processCPUTime(); start >= 0 && end >= 0 {
+		b.ReportMetric((end-start).Seconds()/float64(b.N), "cpu-s/op")
+	}
+}

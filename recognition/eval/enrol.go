@@ -1,0 +1,210 @@
+package eval
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+
+	"facecase/progress"
+	"facecase/recognition"
+)
+
+// SampleStatus is what enrolment made of one image.
+type SampleStatus string
+
+// Enrolment outcomes.
+const (
+	StatusEnrolled   SampleStatus = "enrolled"
+	StatusNoFace     SampleStatus = "failure to enrol"
+	StatusUnreadable SampleStatus = "unreadable"
+)
+
+// Enrolment holds the descriptor of every sample of a dataset.
+type Enrolment struct {
+	// Status and Descriptors are indexed like Dataset.Samples; a descriptor
+	// is only meaningful for an enrolled sample.
+	Status      []SampleStatus
+	Descriptors []recognition.Descriptor
+	// FromCache counts samples answered by the cache, Computed those the
+	// embedder was run on.
+	FromCache, Computed int
+}
+
+// cacheBatch is how many new entries are written to the cache per transaction.
+const cacheBatch = 64
+
+// Enrol computes (or takes from cache, which may be nil) the descriptor of
+// every sample, with workers goroutines (GOMAXPROCS when <= 0). Images with
+// no usable face are marked StatusNoFace and counted as SkipNoFace;
+// unreadable ones StatusUnreadable and SkipUnreadable in ds.Skipped. Any
+// other embedder or cache error stops the work; what was computed is in
+// the cache.
+func Enrol(ctx context.Context, ds *Dataset, emb Embedder, cache *Cache, workers int, rep progress.Reporter) (*Enrolment, error) {
+	if rep == nil {
+		rep = progress.Discard
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	n := len(ds.Samples)
+	en := &Enrolment{Status: make([]SampleStatus, n), Descriptors: make([]recognition.Descriptor, n)}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	model := emb.ModelID()
+	start := time.Now()
+
+	var (
+		mu       sync.Mutex
+		firstErr error
+		done     int64
+		pending  []cacheWrite
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	flush := func(force bool) {
+		// called with mu held
+		if cache == nil || len(pending) == 0 || (!force && len(pending) < cacheBatch) {
+			return
+		}
+		batch := pending
+		pending = nil
+		if err := cache.put(model, batch); err != nil && firstErr == nil {
+			firstErr = err
+			cancel()
+		}
+	}
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				res, write, fromCache, err := enrolOne(ctx, &ds.Samples[i], emb, cache, model)
+				if err != nil {
+					fail(err)
+					continue
+				}
+				mu.Lock()
+				en.Status[i] = res.status
+				en.Descriptors[i] = res.descriptor
+				if fromCache {
+					en.FromCache++
+				} else {
+					en.Computed++
+				}
+				if write != nil {
+					pending = append(pending, *write)
+					flush(false)
+				}
+				done++
+				// Reported under the lock so updates arrive in order.
+				rep.Report(progress.Update{Stage: "enrol", Done: done, Total: int64(n), Unit: "images", Item: ds.Samples[i].Rel, Elapsed: time.Since(start)})
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for i := 0; i < n; i++ {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	flush(true)
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for i, st := range en.Status {
+		switch st {
+		case StatusNoFace:
+			ds.Skipped.Add(SkipNoFace, ds.Samples[i].Rel)
+		case StatusUnreadable:
+			ds.Skipped.Add(SkipUnreadable, ds.Samples[i].Rel)
+		}
+	}
+	return en, nil
+}
+
+type enrolResult struct {
+	status     SampleStatus
+	descriptor recognition.Descriptor
+}
+
+// enrolOne hashes the file, asks the cache, else runs the embedder; write is
+// the entry to add to the cache (nil when there is nothing new to keep).
+func enrolOne(ctx context.Context, s *Sample, emb Embedder, cache *Cache, model string) (res enrolResult, write *cacheWrite, fromCache bool, err error) {
+	if err := ctx.Err(); err != nil {
+		return res, nil, false, err
+	}
+	h, err := hashFile(s.Path)
+	if err != nil {
+		return enrolResult{status: StatusUnreadable}, nil, false, nil
+	}
+	if cache != nil {
+		e, ok, err := cache.get(model, h)
+		if err != nil {
+			return res, nil, false, err
+		}
+		if ok {
+			if e.noFace {
+				return enrolResult{status: StatusNoFace}, nil, true, nil
+			}
+			return enrolResult{status: StatusEnrolled, descriptor: e.descriptor}, nil, true, nil
+		}
+	}
+	d, err := emb.Embed(ctx, s.Path)
+	switch {
+	case err == nil:
+		for _, v := range d {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return res, nil, false, fmt.Errorf("enrol %s: the model returned a descriptor that is not finite", s.Rel)
+			}
+		}
+		return enrolResult{status: StatusEnrolled, descriptor: d}, &cacheWrite{hash: h, value: cached{descriptor: d}}, false, nil
+	case errors.Is(err, ErrNoFace):
+		return enrolResult{status: StatusNoFace}, &cacheWrite{hash: h, value: cached{noFace: true}}, false, nil
+	case errors.Is(err, ErrUnreadable):
+		return enrolResult{status: StatusUnreadable}, nil, false, nil
+	case ctx.Err() != nil:
+		return res, nil, false, ctx.Err()
+	}
+	return res, nil, false, fmt.Errorf("enrol %s: %w", s.Rel, err)
+}
+
+// hashFile is the SHA-256 of a file's bytes, read without writing.
+func hashFile(path string) (imageHash, error) {
+	var h imageHash
+	f, err := os.Open(path)
+	if err != nil {
+		return h, err
+	}
+	defer f.Close()
+	d := sha256.New()
+	if _, err := io.Copy(d, f); err != nil {
+		return h, err
+	}
+	copy(h[:], d.Sum(nil))
+	return h, nil
+}

@@ -1,0 +1,171 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"facecase/progress"
+)
+
+// Result is a finished evaluation: the Summary plus the score histograms
+// the plots and the desktop Lab view are drawn from.
+type Result struct {
+	Summary   Summary
+	Dataset   *Dataset
+	Enrolment *Enrolment
+	// columns, groupNames: column 0 is "all"; nonMated[c][g] and
+	// mated[c][g] are the score histograms of group g of column c.
+	columns    []string
+	groupNames [][]string
+	nonMated   [][]*Histogram
+	mated      [][]*Histogram
+}
+
+// Run evaluates the dataset: it enrols every image with emb (through
+// cfg.Cache), scores pairs (every pair, or those of a pairs file) and
+// computes verification, identification, per-group and calibration
+// figures. Long steps report to cfg.Progress and stop when ctx is cancelled.
+func Run(ctx context.Context, ds *Dataset, emb Embedder, cfg Config) (*Result, error) {
+	kT, err := cfg.check()
+	if err != nil {
+		return nil, err
+	}
+	rep := cfg.Progress
+	if rep == nil {
+		rep = progress.Discard
+	}
+	en, err := Enrol(ctx, ds, emb, cfg.Cache, cfg.Workers, rep)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate %s: %w", ds.Source, err)
+	}
+	set := newScoringSet(ds, en)
+	opt := scoreOptions{threshold: cfg.Threshold, workers: cfg.Workers, maxRecords: cfg.MaxBootstrapPairs, scores: cfg.Scores, progress: rep}
+	if cfg.Scores != nil {
+		if _, err := io.WriteString(cfg.Scores, ScoresCSVHeader); err != nil {
+			return nil, fmt.Errorf("write scores: %w", err)
+		}
+	}
+	var (
+		t      *tally
+		listed []listedScore
+	)
+	if ds.Kind == KindPairs {
+		t, listed, err = scoreListedPairs(ctx, ds, set, opt)
+	} else {
+		t, err = scoreAllPairs(ctx, set, opt)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("evaluate %s: score pairs: %w", ds.Source, err)
+	}
+	r := &Result{Dataset: ds, Enrolment: en, columns: set.columns, groupNames: set.groupNames, nonMated: t.nonMated}
+	r.mated = matedHistograms(set, t)
+
+	s := &r.Summary
+	s.Tool = "facecase eval"
+	s.Model = emb.ModelID()
+	s.Threshold = cfg.Threshold
+	s.Dataset = DatasetInfo{Source: ds.Source, Kind: ds.Kind, Images: len(ds.Samples), Identities: len(set.identities), GroupColumns: append([]string{}, ds.GroupColumns...)}
+	if ds.Kind == KindPairs {
+		s.Dataset.ListedPairs = int(int64(len(t.mated)) + int64(r.nonMated[0][0].Total()))
+	}
+	s.Enrolment = enrolmentInfo(en)
+	s.Verification = verification(r, kT)
+	if ds.Kind == KindPairs {
+		if fa, ok := foldAccuracy(listed, ds.Folds); ok {
+			s.Verification.Folds = &fa
+		} else {
+			s.Notes = append(s.Notes, "fold accuracy not computed: the pairs file does not have two or more complete folds")
+		}
+	}
+	s.Calibration = calibrations(r, cfg.TargetFMRs)
+
+	gallery, searches, err := searchAll(ctx, set, cfg.Workers, rep)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate %s: search: %w", ds.Source, err)
+	}
+	s.Identification = identification(set, gallery, searches, cfg)
+
+	var iv *groupIntervals
+	s.Bootstrap = BootstrapInfo{Replicates: cfg.Bootstrap, Seed: cfg.Seed, Level: ConfidenceLevel, Method: BootstrapMethod}
+	switch {
+	case cfg.Bootstrap == 0:
+		s.Bootstrap.Note = "confidence intervals not computed (0 replicates asked for)"
+	case t.overflow:
+		s.Bootstrap.Note = fmt.Sprintf("confidence intervals not computed: more than %d non-mated pairs score at or below the threshold", cfg.MaxBootstrapPairs)
+	default:
+		iv, err = bootstrapRates(ctx, set, t, ds.Kind == KindPairs, cfg.Bootstrap, cfg.Seed, cfg.Workers, rep)
+		if err != nil {
+			return nil, fmt.Errorf("evaluate %s: bootstrap: %w", ds.Source, err)
+		}
+		s.Verification.FMR.CI, s.Verification.FNMR.CI = iv.fmr[0][0], iv.fnmr[0][0]
+	}
+	s.Groups = groupTables(r, set, t, en, kT, iv, searches)
+	s.Skipped = ds.Skipped.List()
+	s.Notes = append(s.Notes, datasetNotes(r, set)...)
+	if s.Notes == nil {
+		s.Notes = []string{}
+	}
+	return r, nil
+}
+
+// matedHistograms sorts the kept mated scores into histograms per group.
+func matedHistograms(set *scoringSet, t *tally) [][]*Histogram {
+	out := make([][]*Histogram, len(set.columns))
+	for c := range set.columns {
+		out[c] = make([]*Histogram, len(set.groupNames[c]))
+		for g := range out[c] {
+			out[c][g] = NewHistogram()
+		}
+		gc := set.group[c]
+		for _, p := range t.mated {
+			if g := gc[p.A]; g == gc[p.B] {
+				out[c][g].Add(p.Score)
+			}
+		}
+	}
+	return out
+}
+
+func enrolmentInfo(en *Enrolment) EnrolmentInfo {
+	var info EnrolmentInfo
+	info.Images = len(en.Status)
+	for _, st := range en.Status {
+		switch st {
+		case StatusEnrolled:
+			info.Enrolled++
+		case StatusNoFace:
+			info.NoFace++
+		case StatusUnreadable:
+			info.Unreadable++
+		}
+	}
+	info.FTE = Rate{Errors: int64(info.NoFace), Trials: int64(info.Enrolled + info.NoFace)}
+	if !info.FTE.Defined() {
+		info.FTE.Note = "no readable images"
+	}
+	return info
+}
+
+func verification(r *Result, kT int) Verification {
+	nm, m := r.nonMated[0][0], r.mated[0][0]
+	v := Verification{MatedPairs: int64(m.Total()), NonMatedPairs: int64(nm.Total()), FMR: fmrAt(nm, kT), FNMR: fnmrAt(m, kT)}
+	if eer, t, ok := equalErrorRate(nm, m); ok {
+		v.EER, v.EERThreshold = &eer, &t
+	}
+	return v
+}
+
+func datasetNotes(r *Result, set *scoringSet) []string {
+	var notes []string
+	if set.size() < 2 {
+		notes = append(notes, "fewer than two images enrolled: no pair could be scored")
+	}
+	if r.mated[0][0].Total() == 0 {
+		notes = append(notes, "no mated pairs: FNMR and EER are not available (every identity has at most one enrolled image)")
+	}
+	if r.nonMated[0][0].Total() == 0 {
+		notes = append(notes, "no non-mated pairs: FMR is not available (only one identity enrolled)")
+	}
+	return notes
+}

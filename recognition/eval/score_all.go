@@ -1,0 +1,194 @@
+package eval
+
+import (
+	"context"
+	"io"
+	"runtime"
+	"sync"
+	"time"
+
+	"facecase/progress"
+)
+
+// scoreOptions are the settings of a scoring pass.
+type scoreOptions struct {
+	threshold  float64
+	workers    int
+	maxRecords int
+	// scores, when not nil, receives every score as CSV rows
+	// "a,b,mated,score" (sample indices), in (a, b) order.
+	scores   io.Writer
+	progress progress.Reporter
+}
+
+// Chunk sizes in pairs: large without a score file, smaller with one so
+// that the formatted rows waiting to be written stay small.
+const (
+	pairsPerChunk    = 1 << 20
+	pairsPerCSVChunk = 1 << 16
+)
+
+// rowChunk is a run of rows of the comparison triangle.
+type rowChunk struct {
+	first, last int // rows first..last-1
+	pairs       int64
+}
+
+// splitRows cuts the triangle i < j < n into chunks of about target pairs.
+func splitRows(n int, target int64) []rowChunk {
+	var chunks []rowChunk
+	c := rowChunk{}
+	for i := 0; i < n; i++ {
+		c.pairs += int64(n - 1 - i)
+		if c.pairs >= target || i == n-1 {
+			c.last = i + 1
+			chunks = append(chunks, c)
+			c = rowChunk{first: i + 1}
+		}
+	}
+	return chunks
+}
+
+// scoreAllPairs compares every enrolled sample with every other one, in
+// parallel: mated pairs are kept, non-mated ones counted (see tally). Each
+// worker owns its tally, so the inner loop allocates nothing.
+func scoreAllPairs(ctx context.Context, set *scoringSet, opt scoreOptions) (*tally, error) {
+	workers := opt.workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	rep := opt.progress
+	if rep == nil {
+		rep = progress.Discard
+	}
+	n := set.size()
+	target := int64(pairsPerChunk)
+	if opt.scores != nil {
+		target = pairsPerCSVChunk
+	}
+	chunks := splitRows(n, target)
+	total := int64(n) * int64(n-1) / 2
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	// window bounds how far workers may run ahead of the score writer.
+	// It holds at most ahead tokens: one is taken per chunk handed out and
+	// given back when the chunk's rows are written.
+	ahead := len(chunks) + 1
+	if opt.scores != nil {
+		ahead = 2 * workers
+	}
+	window := make(chan struct{}, ahead)
+	for i := 0; i < ahead; i++ {
+		window <- struct{}{}
+	}
+	type done struct {
+		index int
+		rows  []byte
+	}
+	jobs := make(chan int)
+	results := make(chan done, workers)
+	tallies := make([]*tally, workers)
+	end := set.identityEnd()
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		t := newTally(set, opt.threshold, false, opt.maxRecords)
+		tallies[w] = t
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range jobs {
+				var rows []byte
+				if opt.scores != nil {
+					rows = make([]byte, 0, chunks[k].pairs*24)
+				}
+				rows = scoreRows(set, t, end, chunks[k], rows, opt.scores != nil)
+				results <- done{k, rows}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for k := range chunks {
+			select {
+			case <-window:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- k:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	start := time.Now()
+	var (
+		writeErr error
+		scored   int64
+		next     int
+		waiting  = map[int][]byte{}
+	)
+	for r := range results {
+		scored += chunks[r.index].pairs
+		waiting[r.index] = r.rows
+		for {
+			rows, ok := waiting[next]
+			if !ok {
+				break
+			}
+			delete(waiting, next)
+			if opt.scores != nil && writeErr == nil {
+				if _, err := opt.scores.Write(rows); err != nil {
+					writeErr = err
+					cancel()
+				}
+			}
+			next++
+			window <- struct{}{}
+		}
+		rep.Report(progress.Update{Stage: "score", Done: scored, Total: total, Unit: "pairs", Elapsed: time.Since(start)})
+	}
+	if writeErr != nil {
+		return nil, writeErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	t := tallies[0]
+	for _, o := range tallies[1:] {
+		t.merge(o)
+	}
+	t.sortPairs()
+	return t, nil
+}
+
+// scoreRows scores the rows of one chunk into t, appending CSV rows when
+// asked. Samples are sorted by identity, so the mated partners of row i
+// are exactly i+1 .. end[i]-1.
+func scoreRows(set *scoringSet, t *tally, end []int, c rowChunk, rows []byte, csv bool) []byte {
+	n := set.size()
+	for i := c.first; i < c.last; i++ {
+		di := &set.desc[i]
+		for j := i + 1; j < end[i]; j++ {
+			s := Score(di, &set.desc[j])
+			t.addMated(int32(i), int32(j), s)
+			if csv {
+				rows = appendScoreRow(rows, set.sample[i], set.sample[j], true, s)
+			}
+		}
+		for j := end[i]; j < n; j++ {
+			s := Score(di, &set.desc[j])
+			t.addNonMated(set, int32(i), int32(j), s)
+			if csv {
+				rows = appendScoreRow(rows, set.sample[i], set.sample[j], false, s)
+			}
+		}
+	}
+	return rows
+}
