@@ -1,0 +1,140 @@
+package casefile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"facecase/progress"
+)
+
+// EvidenceState is the outcome of re-verifying an evidence file.
+type EvidenceState string
+
+// States of an evidence file.
+const (
+	// EvidenceOK: the file is there and its SHA-256 matches the record.
+	EvidenceOK EvidenceState = "ok"
+	// EvidencePresent: the file is there with the recorded size; its
+	// content was not re-hashed (MediaCheckPresence).
+	EvidencePresent EvidenceState = "present"
+	// EvidenceMissing: the file is gone or unreadable.
+	EvidenceMissing EvidenceState = "missing"
+	// EvidenceChanged: the file's size or SHA-256 differs from the
+	// record; it must not be used.
+	EvidenceChanged EvidenceState = "changed"
+	// EvidenceUnchecked: the check was skipped.
+	EvidenceUnchecked EvidenceState = "unchecked"
+)
+
+// EvidenceCheck is the state of one evidence file.
+type EvidenceCheck struct {
+	EvidenceID uint64        `json:"evidence_id"`
+	Name       string        `json:"name"`
+	Path       string        `json:"path"`
+	State      EvidenceState `json:"state"`
+	// Detail says what differs (empty when the file is fine).
+	Detail string `json:"detail,omitempty"`
+}
+
+// Usable reports whether the file may be used: present and not changed.
+func (ch EvidenceCheck) Usable() bool {
+	return ch.State == EvidenceOK || ch.State == EvidencePresent
+}
+
+// EvidenceChecks returns the result of the media check made when the case
+// was opened (or of the last VerifyEvidence), one per evidence item.
+func (c *Case) EvidenceChecks() []EvidenceCheck {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]EvidenceCheck(nil), c.checks...)
+}
+
+// EvidenceCheckFor returns the last check of one item (State
+// EvidenceUnchecked when it was not checked).
+func (c *Case) EvidenceCheckFor(id uint64) EvidenceCheck {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, ch := range c.checks {
+		if ch.EvidenceID == id {
+			return ch
+		}
+	}
+	return EvidenceCheck{EvidenceID: id, State: EvidenceUnchecked}
+}
+
+// VerifyEvidence re-hashes every evidence file now and returns (and keeps)
+// the result. rep receives "verify" updates counted in files.
+func (c *Case) VerifyEvidence(ctx context.Context, rep progress.Reporter) ([]EvidenceCheck, error) {
+	var evidence []Evidence
+	if err := c.view(func(tx *bolt.Tx) (err error) {
+		evidence, err = readAllEvidence(tx)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	checks := checkEvidenceFiles(ctx, evidence, c.path, MediaCheckHash, rep)
+	if err := ctx.Err(); err != nil {
+		return checks, err
+	}
+	c.mu.Lock()
+	c.checks = checks
+	c.mu.Unlock()
+	return checks, nil
+}
+
+func checkEvidenceFiles(ctx context.Context, evidence []Evidence, caseFile string, mode MediaCheck, rep progress.Reporter) []EvidenceCheck {
+	if rep == nil {
+		rep = progress.Discard
+	}
+	start := time.Now()
+	out := make([]EvidenceCheck, 0, len(evidence))
+	for i, ev := range evidence {
+		out = append(out, checkEvidenceFile(ctx, ev, caseFile, mode))
+		rep.Report(progress.Update{Stage: "verify", Done: int64(i + 1), Total: int64(len(evidence)), Unit: "files", Item: ev.Name, Elapsed: time.Since(start)})
+	}
+	return out
+}
+
+func checkEvidenceFile(ctx context.Context, ev Evidence, caseFile string, mode MediaCheck) EvidenceCheck {
+	ch := EvidenceCheck{EvidenceID: ev.ID, Name: ev.Name, Path: ev.WorkingPath(caseFile), State: EvidenceUnchecked}
+	if mode == MediaCheckNone {
+		return ch
+	}
+	st, err := os.Stat(ch.Path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		ch.State, ch.Detail = EvidenceMissing, "file not found"
+		return ch
+	case err != nil:
+		ch.State, ch.Detail = EvidenceMissing, err.Error()
+		return ch
+	case !st.Mode().IsRegular():
+		ch.State, ch.Detail = EvidenceMissing, "not a regular file"
+		return ch
+	case st.Size() != ev.Size:
+		ch.State, ch.Detail = EvidenceChanged, fmt.Sprintf("size is %d bytes, recorded %d", st.Size(), ev.Size)
+		return ch
+	}
+	if mode == MediaCheckPresence {
+		ch.State = EvidencePresent
+		return ch
+	}
+	sum, err := hashFile(ctx, ch.Path)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		ch.State, ch.Detail = EvidenceUnchecked, "check cancelled"
+	case err != nil:
+		ch.State, ch.Detail = EvidenceMissing, err.Error()
+	case sum != ev.SHA256:
+		ch.State, ch.Detail = EvidenceChanged, fmt.Sprintf("SHA-256 is %s, recorded %s", sum, ev.SHA256)
+	default:
+		ch.State = EvidenceOK
+	}
+	return ch
+}

@@ -1,0 +1,330 @@
+package casefile
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"facecase/progress"
+	"facecase/recognition"
+)
+
+// ExportOptions control Export.
+type ExportOptions struct {
+	// Media adds a copy of every photo with each stored face that is not a
+	// confirmed match blurred. Videos are listed as not included.
+	Media bool
+	// Force replaces an existing target; otherwise an existing target is
+	// an ErrExists error and is left untouched.
+	Force bool
+}
+
+// ExportResult describes a written bundle.
+type ExportResult struct {
+	Path    string         `json:"path"`
+	Members []BundleMember `json:"members"`
+	// AuditHead is the newest audit entry in the bundle's snapshot (the
+	// export entry); note its hash to prove later the bundle is unchanged.
+	AuditHead AuditHead   `json:"audit_head"`
+	Skipped   []MediaSkip `json:"media_skipped,omitempty"`
+}
+
+// Export writes an export bundle of the case to out (a zip): a hot
+// snapshot of the case file taken with bbolt's Tx.WriteTo while the case
+// stays open, manifest.json, the audit log as JSON lines, the detections
+// as JSON lines, an HTML report and, with opts.Media, redacted photo
+// copies. The export is recorded in the audit log (and so in the
+// snapshot) first; a failed export adds an "export_failed" entry. The
+// bundle is written to a temporary file in out's folder, synced and
+// renamed, so a failure leaves nothing at out. rep receives "export"
+// updates counted in steps; nil discards them.
+func Export(ctx context.Context, c *Case, out string, opts ExportOptions, rep progress.Reporter) (*ExportResult, error) {
+	res, err := export(ctx, c, out, opts, rep)
+	if err != nil {
+		return nil, fmt.Errorf("export %s to %s: %w", c.path, out, asDiskFull(err))
+	}
+	return res, nil
+}
+
+func export(ctx context.Context, c *Case, out string, opts ExportOptions, rep progress.Reporter) (res *ExportResult, err error) {
+	if rep == nil {
+		rep = progress.Discard
+	}
+	if c.readOnly {
+		return nil, ErrReadOnly
+	}
+	target, err := filepath.Abs(out)
+	if err != nil {
+		return nil, err
+	}
+	if !opts.Force {
+		if err := refuseExisting(target); err != nil {
+			return nil, err
+		}
+	}
+	c.exportMu.Lock()
+	defer c.exportMu.Unlock()
+	start := time.Now()
+	step := func(done int64, item string) {
+		rep.Report(progress.Update{Stage: "export", Done: done, Total: 5, Unit: "steps", Item: item, Elapsed: time.Since(start)})
+	}
+	dir := filepath.Dir(target)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	audited := false
+	defer func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		if err != nil && audited {
+			c.update(func(tx *bolt.Tx) error {
+				_, aerr := appendAudit(tx, c.now(), c.actor, ActionExportFailed, map[string]string{"bundle": filepath.Base(target), "error": err.Error()}, nil)
+				return aerr
+			})
+		}
+	}()
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	details := ExportDetails{Bundle: filepath.Base(target), BundleFormat: BundleFormatVersion, Media: opts.Media}
+	at := c.now()
+	z := newBundleZip(bw, at)
+
+	step(0, "media")
+	if opts.Media {
+		if details.MediaFiles, details.MediaSkipped, err = c.exportMedia(ctx, z); err != nil {
+			return nil, err
+		}
+	}
+	step(1, "audit")
+	err = c.update(func(tx *bolt.Tx) error {
+		_, err := appendAudit(tx, at, c.actor, ActionExport, details, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	audited = true
+
+	step(2, "snapshot")
+	snap, snapMember, err := c.snapshot(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(snap)
+	if err := copyMember(ctx, z, MemberSnapshot, snap); err != nil {
+		return nil, err
+	}
+	if err := z.finish(); err != nil {
+		return nil, err
+	}
+	if got := z.members[len(z.members)-1]; got.SHA256 != snapMember.SHA256 || got.Size != snapMember.Size {
+		return nil, fmt.Errorf("snapshot changed on disk while it was being bundled")
+	}
+	step(3, "manifest")
+	head, err := writeDerivedMembers(ctx, z, snap)
+	if err != nil {
+		return nil, err
+	}
+	if err := z.close(); err != nil {
+		return nil, err
+	}
+	if err := bw.Flush(); err != nil {
+		return nil, err
+	}
+	if err := tmp.Sync(); err != nil {
+		return nil, err
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	step(4, "publish")
+	if err := publishFile(tmp.Name(), target, opts.Force); err != nil {
+		return nil, err
+	}
+	step(5, "done")
+	return &ExportResult{Path: target, Members: z.members, AuditHead: head, Skipped: details.MediaSkipped}, nil
+}
+
+// exportMedia adds a redacted copy of every usable photo to the bundle.
+func (c *Case) exportMedia(ctx context.Context, z *bundleZip) ([]MediaMember, []MediaSkip, error) {
+	var evidence []Evidence
+	var confirmed []ConfirmedMatch
+	err := c.view(func(tx *bolt.Tx) (err error) {
+		if evidence, err = readAllEvidence(tx); err != nil {
+			return err
+		}
+		confirmed, err = readConfirmed(tx)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	files := []MediaMember{}
+	var skipped []MediaSkip
+	for _, ev := range evidence {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		if ev.Kind != KindPhoto {
+			skipped = append(skipped, MediaSkip{EvidenceID: ev.ID, Name: ev.Name, Reason: ev.Kind + " files are not redacted, so not exported"})
+			continue
+		}
+		if ch := checkEvidenceFile(ctx, ev, c.path, MediaCheckHash); ch.State != EvidenceOK {
+			skipped = append(skipped, MediaSkip{EvidenceID: ev.ID, Name: ev.Name, Reason: fmt.Sprintf("file %s: %s", ch.State, ch.Detail)})
+			continue
+		}
+		dets, err := c.FrameDetections(ev.ID, 0)
+		if err != nil {
+			return nil, nil, err
+		}
+		keepIDs := map[uint64]bool{}
+		var keepBoxes []recognition.Rect
+		for _, m := range confirmed {
+			if m.Search.Probe.EvidenceID != ev.ID {
+				continue
+			}
+			if m.Search.Probe.DetectionID != 0 {
+				keepIDs[m.Search.Probe.DetectionID] = true
+			} else if m.Search.Probe.Box != nil {
+				keepBoxes = append(keepBoxes, *m.Search.Probe.Box)
+			}
+		}
+		photo, err := redactPhoto(c.EvidencePath(ev), ev.MediaType, dets, keepIDs, keepBoxes)
+		if err != nil {
+			skipped = append(skipped, MediaSkip{EvidenceID: ev.ID, Name: ev.Name, Reason: err.Error()})
+			continue
+		}
+		name := mediaMemberName(ev, photo.ext)
+		w, err := z.create(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, err := w.Write(photo.data); err != nil {
+			return nil, nil, err
+		}
+		sum := sha256.Sum256(photo.data)
+		files = append(files, MediaMember{EvidenceID: ev.ID, Member: name, Size: int64(len(photo.data)),
+			SHA256: hex.EncodeToString(sum[:]), Blurred: photo.blurred, Kept: photo.kept})
+	}
+	return files, skipped, nil
+}
+
+// snapshot writes a consistent copy of the case file (bbolt's Tx.WriteTo
+// in a read transaction, while the case stays open) to a temporary file
+// in dir and returns its path and hash.
+func (c *Case) snapshot(ctx context.Context, dir string) (string, BundleMember, error) {
+	f, err := os.CreateTemp(dir, ".snapshot-*"+Extension)
+	if err != nil {
+		return "", BundleMember{}, err
+	}
+	h := sha256.New()
+	var n int64
+	err = c.view(func(tx *bolt.Tx) error {
+		w := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
+		var err error
+		if n, err = tx.WriteTo(w); err != nil {
+			return err
+		}
+		return w.Flush()
+	})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", BundleMember{}, fmt.Errorf("snapshot: %w", err)
+	}
+	return f.Name(), BundleMember{Name: MemberSnapshot, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// copyMember streams a file into the bundle.
+func copyMember(ctx context.Context, z *bundleZip, name, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w, err := z.create(name)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(w, ctxReader{ctx, f})
+	return err
+}
+
+// writeDerivedMembers writes the members built from the snapshot: the
+// audit log, the detections, the report and, last, the manifest.
+func writeDerivedMembers(ctx context.Context, z *bundleZip, snap string) (AuditHead, error) {
+	db, err := openBolt(snap, true, DefaultLockTimeout)
+	if err != nil {
+		return AuditHead{}, fmt.Errorf("open snapshot: %w", err)
+	}
+	defer db.Close()
+	var head AuditHead
+	err = guard(func() error {
+		return db.View(func(tx *bolt.Tx) error {
+			v, err := readCaseView(tx)
+			if err != nil {
+				return err
+			}
+			head = v.head
+			for _, m := range []struct {
+				name  string
+				write func(io.Writer) error
+			}{
+				{MemberAuditLog, func(w io.Writer) error { return writeAuditJSONL(tx, w) }},
+				{MemberDetections, func(w io.Writer) error { return writeDetectionsJSONL(ctx, tx, w) }},
+				{MemberReport, func(w io.Writer) error { return writeReport(v, w) }},
+			} {
+				w, err := z.create(m.name)
+				if err != nil {
+					return err
+				}
+				if err := m.write(w); err != nil {
+					return fmt.Errorf("%s: %w", m.name, err)
+				}
+			}
+			if err := z.finish(); err != nil {
+				return err
+			}
+			manifest, err := manifestBytes(v, z.members)
+			if err != nil {
+				return err
+			}
+			w, err := z.create(MemberManifest)
+			if err != nil {
+				return err
+			}
+			_, err = w.Write(manifest)
+			return err
+		})
+	})
+	return head, err
+}
+
+// ctxReader stops a copy when ctx is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (r ctxReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.r.Read(p)
+}

@@ -1,0 +1,33 @@
+package casefile
+
+import (
+	"fmt"
+	"os"
+	"testing"
+)
+
+// childEnv makes the test binary act as a child process for the crash and
+// full-disk tests instead of running tests (see crashChild, fillChild).
+const childEnv = "FACECASE_CASEFILE_CHILD"
+
+func TestMain(m *testing.M) {
+	switch mode := os.Getenv(childEnv); mode {
+	case "":
+		code := m.Run()
+		if bigCaseDir != "" {
+			os.RemoveAll(bigCaseDir)
+		}
+		os.Exit(code)
+	case "intake":
+		os.Exit(crashChild())
+	case "fill":
+		os.Exit(fillChild())
+	case "tmpfs":
+		os.Exit(tmpfsChild())
+	case "readonly":
+		os.Exit(readOnlyChild())
+	default:
+		fmt.Fprintf(os.Stderr, "unknown child mode %q\n", mode)
+		os.Exit(2)
+	}
+}

@@ -1,0 +1,50 @@
+package casefile
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+)
+
+// sniffMediaType names the media type of a file from its first bytes, and
+// whether it is a photo, a video or something else. Only the content is
+// looked at, never the file name.
+func sniffMediaType(head []byte) (mediaType, kind string) {
+	switch {
+	case bytes.HasPrefix(head, []byte{0xFF, 0xD8, 0xFF}):
+		return "image/jpeg", KindPhoto
+	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
+		return "image/png", KindPhoto
+	case bytes.HasPrefix(head, []byte("II*\x00")), bytes.HasPrefix(head, []byte("MM\x00*")):
+		return "image/tiff", KindPhoto
+	case bytes.HasPrefix(head, []byte("BM")) && len(head) > 14:
+		return "image/bmp", KindPhoto
+	case len(head) >= 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WEBP":
+		return "image/webp", KindPhoto
+	case len(head) >= 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "AVI ":
+		return "video/x-msvideo", KindVideo
+	case len(head) >= 12 && string(head[4:8]) == "ftyp":
+		brand := string(head[8:12])
+		switch {
+		case strings.HasPrefix(brand, "qt"):
+			return "video/quicktime", KindVideo
+		case brand == "heic" || brand == "heix" || brand == "mif1":
+			return "image/heic", KindPhoto
+		}
+		return "video/mp4", KindVideo
+	case bytes.HasPrefix(head, []byte{0x1A, 0x45, 0xDF, 0xA3}):
+		return "video/x-matroska", KindVideo
+	case len(head) >= 189 && head[0] == 0x47 && head[188] == 0x47:
+		return "video/mp2t", KindVideo
+	case bytes.HasPrefix(head, []byte{0x00, 0x00, 0x01, 0xBA}):
+		return "video/mpeg", KindVideo
+	}
+	mt := http.DetectContentType(head)
+	switch {
+	case strings.HasPrefix(mt, "image/"):
+		return mt, KindPhoto
+	case strings.HasPrefix(mt, "video/"):
+		return mt, KindVideo
+	}
+	return mt, KindOther
+}

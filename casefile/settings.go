@@ -1,0 +1,73 @@
+package casefile
+
+import (
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Settings are the case's rules.
+type Settings struct {
+	// RequireTwoReviewers makes a candidate a confirmed match only when two
+	// different reviewers have confirmed it (and nobody rejected it).
+	RequireTwoReviewers bool `json:"require_two_reviewers"`
+}
+
+// RequiredConfirmations is how many different reviewers must confirm.
+func (s Settings) RequiredConfirmations() int {
+	if s.RequireTwoReviewers {
+		return 2
+	}
+	return 1
+}
+
+// Settings returns the case's settings.
+func (c *Case) Settings() (Settings, error) {
+	var s Settings
+	err := c.view(func(tx *bolt.Tx) (err error) {
+		s, err = readSettings(tx)
+		return err
+	})
+	if err != nil {
+		return s, fmt.Errorf("case %s: %w", c.path, err)
+	}
+	return s, nil
+}
+
+func readSettings(tx *bolt.Tx) (Settings, error) {
+	var s Settings
+	if err := json.Unmarshal(tx.Bucket(bucketMeta).Get(metaSettings), &s); err != nil {
+		return s, fmt.Errorf("%w: settings record: %v", ErrCorrupt, err)
+	}
+	return s, nil
+}
+
+// SetSettings changes the case's settings; the change and the old and new
+// values are recorded in the audit log.
+func (c *Case) SetSettings(s Settings) error {
+	err := c.update(func(tx *bolt.Tx) error {
+		old, err := readSettings(tx)
+		if err != nil {
+			return err
+		}
+		if old == s {
+			return nil
+		}
+		raw, err := json.Marshal(s)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketMeta).Put(metaSettings, raw); err != nil {
+			return err
+		}
+		_, err = appendAudit(tx, c.now(), c.actor, ActionChangeSettings,
+			map[string]Settings{"old": old, "new": s},
+			[]RecordRef{recordRef(bucketMeta, metaSettings, raw)})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("change settings of %s: %w", c.path, err)
+	}
+	return nil
+}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"facecase/casefile"
+)
+
+// caseSubcommands are the verbs of "facecase-cli case"; each lives in
+// cmd_case_<verb>.go and registers itself with registerCaseSub.
+var caseSubcommands = map[string]*command{}
+
+func registerCaseSub(c *command) {
+	if _, dup := caseSubcommands[c.name]; dup {
+		panic("duplicate case subcommand " + c.name)
+	}
+	caseSubcommands[c.name] = c
+}
+
+func init() {
+	register(&command{
+		name:    "case",
+		summary: "case files: new, info, add, enrol, search, review, log, settings, export, verify, import",
+		usage:   "new|info|add|enrol|search|review|log|settings|export|verify|import [ARGS] (facecase-cli case SUBCOMMAND -h for each)",
+		run:     runCase,
+	})
+}
+
+func runCase(ctx context.Context, env *cliEnv, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printCaseUsage(env.stderr)
+		if len(args) == 0 {
+			return fmt.Errorf("%w: no subcommand", errUsage)
+		}
+		return nil
+	}
+	sub, ok := caseSubcommands[args[0]]
+	if !ok {
+		printCaseUsage(env.stderr)
+		return fmt.Errorf("%w: unknown subcommand %q", errUsage, args[0])
+	}
+	err := sub.run(ctx, env, args[1:])
+	if errors.Is(err, errUsage) {
+		// main prints the usage of "case"; add the subcommand's own.
+		return fmt.Errorf("%w\nusage: facecase-cli case %s %s", err, sub.name, sub.usage)
+	}
+	return err
+}
+
+func printCaseUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: facecase-cli case SUBCOMMAND [ARGS]\n\nsubcommands:")
+	names := make([]string, 0, len(caseSubcommands))
+	for n := range caseSubcommands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", n, caseSubcommands[n].summary)
+	}
+}
+
+// caseFlags makes the flag set of a subcommand ("case add" and so on).
+func caseFlags(env *cliEnv, name string) *flag.FlagSet {
+	c := caseSubcommands[name]
+	return newFlags(env, &command{name: "case " + c.name, summary: c.summary, usage: c.usage})
+}
+
+// actorFlag adds --actor, defaulting to $FACECASE_ACTOR or the login name.
+func actorFlag(fs *flag.FlagSet) *string {
+	return fs.String("actor", defaultActor(), "who does this, as recorded in the audit log (default $FACECASE_ACTOR or the login name)")
+}
+
+func defaultActor() string {
+	if a := strings.TrimSpace(os.Getenv("FACECASE_ACTOR")); a != "" {
+		return a
+	}
+	if u, err := user.Current(); err == nil {
+		if u.Name != "" {
+			return u.Name
+		}
+		return u.Username
+	}
+	return ""
+}
+
+// casePathArg normalises a case path given on the command line: a name
+// without an extension gets .facecase.
+func casePathArg(p string) string {
+	if filepath.Ext(p) == "" {
+		return p + casefile.Extension
+	}
+	return p
+}
+
+// openCase opens a case for writing as actor.
+func openCase(path, actor string) (*casefile.Case, error) {
+	if strings.TrimSpace(actor) == "" {
+		return nil, fmt.Errorf("%w: no actor: give --actor or set FACECASE_ACTOR", errUsage)
+	}
+	return caseOpenErr(casefile.Open(casePathArg(path), casefile.Options{Actor: actor}))
+}
+
+// openCaseReadOnly opens a case for reading.
+func openCaseReadOnly(path string, check casefile.MediaCheck) (*casefile.Case, error) {
+	return caseOpenErr(casefile.Open(casePathArg(path), casefile.Options{ReadOnly: true, MediaCheck: check}))
+}
+
+// caseOpenErr gives a tampered case the verification exit code.
+func caseOpenErr(c *casefile.Case, err error) (*casefile.Case, error) {
+	if errors.Is(err, casefile.ErrTampered) {
+		return nil, &exitError{code: 3, err: fmt.Errorf("%w\nrun 'facecase-cli verify CASE' for the full report", err)}
+	}
+	return c, err
+}
+
+// printJSON writes v as one JSON document.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

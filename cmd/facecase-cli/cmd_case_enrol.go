@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"facecase/casefile"
+	"facecase/recognition"
+)
+
+func init() {
+	registerCaseSub(&command{
+		name:    "enrol",
+		summary: "put a person on the case's watchlist from photos of them",
+		usage:   "(--label NAME [--notes TEXT] | --subject ID) [--source TEXT] [--date DATE] [--face K] [--detector NAME] [--actor NAME] CASE IMAGE...",
+		run:     runCaseEnrol,
+	})
+}
+
+func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
+	fs := caseFlags(env, "enrol")
+	label := fs.String("label", "", "name or label of a new watchlist subject")
+	notes := fs.String("notes", "", "notes on the new subject")
+	subjectID := fs.Uint64("subject", 0, "add the images to this existing subject instead")
+	source := fs.String("source", "", "where the images come from (default: each image's file name)")
+	date := fs.String("date", "", "when the images were taken or obtained")
+	face := fs.Int("face", 0, "use the K-th face of each image (1 = first in reading order); needed when an image shows several faces")
+	detector := fs.String("detector", "ssd", "face detector: ssd, blazeface, hog or haar")
+	actor := actorFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() < 2 {
+		return fmt.Errorf("%w: need a case and at least one image", errUsage)
+	}
+	if (*label == "") == (*subjectID == 0) {
+		return fmt.Errorf("%w: give either --label (new subject) or --subject (existing subject)", errUsage)
+	}
+	c, err := openCase(fs.Arg(0), *actor)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	engine := newCaseEngine(*detector, 20)
+	defer engine.Close()
+
+	// Describe every image before changing the case, so a bad image
+	// leaves no half-enrolled subject.
+	type enrolment struct {
+		prov casefile.Provenance
+		desc recognition.Descriptor
+		note string
+	}
+	var todo []enrolment
+	for _, path := range fs.Args()[1:] {
+		faces, err := engine.faces(ctx, path)
+		if err != nil {
+			return err
+		}
+		f, err := pickFace(faces, *face, path)
+		if err != nil {
+			return err
+		}
+		sum, err := fileSHA256(path)
+		if err != nil {
+			return err
+		}
+		src := *source
+		if src == "" {
+			src = filepath.Base(path)
+		}
+		e := enrolment{prov: casefile.Provenance{Source: src, Date: *date, ImageSHA256: sum}, desc: *f.Descriptor}
+		if !f.Quality.Usable {
+			e.note = fmt.Sprintf(" (warning: low quality: %v)", f.Quality.Reasons)
+		}
+		todo = append(todo, e)
+	}
+	var s casefile.Subject
+	if *subjectID != 0 {
+		subjects, err := c.Subjects()
+		if err != nil {
+			return err
+		}
+		for _, x := range subjects {
+			if x.ID == *subjectID {
+				s = x
+			}
+		}
+		if s.ID == 0 {
+			return fmt.Errorf("no subject %d in the case", *subjectID)
+		}
+	} else if s, err = c.AddSubject(*label, *notes); err != nil {
+		return err
+	}
+	for _, e := range todo {
+		en, err := c.Enrol(s.ID, e.prov, []recognition.Descriptor{e.desc})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "subject %d (%s): enrolment %d from %s%s\n", s.ID, s.Label, en.ID, e.prov.Source, e.note)
+	}
+	return nil
+}
+
+// pickFace chooses the face to use: the k-th (1-based) or, when k is 0,
+// the only one.
+func pickFace(faces []recognition.Face, k int, path string) (recognition.Face, error) {
+	switch {
+	case len(faces) == 0:
+		return recognition.Face{}, fmt.Errorf("%s: no face found", path)
+	case k == 0 && len(faces) > 1:
+		return recognition.Face{}, fmt.Errorf("%s shows %d faces: choose one with --face 1..%d", path, len(faces), len(faces))
+	case k < 0 || k > len(faces):
+		return recognition.Face{}, fmt.Errorf("%s shows %d faces, there is no face %s", path, len(faces), strconv.Itoa(k))
+	}
+	f := faces[max(k, 1)-1]
+	if f.Descriptor == nil {
+		return f, fmt.Errorf("%s: the face has no descriptor", path)
+	}
+	return f, nil
+}
+
+// fileSHA256 hashes a file read-only.
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("hash %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"facecase/casefile"
+	"facecase/recognition"
+)
+
+func init() {
+	registerCaseSub(&command{
+		name:    "search",
+		summary: "search the watchlist with a face of the evidence; the search is stored for review",
+		usage:   "(--detection ID | --evidence ID --face K) [--threshold D] [--max N] [--purpose TEXT] [--detector NAME] [--actor NAME] [--json] CASE",
+		run:     runCaseSearch,
+	})
+}
+
+func runCaseSearch(ctx context.Context, env *cliEnv, args []string) error {
+	fs := caseFlags(env, "search")
+	detection := fs.Uint64("detection", 0, "search with this stored detection")
+	evidence := fs.Uint64("evidence", 0, "search with a face of this evidence photo (with --face)")
+	face := fs.Int("face", 0, "the K-th face of the photo (1 = first in reading order)")
+	threshold := fs.Float64("threshold", recognition.SameThreshold, "largest distance returned")
+	maxCand := fs.Int("max", 0, "return at most N candidates (0: all within the threshold)")
+	purpose := fs.String("purpose", "", "why this search is made (default: the case's purpose)")
+	detector := fs.String("detector", "ssd", "face detector used when the photo's faces are not stored yet")
+	asJSON := fs.Bool("json", false, "print the stored search as JSON")
+	actor := actorFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("%w: need exactly one case file", errUsage)
+	}
+	if (*detection == 0) == (*evidence == 0) || (*evidence != 0 && *face < 1) {
+		return fmt.Errorf("%w: give --detection ID, or --evidence ID with --face K", errUsage)
+	}
+	c, err := openCase(fs.Arg(0), *actor)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	probe := casefile.Probe{DetectionID: *detection}
+	if *evidence != 0 {
+		id, err := photoFaceDetection(ctx, c, *evidence, *face, *detector)
+		if err != nil {
+			return err
+		}
+		probe = casefile.Probe{DetectionID: id, FaceIndex: *face}
+	}
+	rec, err := c.Search(ctx, casefile.SearchRequest{Probe: probe, Threshold: *threshold, MaxCandidates: *maxCand, Purpose: *purpose})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(env.stdout, rec)
+	}
+	w := env.stdout
+	fmt.Fprintf(w, "search %d: evidence %d, detection %d, threshold %.3f, watchlist %d subjects (version %d)\n",
+		rec.ID, rec.Probe.EvidenceID, rec.Probe.DetectionID, rec.Threshold, rec.WatchlistSize, rec.WatchlistVersion)
+	if len(rec.Candidates) == 0 {
+		fmt.Fprintln(w, "no subject within the threshold")
+	}
+	for _, cand := range rec.Candidates {
+		fmt.Fprintf(w, "  %d. subject %d %s  distance %.4f\n", cand.Rank, cand.SubjectID, cand.Label, cand.Distance)
+	}
+	fmt.Fprintf(w, "%s Review with: facecase-cli case review --search %d --subject ID --decision confirm|reject|inconclusive CASE\n", casefile.Notice, rec.ID)
+	return nil
+}
+
+// photoFaceDetection returns the stored detection of the k-th face of an
+// evidence photo, finding and storing the photo's faces first if none are
+// stored yet.
+func photoFaceDetection(ctx context.Context, c *casefile.Case, evidenceID uint64, k int, detector string) (uint64, error) {
+	dets, err := c.FrameDetections(evidenceID, 0)
+	if err != nil {
+		return 0, err
+	}
+	if len(dets) == 0 {
+		ev, err := c.Evidence(evidenceID)
+		if err != nil {
+			return 0, err
+		}
+		if ev.Kind != casefile.KindPhoto {
+			return 0, fmt.Errorf("evidence %d is a %s: search with --detection", evidenceID, ev.Kind)
+		}
+		engine := newCaseEngine(detector, 20)
+		defer engine.Close()
+		if _, err := storePhotoFaces(ctx, c, engine, ev); err != nil {
+			return 0, err
+		}
+		if dets, err = c.FrameDetections(evidenceID, 0); err != nil {
+			return 0, err
+		}
+	}
+	if k > len(dets) {
+		return 0, fmt.Errorf("evidence %d shows %d faces, there is no face %d", evidenceID, len(dets), k)
+	}
+	return dets[k-1].ID, nil
+}

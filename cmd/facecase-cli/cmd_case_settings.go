@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strconv"
+
+	"facecase/casefile"
+)
+
+func init() {
+	registerCaseSub(&command{
+		name:    "settings",
+		summary: "show or change the case's settings (changes are audited)",
+		usage:   "[--two-reviewers=true|false] [--actor NAME] CASE",
+		run:     runCaseSettings,
+	})
+}
+
+func runCaseSettings(ctx context.Context, env *cliEnv, args []string) error {
+	fs := caseFlags(env, "settings")
+	two := fs.String("two-reviewers", "", "true: a match needs two different reviewers' confirmation; false: one")
+	actor := actorFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("%w: need exactly one case file", errUsage)
+	}
+	changing := false
+	fs.Visit(func(f *flag.Flag) { changing = changing || f.Name == "two-reviewers" })
+	var c *casefile.Case
+	var err error
+	if changing {
+		c, err = openCase(fs.Arg(0), *actor)
+	} else {
+		c, err = openCaseReadOnly(fs.Arg(0), casefile.MediaCheckNone)
+	}
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	s, err := c.Settings()
+	if err != nil {
+		return err
+	}
+	if changing {
+		v, err := strconv.ParseBool(*two)
+		if err != nil {
+			return fmt.Errorf("%w: --two-reviewers=%q is not true or false", errUsage, *two)
+		}
+		s.RequireTwoReviewers = v
+		if err := c.SetSettings(s); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(env.stdout, "two-reviewers=%t\n", s.RequireTwoReviewers)
+	return nil
+}
