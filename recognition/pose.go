@@ -30,14 +30,13 @@ func interOcular(lm []Point) float64 {
 }
 
 // Head-pose geometry for estimatePose, from average adult head proportions:
-// the nose tip stands out of the face plane by about 0.45 of the half-width
-// of the face at the jaw, and by about 0.5 of the eye-to-mouth height. In a
-// frontal face the nose tip sits 0.56 of the way down from the eye line to
-// the mouth line (the median over the 40 faceapi/people crops).
+// the nose tip stands out of the face plane by about 0.5 of the
+// eye-to-mouth height. In a frontal face the nose tip sits 0.56 of the way
+// down from the eye line to the mouth line (the median over the 40
+// faceapi/people crops).
 const (
-	noseDepthToHalfWidth = 0.45
-	noseDepthToHeight    = 0.5
-	frontalNoseRatio     = 0.56
+	noseDepthToHeight = 0.5
+	frontalNoseRatio  = 0.56
 )
 
 // estimatePose estimates yaw and pitch in degrees from 68 landmarks. The face
@@ -62,9 +61,12 @@ func estimatePose(lm []Point) (yaw, pitch float64) {
 	jawR, jawL := level(lm[lmJawRight]), level(lm[lmJawLeft])
 	dl, dr := nose.X-jawR.X, jawL.X-nose.X
 	if dl+dr > 0 {
-		// A turn by yaw moves the nose tip sideways by depth*sin(yaw) while
-		// the jaw half-widths shrink by cos(yaw).
-		yaw = math.Atan((dr-dl)/(dl+dr)/noseDepthToHalfWidth) * 180 / math.Pi
+		// The nose tip's offset from the middle of the face outline, as a
+		// share of the half-width, grows like the sine of the turn. (A
+		// rigid-head model, atan(share/0.45), read 7 of the 40 mostly
+		// frontal faceapi/people crops as turned past 45 degrees; this reads
+		// only stuart5, a face turned well away, past 45.)
+		yaw = asinDeg((dr - dl) / (dl + dr))
 	}
 	eyeY := level(r).Y / 2 // eye line height (left eye is the origin)
 	mouthY := (level(lm[lmMouthCornerL]).Y + level(lm[lmMouthCornerR]).Y) / 2
