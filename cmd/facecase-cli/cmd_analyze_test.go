@@ -1,0 +1,78 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"facecase/internal/testenv"
+	"facecase/recognition"
+)
+
+func TestAnalyzeJSONOneObjectPerFace(t *testing.T) {
+	dir := testenv.SharedData(t, "face_recognition")
+	testenv.Model(t, "descriptor")
+	code, out, errOut := runCLI(t, "analyze", "--json", filepath.Join(dir, "two_people.jpg"), filepath.Join(dir, "obama.jpg"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d JSON lines, want 3 (2 + 1 faces):\n%s", len(lines), out)
+	}
+	for i, l := range lines {
+		var rec struct {
+			File       string                  `json:"file"`
+			Box        recognition.Rect        `json:"box"`
+			Score      float64                 `json:"score"`
+			Landmarks  []recognition.Point     `json:"landmarks"`
+			Quality    *recognition.Quality    `json:"quality"`
+			Descriptor *recognition.Descriptor `json:"descriptor"`
+		}
+		if err := json.Unmarshal([]byte(l), &rec); err != nil {
+			t.Fatalf("line %d: %v", i, err)
+		}
+		if rec.File == "" || rec.Box.W <= 0 || rec.Score <= 0 || len(rec.Landmarks) != 68 || rec.Quality == nil || rec.Descriptor == nil {
+			t.Errorf("line %d incomplete: %s", i, l)
+		}
+	}
+}
+
+func TestAnalyzeGoesOnPastBadFiles(t *testing.T) {
+	dir := testenv.SharedData(t, "face_recognition")
+	testenv.Model(t, "descriptor")
+	bad := filepath.Join(t.TempDir(), "notes.jpg")
+	os.WriteFile(bad, []byte("not a photo"), 0o644)
+	code, out, errOut := runCLI(t, "analyze", bad, filepath.Join(dir, "obama.jpg"))
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	if !strings.Contains(errOut, "notes.jpg") || !strings.Contains(errOut, "not a supported image format") {
+		t.Errorf("stderr does not explain the bad file: %s", errOut)
+	}
+	if !strings.Contains(out, "obama.jpg: 1 face(s)") {
+		t.Errorf("the good file was not analysed: %s", out)
+	}
+}
+
+func TestCompareVerdicts(t *testing.T) {
+	dir := testenv.SharedData(t, "face_recognition")
+	testenv.Model(t, "descriptor")
+	code, out, errOut := runCLI(t, "compare", filepath.Join(dir, "obama.jpg"), filepath.Join(dir, "obama2.jpg"))
+	if code != 0 || !strings.Contains(out, verdictSame) {
+		t.Errorf("obama vs obama2: exit %d, %s%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "compare", "--json", filepath.Join(dir, "obama.jpg"), filepath.Join(dir, "biden.jpg"))
+	var rec pairRecord
+	if code != 0 || json.Unmarshal([]byte(out), &rec) != nil || rec.Verdict != verdictDifferent || rec.Distance <= 0.6 {
+		t.Errorf("obama vs biden: exit %d, %s%s", code, out, errOut)
+	}
+}
+
+func TestCompareNeedsTwoImages(t *testing.T) {
+	if code, _, _ := runCLI(t, "compare", "one.jpg"); code != 2 {
+		t.Fatalf("exit %d, want 2 (usage)", code)
+	}
+}
