@@ -266,3 +266,15 @@ func TestLoadImageAppliesEXIFOrientation(t *testing.T) {
 		t.Errorf("top-left pixel %d, want black", v)
 	}
 }
+
+func encodeJPEGBytes(img image.Image) []byte {
+	var b bytes.Buffer
+	jpeg.Encode(&b, img, &jpeg.Options{Quality: 90})
+	return b.Bytes()
+}
+
+func encodePNGBytes(img image.Image) []byte {
+	var b bytes.Buffer
+	png.Encode(&b, img)
+	return b.Bytes()
+}
