@@ -48,7 +48,7 @@ func NewDetector(name string, minScore float32, minFace int) (Detector, error) {
 		}
 		return NewBlazeFaceDetector(p, BlazeFaceOptions{MinScore: minScore})
 	case "hog":
-		return NewDlibHOGDetector(DlibHOGOptions{Upsample: hogUpsample(minFace)})
+		return NewHOGDetector(HOGOptions{Upsample: hogUpsample(minFace)})
 	case "haar":
 		p, err := models.Locate("haar")
 		if err != nil {

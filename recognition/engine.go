@@ -49,7 +49,7 @@ type Engine struct {
 	detector    Detector
 	fine        Detector // tiles large frames for small faces; nil: no tiling
 	scanner     faceScanner
-	aligner     *FaceAligner
+	aligner     *Aligner
 	descriptors *DescriptorNet // nil when descriptors are off
 }
 
@@ -70,7 +70,7 @@ func NewEngine(opts Options) (*Engine, error) {
 	}
 	sp, err := models.Locate("shape-predictor-68")
 	if err == nil {
-		e.aligner, err = NewFaceAligner(sp)
+		e.aligner, err = NewAligner(sp)
 	}
 	if err != nil {
 		e.Close()
@@ -259,7 +259,10 @@ func (e *Engine) describe(ctx context.Context, frame gocv.Mat, dets []Detection)
 // alignOne places the landmarks, cuts the chip and measures the quality of
 // one detection.
 func (e *Engine) alignOne(frame gocv.Mat, det Detection, face *Face, chip *gocv.Mat) error {
-	lm, c, err := e.aligner.Align(frame, det.Box)
+	// dlib's shape predictor was trained on its HOG detector's boxes; other
+	// detectors' boxes are mapped to that framing first (Face.Box keeps the
+	// detector's own box).
+	lm, c, err := e.aligner.Align(frame, HOGLikeBox(e.detector.Name(), det.Box))
 	if err != nil {
 		return fmt.Errorf("align face at %v: %w", det.Box, err)
 	}
