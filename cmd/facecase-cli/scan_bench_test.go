@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"facecase/internal/synth"
+	"facecase/internal/testenv"
+	"facecase/media"
+	"facecase/tracking"
+)
+
+// BenchmarkScan measures decode + detect + track as the scan command runs
+// them (BlazeFace, faces from 40 px, descriptors on) over the standard
+// tracking scene rendered at 1280x720 and 1920x1080: detection on every
+// frame, every 3rd/5th frame, and the automatic interval. The targets on a
+// 2-core machine are 30 frames/s at 720p and 15 at 1080p.
+// Run: go test ./cmd/facecase-cli/ -run XXX -bench Scan -benchtime 1x
+func BenchmarkScan(b *testing.B) {
+	for _, c := range []struct{ w, h int }{{1280, 720}, {1920, 1080}} {
+		path := benchSceneVideo(b, c.w, c.h)
+		engines := newScanEngines(true)
+		an, err := engines.analyzer("blazeface", videoMinFace)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, every := range []int{1, 3, 5, 0} {
+			name := fmt.Sprintf("%dx%d/every-%d", c.w, c.h, every)
+			if every == 0 {
+				name = fmt.Sprintf("%dx%d/every-auto", c.w, c.h)
+			}
+			b.Run(name, func(b *testing.B) {
+				var frames, tracks, n int
+				var secs float64
+				for i := 0; i < b.N; i++ {
+					src, err := media.Open(context.Background(), path, media.SourceOptions{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					sum, err := media.Scan(context.Background(), src, an, media.ScanOptions{Every: every, Tracking: tracking.DefaultConfig()})
+					src.Close()
+					if err != nil {
+						b.Fatal(err)
+					}
+					frames += sum.Frames
+					secs += sum.Elapsed.Seconds()
+					tracks += sum.Tracks
+					n = sum.Every
+				}
+				b.ReportMetric(float64(frames)/secs, "frames/s")
+				b.ReportMetric(float64(n), "every")
+				b.ReportMetric(float64(tracks)/float64(b.N), "tracks")
+			})
+		}
+		engines.Close()
+	}
+}
+
+func benchSceneVideo(b *testing.B, w, h int) string {
+	b.Helper()
+	crops, err := synth.LoadCrops(testenv.SharedData(b, "faceapi/people"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	scene, err := synth.TrackingScene(crops, w, h)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// At 30 fps the automatic interval aims at the 30 frames/s target.
+	scene.FPS = 30
+	path := filepath.Join(b.TempDir(), fmt.Sprintf("scene%dx%d.mp4", w, h))
+	if err := synth.WriteVideo(context.Background(), path, "mp4v", scene, crops); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}

@@ -1,0 +1,160 @@
+package media
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+
+	"facecase/recognition"
+)
+
+// Overlay is what is drawn over a frame: face boxes and the paths people
+// walked, in frame pixels.
+type Overlay struct {
+	Boxes []OverlayBox
+	Paths []OverlayPath
+}
+
+// OverlayBox is a face box with an optional label drawn above it.
+type OverlayBox struct {
+	Box   recognition.Rect
+	Color color.RGBA
+	Label string
+}
+
+// OverlayPath is a track's path, drawn as a dot per point.
+type OverlayPath struct {
+	Points []recognition.Point
+	Color  color.RGBA
+}
+
+// OverlayStyle places and sizes the overlay on the destination image.
+type OverlayStyle struct {
+	// Scale maps frame pixels to destination pixels (0 means 1); Offset is
+	// added after scaling. A viewer that shows a 1280x720 frame in a
+	// 640x400 area letterboxed uses Scale 0.5 and Offset (0, 20).
+	Scale  float64
+	Offset image.Point
+	// LineWidth is the box line width and DotRadius the path dots' radius,
+	// in destination pixels; 0 picks a size readable at the destination's
+	// resolution. Boxes and dots get a one-pixel dark outline so they read
+	// on light and dark video alike.
+	LineWidth, DotRadius int
+}
+
+// outlineColor is the dark edge around every mark.
+var outlineColor = color.RGBA{0, 0, 0, 255}
+
+// DrawOverlay draws ov on dst: paths first (dots with a dark outline), then
+// boxes (coloured lines with a dark outline) and their labels. It is a pure
+// function of its arguments; it writes only the pixels it draws and clips
+// to dst's bounds. *image.RGBA and Mat-backed images (DrawOverlayMat) take
+// a fast path.
+func DrawOverlay(dst draw.Image, ov Overlay, style OverlayStyle) {
+	b := dst.Bounds()
+	if b.Empty() {
+		return
+	}
+	style = style.resolved(b)
+	cv := canvasFor(dst)
+	for _, p := range ov.Paths {
+		drawPath(cv, p, style)
+	}
+	for _, box := range ov.Boxes {
+		r := style.rect(box.Box)
+		drawBoxOutline(cv, r, style.LineWidth, box.Color)
+		if box.Label != "" {
+			drawLabel(dst, cv, r, box.Label, box.Color)
+		}
+	}
+}
+
+// resolved fills in the automatic sizes for a destination of bounds b.
+func (s OverlayStyle) resolved(b image.Rectangle) OverlayStyle {
+	if s.Scale <= 0 {
+		s.Scale = 1
+	}
+	side := min(b.Dx(), b.Dy())
+	if s.LineWidth <= 0 {
+		s.LineWidth = max(2, int(math.Round(float64(side)/300)))
+	}
+	if s.DotRadius <= 0 {
+		s.DotRadius = max(2, int(math.Round(float64(side)/180)))
+	}
+	return s
+}
+
+// point maps a frame point to destination pixels.
+func (s OverlayStyle) point(p recognition.Point) image.Point {
+	return image.Pt(int(math.Round(p.X*s.Scale))+s.Offset.X, int(math.Round(p.Y*s.Scale))+s.Offset.Y)
+}
+
+// rect maps a frame box to destination pixels.
+func (s OverlayStyle) rect(r recognition.Rect) image.Rectangle {
+	return r.Scale(s.Scale).Image().Add(s.Offset)
+}
+
+// drawPath draws a dot per point, skipping points that would touch the
+// last dot drawn: the path reads as a trail of separate dots however slowly
+// the person walked.
+func drawPath(cv canvas, p OverlayPath, style OverlayStyle) {
+	r := style.DotRadius
+	gap := 2*r + 3 // centre to centre: the dots and their outlines do not touch
+	last := image.Pt(math.MinInt32/2, 0)
+	var dots []image.Point
+	for _, pt := range p.Points {
+		c := style.point(pt)
+		if d := c.Sub(last); d.X*d.X+d.Y*d.Y < gap*gap {
+			continue
+		}
+		dots = append(dots, c)
+		last = c
+	}
+	// Outlines first, so a dot's ring never covers its neighbour's colour.
+	for _, c := range dots {
+		fillDisc(cv, c, r+1, outlineColor)
+	}
+	for _, c := range dots {
+		fillDisc(cv, c, r, p.Color)
+	}
+}
+
+func fillDisc(cv canvas, c image.Point, r int, col color.RGBA) {
+	rr := r*r + r // a rounder disc than r*r at small radii
+	for dy := -r; dy <= r; dy++ {
+		for dx := -r; dx <= r; dx++ {
+			if dx*dx+dy*dy <= rr {
+				cv.set(c.X+dx, c.Y+dy, col)
+			}
+		}
+	}
+}
+
+// drawBoxOutline draws the box's border, w pixels wide inside r, with a
+// one-pixel dark edge on both sides.
+func drawBoxOutline(cv canvas, r image.Rectangle, w int, col color.RGBA) {
+	frame(cv, r.Inset(-1), w+2, outlineColor)
+	frame(cv, r, w, col)
+}
+
+// frame fills the band of width w inside r's border.
+func frame(cv canvas, r image.Rectangle, w int, col color.RGBA) {
+	if r.Dx() <= 0 || r.Dy() <= 0 {
+		return
+	}
+	w = min(w, (r.Dx()+1)/2, (r.Dy()+1)/2)
+	fillRect(cv, image.Rect(r.Min.X, r.Min.Y, r.Max.X, r.Min.Y+w), col)
+	fillRect(cv, image.Rect(r.Min.X, r.Max.Y-w, r.Max.X, r.Max.Y), col)
+	fillRect(cv, image.Rect(r.Min.X, r.Min.Y+w, r.Min.X+w, r.Max.Y-w), col)
+	fillRect(cv, image.Rect(r.Max.X-w, r.Min.Y+w, r.Max.X, r.Max.Y-w), col)
+}
+
+func fillRect(cv canvas, r image.Rectangle, col color.RGBA) {
+	r = r.Intersect(cv.bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			cv.set(x, y, col)
+		}
+	}
+}

@@ -1,0 +1,32 @@
+package media
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
+)
+
+// drawLabel writes text in black on a tab of the box's colour, above the
+// box when there is room, else just inside its top.
+func drawLabel(dst draw.Image, cv canvas, box image.Rectangle, text string, col color.RGBA) {
+	face := basicfont.Face7x13
+	const padX, padY = 3, 2
+	w := font.MeasureString(face, text).Ceil() + 2*padX
+	h := face.Metrics().Height.Ceil() + 2*padY
+	tab := image.Rect(box.Min.X-1, box.Min.Y-1-h, box.Min.X-1+w, box.Min.Y-1)
+	if tab.Min.Y < cv.bounds().Min.Y {
+		tab = tab.Add(image.Pt(0, h+1))
+	}
+	fillRect(cv, tab, col)
+	d := &font.Drawer{
+		Dst:  dst,
+		Src:  image.NewUniform(color.RGBA{0, 0, 0, 255}),
+		Face: face,
+		Dot:  fixed.P(tab.Min.X+padX, tab.Min.Y+padY+face.Metrics().Ascent.Ceil()),
+	}
+	d.DrawString(text)
+}

@@ -1,0 +1,130 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Open opens a photo, a video file, a USB camera or an IP camera:
+//
+//   - a file path (or file:// URL): the content decides, whatever the name
+//     says: JPEG, PNG, BMP, TIFF and WebP photos; MP4, MOV, MKV/WebM, AVI,
+//     MPEG-TS/PS, ASF and FLV videos through OpenCV's FFmpeg backend;
+//   - a camera index ("0") or V4L2 device ("/dev/video0");
+//   - rtsp:// and rtsps:// URLs through FFmpeg;
+//   - http:// and https:// URLs serving MJPEG (multipart/x-mixed-replace).
+//
+// Files are opened read-only. Errors wrap ErrUnsupported, ErrCorrupt,
+// ErrEmptyFile, ErrNoCamera, ErrTimeout or ErrUnreachable and name the
+// source.
+func Open(ctx context.Context, uri string, opts SourceOptions) (Source, error) {
+	opts = opts.withDefaults()
+	switch scheme := uriScheme(uri); scheme {
+	case "rtsp", "rtsps":
+		return openRTSP(ctx, uri, opts)
+	case "http", "https":
+		return openMJPEG(ctx, uri, opts)
+	case "file":
+		u, err := url.Parse(uri)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", uri, err)
+		}
+		return openFile(ctx, u.Path, opts)
+	case "":
+	default:
+		return nil, fmt.Errorf("open %s: %w: %s:// URLs are not read (use rtsp://, http:// or a file)", uri, ErrUnsupported, scheme)
+	}
+	if idx, ok := cameraIndex(uri); ok {
+		return openCamera(ctx, uri, idx, opts)
+	}
+	return openFile(ctx, uri, opts)
+}
+
+var schemeRE = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9+.-]*)://`)
+
+// uriScheme is the lower-case scheme of a URL, or "" for a plain path.
+func uriScheme(uri string) string {
+	m := schemeRE.FindStringSubmatch(uri)
+	if m == nil {
+		return ""
+	}
+	return strings.ToLower(m[1])
+}
+
+var videoDeviceRE = regexp.MustCompile(`^/dev/video([0-9]+)$`)
+
+// cameraIndex recognises "N" and "/dev/videoN".
+func cameraIndex(uri string) (int, bool) {
+	if m := videoDeviceRE.FindStringSubmatch(uri); m != nil {
+		n, err := strconv.Atoi(m[1])
+		return n, err == nil
+	}
+	if uri != "" && len(uri) <= 3 && strings.Trim(uri, "0123456789") == "" {
+		n, err := strconv.Atoi(uri)
+		return n, err == nil
+	}
+	return 0, false
+}
+
+// openFile decides by content whether path is a photo or a video.
+func openFile(ctx context.Context, path string, opts SourceOptions) (Source, error) {
+	head, err := readHead(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := SniffImageFormat(head); err == nil {
+		return openPhoto(path)
+	} else if errors.Is(err, ErrEmptyFile) {
+		return nil, fmt.Errorf("open %s: %w", path, ErrEmptyFile)
+	}
+	if container := sniffVideo(head); container != "" {
+		return openVideo(ctx, path, container, opts)
+	}
+	return nil, fmt.Errorf("open %s: %w: content looks like %s, not a photo or video we read",
+		path, ErrUnsupported, describeContent(head))
+}
+
+// readHead reads the first bytes of a regular file, read-only.
+func readHead(path string) ([]byte, error) {
+	// Check the type before opening: opening a FIFO blocks until someone
+	// writes to it, and devices may never end.
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("open %s: %w: is a folder", path, ErrUnsupported)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("open %s: %w: not a regular file (%v)", path, ErrUnsupported, st.Mode().Type())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, sniffHeadSize)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return head[:n], nil
+}
+
+// absPath makes a path absolute so FFmpeg never takes part of a file name
+// for a protocol ("concat:", "http:").
+func absPath(path string) (string, error) {
+	p, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("open %s: %w", path, err)
+	}
+	return p, nil
+}
