@@ -127,9 +127,6 @@ func openScanSink(ctx context.Context, env *cliEnv, casePath string) (scanSink, 
 	if casePath == "" {
 		return newJSONSink(env.stdout), nil
 	}
-	if openCaseSink == nil {
-		return nil, fmt.Errorf("%w: --case is not available in this build yet (case files are being connected); scan without it for JSON lines", errUsage)
-	}
 	return openCaseSink(ctx, casePath)
 }
 
@@ -169,7 +166,9 @@ func (s *scanCommand) scanSource(ctx context.Context, uri string) error {
 		return &scanFatal{err}
 	}
 	if err := s.sink.BeginSource(info); err != nil {
-		return &scanFatal{err}
+		// This source cannot be stored (already scanned, unreadable, a
+		// live camera for a case); the others go on.
+		return err
 	}
 	var render *media.VideoWriter
 	if s.flags.render != "" {

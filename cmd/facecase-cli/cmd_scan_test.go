@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"facecase/internal/synth"
+	"facecase/casefile"
 	"facecase/internal/testenv"
 	"facecase/media"
 	"facecase/recognition"
@@ -86,7 +87,6 @@ func TestScanUsageErrors(t *testing.T) {
 		{},
 		{"--every", "-1", "x.mp4"},
 		{"--render", "out.mp4", "a.mp4", "b.mp4"},
-		{"--case", "c.facecase", "a.mp4"},
 		{"--watch", "x.png", "--descriptors=false", "a.mp4"},
 		{"--no-such-flag", "a.mp4"},
 	}
@@ -464,5 +464,39 @@ func readAllFrames(t *testing.T, path string) []*image.RGBA {
 		rgba := image.NewRGBA(img.Bounds())
 		draw.Draw(rgba, rgba.Bounds(), img, image.Point{}, draw.Src)
 		out = append(out, rgba)
+	}
+}
+
+// TestScanIntoCase stores a scan in a case file: the photos become
+// evidence with their detections, and a second scan of the same photo is
+// refused rather than stored twice.
+func TestScanIntoCase(t *testing.T) {
+	dir := testenv.SharedData(t, "face_recognition")
+	testenv.Model(t, "descriptor")
+	t.Setenv("FACECASE_ACTOR", "Det. Test")
+	casePath := filepath.Join(t.TempDir(), "scan.facecase")
+	if code, _, errOut := runCLI(t, "case", "new", "--number", "2026/0042", "--title", "Scan test", "--purpose", "test", "--authorisation", "T-1", casePath); code != 0 {
+		t.Fatalf("case new: exit %d: %s", code, errOut)
+	}
+	photo := filepath.Join(dir, "two_people.jpg")
+	if code, _, errOut := runCLI(t, "scan", "--case", casePath, photo); code != 0 {
+		t.Fatalf("scan: exit %d: %s", code, errOut)
+	}
+	c, err := casefile.Open(casePath, casefile.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := c.EvidenceList()
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("%d evidence items, %v", len(evs), err)
+	}
+	n, err := c.DetectionCount(evs[0].ID)
+	c.Close()
+	if err != nil || n != 2 {
+		t.Fatalf("%d detections stored, want 2 (%v)", n, err)
+	}
+	code, _, errOut := runCLI(t, "scan", "--case", casePath, photo)
+	if code != 1 || !strings.Contains(errOut, "already scanned") {
+		t.Fatalf("second scan: exit %d: %s", code, errOut)
 	}
 }

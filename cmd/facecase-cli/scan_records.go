@@ -28,8 +28,7 @@ type scanSink interface {
 	Close() error
 }
 
-// openCaseSink stores scan results in the case file at path. It is nil
-// until the case-file package is connected; --case is refused meanwhile.
+// openCaseSink stores scan results in the case file at path (scan_case.go).
 var openCaseSink func(ctx context.Context, path string) (scanSink, error)
 
 // watchMatch names a track after a watch-list person.
