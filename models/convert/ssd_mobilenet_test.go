@@ -1,17 +1,13 @@
 package convert
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
-	"io"
 	"math"
 	"math/rand"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -26,72 +22,15 @@ import (
 
 // Files of the @vladmandic/face-api 1.7.15 npm package the SSD tests read.
 const (
-	ssdTestTarball  = "vladmandic-face-api-1.7.15.tgz"
 	ssdTestManifest = "model/ssd_mobilenetv1_model-weights_manifest.json"
 	ssdTestBin      = "model/ssd_mobilenetv1_model.bin"
 	ssdTestPhoto    = "demo/sample1.jpg" // 1920x1280, three faces
 )
 
-// ssdTestPackage returns the named files (paths inside the package folder)
-// from the cached npm tarball, else from $FACECASE_FACEAPI_DIR (the unpacked
-// package folder), else skips naming both.
-func ssdTestPackage(t *testing.T, names ...string) map[string][]byte {
-	t.Helper()
-	// Not internal/testenv: it imports package models, which imports this one.
-	_, self, _, _ := runtime.Caller(0)
-	tgz := filepath.Join(filepath.Dir(self), "..", "cache", ssdTestTarball)
-	out := map[string][]byte{}
-	if f, err := os.Open(tgz); err == nil {
-		defer f.Close()
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			t.Fatalf("%s: %v", tgz, err)
-		}
-		tr := tar.NewReader(zr)
-		for {
-			h, err := tr.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", tgz, err)
-			}
-			for _, n := range names {
-				if h.Name == "package/"+n {
-					if out[n], err = io.ReadAll(tr); err != nil {
-						t.Fatalf("%s: %s: %v", tgz, h.Name, err)
-					}
-				}
-			}
-		}
-	} else if dir := os.Getenv("FACECASE_FACEAPI_DIR"); dir != "" {
-		for _, n := range names {
-			b, err := os.ReadFile(filepath.Join(dir, n))
-			if err != nil {
-				t.Fatalf("FACECASE_FACEAPI_DIR=%s: %v", dir, err)
-			}
-			out[n] = b
-		}
-	} else {
-		t.Skipf("face-api package not available: neither %s exists nor FACECASE_FACEAPI_DIR is set (unpacked @vladmandic/face-api@1.7.15 package folder)", tgz)
-	}
-	for _, n := range names {
-		if out[n] == nil {
-			t.Fatalf("the face-api package lacks %s", n)
-		}
-	}
-	return out
-}
-
 // ssdRealWeights decodes the package's SSD weights.
 func ssdRealWeights(t *testing.T) map[string]Tensor {
 	t.Helper()
-	files := ssdTestPackage(t, ssdTestManifest, ssdTestBin)
-	w, err := ReadWeights(files[ssdTestManifest], map[string][]byte{filepath.Base(ssdTestBin): files[ssdTestBin]})
-	if err != nil {
-		t.Fatalf("read SSD weights: %v", err)
-	}
-	return w
+	return faceAPIWeights(t, "ssd_mobilenetv1_model")
 }
 
 // ssdFakeWeights is a complete SSD weights map with random values, shaped as
@@ -310,7 +249,7 @@ func TestCheckSSDMobileNetV1RejectsOtherFiles(t *testing.T) {
 // TF filters as stored, SAME padding, unfolded batch norm, TF box order and
 // decoding). It takes a few seconds of CPU.
 func TestSSDMobileNetV1MatchesReference(t *testing.T) {
-	files := ssdTestPackage(t, ssdTestManifest, ssdTestBin, ssdTestPhoto)
+	files := npmPackageFiles(t, faceAPITarball, ssdTestManifest, ssdTestBin, ssdTestPhoto)
 	w, err := ReadWeights(files[ssdTestManifest], map[string][]byte{filepath.Base(ssdTestBin): files[ssdTestBin]})
 	if err != nil {
 		t.Fatalf("read SSD weights: %v", err)

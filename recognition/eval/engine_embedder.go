@@ -2,18 +2,15 @@ package eval
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"image/color"
-	"io"
-	"os"
 	"strings"
 	"sync"
 
 	"gocv.io/x/gocv"
 
+	"facecase/internal/fsutil"
 	"facecase/media"
 	"facecase/models"
 	"facecase/recognition"
@@ -80,7 +77,7 @@ func engineModelID(opts recognition.Options) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		sum, err := fileSHA256(p)
+		sum, err := fsutil.SHA256File(p)
 		if err != nil {
 			return "", fmt.Errorf("identify model %s: %w", name, err)
 		}
@@ -89,19 +86,6 @@ func engineModelID(opts recognition.Options) (string, error) {
 	parts = append(parts, "detector="+opts.Detector, fmt.Sprintf("min-face=%d", opts.MinFaceSize),
 		fmt.Sprintf("crop-padding<=%d", cropPaddingMaxSide))
 	return strings.Join(parts, ";"), nil
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // ModelID names the models and settings.

@@ -3,10 +3,10 @@ package eval
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
-	"os"
 	"path/filepath"
+
+	"facecase/internal/fsutil"
 )
 
 // Names of the files WriteReport writes in the output folder (ScoresFile
@@ -37,37 +37,9 @@ func WriteReport(dir string, r *Result) error {
 		if err := f.write(&buf); err != nil {
 			return err
 		}
-		if err := writeFileAtomic(filepath.Join(dir, f.name), buf.Bytes()); err != nil {
+		if err := fsutil.WriteFileAtomic(filepath.Join(dir, f.name), buf.Bytes(), 0o644); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// writeFileAtomic writes data to path through a temporary file in the same
-// folder.
-func writeFileAtomic(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }
