@@ -7,12 +7,12 @@ export PATH := /usr/local/go/bin:$(PATH)
 GO        ?= go
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PKGS  := make gcc g++ pkg-config git libopencv-dev opencv-data libdlib-dev libdlib-data \
-             libgl1-mesa-dev xorg-dev libxkbcommon-dev libgtk-3-dev xvfb xauth ffmpeg
+             libgl1-mesa-dev xorg-dev libxkbcommon-dev libgtk-3-dev xvfb xauth ffmpeg imagemagick
 MODELS    := models/data
 CACHE     := models/cache
 BIN       := bin
 
-.PHONY: all deps models build run test test-short bench clean
+.PHONY: all deps models build run test test-short bench package clean
 
 all: build
 
@@ -47,10 +47,15 @@ run: models build
 test: models
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 60m ./...
-	$(GO) test -count=1 -tags matprofile -run MatLeak ./recognition/... ./media/ ./casefile/
+	$(GO) test -count=1 -tags matprofile -run MatLeak ./recognition/... ./media/ ./casefile/ ./ui/session/ ./ui/views/
+	bash .ci/screenshots.sh
 
 bench: models
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
+
+# Linux desktop package (fyne package): dist/facecase.tar.xz
+package: deps
+	bash .ci/package.sh
 
 clean:
 	rm -rf $(BIN)

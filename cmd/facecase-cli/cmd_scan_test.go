@@ -17,8 +17,8 @@ import (
 	"sync"
 	"testing"
 
-	"facecase/internal/synth"
 	"facecase/casefile"
+	"facecase/internal/synth"
 	"facecase/internal/testenv"
 	"facecase/media"
 	"facecase/recognition"

@@ -1,0 +1,223 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"facecase/media"
+	"facecase/ui/dialogs"
+	"facecase/ui/session"
+	"facecase/ui/views"
+	"facecase/ui/widgets"
+)
+
+// Tab names of a case window.
+const (
+	TabEvidence  = "Evidence"
+	TabViewer    = "Viewer"
+	TabLive      = "Live camera"
+	TabWatchlist = "Watchlist"
+	TabReview    = "Review"
+	TabAudit     = "Audit log"
+)
+
+// CaseWindow is the window of one open case.
+type CaseWindow struct {
+	app    *App
+	sess   *session.Session
+	win    fyne.Window
+	ctx    context.Context
+	cancel context.CancelFunc
+	tasks  *widgets.TaskBar
+	tabs   *container.AppTabs
+
+	Evidence  *views.EvidenceView
+	Viewer    *views.ViewerView
+	Live      *views.LiveView
+	Watchlist *views.WatchlistView
+	Review    *views.ReviewView
+	Audit     *views.AuditView
+
+	closed bool
+	// released is closed once the case file is closed.
+	released chan struct{}
+}
+
+func newCaseWindow(a *App, s *session.Session) *CaseWindow {
+	ctx, cancel := context.WithCancel(a.ctx)
+	cw := &CaseWindow{app: a, sess: s, ctx: ctx, cancel: cancel, tasks: widgets.NewTaskBar(), released: make(chan struct{})}
+	info, _ := s.Info()
+	title := fmt.Sprintf("%s — %s", info.Number, info.Title)
+	if s.ReadOnly() {
+		title += " (read-only)"
+	}
+	cw.win = a.fyne.NewWindow("facecase · " + title)
+	w := cw.win
+
+	cw.Evidence = views.NewEvidenceView(ctx, w, s, cw.tasks)
+	cw.Viewer = views.NewViewerView(ctx, w, s)
+	cw.Live = views.NewLiveView(ctx, w, s, func() (media.FaceAnalyzer, error) {
+		return a.engines.Get(s.UserSettings().VideoDetector)
+	})
+	cw.Watchlist = views.NewWatchlistView(ctx, w, s, cw.tasks)
+	cw.Review = views.NewReviewView(ctx, w, s)
+	cw.Audit = views.NewAuditView(s)
+
+	cw.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon(TabEvidence, theme.StorageIcon(), cw.Evidence.Content()),
+		container.NewTabItemWithIcon(TabViewer, theme.VisibilityIcon(), cw.Viewer.Content()),
+		container.NewTabItemWithIcon(TabLive, theme.MediaVideoIcon(), cw.Live.Content()),
+		container.NewTabItemWithIcon(TabWatchlist, theme.AccountIcon(), cw.Watchlist.Content()),
+		container.NewTabItemWithIcon(TabReview, theme.ConfirmIcon(), cw.Review.Content()),
+		container.NewTabItemWithIcon(TabAudit, theme.ListIcon(), cw.Audit.Content()),
+	)
+	cw.wire()
+
+	header := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	where := widget.NewLabel(fmt.Sprintf("%s · working as %s", s.Path(), s.Actor()))
+	where.Truncation = fyne.TextTruncateEllipsis
+	where.SizeName = theme.SizeNameCaptionText
+	export := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), cw.showExport)
+	settings := widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), func() { a.showSettings(w) })
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(export, settings), container.NewVBox(header, where))
+	w.SetContent(container.NewBorder(container.NewPadded(top), container.NewPadded(cw.tasks), nil, nil, cw.tabs))
+	w.Resize(fyne.NewSize(1200, 800))
+	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { cw.Drop(uris) })
+	w.SetCloseIntercept(cw.requestClose)
+	return cw
+}
+
+// wire connects the views: what one changes, the others show.
+func (cw *CaseWindow) wire() {
+	cw.Evidence.OnOpen = func(id uint64) {
+		cw.tabs.SelectIndex(1)
+		cw.Viewer.Show(id, nil)
+	}
+	cw.Evidence.OnChanged = cw.Audit.Reload
+	changed := func() {
+		cw.Review.Reload()
+		cw.Watchlist.Reload()
+		cw.Audit.Reload()
+	}
+	cw.Viewer.Panel().OnChanged = func() {
+		cw.Viewer.Reload()
+		changed()
+	}
+	cw.Review.OnChanged = func() {
+		cw.Viewer.Reload()
+		cw.Audit.Reload()
+	}
+	cw.Watchlist.OnChanged = cw.Audit.Reload
+	cw.Live.OnRecorded = func(path string) {
+		cw.tabs.SelectIndex(0)
+		cw.Evidence.AddPaths([]string{path})
+	}
+}
+
+// Window is the Fyne window.
+func (cw *CaseWindow) Window() fyne.Window { return cw.win }
+
+// Session is the case's session.
+func (cw *CaseWindow) Session() *session.Session { return cw.sess }
+
+// Tasks is the window's task bar.
+func (cw *CaseWindow) Tasks() *widgets.TaskBar { return cw.tasks }
+
+// SelectTab shows the tab with the given name.
+func (cw *CaseWindow) SelectTab(name string) {
+	for i, t := range cw.tabs.Items {
+		if t.Text == name {
+			cw.tabs.SelectIndex(i)
+		}
+	}
+}
+
+// Drop takes dropped files and folders in as evidence.
+func (cw *CaseWindow) Drop(uris []fyne.URI) {
+	var paths []string
+	for _, u := range uris {
+		if u.Scheme() == "file" {
+			paths = append(paths, u.Path())
+		}
+	}
+	if len(paths) == 0 {
+		return
+	}
+	cw.SelectTab(TabEvidence)
+	cw.Evidence.AddPaths(paths)
+}
+
+// requestClose asks before closing while work is running.
+func (cw *CaseWindow) requestClose() {
+	if !cw.tasks.Busy() && !cw.Live.Running() {
+		cw.closeNow()
+		return
+	}
+	dialog.ShowConfirm("Close the case?", "Work is still running. Stop it and close? Everything finished so far is kept.",
+		func(ok bool) {
+			if ok {
+				cw.closeNow()
+			}
+		}, cw.win)
+}
+
+// closeNow stops the window's work and closes the case. The case file is
+// closed once the work has stopped (or after a few seconds), off the UI
+// goroutine; Released tells when.
+func (cw *CaseWindow) closeNow() {
+	if cw.closed {
+		return
+	}
+	cw.closed = true
+	cw.cancel()
+	cw.Viewer.Close()
+	cw.Live.Stop()
+	cw.app.forget(cw.sess.Path())
+	cw.win.Close()
+	go func() {
+		defer close(cw.released)
+		cw.Live.Wait()
+		for i := 0; cw.tasks.Busy() && i < 100; i++ {
+			time.Sleep(50 * time.Millisecond)
+		}
+		cw.sess.Close()
+	}()
+}
+
+// Released is closed once the case file of a closed window is closed.
+func (cw *CaseWindow) Released() <-chan struct{} { return cw.released }
+
+// showExport asks where to write the bundle and whether to add redacted
+// photo copies, then exports and verifies.
+func (cw *CaseWindow) showExport() {
+	info, _ := cw.sess.Info()
+	name := fmt.Sprintf("%s-export-%s.zip", strings.TrimSuffix(dialogs.CaseFileName(info.Number), ".facecase"),
+		time.Now().Format("20060102-1504"))
+	path := widget.NewEntry()
+	path.SetText(filepath.Join(filepath.Dir(cw.sess.Path()), name))
+	choose := widget.NewButton("Choose…", func() {
+		dialogs.SaveFile(cw.win, "Export bundle", path.Text, ".zip", func(p string) { path.SetText(p) })
+	})
+	withMedia := widget.NewCheck("Include photo copies (faces not confirmed by review are blurred)", nil)
+	withMedia.SetChecked(true)
+	items := []*widget.FormItem{
+		widget.NewFormItem("Bundle", container.NewBorder(nil, nil, nil, choose, path)),
+		widget.NewFormItem("", withMedia),
+	}
+	d := dialog.NewForm("Export the case", "Export", "Cancel", items, func(ok bool) {
+		if ok {
+			cw.Export(strings.TrimSpace(path.Text), withMedia.Checked, nil)
+		}
+	}, cw.win)
+	d.Resize(fyne.NewSize(640, 240))
+	d.Show()
+}

@@ -1,0 +1,90 @@
+package async
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"facecase/progress"
+)
+
+func TestTaskDeliversThrottledProgressThenDone(t *testing.T) {
+	test.NewTempApp(t)
+	Callbacks.Reset()
+	var updates []progress.Update
+	var doneErr error
+	doneCalls := 0
+	task := Start(context.Background(), "count", func(ctx context.Context, rep progress.Reporter) error {
+		for i := 1; i <= 2000; i++ {
+			rep.Report(progress.Update{Stage: "count", Done: int64(i), Total: 2000})
+			if i%100 == 0 {
+				time.Sleep(5 * time.Millisecond)
+			}
+		}
+		return nil
+	}, TaskCallbacks{
+		Progress: func(u progress.Update) { updates = append(updates, u) },
+		Done:     func(err error) { doneErr = err; doneCalls++ },
+	})
+	select {
+	case <-task.Finished():
+	case <-time.After(10 * time.Second):
+		t.Fatal("task did not finish")
+	}
+	Locked(func() {
+		if doneCalls != 1 || doneErr != nil {
+			t.Fatalf("Done called %d times with %v, want once with nil", doneCalls, doneErr)
+		}
+		if len(updates) == 0 || len(updates) > 100 {
+			t.Fatalf("got %d progress updates for 2000 reports, want a throttled few", len(updates))
+		}
+		if last := updates[len(updates)-1]; last.Done != 2000 {
+			t.Fatalf("last update %+v, want Done 2000", last)
+		}
+	})
+	if s := Callbacks.Stats(); s.Count < 2 {
+		t.Fatalf("callbacks not measured: %v", s)
+	}
+}
+
+func TestTaskCancel(t *testing.T) {
+	test.NewTempApp(t)
+	started := make(chan struct{})
+	var got error
+	task := Start(context.Background(), "wait", func(ctx context.Context, rep progress.Reporter) error {
+		close(started)
+		<-ctx.Done()
+		return ctx.Err()
+	}, TaskCallbacks{Done: func(err error) { got = err }})
+	<-started
+	task.Cancel()
+	select {
+	case <-task.Finished():
+	case <-time.After(5 * time.Second):
+		t.Fatal("cancelled task did not finish")
+	}
+	Locked(func() {
+		if !errors.Is(got, context.Canceled) {
+			t.Fatalf("Done got %v, want context.Canceled", got)
+		}
+	})
+	if !errors.Is(task.Err(), context.Canceled) {
+		t.Fatalf("Err() = %v", task.Err())
+	}
+}
+
+func TestMonitorCountsOverLimit(t *testing.T) {
+	m := NewMonitor(10 * time.Millisecond)
+	m.Record("fast", time.Millisecond)
+	m.Record("slow", 20*time.Millisecond)
+	s := m.Stats()
+	if s.Count != 2 || s.Over != 1 || s.Max != 20*time.Millisecond || s.MaxName != "slow" {
+		t.Fatalf("stats %+v", s)
+	}
+	if s.Mean() != 10500*time.Microsecond {
+		t.Fatalf("mean %v", s.Mean())
+	}
+}

@@ -1,0 +1,76 @@
+package dialogs
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"facecase/casefile"
+	"facecase/ui/internal/uitest"
+)
+
+func TestCaseFileName(t *testing.T) {
+	for in, want := range map[string]string{
+		"2024/117 B": "2024-117-B.facecase",
+		"  ../x ":    "x.facecase",
+		"":           "case.facecase",
+		"ÄÖ-12":      "12.facecase",
+	} {
+		if got := CaseFileName(in); got != want {
+			t.Errorf("CaseFileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestExplainNamesTheSituation(t *testing.T) {
+	err := fmt.Errorf("open case /x.facecase: %w", casefile.ErrOpenElsewhere)
+	got := Explain(err)
+	if !strings.HasPrefix(got, "This case is open elsewhere") || !strings.Contains(got, "/x.facecase") {
+		t.Fatalf("Explain = %q", got)
+	}
+	plain := fmt.Errorf("something else")
+	if Explain(plain) != "something else" {
+		t.Fatalf("Explain of a plain error = %q", Explain(plain))
+	}
+}
+
+// TestSaveFileFallbackCreatesNothing: without native dialogs, SaveFile
+// asks for a folder and a name and returns the path with the extension;
+// nothing is written.
+func TestSaveFileFallbackCreatesNothing(t *testing.T) {
+	test.NewTempApp(t)
+	UseNative = false
+	w := test.NewWindow(nil)
+	w.Resize(fyne.NewSize(800, 600))
+	defer w.Close()
+	dir := t.TempDir()
+	var got string
+	SaveFile(w, "Export", dir+"/suggested.zip", ".zip", func(p string) { got = p })
+	var entries []*widget.Entry
+	var save *widget.Button
+	uitest.Walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Entry:
+			entries = append(entries, x)
+		case *widget.Button:
+			if x.Importance == widget.HighImportance {
+				save = x
+			}
+		}
+	})
+	if len(entries) != 2 || save == nil {
+		t.Fatalf("save form has %d entries, save button %v", len(entries), save != nil)
+	}
+	if entries[0].Text != dir || entries[1].Text != "suggested.zip" {
+		t.Fatalf("form pre-filled with %q, %q", entries[0].Text, entries[1].Text)
+	}
+	entries[1].SetText("bundle")
+	test.Tap(save)
+	if got != dir+"/bundle.zip" {
+		t.Fatalf("picked %q", got)
+	}
+}

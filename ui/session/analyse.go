@@ -1,0 +1,114 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"facecase/casefile"
+	"facecase/media"
+	"facecase/progress"
+	"facecase/recognition"
+	"facecase/tracking"
+)
+
+// ErrNotMedia is returned when asked to analyse evidence that is neither a
+// photo nor a video.
+var ErrNotMedia = errors.New("not a photo or video")
+
+// ErrEvidenceUnusable is returned for an evidence file that is missing or
+// changed since intake: it must not be used.
+var ErrEvidenceUnusable = errors.New("evidence file is missing or changed")
+
+// Analysis is what analysing one evidence item found.
+type Analysis struct {
+	Frames int // frames read (1 for a photo)
+	Faces  int // detections stored
+	Tracks int // tracks stored (videos)
+	Broken int // undecodable frames skipped
+}
+
+func (a Analysis) String() string {
+	parts := []string{plural(a.Faces, "face")}
+	if a.Frames > 1 || a.Tracks > 0 {
+		parts = append(parts, plural(a.Tracks, "track"), plural(a.Frames, "frame"))
+	}
+	if a.Broken > 0 {
+		parts = append(parts, plural(a.Broken, "broken frame")+" skipped")
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// Analyse finds the faces in an evidence item and stores them as
+// detections (and, for a video, the tracks), with progress in frames. The
+// working copy is read, never the original, and only when its last check
+// found it usable.
+func (s *Session) Analyse(ctx context.Context, ev casefile.Evidence, rep progress.Reporter) (Analysis, error) {
+	if rep == nil {
+		rep = progress.Discard
+	}
+	if ch := s.EvidenceCheckFor(ev.ID); ch.State == casefile.EvidenceMissing || ch.State == casefile.EvidenceChanged {
+		return Analysis{}, fmt.Errorf("analyse %s: %w: %s %s", ev.Name, ErrEvidenceUnusable, ch.State, ch.Detail)
+	}
+	path := s.EvidencePath(ev)
+	var (
+		a   Analysis
+		err error
+	)
+	switch ev.Kind {
+	case casefile.KindPhoto:
+		a, err = s.analysePhoto(ctx, ev, path)
+	case casefile.KindVideo:
+		a, err = s.analyseVideo(ctx, ev, path, rep)
+	default:
+		err = fmt.Errorf("%w (%s)", ErrNotMedia, ev.MediaType)
+	}
+	if err != nil {
+		return a, fmt.Errorf("analyse %s: %w", ev.Name, err)
+	}
+	return a, nil
+}
+
+func (s *Session) analysePhoto(ctx context.Context, ev casefile.Evidence, path string) (Analysis, error) {
+	eng, err := s.engines.Get(s.UserSettings().Detector)
+	if err != nil {
+		return Analysis{}, err
+	}
+	img, err := media.LoadImage(path)
+	if err != nil {
+		return Analysis{}, err
+	}
+	defer img.Close()
+	faces, err := eng.Analyze(ctx, img)
+	if err != nil {
+		return Analysis{}, err
+	}
+	dets := make([]casefile.Detection, len(faces))
+	for i := range faces {
+		dets[i] = detectionOf(ev.ID, tracking.Stamp{}, &faces[i], 0)
+	}
+	if len(dets) > 0 {
+		if _, err := s.AddDetections(ctx, dets, nil); err != nil {
+			return Analysis{}, err
+		}
+	}
+	return Analysis{Frames: 1, Faces: len(dets)}, nil
+}
+
+// detectionOf turns a face found in a frame into a detection record.
+func detectionOf(evidenceID uint64, at tracking.Stamp, face *recognition.Face, trackID int) casefile.Detection {
+	return casefile.Detection{
+		EvidenceID: evidenceID, Frame: uint32(at.Index), Time: at.Time,
+		Box: face.Box, Score: face.Score, Detector: face.Detector,
+		Landmarks: face.Landmarks, Quality: face.Quality, Descriptor: face.Descriptor,
+		TrackID: uint64(trackID),
+	}
+}

@@ -1,0 +1,52 @@
+package session
+
+import (
+	"fmt"
+	"sync"
+
+	"facecase/recognition"
+)
+
+// Engines loads each detector's recognition engine once, on first use, and
+// shares it between the cases open in the app (engines are safe for
+// concurrent use).
+type Engines struct {
+	mu      sync.Mutex
+	engines map[string]*recognition.Engine
+	closed  bool
+}
+
+// NewEngines makes an empty cache.
+func NewEngines() *Engines { return &Engines{engines: map[string]*recognition.Engine{}} }
+
+// Get returns the engine for a detector, loading its models the first
+// time (which takes a moment: call it off the UI goroutine).
+func (e *Engines) Get(detector string) (*recognition.Engine, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return nil, fmt.Errorf("recognition engines are closed")
+	}
+	if eng, ok := e.engines[detector]; ok {
+		return eng, nil
+	}
+	opts := recognition.DefaultOptions()
+	opts.Detector = detector
+	eng, err := recognition.NewEngine(opts)
+	if err != nil {
+		return nil, err
+	}
+	e.engines[detector] = eng
+	return eng, nil
+}
+
+// Close releases every engine.
+func (e *Engines) Close() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, eng := range e.engines {
+		eng.Close()
+	}
+	e.engines, e.closed = nil, true
+	return nil
+}

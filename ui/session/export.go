@@ -1,0 +1,33 @@
+package session
+
+import (
+	"context"
+	"fmt"
+
+	"facecase/casefile"
+	"facecase/progress"
+)
+
+// ExportOutcome is a written bundle and its verification.
+type ExportOutcome struct {
+	Result *casefile.ExportResult
+	Report *casefile.BundleReport
+}
+
+// ExportAndVerify writes an export bundle of the case to out (refusing to
+// overwrite anything) and then verifies what was written, as an evidence
+// clerk would. The error is non-nil when either step fails; a bundle that
+// was written but does not verify is an error matching
+// casefile.ErrBundleInvalid, with the report in the outcome.
+func (s *Session) ExportAndVerify(ctx context.Context, out string, media bool, rep progress.Reporter) (ExportOutcome, error) {
+	res, err := casefile.Export(ctx, s.Case, out, casefile.ExportOptions{Media: media}, rep)
+	if err != nil {
+		return ExportOutcome{}, err
+	}
+	o := ExportOutcome{Result: res}
+	o.Report, err = casefile.VerifyBundle(ctx, res.Path, rep)
+	if err != nil {
+		return o, fmt.Errorf("verify the exported bundle %s: %w", res.Path, err)
+	}
+	return o, o.Report.Err()
+}

@@ -1,0 +1,73 @@
+package session
+
+import "facecase/casefile"
+
+// FaceState is how a face is shown: not searched or without candidates,
+// with candidates awaiting review, or confirmed by review.
+type FaceState int
+
+// Face states, in increasing order of precedence.
+const (
+	FaceUnknown FaceState = iota
+	FaceCandidate
+	FaceConfirmed
+)
+
+func (f FaceState) String() string {
+	switch f {
+	case FaceCandidate:
+		return "candidate"
+	case FaceConfirmed:
+		return "confirmed"
+	}
+	return "unknown"
+}
+
+// FaceStates maps the detections of an evidence item that were searched
+// with to their state: FaceConfirmed when a candidate of one of their
+// searches is confirmed, FaceCandidate when a search returned candidates
+// not all rejected. Detections absent from the map are FaceUnknown.
+func (s *Session) FaceStates(evidenceID uint64) (map[uint64]FaceState, error) {
+	searches, err := s.Searches()
+	if err != nil {
+		return nil, err
+	}
+	out := map[uint64]FaceState{}
+	for _, rec := range searches {
+		if rec.Probe.EvidenceID != evidenceID || rec.Probe.DetectionID == 0 {
+			continue
+		}
+		for _, c := range rec.Candidates {
+			cr, err := s.CandidateStatus(rec.ID, c.SubjectID)
+			if err != nil {
+				return nil, err
+			}
+			st := FaceCandidate
+			switch cr.Status {
+			case casefile.StatusConfirmed:
+				st = FaceConfirmed
+			case casefile.StatusRejected:
+				continue
+			}
+			if st > out[rec.Probe.DetectionID] {
+				out[rec.Probe.DetectionID] = st
+			}
+		}
+	}
+	return out, nil
+}
+
+// SearchesFor lists the stored searches made with a detection.
+func (s *Session) SearchesFor(detectionID uint64) ([]casefile.SearchRecord, error) {
+	all, err := s.Searches()
+	if err != nil {
+		return nil, err
+	}
+	var out []casefile.SearchRecord
+	for _, rec := range all {
+		if rec.Probe.DetectionID == detectionID {
+			out = append(out, rec)
+		}
+	}
+	return out, nil
+}

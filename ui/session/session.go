@@ -1,0 +1,76 @@
+package session
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"facecase/casefile"
+)
+
+// Session is one open case in the app.
+type Session struct {
+	*casefile.Case
+
+	engines  *Engines
+	settings Settings
+
+	mu     sync.Mutex
+	status map[uint64]ItemStatus // analysis in this run, by evidence id
+	thumbs map[uint64]thumbEntry
+}
+
+// Open opens an existing case for the reviewer named in settings.
+func Open(path string, engines *Engines, settings Settings) (*Session, error) {
+	settings = settings.withDefaults()
+	if strings.TrimSpace(settings.Reviewer) == "" {
+		return nil, fmt.Errorf("open case %s: %w (set your name in Settings)", path, casefile.ErrNoActor)
+	}
+	c, err := casefile.Open(path, casefile.Options{Actor: settings.Reviewer, MediaCheck: casefile.MediaCheckPresence})
+	if err != nil {
+		return nil, err
+	}
+	return newSession(c, engines, settings), nil
+}
+
+// Create makes a new case file and opens it; the reviewer named in
+// settings (or, when none is set, the investigator) is the actor.
+func Create(path string, info casefile.CaseInfo, engines *Engines, settings Settings) (*Session, error) {
+	settings = settings.withDefaults()
+	c, err := casefile.Create(path, info)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(settings.Reviewer) == "" || settings.Reviewer == info.Investigator {
+		settings.Reviewer = info.Investigator
+		return newSession(c, engines, settings), nil
+	}
+	if err := c.Close(); err != nil {
+		return nil, fmt.Errorf("create case %s: %w", path, err)
+	}
+	return Open(path, engines, settings)
+}
+
+func newSession(c *casefile.Case, engines *Engines, settings Settings) *Session {
+	return &Session{Case: c, engines: engines, settings: settings,
+		status: map[uint64]ItemStatus{}, thumbs: map[uint64]thumbEntry{}}
+}
+
+// UserSettings are the settings the session runs with (the case's own
+// rules are casefile's Settings).
+func (s *Session) UserSettings() Settings {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.settings
+}
+
+// SetUserSettings changes the detector and threshold used from now on.
+// The reviewer (the case's actor) changes only when the case is opened
+// again.
+func (s *Session) SetUserSettings(st Settings) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st = st.withDefaults()
+	st.Reviewer = s.settings.Reviewer
+	s.settings = st
+}

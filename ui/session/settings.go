@@ -1,0 +1,39 @@
+package session
+
+import (
+	"facecase/recognition"
+)
+
+// Settings are the user's choices that analysis and searching use.
+type Settings struct {
+	// Detector finds faces in photos ("ssd" by default; see
+	// recognition.DetectorNames).
+	Detector string
+	// VideoDetector finds faces in video frames ("blazeface": fast).
+	VideoDetector string
+	// Threshold is the largest descriptor distance a search returns.
+	Threshold float64
+	// Reviewer is who works on the case: the case's actor, recorded with
+	// every change, search and review decision.
+	Reviewer string
+}
+
+// DefaultSettings: SSD for photos, BlazeFace for video, dlib's 0.6.
+func DefaultSettings() Settings {
+	return Settings{Detector: "ssd", VideoDetector: "blazeface", Threshold: recognition.SameThreshold}
+}
+
+// withDefaults fills in empty fields.
+func (s Settings) withDefaults() Settings {
+	d := DefaultSettings()
+	if s.Detector == "" {
+		s.Detector = d.Detector
+	}
+	if s.VideoDetector == "" {
+		s.VideoDetector = d.VideoDetector
+	}
+	if s.Threshold <= 0 {
+		s.Threshold = d.Threshold
+	}
+	return s
+}

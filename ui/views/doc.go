@@ -1,0 +1,11 @@
+// Package views are the screens of the desktop app: the start window, and
+// for each open case the evidence list, the viewer with its face panel,
+// the live camera, the watchlist, candidate review, the audit log and
+// export, plus the settings form.
+//
+// Each view declares, in backend.go, the small interface it needs from
+// the backend (implemented by session.Session over casefile, recognition
+// and media), so views are tested with fakes and the real wiring lives in
+// ui/app. Views are built and used on the UI goroutine; long work runs in
+// a widgets.TaskBar task, and results come back through async.Do.
+package views

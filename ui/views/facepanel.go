@@ -1,0 +1,298 @@
+package views
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"facecase/casefile"
+	"facecase/recognition"
+	"facecase/ui/dialogs"
+	"facecase/ui/widgets"
+)
+
+// FacePanel is the viewer's side panel for one face: its picture, quality
+// measures and reasons, and the candidates of the searches made with it,
+// with Search and Enrol actions.
+type FacePanel struct {
+	win     fyne.Window
+	backend ViewerBackend
+	ctx     context.Context
+
+	// OnChanged is called after a search or an enrolment.
+	OnChanged func()
+
+	ev        casefile.Evidence
+	det       casefile.Detection
+	has       bool
+	chip      *canvas.Image
+	facts     *widget.Label
+	quality   *widget.Label
+	cands     *fyne.Container
+	searchBtn *widget.Button
+	enrolBtn  *widget.Button
+	body      *fyne.Container
+	empty     *widget.Label
+	content   fyne.CanvasObject
+	searches  []casefile.SearchRecord
+}
+
+// NewFacePanel builds an empty panel.
+func NewFacePanel(ctx context.Context, win fyne.Window, backend ViewerBackend) *FacePanel {
+	p := &FacePanel{win: win, backend: backend, ctx: ctx}
+	p.chip = canvas.NewImageFromImage(nil)
+	p.chip.FillMode = canvas.ImageFillContain
+	p.chip.SetMinSize(fyne.NewSize(150, 150))
+	p.facts = widget.NewLabel("")
+	p.facts.Wrapping = fyne.TextWrapWord
+	p.quality = widget.NewLabel("")
+	p.quality.Wrapping = fyne.TextWrapWord
+	p.cands = container.NewVBox()
+	p.searchBtn = widget.NewButtonWithIcon("Search watchlist", theme.SearchIcon(), p.Search)
+	p.searchBtn.Importance = widget.HighImportance
+	p.enrolBtn = widget.NewButtonWithIcon("Enrol on watchlist…", theme.ContentAddIcon(), p.showEnrol)
+	p.empty = widget.NewLabel("Tap a face to see its quality and candidates.")
+	p.empty.Wrapping = fyne.TextWrapWord
+	p.body = container.NewVBox(
+		container.NewCenter(p.chip), p.facts,
+		widget.NewLabelWithStyle("Quality", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.quality,
+		container.NewGridWithColumns(2, p.searchBtn, p.enrolBtn),
+		widget.NewLabelWithStyle("Candidates", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.cands)
+	p.body.Hide()
+	p.content = container.NewVScroll(container.NewVBox(p.empty, p.body))
+	return p
+}
+
+// Content is the panel's root object.
+func (p *FacePanel) Content() fyne.CanvasObject { return p.content }
+
+// Detection is the face shown, if any.
+func (p *FacePanel) Detection() (casefile.Detection, bool) { return p.det, p.has }
+
+// Candidates are the candidate rows shown (for tests).
+func (p *FacePanel) Candidates() []casefile.Candidate {
+	if len(p.searches) == 0 {
+		return nil
+	}
+	return p.searches[len(p.searches)-1].Candidates
+}
+
+// Clear empties the panel.
+func (p *FacePanel) Clear() {
+	p.has = false
+	p.body.Hide()
+	p.empty.Show()
+}
+
+// Show fills the panel with a face; chip is its picture (may be nil).
+func (p *FacePanel) Show(ev casefile.Evidence, det casefile.Detection, chip image.Image) {
+	p.ev, p.det, p.has = ev, det, true
+	p.chip.Image = chip
+	p.chip.Refresh()
+	where := "photo"
+	if ev.Kind == casefile.KindVideo {
+		where = fmt.Sprintf("frame %d (%s)", det.Frame+1, det.Time)
+	}
+	track := ""
+	if det.TrackID != 0 {
+		track = fmt.Sprintf(", track #%d", det.TrackID)
+	}
+	p.facts.SetText(fmt.Sprintf("Face %d in %s, %s%s. Box %.0fx%.0f at %.0f,%.0f; detector %s, score %.2f.",
+		det.ID, ev.Name, where, track, det.Box.W, det.Box.H, det.Box.X, det.Box.Y, det.Detector, det.Score))
+	p.quality.SetText(QualityText(det.Quality))
+	if det.Descriptor == nil {
+		p.searchBtn.Disable()
+		p.enrolBtn.Disable()
+	} else {
+		p.searchBtn.Enable()
+		p.enrolBtn.Enable()
+	}
+	p.empty.Hide()
+	p.body.Show()
+	p.loadSearches()
+}
+
+// QualityText describes a face's quality measures and why it is not
+// usable, if it is not.
+func QualityText(q recognition.Quality) string {
+	verdict := "Usable for searching."
+	if !q.Usable {
+		reasons := make([]string, len(q.Reasons))
+		for i, r := range q.Reasons {
+			reasons[i] = string(r)
+		}
+		verdict = "Not usable for searching: " + strings.Join(reasons, ", ") + "."
+	}
+	return fmt.Sprintf("%s\nEye distance %.0f px · sharpness %.0f · brightness %.0f · yaw %.0f° · pitch %.0f°",
+		verdict, q.Size, q.Sharpness, q.Brightness, q.Yaw, q.Pitch)
+}
+
+func (p *FacePanel) loadSearches() {
+	recs, err := p.backend.SearchesFor(p.det.ID)
+	if err != nil {
+		p.cands.Objects = []fyne.CanvasObject{widget.NewLabel("cannot read searches: " + err.Error())}
+		p.cands.Refresh()
+		return
+	}
+	p.searches = recs
+	p.cands.Objects = nil
+	if len(recs) == 0 {
+		p.cands.Add(widget.NewLabel("Not searched yet."))
+		return
+	}
+	last := recs[len(recs)-1]
+	p.cands.Add(widgets.NewLeadNotice(fmt.Sprintf("Search %d by %s, threshold %.2f, %s on the watchlist",
+		last.ID, last.Operator, last.Threshold, plural(last.WatchlistSize, "subject"))))
+	if len(last.Candidates) == 0 {
+		p.cands.Add(widget.NewLabel("No candidate within the threshold."))
+	}
+	for _, c := range last.Candidates {
+		l := widget.NewLabel(fmt.Sprintf("%d. %s — distance %.3f", c.Rank, c.Label, c.Distance))
+		p.cands.Add(l)
+	}
+	if len(last.Candidates) > 0 {
+		p.cands.Add(widget.NewLabel("Review the candidates in the Review tab."))
+	}
+	p.cands.Refresh()
+}
+
+// Search searches the watchlist with the face shown (in the background).
+func (p *FacePanel) Search() {
+	if !p.has {
+		return
+	}
+	det := p.det
+	run := func() {
+		p.searchBtn.Disable()
+		p.searchBtn.SetText("Searching…")
+		background("search", func() error {
+			_, err := p.backend.SearchFace(p.ctx, det.ID, "")
+			return err
+		}, func(err error) {
+			p.searchBtn.SetText("Search watchlist")
+			p.searchBtn.Enable()
+			if err != nil {
+				dialogs.ShowError(p.win, err)
+				return
+			}
+			if p.has && p.det.ID == det.ID {
+				p.loadSearches()
+			}
+			if p.OnChanged != nil {
+				p.OnChanged()
+			}
+		})
+	}
+	if !det.Quality.Usable {
+		dialog.ShowConfirm("Poor quality face", QualityText(det.Quality)+
+			"\n\nCandidates from a poor face are weak leads. Search anyway?", func(ok bool) {
+			if ok {
+				run()
+			}
+		}, p.win)
+		return
+	}
+	run()
+}
+
+// EnrolForm is the Enrol on watchlist form; fields are exported for tests.
+type EnrolForm struct {
+	Subject       *widget.Select // an existing subject, or "New subject"
+	Label, Notes  *widget.Entry
+	Source, Date  *widget.Entry
+	Dialog        dialog.Dialog
+	subjects      []casefile.Subject
+	newSubjectOpt string
+}
+
+func (p *FacePanel) showEnrol() { p.ShowEnrol() }
+
+// ShowEnrol shows the form that puts the face on the watchlist.
+func (p *FacePanel) ShowEnrol() *EnrolForm {
+	if !p.has {
+		return nil
+	}
+	det, ev := p.det, p.ev
+	f := &EnrolForm{Label: widget.NewEntry(), Notes: widget.NewMultiLineEntry(), Source: widget.NewEntry(),
+		Date: widget.NewEntry(), newSubjectOpt: "New subject"}
+	f.subjects, _ = p.backend.Subjects()
+	opts := []string{f.newSubjectOpt}
+	for _, s := range f.subjects {
+		opts = append(opts, fmt.Sprintf("%s (#%d)", s.Label, s.ID))
+	}
+	f.Subject = widget.NewSelect(opts, func(s string) {
+		if s == f.newSubjectOpt {
+			f.Label.Enable()
+		} else {
+			f.Label.Disable()
+		}
+	})
+	f.Subject.SetSelectedIndex(0)
+	f.Source.SetText(fmt.Sprintf("%s, face %d", ev.Name, det.ID))
+	f.Date.SetPlaceHolder("when the image was taken, if known")
+	items := []*widget.FormItem{
+		widget.NewFormItem("Subject", f.Subject),
+		widget.NewFormItem("Label", f.Label),
+		widget.NewFormItem("Notes", f.Notes),
+		widget.NewFormItem("Image source", f.Source),
+		widget.NewFormItem("Image date", f.Date),
+	}
+	f.Dialog = dialog.NewForm("Enrol on watchlist", "Enrol", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		var subjectID uint64
+		if i := f.Subject.SelectedIndex(); i > 0 {
+			subjectID = f.subjects[i-1].ID
+		}
+		prov := casefile.Provenance{Source: f.Source.Text, Date: f.Date.Text}
+		label, notes := f.Label.Text, f.Notes.Text
+		background("enrol face", func() error {
+			_, err := p.backend.EnrolFace(det.ID, subjectID, label, notes, prov)
+			return err
+		}, func(err error) {
+			if err != nil {
+				dialogs.ShowError(p.win, err)
+				return
+			}
+			if p.OnChanged != nil {
+				p.OnChanged()
+			}
+		})
+	}, p.win)
+	f.Dialog.Resize(fyne.NewSize(520, 420))
+	f.Dialog.Show()
+	return f
+}
+
+// cropRGBA copies a face, with the chip's padding, out of the frame on
+// screen (the player reuses frame buffers, so the copy is needed).
+func cropRGBA(img *image.RGBA, det casefile.Detection) image.Image {
+	if img == nil {
+		return nil
+	}
+	r := det.Box.Inset(-recognition.ChipPadding).Image().Intersect(img.Rect)
+	if r.Empty() {
+		return nil
+	}
+	out := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+	draw.Draw(out, out.Rect, img, r.Min, draw.Src)
+	return out
+}
+
+// legendChip is a small coloured square with a word, for the box colours.
+func legendChip(text string, c color.RGBA) fyne.CanvasObject {
+	sq := canvas.NewRectangle(c)
+	sq.SetMinSize(fyne.NewSize(12, 12))
+	return container.NewHBox(container.NewCenter(sq), widget.NewLabel(text))
+}

@@ -1,0 +1,343 @@
+package views
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"facecase/media"
+	"facecase/recognition/gallery"
+	"facecase/ui/async"
+	"facecase/ui/session"
+	"facecase/ui/widgets"
+)
+
+// liveTrail is how many frames of each path the live view draws.
+const liveTrail = 150
+
+// LiveView shows a USB or IP camera with face boxes and paths as they
+// happen, raises a banner when someone on the watchlist may be in view
+// (worded as a lead to check) and can record the session: the recording is
+// written beside the case file and, when the camera stops, taken into the
+// case as evidence and analysed like any video.
+type LiveView struct {
+	win      fyne.Window
+	backend  LiveBackend
+	analyzer func() (media.FaceAnalyzer, error)
+	ctx      context.Context
+
+	// OnRecorded is called with the recording's path when a recorded
+	// session ends (the app takes it in as evidence).
+	OnRecorded func(path string)
+	// OpenSource opens the camera; media.Open unless a test replaces it.
+	OpenSource func(ctx context.Context, uri string) (media.Source, error)
+
+	kind    *widget.RadioGroup
+	usb     *widget.Select
+	url     *widget.Entry
+	record  *widget.Check
+	startB  *widget.Button
+	stopB   *widget.Button
+	status  *widget.Label
+	banner  *fyne.Container
+	bannerT *canvas.Text
+	faces   *widgets.FaceView
+	content fyne.CanvasObject
+
+	mu      sync.Mutex
+	cancel  context.CancelFunc
+	running bool
+	done    chan struct{}
+}
+
+// Source kinds in the picker.
+const (
+	liveUSB = "USB camera"
+	liveURL = "Camera URL"
+)
+
+// NewLiveView builds the live view; analyzer gives the engine for live
+// frames (loaded on first use, off the UI goroutine).
+func NewLiveView(ctx context.Context, win fyne.Window, backend LiveBackend, analyzer func() (media.FaceAnalyzer, error)) *LiveView {
+	v := &LiveView{win: win, backend: backend, analyzer: analyzer, ctx: ctx}
+	v.OpenSource = func(ctx context.Context, uri string) (media.Source, error) {
+		return media.Open(ctx, uri, media.SourceOptions{})
+	}
+	v.usb = widget.NewSelect([]string{"0", "1", "2", "3", "4", "5", "6", "7"}, nil)
+	v.usb.SetSelectedIndex(0)
+	v.url = widget.NewEntry()
+	v.url.SetPlaceHolder("rtsp://… or http://… (MJPEG)")
+	v.kind = widget.NewRadioGroup([]string{liveUSB, liveURL}, func(s string) {
+		if s == liveURL {
+			v.usb.Disable()
+			v.url.Enable()
+		} else {
+			v.url.Disable()
+			v.usb.Enable()
+		}
+	})
+	v.kind.Horizontal = true
+	v.kind.SetSelected(liveUSB)
+	v.record = widget.NewCheck("Record into the case", nil)
+	v.startB = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), func() { v.Start(v.URI()) })
+	v.startB.Importance = widget.HighImportance
+	v.stopB = widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), v.Stop)
+	v.stopB.Disable()
+	v.status = widget.NewLabel("Not running.")
+	v.status.Wrapping = fyne.TextWrapWord
+	v.bannerT = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	v.bannerT.TextStyle = fyne.TextStyle{Bold: true}
+	v.banner = container.NewStack(canvas.NewRectangle(colorCandidate), container.NewPadded(v.bannerT))
+	v.banner.Hide()
+	v.faces = widgets.NewFaceView()
+	picker := container.NewBorder(nil, nil, v.kind, container.NewHBox(v.record, v.startB, v.stopB),
+		container.NewGridWithColumns(2, v.usb, v.url))
+	v.content = container.NewBorder(container.NewVBox(picker, v.status, v.banner), nil, nil, nil, v.faces)
+	return v
+}
+
+// Content is the view's root object.
+func (v *LiveView) Content() fyne.CanvasObject { return v.content }
+
+// Status is the status line (for tests).
+func (v *LiveView) Status() string { return v.status.Text }
+
+// Banner is the watchlist banner's text, empty when hidden.
+func (v *LiveView) Banner() string {
+	if !v.banner.Visible() {
+		return ""
+	}
+	return v.bannerT.Text
+}
+
+// Running reports whether a camera is being read.
+func (v *LiveView) Running() bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.running
+}
+
+// URI is the source chosen in the picker.
+func (v *LiveView) URI() string {
+	if v.kind.Selected == liveURL {
+		return strings.TrimSpace(v.url.Text)
+	}
+	return v.usb.Selected
+}
+
+// Start reads the camera at uri (an index, /dev/videoN or a URL).
+func (v *LiveView) Start(uri string) {
+	if uri == "" {
+		v.status.SetText("Enter a camera URL first.")
+		return
+	}
+	v.mu.Lock()
+	if v.running {
+		v.mu.Unlock()
+		return
+	}
+	ctx, cancel := context.WithCancel(v.ctx)
+	v.cancel, v.running, v.done = cancel, true, make(chan struct{})
+	done := v.done
+	v.mu.Unlock()
+	v.startB.Disable()
+	v.stopB.Enable()
+	v.banner.Hide()
+	v.status.SetText("Connecting to " + describeCamera(uri) + "…")
+	record := v.record.Checked
+	go func() {
+		defer close(done)
+		err := v.run(ctx, uri, record)
+		async.Do("live ended", func() {
+			v.mu.Lock()
+			v.running = false
+			v.mu.Unlock()
+			v.startB.Enable()
+			v.stopB.Disable()
+			switch {
+			case err == nil || errors.Is(err, context.Canceled):
+				v.status.SetText("Stopped.")
+			default:
+				v.status.SetText("Camera error: " + err.Error())
+			}
+		})
+	}()
+}
+
+// Stop stops reading the camera; Wait for it to end.
+func (v *LiveView) Stop() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.cancel != nil {
+		v.cancel()
+	}
+}
+
+// Wait returns once the camera loop has ended (any goroutine but the UI's).
+func (v *LiveView) Wait() {
+	v.mu.Lock()
+	done := v.done
+	v.mu.Unlock()
+	if done != nil {
+		<-done
+	}
+}
+
+func describeCamera(uri string) string {
+	if _, err := strconv.Atoi(uri); err == nil {
+		return "USB camera " + uri
+	}
+	return uri
+}
+
+// run is the camera loop: read, analyse, track, compare with the
+// watchlist, draw, record.
+func (v *LiveView) run(ctx context.Context, uri string, record bool) error {
+	src, err := v.OpenSource(ctx, uri)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	eng, err := v.analyzer()
+	if err != nil {
+		return err
+	}
+	watch, labels, err := v.loadWatchlist(ctx)
+	if err != nil {
+		return err
+	}
+	defer watch.Close()
+	info := src.Info()
+	var rec *media.VideoWriter
+	var recPath string
+	if record {
+		fps := info.FPS
+		if fps <= 0 {
+			fps = 15
+		}
+		recPath = filepath.Join(filepath.Dir(v.backend.Path()), fmt.Sprintf("live-%s.avi", time.Now().Format("20060102-150405")))
+		if rec, err = media.CreateVideo(recPath, fps, info.Width, info.Height); err != nil {
+			return err
+		}
+	}
+	finishRecording := func() {
+		if rec == nil {
+			return
+		}
+		if err := rec.Close(); err != nil || rec.Frames() == 0 {
+			return
+		}
+		if v.OnRecorded != nil {
+			async.Do("live recorded", func() { v.OnRecorded(recPath) })
+		}
+	}
+	defer finishRecording()
+
+	threshold := v.backend.UserSettings().Threshold
+	alerted := map[int]bool{}
+	ready := make(chan struct{}, 1)
+	ready <- struct{}{}
+	var bufs [playerFrameBuffers]*image.RGBA
+	next, frames := 0, 0
+	start := time.Now()
+	onFrame := func(sf media.ScanFrame) error {
+		f := sf.Frame
+		if rec != nil {
+			if err := rec.Write(f.Mat); err != nil {
+				rec.Abort()
+				rec = nil
+				return err
+			}
+		}
+		frames++
+		for _, t := range sf.Tracks {
+			if alerted[t.ID] || t.Best.Descriptor == nil || watch.Len() == 0 {
+				continue
+			}
+			c, err := watch.Search(ctx, *t.Best.Descriptor, 1, threshold)
+			if err == nil && len(c) > 0 {
+				alerted[t.ID] = true
+				text := fmt.Sprintf("Possible watchlist lead: %s may be in view (track #%d, distance %.2f). Check it; this is not an identification.",
+					labels[c[0].Label], t.ID, c[0].Distance)
+				async.Do("live banner", func() {
+					v.bannerT.Text = text
+					v.bannerT.Refresh()
+					v.banner.Show()
+				})
+			}
+		}
+		select {
+		case <-ready:
+		default:
+			return nil // the screen is still busy: show a later frame
+		}
+		img, err := session.ToRGBA(f.Mat, bufs[next])
+		if err != nil {
+			return err
+		}
+		bufs[next] = img
+		next = (next + 1) % playerFrameBuffers
+		ov := media.TrackOverlay(sf.Tracks, f.Index, media.TrackOverlayOptions{Trail: liveTrail})
+		scene := widgets.Scene{Image: img, Paths: ov.Paths}
+		for i, b := range ov.Boxes {
+			scene.Faces = append(scene.Faces, widgets.FaceMark{ID: i, Box: b.Box, Color: b.Color, Label: b.Label})
+		}
+		stats := src.Stats()
+		text := fmt.Sprintf("%s · %dx%d · %.1f frames/s · %d dropped · %d people tracked",
+			describeCamera(uri), info.Width, info.Height, float64(frames)/time.Since(start).Seconds(), stats.Dropped, len(sf.Tracks))
+		if rec != nil {
+			text += " · recording"
+		}
+		async.Do("live frame", func() {
+			defer func() { ready <- struct{}{} }()
+			v.faces.SetScene(scene)
+			v.status.SetText(text)
+		})
+		return nil
+	}
+	_, err = media.Scan(ctx, src, eng, media.ScanOptions{OnFrame: onFrame})
+	return err
+}
+
+// loadWatchlist puts every enrolment descriptor in an in-memory gallery;
+// labels maps gallery labels (subject ids) to subject labels.
+func (v *LiveView) loadWatchlist(ctx context.Context) (*gallery.Local, map[string]string, error) {
+	g := gallery.NewMemory(gallery.Options{})
+	subjects, err := v.backend.Subjects()
+	if err != nil {
+		return nil, nil, err
+	}
+	labels := map[string]string{}
+	for _, s := range subjects {
+		labels[strconv.FormatUint(s.ID, 10)] = s.Label
+	}
+	enrolments, err := v.backend.Enrolments(0)
+	if err != nil {
+		return nil, nil, err
+	}
+	var faces []gallery.Face
+	for _, e := range enrolments {
+		for _, d := range e.Descriptors {
+			faces = append(faces, gallery.Face{ID: gallery.FaceID(len(faces) + 1), Label: strconv.FormatUint(e.SubjectID, 10), Descriptor: d})
+		}
+	}
+	if len(faces) > 0 {
+		if err := g.Add(ctx, faces); err != nil {
+			g.Close()
+			return nil, nil, err
+		}
+	}
+	return g, labels, nil
+}

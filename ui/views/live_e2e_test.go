@@ -1,0 +1,129 @@
+package views
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"facecase/casefile"
+	"facecase/internal/testenv"
+	"facecase/media"
+	"facecase/recognition"
+	"facecase/ui/async"
+	"facecase/ui/session"
+)
+
+// watchBackend is a LiveBackend whose watchlist holds one subject.
+type watchBackend struct {
+	fakeLive
+	desc recognition.Descriptor
+}
+
+func (b watchBackend) Subjects() ([]casefile.Subject, error) {
+	return []casefile.Subject{{ID: 1, Label: "Barack Obama"}}, nil
+}
+
+func (b watchBackend) Enrolments(uint64) ([]casefile.Enrolment, error) {
+	return []casefile.Enrolment{{ID: 1, SubjectID: 1, Descriptors: []recognition.Descriptor{b.desc}}}, nil
+}
+
+// mjpegServer serves a photo over and over as an MJPEG camera (loopback).
+func mjpegServer(t *testing.T, photo []byte) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "multipart/x-mixed-replace; boundary=frame")
+		w.WriteHeader(http.StatusOK)
+		fl := w.(http.Flusher)
+		for {
+			if _, err := fmt.Fprintf(w, "--frame\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n", len(photo)); err != nil {
+				return
+			}
+			if _, err := w.Write(append(photo, "\r\n"...)); err != nil {
+				return
+			}
+			fl.Flush()
+			select {
+			case <-time.After(80 * time.Millisecond):
+			case <-r.Context().Done():
+				return
+			}
+		}
+	}))
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+	})
+	return srv.URL + "/stream.mjpg"
+}
+
+// TestLiveCameraTracksAndRaisesWatchlistLead: a camera showing someone on
+// the watchlist gets boxes and a path, and the banner words it as a lead.
+func TestLiveCameraTracksAndRaisesWatchlistLead(t *testing.T) {
+	dir := testenv.SharedData(t, "face_recognition")
+	testenv.Model(t, "descriptor")
+	engines := session.NewEngines()
+	defer engines.Close()
+	eng, err := engines.Get("ssd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe, err := media.LoadImage(filepath.Join(dir, "obama.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	faces, err := eng.Analyze(context.Background(), probe)
+	probe.Close()
+	if err != nil || len(faces) != 1 {
+		t.Fatalf("enrolment photo: %d faces, %v", len(faces), err)
+	}
+	photo, err := os.ReadFile(filepath.Join(dir, "obama2.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := mjpegServer(t, photo)
+
+	test.NewTempApp(t)
+	w := test.NewWindow(nil)
+	defer w.Close()
+	v := NewLiveView(context.Background(), w, watchBackend{desc: *faces[0].Descriptor},
+		func() (media.FaceAnalyzer, error) { return engines.Get("blazeface") })
+	w.SetContent(v.Content())
+	w.Resize(fyne.NewSize(900, 700))
+	v.Start(url)
+	defer func() {
+		v.Stop()
+		v.Wait()
+	}()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		var banner, status string
+		var boxes, paths int
+		async.Locked(func() {
+			banner, status = v.Banner(), v.Status()
+			boxes, paths = len(v.faces.Scene().Faces), len(v.faces.Scene().Paths)
+		})
+		if banner != "" && boxes > 0 && paths > 0 {
+			if !strings.Contains(banner, "Barack Obama") || !strings.Contains(banner, "not an identification") {
+				t.Fatalf("banner %q does not name the subject as a lead", banner)
+			}
+			break
+		}
+		if strings.HasPrefix(status, "Camera error") {
+			t.Fatal(status)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no lead banner with boxes and paths after 2 min: banner %q, %d boxes, %d paths, status %q",
+				banner, boxes, paths, status)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -1,0 +1,94 @@
+package views
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"facecase/casefile"
+	"facecase/ui/async"
+	"facecase/ui/internal/uitest"
+	"facecase/ui/widgets"
+)
+
+func newReview(t *testing.T, f *fakeReview) (*ReviewView, fyne.Window) {
+	t.Helper()
+	test.NewTempApp(t)
+	w := test.NewWindow(nil)
+	v := NewReviewView(context.Background(), w, f)
+	w.SetContent(v.Content())
+	w.Resize(fyne.NewSize(1100, 760))
+	t.Cleanup(w.Close)
+	return v, w
+}
+
+func TestReviewListsOnlySearchesWithCandidates(t *testing.T) {
+	v, _ := newReview(t, newFakeReview())
+	if got := v.Searches(); len(got) != 1 || got[0].ID != 1 {
+		t.Fatalf("listed %+v, want only search 1 (search 2 has no candidates)", got)
+	}
+}
+
+func TestReviewEveryCandidateCarriesTheNotice(t *testing.T) {
+	v, w := newReview(t, newFakeReview())
+	v.Select(0)
+	cards := v.Cards()
+	if len(cards) != 2 {
+		t.Fatalf("%d candidate cards, want 2", len(cards))
+	}
+	for _, c := range cards {
+		text := visibleText(c.Box)
+		if !strings.Contains(text, widgets.LeadNoticeText) {
+			t.Errorf("candidate %q is shown without the notice %q", c.Candidate.Label, widgets.LeadNoticeText)
+		}
+		if !strings.Contains(text, c.Candidate.Label) {
+			t.Errorf("candidate card does not name %q", c.Candidate.Label)
+		}
+	}
+	all := visibleText(w.Canvas().Content())
+	for _, want := range []string{"1. Subject Seven — distance 0.412", "2. Subject Eight — distance 0.557",
+		"Deciding as Det. Reviewer", "Threshold 0.60 · watchlist of 12 subjects (version 5)", "probe face"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("review view does not show %q", want)
+		}
+	}
+	time.Sleep(200 * time.Millisecond) // pictures load in the background
+	async.Locked(func() { uitest.AssertGolden(t, "review/search1.png", w.Canvas().Capture()) })
+}
+
+func TestReviewDecisionIsRecordedWithReviewer(t *testing.T) {
+	f := newFakeReview()
+	v, _ := newReview(t, f)
+	v.Select(0)
+	card := v.Cards()[0]
+	test.Type(card.Note, "same scar above the left eye")
+	test.Tap(card.Confirm)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var status string
+		async.Locked(func() { status = card.Status.Text })
+		if strings.Contains(status, "Status: confirmed") {
+			if !strings.Contains(status, "Det. Reviewer: confirm") {
+				t.Fatalf("status %q does not name the reviewer and decision", status)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("decision not shown; status %q", status)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.reviews) != 1 {
+		t.Fatalf("%d reviews recorded", len(f.reviews))
+	}
+	r := f.reviews[0]
+	if r.SearchID != 1 || r.SubjectID != 7 || r.Decision != casefile.DecisionConfirm || r.Note != "same scar above the left eye" {
+		t.Fatalf("recorded %+v", r)
+	}
+}

@@ -1,0 +1,126 @@
+package views
+
+import (
+	"facecase/casefile"
+	"facecase/recognition"
+	"facecase/ui/async"
+	"facecase/ui/dialogs"
+	"facecase/ui/session"
+)
+
+// SelectMark opens the face panel for a box on screen: a detection, or a
+// box the tracker carried (negative ids, see trackMarks).
+func (v *ViewerView) SelectMark(id int) {
+	if id < 0 {
+		v.SelectTrack(uint64(-id))
+	} else {
+		v.SelectFace(uint64(id))
+	}
+}
+
+// SelectFace opens the face panel for a detection of the frame on screen.
+func (v *ViewerView) SelectFace(detectionID uint64) {
+	var det casefile.Detection
+	found := false
+	for _, d := range v.dets {
+		if d.ID == detectionID {
+			det, found = d, true
+		}
+	}
+	if !found {
+		all, err := v.backend.FrameDetections(v.ev.ID, uint32(v.frame))
+		if err != nil {
+			dialogs.ShowError(v.win, err)
+			return
+		}
+		for _, d := range all {
+			if d.ID == detectionID {
+				det, found = d, true
+			}
+		}
+		v.dets = all
+	}
+	if !found {
+		return
+	}
+	v.faces.Select(int(detectionID))
+	v.panel.Show(v.ev, det, cropRGBA(v.image, det))
+}
+
+// trackSearchFrames is how far from the frame on screen SelectTrack looks
+// for a detection of the track (media.Scan detects on every frame, or
+// every Nth with N at most 8 by default).
+const trackSearchFrames = 8
+
+// SelectTrack opens the face panel for the detection of a track nearest
+// the frame on screen (the box there was carried by the tracker).
+func (v *ViewerView) SelectTrack(trackID uint64) {
+	var box recognition.Rect
+	for _, m := range v.faces.Scene().Faces {
+		if m.ID == -int(trackID) {
+			box = m.Box
+		}
+	}
+	for k := 1; k <= trackSearchFrames; k++ {
+		for _, f := range []int{v.frame - k, v.frame + k} {
+			if f < 0 {
+				continue
+			}
+			dets, err := v.backend.FrameDetections(v.ev.ID, uint32(f))
+			if err != nil {
+				continue
+			}
+			for _, d := range dets {
+				if d.TrackID == trackID {
+					v.faces.Select(-int(trackID))
+					crop := d
+					crop.Box = box
+					v.panel.Show(v.ev, d, cropRGBA(v.image, crop))
+					return
+				}
+			}
+		}
+	}
+}
+
+// reloadStates re-reads face states after a search, enrolment or review
+// (UI goroutine) and redraws the frame's boxes.
+func (v *ViewerView) reloadStates() {
+	if !v.loaded {
+		return
+	}
+	id := v.ev.ID
+	go func() {
+		v.reloadStatesNow(id)
+		async.Do("viewer states", func() {
+			if v.ev.ID != id {
+				return
+			}
+			s := v.faces.Scene()
+			dets, err := v.backend.FrameDetections(id, uint32(v.frame))
+			if err != nil {
+				return
+			}
+			s.Faces = faceMarks(dets, v.states.Load())
+			v.faces.SetScene(s)
+		})
+	}()
+}
+
+// Reload re-reads face states (another view searched or reviewed).
+func (v *ViewerView) Reload() { v.reloadStates() }
+
+// reloadStatesNow reads face states (off the UI goroutine).
+func (v *ViewerView) reloadStatesNow(evidenceID uint64) {
+	byDet, err := v.backend.FaceStates(evidenceID)
+	if err != nil {
+		return
+	}
+	st := &faceStates{byDetection: byDet, byTrack: map[uint64]session.FaceState{}}
+	for id, s := range byDet {
+		if d, err := v.backend.Detection(id); err == nil && d.TrackID != 0 {
+			st.byTrack[d.TrackID] = max(st.byTrack[d.TrackID], s)
+		}
+	}
+	v.states.Store(st)
+}

@@ -1,0 +1,17 @@
+// Package widgets holds the desktop app's own Fyne widgets, each with a
+// plain Go API so views and tests drive them without knowing how they draw:
+//
+//   - FaceView: a photo or video frame with face boxes, landmarks and
+//     tracked paths drawn over it, letterboxed into any size, that reports
+//     which face was tapped;
+//   - Timeline: when each track is on screen, with the play position, tap
+//     to seek;
+//   - TaskBar: a progress bar, what is being done and a Cancel button for
+//     an async.Task;
+//   - LeadNotice: the "investigative lead only" banner shown with every
+//     candidate.
+//
+// Overlays are drawn by media.DrawOverlay (the same pure function exported
+// media uses), at the widget's pixel resolution so lines stay sharp however
+// large the photo is.
+package widgets
