@@ -10,11 +10,13 @@ import (
 // is kept as given. Otherwise the interval N is chosen so that the scan
 // keeps up with the source's frame rate: detection takes d, every other
 // frame costs c (decoding, tracking, drawing), and a frame arrives every
-// T = 1/fps, so N frames take d + N·c and must fit in N·T: N = d/(T−c),
-// rounded up, between 1 and the maximum.
+// T = 1/fps, so N frames take d + N·c and must fit in N·T less a margin
+// (realTimeHeadroom, so that jitter does not build a backlog):
+// N = d/(h·T−c), rounded up, between 1 and the maximum.
 //
 // Live sources re-estimate N continuously (the load of the machine
-// changes). Files measure during their first detections, then keep one N
+// changes). Files start at the largest N, measure during their first
+// detections, then keep one N
 // for the whole file, so that a scan samples a regular grid of frames that
 // the report can state (and a rerun with that --every reproduces).
 type EveryChooser struct {
@@ -44,8 +46,14 @@ func NewEveryChooser(info Info, every, maxEvery int) *EveryChooser {
 		maxEvery = 8
 	}
 	c := &EveryChooser{n: 1, max: maxEvery, live: info.Live}
-	if every > 0 {
+	switch {
+	case every > 0:
 		c.n, c.fixed = every, true
+	case !info.Live && info.FPS > 0:
+		// A file measures its first detections at the largest interval:
+		// starting at every frame would spend the calibration on frames
+		// that a slow detector cannot afford (a sixth of a 6-s clip).
+		c.n = maxEvery
 	}
 	if info.FPS > 0 {
 		c.interval = time.Duration(float64(time.Second) / info.FPS)
@@ -93,11 +101,16 @@ func (c *EveryChooser) Observe(f *Frame, total, detect time.Duration) {
 	}
 }
 
+// realTimeHeadroom is the share of each frame interval the scan plans to
+// use: a tenth is kept spare for the jitter of detection times and of the
+// machine's load.
+const realTimeHeadroom = 0.9
+
 func (c *EveryChooser) choose(d time.Duration) int {
 	if c.interval <= 0 {
 		return 1
 	}
-	spare := c.interval - c.otherEMA
+	spare := time.Duration(realTimeHeadroom*float64(c.interval)) - c.otherEMA
 	if spare <= 0 {
 		return c.max
 	}

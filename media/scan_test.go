@@ -207,12 +207,12 @@ func TestEveryChooser(t *testing.T) {
 	if got := run(c, 25, 13, 100*time.Millisecond, time.Millisecond); len(got) != 4 || got[3] != 12 {
 		t.Fatalf("fixed: detected on %v", got)
 	}
-	// A file at 25 fps (40 ms a frame), detection 100 ms, 5 ms otherwise:
-	// N = ceil(100/35) = 3, fixed after calibration.
+	// A file at 25 fps (40 ms a frame, 36 ms of it planned), detection
+	// 100 ms, 5 ms otherwise: N = ceil(100/31) = 4, fixed after calibration.
 	c = NewEveryChooser(Info{FPS: 25}, 0, 0)
 	run(c, 25, 60, 100*time.Millisecond, 5*time.Millisecond)
-	if c.Every() != 3 {
-		t.Fatalf("file: every %d, want 3", c.Every())
+	if c.Every() != 4 {
+		t.Fatalf("file: every %d, want 4", c.Every())
 	}
 	// Detection fast enough for real time: every frame.
 	c = NewEveryChooser(Info{FPS: 25}, 0, 0)
@@ -246,8 +246,8 @@ func TestEveryChooser(t *testing.T) {
 		}
 		c.Observe(frame(i, 30), d+3*time.Millisecond, d)
 	}
-	if c.Every() != 5 { // ceil(150/(33.3-3))
-		t.Fatalf("live after slowing down: every %d, want 5", c.Every())
+	if c.Every() != 6 { // ceil(150/(0.9·33.3-3))
+		t.Fatalf("live after slowing down: every %d, want 6", c.Every())
 	}
 }
 

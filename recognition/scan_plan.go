@@ -16,8 +16,12 @@ type scanPass struct {
 	Sizes [2]float64
 }
 
-// maxChunkSide bounds the side of one forward pass in detector pixels, and
-// so its memory (a 1024x1024 BlazeFace pass needs about 200 MB).
+// maxChunkSide bounds one forward pass to maxChunkSide² detector pixels, and
+// so its memory (a 1024x1024 BlazeFace pass needs about 200 MB). A frame
+// whose scaled area fits goes through in one pass whatever its shape (a
+// 1080p frame at 0.7 is 1344x756: one pass, not two overlapping tiles that
+// cost half as much again); a larger one is cut into square tiles of that
+// side.
 const maxChunkSide = 1024
 
 // planPasses chooses the passes of a scaling detector that finds faces of
@@ -38,7 +42,7 @@ func planPasses(w, h int, minIn, maxIn, minFace, coarseMin float64) []scanPass {
 		hi := maxIn / s
 		p := scanPass{Scale: s, Sizes: [2]float64{lo, hi}}
 		chunk := maxChunkSide / s
-		if float64(max(w, h))*s <= maxChunkSide {
+		if float64(w)*s*float64(h)*s <= maxChunkSide*maxChunkSide {
 			p.Chunks = []image.Rectangle{image.Rect(0, 0, w, h)}
 		} else {
 			p.Chunks = tileFrame(w, h, chunk, hi)

@@ -11,6 +11,19 @@ func TestPlanPassesNeedsNoneWhenCoarseSuffices(t *testing.T) {
 	}
 }
 
+func TestPlanPassesWholeFrameWhenTheAreaFits(t *testing.T) {
+	// 1080p video with faces from 40 px: 1344x756 detector pixels, less
+	// than one 1024x1024 pass, so no tiles (two would cost 50% more).
+	p := planPasses(1920, 1080, 28, 224, 40, 1e9)
+	if len(p) == 0 || len(p[0].Chunks) != 1 || p[0].Chunks[0] != image.Rect(0, 0, 1920, 1080) {
+		t.Fatalf("1920x1080 at 40 px: %+v, want the whole frame in one chunk", p)
+	}
+	// A 1920x1280 photo with faces from 20 px is 2688x1792: tiled.
+	if p := planPasses(1920, 1280, 28, 224, 20, 165); len(p[0].Chunks) < 2 {
+		t.Fatalf("1920x1280 at 20 px: %d chunks, want tiles", len(p[0].Chunks))
+	}
+}
+
 func TestPlanPassesCoverEveryFaceSize(t *testing.T) {
 	for _, c := range []struct {
 		w, h      int
@@ -55,8 +68,8 @@ func checkChunks(t *testing.T, w, h int, p scanPass) {
 		}
 	}
 	for i, r := range p.Chunks {
-		if side := float64(max(r.Dx(), r.Dy())) * p.Scale; side > maxChunkSide+2 {
-			t.Errorf("chunk %d is %.0f detector pixels, more than %d", i, side, maxChunkSide)
+		if area := float64(r.Dx()) * float64(r.Dy()) * p.Scale * p.Scale; area > (maxChunkSide+2)*(maxChunkSide+2) {
+			t.Errorf("chunk %d is %.0f detector pixels, more than %d²", i, area, maxChunkSide)
 		}
 		if i+1 < len(p.Chunks) && p.Chunks[i+1].Min.Y == r.Min.Y { // right-hand neighbour
 			if ov := float64(r.Max.X - p.Chunks[i+1].Min.X); ov < p.Sizes[1]-1 {
