@@ -2,7 +2,8 @@
 # Screenshots of the desktop app in CI: builds the real binary, launches it
 # under Xvfb with the hidden --tour flag, which opens the demo case (made
 # on first use from the installed sample photos), goes through the main
-# views (start, evidence, viewer with paths, review, watchlist, audit log),
+# views (start, evidence, viewer with paths, review, watchlist, audit log,
+# the accuracy Lab's form),
 # saves a screenshot of each (the window's canvas, and the whole X screen
 # with ImageMagick's import when installed) and measures playback and UI
 # blocking. Fails when the app exits early or with an error, a screenshot
@@ -45,7 +46,7 @@ fi
 # Every main view has a screenshot, and none is blank. The app checks its
 # own captures too; this is an independent check of the files.
 fail=0
-for view in 01-start 02-evidence 03-viewer 04-review 05-watchlist 06-audit; do
+for view in 01-start 02-evidence 03-viewer 04-review 05-watchlist 06-audit 07-lab; do
 	for f in "$out/$view.png" "$out/x-$view.png"; do
 		case $f in */x-*) command -v import >/dev/null || continue ;; esac
 		if [ ! -s "$f" ]; then

@@ -12,6 +12,13 @@ type Settings struct {
 	// RequireTwoReviewers makes a candidate a confirmed match only when two
 	// different reviewers have confirmed it (and nobody rejected it).
 	RequireTwoReviewers bool `json:"require_two_reviewers"`
+	// MatchThreshold is the case's default search threshold (largest
+	// descriptor distance a search returns); 0 leaves the reviewer's own
+	// threshold in force. See SetCalibratedThreshold.
+	MatchThreshold float64 `json:"match_threshold,omitempty"`
+	// Calibration says how MatchThreshold was measured; zero when it was
+	// set without a measurement.
+	Calibration ThresholdCalibration `json:"threshold_calibration,omitzero"`
 }
 
 // RequiredConfirmations is how many different reviewers must confirm.
@@ -44,11 +51,22 @@ func readSettings(tx *bolt.Tx) (Settings, error) {
 }
 
 // SetSettings changes the case's settings; the change and the old and new
-// values are recorded in the audit log.
+// values are recorded in the audit log. Settings that do not hold (see
+// ThresholdCalibration) are refused with ErrInvalid.
 func (c *Case) SetSettings(s Settings) error {
+	return c.changeSettings(func(Settings) Settings { return s })
+}
+
+// changeSettings applies change to the stored settings in one transaction
+// and records the change in the audit log.
+func (c *Case) changeSettings(change func(old Settings) Settings) error {
 	err := c.update(func(tx *bolt.Tx) error {
 		old, err := readSettings(tx)
 		if err != nil {
+			return err
+		}
+		s := change(old)
+		if err := s.check(); err != nil {
 			return err
 		}
 		if old == s {

@@ -28,6 +28,7 @@ const (
 	TabWatchlist = "Watchlist"
 	TabReview    = "Review"
 	TabAudit     = "Audit log"
+	TabLab       = "Lab"
 )
 
 // CaseWindow is the window of one open case.
@@ -46,6 +47,7 @@ type CaseWindow struct {
 	Watchlist *views.WatchlistView
 	Review    *views.ReviewView
 	Audit     *views.AuditView
+	Lab       *views.LabView
 
 	closed bool
 	// released is closed once the case file is closed.
@@ -71,6 +73,10 @@ func newCaseWindow(a *App, s *session.Session) *CaseWindow {
 	cw.Watchlist = views.NewWatchlistView(ctx, w, s, cw.tasks)
 	cw.Review = views.NewReviewView(ctx, w, s)
 	cw.Audit = views.NewAuditView(s)
+	if _, err := s.UseCaseThreshold(); err != nil {
+		fyne.LogError("case default threshold not applied", err)
+	}
+	cw.Lab = views.NewLabView(ctx, w, s, cw.tasks)
 
 	cw.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(TabEvidence, theme.StorageIcon(), cw.Evidence.Content()),
@@ -79,6 +85,7 @@ func newCaseWindow(a *App, s *session.Session) *CaseWindow {
 		container.NewTabItemWithIcon(TabWatchlist, theme.AccountIcon(), cw.Watchlist.Content()),
 		container.NewTabItemWithIcon(TabReview, theme.ConfirmIcon(), cw.Review.Content()),
 		container.NewTabItemWithIcon(TabAudit, theme.ListIcon(), cw.Audit.Content()),
+		container.NewTabItemWithIcon(TabLab, theme.GridIcon(), cw.Lab.Content()),
 	)
 	cw.wire()
 
@@ -87,7 +94,7 @@ func newCaseWindow(a *App, s *session.Session) *CaseWindow {
 	where.Truncation = fyne.TextTruncateEllipsis
 	where.SizeName = theme.SizeNameCaptionText
 	export := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), cw.showExport)
-	settings := widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), func() { a.showSettings(w) })
+	settings := widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), cw.showSettings)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(export, settings), container.NewVBox(header, where))
 	w.SetContent(container.NewBorder(container.NewPadded(top), container.NewPadded(cw.tasks), nil, nil, cw.tabs))
 	w.Resize(fyne.NewSize(1200, 800))
@@ -117,10 +124,30 @@ func (cw *CaseWindow) wire() {
 		cw.Audit.Reload()
 	}
 	cw.Watchlist.OnChanged = cw.Audit.Reload
+	cw.Lab.OnThresholdApplied = cw.Audit.Reload
 	cw.Live.OnRecorded = func(path string) {
 		cw.tabs.SelectIndex(0)
 		cw.Evidence.AddPaths([]string{path})
 	}
+}
+
+// showSettings shows the settings form with the threshold this case
+// searches at and, next to it, the case's default threshold and the FMR
+// measured at it. Saving applies to every open case, as from the start
+// window.
+func (cw *CaseWindow) showSettings() {
+	cur := cw.app.Settings()
+	cur.Threshold = cw.sess.UserSettings().Threshold
+	cs, err := cw.sess.Settings()
+	if err != nil {
+		fyne.LogError("read the case's settings", err)
+	}
+	views.ShowCaseSettings(cw.win, cur, cs, func(s session.Settings) {
+		cw.app.SetSettings(s)
+		if cw.app.startView != nil {
+			cw.app.startView.Refresh()
+		}
+	})
 }
 
 // Window is the Fyne window.

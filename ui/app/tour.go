@@ -175,6 +175,10 @@ func (a *App) RunTour(ctx context.Context, dir string) (TourFigures, error) {
 	if err := shot("06-audit", cw.win); err != nil {
 		return fig, err
 	}
+	async.DoAndWait("tour lab", func() { cw.SelectTab(TabLab) })
+	if err := shot("07-lab", cw.win); err != nil {
+		return fig, err
+	}
 
 	if err := a.measureScan(ctx, cw, &fig); err != nil {
 		return fig, err

@@ -37,3 +37,21 @@ func (s Settings) withDefaults() Settings {
 	}
 	return s
 }
+
+// UseCaseThreshold makes searches in this session use the case's default
+// match threshold, when the case has one; it reports whether it did. The
+// case window calls it on opening; the reviewer's Settings still change
+// the threshold for the session afterwards.
+func (s *Session) UseCaseThreshold() (bool, error) {
+	cs, err := s.Settings()
+	if err != nil {
+		return false, err
+	}
+	if cs.MatchThreshold <= 0 {
+		return false, nil
+	}
+	st := s.UserSettings()
+	st.Threshold = cs.MatchThreshold
+	s.SetUserSettings(st)
+	return true, nil
+}

@@ -98,6 +98,20 @@ type ExportBackend interface {
 	Path() string
 }
 
+// LabBackend is what the accuracy lab needs: it runs an evaluation
+// (recognition/eval through the session) and makes a measured threshold
+// the case's default.
+type LabBackend interface {
+	RunLab(ctx context.Context, req session.LabRequest, rep progress.Reporter) (*session.LabOutcome, error)
+	SetCaseThreshold(cal casefile.ThresholdCalibration) error
+	// Settings are the case's settings: its default threshold and how it
+	// was measured.
+	Settings() (casefile.Settings, error)
+	UserSettings() session.Settings
+	// Path is the case file's path; Lab reports go beside it by default.
+	Path() string
+}
+
 // ErrAlreadyShown is returned by StartBackend.OpenCase for a case already
 // open in a window of this app: that window comes forward and nothing is
 // reported.

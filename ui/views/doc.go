@@ -1,7 +1,9 @@
 // Package views are the screens of the desktop app: the start window, and
 // for each open case the evidence list, the viewer with its face panel,
 // the live camera, the watchlist, candidate review, the audit log and
-// export, plus the settings form.
+// export, the accuracy and bias lab (recognition/eval on a trainer's
+// dataset, whose calibrated threshold can become the case default), plus
+// the settings form.
 //
 // Each view declares, in backend.go, the small interface it needs from
 // the backend (implemented by session.Session over casefile, recognition

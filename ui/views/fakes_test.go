@@ -1,16 +1,25 @@
 package views
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"hash/fnv"
 	"image"
 	"image/color"
 	"image/draw"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"sync"
+	"testing"
 	"time"
 
 	"facecase/casefile"
 	"facecase/progress"
+	"facecase/recognition"
+	"facecase/recognition/eval"
 	"facecase/ui/session"
 )
 
@@ -128,3 +137,116 @@ func flatPicture(c color.RGBA) image.Image {
 	draw.Draw(img, img.Rect, image.NewUniform(c), image.Point{}, draw.Src)
 	return img
 }
+
+// labEmbedder stands in for the recognition engine in the Lab's tests: an
+// image's descriptor lies near a point of its identity (the folder name),
+// moved by the file's bytes, in 8 of the 128 dimensions so that mated and
+// non-mated distances overlap; a file starting with "blank" has no face.
+type labEmbedder struct{}
+
+func (labEmbedder) ModelID() string { return "views-test-embedder" }
+
+func (labEmbedder) Embed(ctx context.Context, path string) (recognition.Descriptor, error) {
+	var d recognition.Descriptor
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return d, errors.Join(eval.ErrUnreadable, err)
+	}
+	if bytes.HasPrefix(data, []byte("blank")) {
+		return d, eval.ErrNoFace
+	}
+	who, what := fnv.New64a(), fnv.New64a()
+	who.Write([]byte(filepath.Base(filepath.Dir(path))))
+	what.Write(data)
+	person := rand.New(rand.NewPCG(who.Sum64(), 7))
+	shot := rand.New(rand.NewPCG(what.Sum64(), 11))
+	for i := 0; i < 8; i++ {
+		d[i] = float32(0.15*person.NormFloat64() + 0.12*shot.NormFloat64())
+	}
+	return d, nil
+}
+
+// fakeLab is a LabBackend that evaluates with recognition/eval and
+// labEmbedder. While gate is open (not closed) a run reports progress and
+// waits, so tests can watch it run and cancel it.
+type fakeLab struct {
+	mu       sync.Mutex
+	gate     chan struct{}
+	requests []session.LabRequest
+	applied  []casefile.ThresholdCalibration
+	settings casefile.Settings
+	path     string
+	finished time.Time
+}
+
+func newFakeLab(t *testing.T) *fakeLab {
+	return &fakeLab{gate: make(chan struct{}), path: filepath.Join(t.TempDir(), "LAB-1.facecase"),
+		finished: time.Date(2026, 11, 26, 1, 40, 0, 0, time.UTC)}
+}
+
+func (f *fakeLab) RunLab(ctx context.Context, req session.LabRequest, rep progress.Reporter) (*session.LabOutcome, error) {
+	f.mu.Lock()
+	f.requests = append(f.requests, req)
+	gate := f.gate
+	f.mu.Unlock()
+	rep.Report(progress.Update{Stage: "enrol", Done: 3, Total: 32, Unit: "images"})
+	select {
+	case <-gate:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	var ds *eval.Dataset
+	var err error
+	switch req.Kind {
+	case session.LabManifest:
+		ds, err = eval.ReadManifest(req.Dataset, req.Groups)
+	case session.LabFolders:
+		ds, err = eval.ReadFolders(req.Dataset)
+	default:
+		err = fmt.Errorf("fake lab: %s datasets are not supported", req.Kind)
+	}
+	if err != nil {
+		return nil, err
+	}
+	cfg := eval.DefaultConfig()
+	cfg.Threshold, cfg.TargetFMRs, cfg.Bootstrap, cfg.Progress = req.Threshold, []float64{req.TargetFMR}, 50, rep
+	r, err := eval.Run(ctx, ds, labEmbedder{}, cfg)
+	if err != nil {
+		return nil, err
+	}
+	plots, err := session.RenderLabPlots(ctx, r, rep)
+	if err != nil {
+		return nil, err
+	}
+	out := &session.LabOutcome{Result: r, Dataset: session.LabDatasetName(ds), Plots: plots, Finished: f.finished}
+	if req.ReportRoot != "" {
+		out.ReportDir = filepath.Join(req.ReportRoot, "run")
+		if err := os.MkdirAll(out.ReportDir, 0o755); err != nil {
+			return nil, err
+		}
+		if err := eval.WriteReport(out.ReportDir, r); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeLab) SetCaseThreshold(cal casefile.ThresholdCalibration) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.applied = append(f.applied, cal)
+	f.settings.MatchThreshold, f.settings.Calibration = cal.Threshold, cal
+	return nil
+}
+
+func (f *fakeLab) Settings() (casefile.Settings, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.settings, nil
+}
+
+func (f *fakeLab) UserSettings() session.Settings {
+	return session.Settings{Detector: "ssd", Threshold: 0.6, Reviewer: "Det. Lab"}
+}
+
+func (f *fakeLab) Path() string { return f.path }

@@ -19,7 +19,10 @@ type SettingsForm struct {
 	Detector  *widget.Select
 	Threshold *widget.Entry
 	Reviewer  *widget.Entry
-	Dialog    dialog.Dialog
+	// Calibration shows, next to the threshold, the case's default
+	// threshold and the FMR measured at it (empty outside a case).
+	Calibration *widget.Label
+	Dialog      dialog.Dialog
 }
 
 // Settings are the values typed in (valid once the form validates).
@@ -34,14 +37,25 @@ func (f *SettingsForm) Settings() session.Settings {
 // ShowSettings shows the settings form: the photo detector, the match
 // threshold and the reviewer's name. save gets the new settings.
 func ShowSettings(win fyne.Window, cur session.Settings, save func(session.Settings)) *SettingsForm {
+	return ShowCaseSettings(win, cur, casefile.Settings{}, save)
+}
+
+// ShowCaseSettings is ShowSettings in a case's window: next to the
+// threshold it shows the case's default threshold and the FMR measured at
+// it (see ThresholdNote), and says when the threshold typed differs.
+func ShowCaseSettings(win fyne.Window, cur session.Settings, cs casefile.Settings, save func(session.Settings)) *SettingsForm {
 	f := &SettingsForm{
-		Detector:  widget.NewSelect(recognition.DetectorNames(), nil),
-		Threshold: widget.NewEntry(),
-		Reviewer:  widget.NewEntry(),
+		Detector:    widget.NewSelect(recognition.DetectorNames(), nil),
+		Threshold:   widget.NewEntry(),
+		Reviewer:    widget.NewEntry(),
+		Calibration: widget.NewLabel(""),
 	}
+	f.Calibration.Wrapping = fyne.TextWrapWord
 	f.Detector.SetSelected(cur.Detector)
 	f.Threshold.SetText(strconv.FormatFloat(cur.Threshold, 'f', -1, 64))
 	f.Threshold.Validator = validThreshold
+	f.Threshold.OnChanged = func(string) { f.Calibration.SetText(calibrationText(cs, f.Threshold.Text)) }
+	f.Calibration.SetText(calibrationText(cs, f.Threshold.Text))
 	f.Reviewer.SetText(cur.Reviewer)
 	f.Reviewer.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
@@ -56,15 +70,21 @@ func ShowSettings(win fyne.Window, cur session.Settings, save func(session.Setti
 	items := []*widget.FormItem{
 		widget.NewFormItem("Photo detector", f.Detector),
 		widget.NewFormItem("Match threshold", f.Threshold),
-		widget.NewFormItem("Reviewer name", f.Reviewer),
-		widget.NewFormItem("", help),
 	}
+	if cs.MatchThreshold > 0 {
+		items = append(items, widget.NewFormItem("", f.Calibration))
+	}
+	items = append(items, widget.NewFormItem("Reviewer name", f.Reviewer), widget.NewFormItem("", help))
 	f.Dialog = dialog.NewForm("Settings", "Save", "Cancel", items, func(ok bool) {
 		if ok {
 			save(f.Settings())
 		}
 	}, win)
-	f.Dialog.Resize(fyne.NewSize(560, 360))
+	size := fyne.NewSize(560, 360)
+	if cs.MatchThreshold > 0 {
+		size = fyne.NewSize(640, 440)
+	}
+	f.Dialog.Resize(size)
 	f.Dialog.Show()
 	return f
 }
@@ -75,4 +95,17 @@ func validThreshold(s string) error {
 		return fmt.Errorf("a distance between 0 and %d", casefile.MaxThreshold)
 	}
 	return nil
+}
+
+// calibrationText is the case's threshold note, with a warning when the
+// threshold typed is not the case default.
+func calibrationText(cs casefile.Settings, typed string) string {
+	note := ThresholdNote(cs)
+	if note == "" {
+		return ""
+	}
+	if v, err := strconv.ParseFloat(strings.TrimSpace(typed), 64); err == nil && v != cs.MatchThreshold {
+		note += "\nThe threshold above differs from it: searches use the threshold above once saved."
+	}
+	return note
 }

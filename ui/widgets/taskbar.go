@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -26,8 +27,14 @@ type TaskBar struct {
 	bar     *widget.ProgressBar
 	spinner *widget.ProgressBarInfinite
 	cancel  *widget.Button
-	task    *async.Task
-	busy    atomic.Bool // task != nil, readable from any goroutine
+	busy    atomic.Bool // a task is running, readable from any goroutine
+
+	// mu guards task and the run counters: on Fyne's test driver a task
+	// can finish on its own goroutine before Run has returned.
+	mu    sync.Mutex
+	task  *async.Task
+	run   uint64 // the latest Run
+	ended uint64 // the latest Run whose task has finished
 }
 
 // NewTaskBar makes an idle (hidden) task bar.
@@ -40,10 +47,10 @@ func NewTaskBar() *TaskBar {
 	}
 	b.detail.Truncation = fyne.TextTruncateEllipsis
 	b.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
-		if b.task != nil && b.busy.Load() {
+		if b.busy.Load() {
 			b.cancel.Disable()
 			b.detail.SetText("cancelling…")
-			b.task.Cancel()
+			b.Cancel()
 		}
 	})
 	b.spinner.Stop()
@@ -70,10 +77,16 @@ func (b *TaskBar) Run(ctx context.Context, title string, work async.Work, done f
 	b.cancel.Enable()
 	b.Show()
 	b.busy.Store(true)
-	b.task = async.Start(ctx, title, work, async.TaskCallbacks{
+	b.mu.Lock()
+	b.run++
+	run := b.run
+	b.mu.Unlock()
+	t := async.Start(ctx, title, work, async.TaskCallbacks{
 		Progress: b.update,
 		Done: func(err error) {
-			b.task = nil
+			b.mu.Lock()
+			b.task, b.ended = nil, run
+			b.mu.Unlock()
 			b.busy.Store(false)
 			b.spinner.Stop()
 			b.Hide()
@@ -82,13 +95,21 @@ func (b *TaskBar) Run(ctx context.Context, title string, work async.Work, done f
 			}
 		},
 	})
-	return b.task
+	b.mu.Lock()
+	if b.ended != run { // still running: Cancel may reach it
+		b.task = t
+	}
+	b.mu.Unlock()
+	return t
 }
 
 // Cancel stops the running task, if any.
 func (b *TaskBar) Cancel() {
-	if b.task != nil {
-		b.task.Cancel()
+	b.mu.Lock()
+	t := b.task
+	b.mu.Unlock()
+	if t != nil {
+		t.Cancel()
 	}
 }
 

@@ -1,0 +1,277 @@
+package views
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"facecase/progress"
+	"facecase/recognition/eval"
+	"facecase/ui/dialogs"
+	"facecase/ui/session"
+	"facecase/ui/widgets"
+)
+
+// Dataset layouts offered by the Lab, as shown.
+const (
+	LabKindFolders  = "Folder per identity"
+	LabKindManifest = "CSV manifest"
+	LabKindPairs    = "Pairs file (LFW)"
+)
+
+var labKinds = map[string]session.LabKind{
+	LabKindFolders:  session.LabFolders,
+	LabKindManifest: session.LabManifest,
+	LabKindPairs:    session.LabPairs,
+}
+
+// DefaultLabTargetFMR is the false match rate the Lab calibrates for
+// unless told otherwise: 1 in 1,000.
+const DefaultLabTargetFMR = 1e-3
+
+// LabView is the accuracy and bias lab: it runs recognition/eval on a
+// labelled dataset the trainer brings (through the backend, in the task
+// bar, cancellable), shows the summary figures and the report's plots,
+// and makes a measured threshold the case's default. Fields are exported
+// for tests.
+type LabView struct {
+	win     fyne.Window
+	backend LabBackend
+	ctx     context.Context
+	tasks   *widgets.TaskBar
+
+	// OnThresholdApplied is called after a threshold became the case
+	// default.
+	OnThresholdApplied func()
+
+	Kind         *widget.Select
+	Dataset      *widget.Entry
+	Images       *widget.Entry
+	Groups       *widget.Entry
+	TargetFMR    *widget.Entry
+	Threshold    *widget.Entry
+	ReportFolder *widget.Entry
+	RunButton    *widget.Button
+	// Status says what the lab is doing, or what went wrong.
+	Status *widget.Label
+
+	// The threshold choice of the run shown (see lab_threshold.go).
+	Choice       *widget.Entry
+	ChoiceRates  *widget.Label
+	UseThreshold *widget.Button
+	CaseDefault  *widget.Label
+
+	chooseImages *widget.Button
+	form         *widget.Form
+	results      *fyne.Container
+	content      fyne.CanvasObject
+	outcome      *session.LabOutcome
+}
+
+// NewLabView builds the Lab view; runs are shown in tasks.
+func NewLabView(ctx context.Context, win fyne.Window, backend LabBackend, tasks *widgets.TaskBar) *LabView {
+	v := &LabView{win: win, backend: backend, ctx: ctx, tasks: tasks,
+		Dataset: widget.NewEntry(), Images: widget.NewEntry(), Groups: widget.NewEntry(),
+		TargetFMR: widget.NewEntry(), Threshold: widget.NewEntry(), ReportFolder: widget.NewEntry(),
+		Status: widget.NewLabel(""), CaseDefault: widget.NewLabel("")}
+	v.Kind = widget.NewSelect([]string{LabKindFolders, LabKindManifest, LabKindPairs}, func(string) { v.kindChanged() })
+	v.Dataset.SetPlaceHolder("folder of identity folders, CSV manifest or pairs file")
+	v.Images.SetPlaceHolder("folder of the pairs file's images (NAME/NAME_0001.jpg)")
+	v.Groups.SetPlaceHolder("group columns, comma-separated (empty: every column besides path and identity)")
+	v.TargetFMR.SetText(strconv.FormatFloat(DefaultLabTargetFMR, 'g', -1, 64))
+	v.TargetFMR.Validator = func(s string) error { _, err := parseTargetFMR(s); return err }
+	// The session's threshold, rounded onto eval's 0.0001 grid.
+	v.Threshold.SetText(thresholdText(math.Round(backend.UserSettings().Threshold*10000) / 10000))
+	v.Threshold.Validator = func(s string) error { _, err := parseGridThreshold(s); return err }
+	v.ReportFolder.SetText(filepath.Join(filepath.Dir(backend.Path()), "lab-reports"))
+	v.Status.Wrapping = fyne.TextWrapWord
+	v.CaseDefault.Wrapping = fyne.TextWrapWord
+	v.RunButton = widget.NewButtonWithIcon("Run", theme.MediaPlayIcon(), v.Run)
+	v.RunButton.Importance = widget.HighImportance
+	chooseData := widget.NewButton("Choose…", v.chooseDataset)
+	v.chooseImages = widget.NewButton("Choose…", func() {
+		dialogs.OpenFolder(v.win, "Images of the pairs file", func(p string) { v.Images.SetText(p) })
+	})
+	chooseReport := widget.NewButton("Choose…", func() {
+		dialogs.OpenFolder(v.win, "Folder for Lab reports", func(p string) { v.ReportFolder.SetText(p) })
+	})
+	// Wide enough for the longest layout's name (a Select shows a
+	// truncated choice otherwise).
+	kind := container.NewGridWrap(fyne.NewSize(210, v.Kind.MinSize().Height), v.Kind)
+	v.form = widget.NewForm(
+		widget.NewFormItem("Dataset", container.NewBorder(nil, nil, kind, chooseData, v.Dataset)),
+		widget.NewFormItem("Pairs images", container.NewBorder(nil, nil, nil, v.chooseImages, v.Images)),
+		widget.NewFormItem("Group columns", v.Groups),
+		widget.NewFormItem("Target FMR", v.TargetFMR),
+		widget.NewFormItem("Operating threshold", v.Threshold),
+		widget.NewFormItem("Report folder", container.NewBorder(nil, nil, nil, chooseReport, v.ReportFolder)),
+	)
+	v.Kind.SetSelected(LabKindFolders)
+	intro := widget.NewLabel("Measure, on a labelled dataset you bring, how often the engine matches the wrong person (FMR) " +
+		"and misses the right one (FNMR), overall and per group, and which threshold meets a target FMR. " +
+		"The figures are recognition/eval's, the same as facecase-cli eval.")
+	intro.Wrapping = fyne.TextWrapWord
+	v.results = container.NewVBox(widget.NewLabel("Choose a dataset and press Run."))
+	top := container.NewVBox(intro, v.form, container.NewBorder(nil, nil, v.RunButton, nil, v.Status), v.CaseDefault, widget.NewSeparator())
+	v.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(v.results))
+	v.refreshCaseDefault()
+	return v
+}
+
+// Content is the view's root object.
+func (v *LabView) Content() fyne.CanvasObject { return v.content }
+
+// Outcome is the run shown, or nil.
+func (v *LabView) Outcome() *session.LabOutcome { return v.outcome }
+
+// kindChanged enables the fields the chosen layout uses.
+func (v *LabView) kindChanged() {
+	kind := labKinds[v.Kind.Selected]
+	setEnabled(kind == session.LabPairs, v.Images, v.chooseImages)
+	setEnabled(kind == session.LabManifest, v.Groups)
+	if v.form != nil {
+		v.form.Refresh() // the labels of disabled fields are dimmed
+	}
+}
+
+func setEnabled(on bool, ws ...fyne.Disableable) {
+	for _, w := range ws {
+		if on {
+			w.Enable()
+		} else {
+			w.Disable()
+		}
+	}
+}
+
+// chooseDataset asks for the dataset in the chosen layout.
+func (v *LabView) chooseDataset() {
+	set := func(p string) { v.Dataset.SetText(p) }
+	switch labKinds[v.Kind.Selected] {
+	case session.LabFolders:
+		dialogs.OpenFolder(v.win, "Dataset: a folder per identity", set)
+	case session.LabManifest:
+		dialogs.OpenFile(v.win, "Dataset: CSV manifest", []string{".csv", ".txt"}, set)
+	case session.LabPairs:
+		dialogs.OpenFile(v.win, "Dataset: pairs file", []string{".txt", ".csv"}, set)
+	}
+}
+
+// request is the run the form describes.
+func (v *LabView) request() (session.LabRequest, error) {
+	req := session.LabRequest{
+		Kind:       labKinds[v.Kind.Selected],
+		Dataset:    strings.TrimSpace(v.Dataset.Text),
+		Bootstrap:  eval.DefaultConfig().Bootstrap,
+		ReportRoot: strings.TrimSpace(v.ReportFolder.Text),
+	}
+	if req.Dataset == "" {
+		return req, errors.New("choose a dataset first")
+	}
+	if req.Kind == session.LabPairs {
+		req.Images = strings.TrimSpace(v.Images.Text)
+	}
+	if req.Kind == session.LabManifest {
+		for _, g := range strings.Split(v.Groups.Text, ",") {
+			if g = strings.TrimSpace(g); g != "" {
+				req.Groups = append(req.Groups, g)
+			}
+		}
+	}
+	var err error
+	if req.TargetFMR, err = parseTargetFMR(v.TargetFMR.Text); err != nil {
+		return req, fmt.Errorf("target FMR: %w", err)
+	}
+	if req.Threshold, err = parseGridThreshold(v.Threshold.Text); err != nil {
+		return req, fmt.Errorf("operating threshold: %w", err)
+	}
+	return req, nil
+}
+
+func parseTargetFMR(s string) (float64, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || !(f > 0 && f < 1) {
+		return 0, errors.New("a rate between 0 and 1, such as 0.001 or 1e-4")
+	}
+	return f, nil
+}
+
+// parseGridThreshold reads a threshold on eval's 0.0001 grid.
+func parseGridThreshold(s string) (float64, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		return 0, errors.New("a distance such as 0.6")
+	}
+	k, err := eval.GridIndex(f)
+	if err != nil {
+		return 0, err
+	}
+	return eval.GridThreshold(k), nil
+}
+
+// Run starts the evaluation the form describes in the task bar; the
+// results, or what went wrong, are shown when it ends.
+func (v *LabView) Run() {
+	req, err := v.request()
+	if err != nil {
+		v.setStatus(err.Error(), widget.DangerImportance)
+		return
+	}
+	// Set before the task starts: its end may be reported at once.
+	v.RunButton.Disable()
+	v.setStatus("Evaluating "+req.Dataset+"…", widget.MediumImportance)
+	var out *session.LabOutcome
+	task := v.tasks.Run(v.ctx, "Lab: evaluating "+filepath.Base(req.Dataset), func(ctx context.Context, rep progress.Reporter) (err error) {
+		out, err = v.backend.RunLab(ctx, req, rep)
+		return err
+	}, func(err error) {
+		v.RunButton.Enable()
+		switch {
+		case errors.Is(err, context.Canceled):
+			v.setStatus("The evaluation was cancelled; nothing was written.", widget.WarningImportance)
+		case err != nil:
+			v.setStatus(explainLab(err), widget.DangerImportance)
+		default:
+			v.setStatus(fmt.Sprintf("Evaluated %s: %s.", out.Dataset, out.Result.Dataset.Skipped.Summary()), widget.SuccessImportance)
+			v.showOutcome(out)
+		}
+	})
+	if task == nil {
+		v.RunButton.Enable()
+		v.setStatus("Wait for the current task to finish (or cancel it) first.", widget.WarningImportance)
+	}
+}
+
+func (v *LabView) setStatus(text string, imp widget.Importance) {
+	v.Status.Importance = imp
+	v.Status.SetText(text)
+}
+
+// explainLab puts a plain sentence before the errors of a bad dataset.
+func explainLab(err error) string {
+	var lead string
+	switch {
+	case errors.Is(err, eval.ErrEmptyDataset):
+		lead = "The dataset has no usable images: check that it is a folder per identity with image files, or a manifest whose paths exist."
+	case errors.Is(err, eval.ErrManifestColumns):
+		lead = "The CSV manifest does not have the columns the Lab needs: a path column, an identity column, then the group columns."
+	case errors.Is(err, eval.ErrPairsHeader):
+		lead = "The pairs file does not start with an LFW header line (folds and pairs per fold)."
+	case errors.Is(err, eval.ErrTooManyGroups):
+		lead = "A group column has too many distinct values: group raw values (ages) into bands."
+	case errors.Is(err, eval.ErrConfig), errors.Is(err, eval.ErrThresholdOffGrid):
+		lead = "The evaluation settings cannot be used."
+	default:
+		return dialogs.Explain(err)
+	}
+	return lead + "\n" + err.Error()
+}

@@ -1,0 +1,298 @@
+package views
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+
+	"facecase/casefile"
+	"facecase/recognition/eval"
+	"facecase/ui/async"
+	"facecase/ui/internal/uitest"
+	"facecase/ui/session"
+	"facecase/ui/widgets"
+)
+
+func newLab(t *testing.T, f *fakeLab) (*LabView, *widgets.TaskBar, fyne.Window) {
+	t.Helper()
+	test.NewTempApp(t)
+	w := test.NewWindow(nil)
+	tasks := widgets.NewTaskBar()
+	v := NewLabView(context.Background(), w, f, tasks)
+	w.SetContent(container.NewBorder(nil, tasks, nil, nil, v.Content()))
+	w.Resize(fyne.NewSize(1200, 900))
+	t.Cleanup(w.Close)
+	return v, tasks, w
+}
+
+// labManifest writes 8 identities x 4 photos (the first four identities
+// sex f, the others m) and a manifest of them, with one photo without a
+// face and one row naming a missing file.
+func labManifest(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	photos := map[string]string{} // relative path: content
+	rows := []string{"path,identity,sex"}
+	for i, id := range []string{"ada", "bo", "cy", "di", "ed", "fin", "gus", "hal"} {
+		sex := "m"
+		if i < 4 {
+			sex = "f"
+		}
+		for n := 1; n <= 4; n++ {
+			rel := fmt.Sprintf("%s/%d.jpg", id, n)
+			photos[rel] = "photo " + rel
+			rows = append(rows, fmt.Sprintf("%s,%s,%s", rel, id, sex))
+		}
+	}
+	photos["hal/4.jpg"] = "blank: no face"
+	rows = append(rows, "ada/9.jpg,ada,f")
+	photos["labels.csv"] = strings.Join(rows, "\n") + "\n"
+	for rel, content := range photos {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		err := os.MkdirAll(filepath.Dir(p), 0o755)
+		if err == nil {
+			err = os.WriteFile(p, []byte(content), 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(root, "labels.csv")
+}
+
+// labEventually polls cond (read under the UI lock) until it holds.
+func labEventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ok := false
+		async.Locked(func() { ok = cond() })
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestLabRunShowsResultsAndSetsTheCaseThreshold(t *testing.T) {
+	f := newFakeLab(t)
+	v, tasks, w := newLab(t, f)
+	manifest := labManifest(t)
+	reports := t.TempDir()
+	v.Kind.SetSelected(LabKindManifest)
+	if v.Groups.Disabled() || !v.Images.Disabled() {
+		t.Fatal("a manifest needs group columns and no pairs images")
+	}
+	if v.TargetFMR.Text != "0.001" || v.Threshold.Text != "0.6" {
+		t.Fatalf("defaults: target FMR %q, threshold %q; want 0.001 and the session's 0.6", v.TargetFMR.Text, v.Threshold.Text)
+	}
+	v.Dataset.SetText(manifest)
+	v.Groups.SetText("sex")
+	v.TargetFMR.SetText("0.05")
+	v.ReportFolder.SetText(reports)
+	test.Tap(v.RunButton)
+
+	labEventually(t, "progress in the task bar", func() bool {
+		return tasks.Visible() && strings.Contains(visibleText(tasks), "enrol 3/32 images")
+	})
+	async.Locked(func() {
+		if !v.RunButton.Disabled() {
+			t.Error("Run stays enabled while a run is under way")
+		}
+	})
+	close(f.gate)
+	labEventually(t, "the results", func() bool { return v.Outcome() != nil })
+
+	// What the view shows is what eval computed.
+	var out *session.LabOutcome
+	async.Locked(func() { out = v.Outcome() })
+	s := &out.Result.Summary
+	f.mu.Lock()
+	requests := append([]session.LabRequest(nil), f.requests...)
+	f.mu.Unlock()
+	if len(requests) != 1 || requests[0].Kind != session.LabManifest || requests[0].TargetFMR != 0.05 ||
+		requests[0].Threshold != 0.6 || strings.Join(requests[0].Groups, ",") != "sex" {
+		t.Fatalf("requests %+v", requests)
+	}
+	if s.Enrolment.NoFace != 1 || len(s.Groups) != 1 || len(s.Calibration) != 1 || s.Calibration[0].Threshold == nil {
+		t.Fatalf("unexpected evaluation: enrolment %+v, %d group columns, calibration %+v", s.Enrolment, len(s.Groups), s.Calibration)
+	}
+	calibrated := *s.Calibration[0].Threshold
+	var text string
+	async.Locked(func() { text = visibleText(w.Canvas().Content()) })
+	want := []string{
+		"labels.csv (manifest): 32 images of 8 identities",
+		"failure to enrol 1",
+		"1 missing file",
+		fmt.Sprintf("FMR %s (%d/%d)", s.Verification.FMR, s.Verification.FMR.Errors, s.Verification.FMR.Trials),
+		fmt.Sprintf("Target FMR 0.05: threshold %s gives FMR %s", thresholdText(calibrated), rateText(s.Calibration[0].FMR)),
+		"By sex, at the operating threshold 0.6",
+		"FMR ratio",
+		"FMR of non-mated pairs across groups",
+		"FNMR (cost) at " + thresholdText(calibrated),
+		"Report: " + filepath.Join(reports, "run", eval.ReportFile),
+		"The case has no default threshold of its own",
+	}
+	for _, g := range s.Groups[0].Groups {
+		want = append(want, g.FMRRatio.String(), rateText(g.FNMR))
+	}
+	for _, wnt := range want {
+		if !strings.Contains(text, wnt) {
+			t.Errorf("the Lab does not show %q", wnt)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(reports, "run", eval.ReportFile)); err != nil {
+		t.Errorf("report: %v", err)
+	}
+	// Every plot that eval could draw is shown as an image.
+	drawn := map[image.Image]bool{}
+	for _, p := range out.Plots {
+		if p.Image != nil {
+			drawn[p.Image] = true
+		}
+	}
+	shown := 0
+	async.Locked(func() {
+		uitest.Walk(w.Canvas().Content(), func(o fyne.CanvasObject) {
+			if img, ok := o.(*canvas.Image); ok && drawn[img.Image] {
+				shown++
+			}
+		})
+	})
+	if len(drawn) < 3 || shown != len(drawn) {
+		t.Errorf("%d plots drawn by eval, %d shown", len(drawn), shown)
+	}
+
+	// The threshold offered is the calibrated one, with eval's rates at it.
+	fmr, fnmr, err := out.Result.RatesAt(eval.OverallColumn, eval.OverallColumn, calibrated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	async.Locked(func() {
+		if v.Choice.Text != thresholdText(calibrated) {
+			t.Errorf("threshold offered %q, want the calibrated %v", v.Choice.Text, calibrated)
+		}
+		if r := v.ChoiceRates.Text; !strings.Contains(r, "all pairs: FMR "+rateText(fmr)+", FNMR "+rateText(fnmr)) || !strings.Contains(r, "sex=f: FMR") {
+			t.Errorf("rates at the threshold: %q", r)
+		}
+	})
+	test.Tap(v.UseThreshold)
+	labEventually(t, "the case default", func() bool { return strings.Contains(v.CaseDefault.Text, "measured FMR") })
+	f.mu.Lock()
+	applied := append([]casefile.ThresholdCalibration(nil), f.applied...)
+	f.mu.Unlock()
+	if len(applied) != 1 {
+		t.Fatalf("%d thresholds applied", len(applied))
+	}
+	cal := applied[0]
+	if cal.Threshold != calibrated || cal.Dataset != "labels.csv" || cal.TargetFMR != 0.05 || cal.Model != "views-test-embedder" ||
+		cal.FMRErrors != fmr.Errors || cal.FMRTrials != fmr.Trials || cal.FNMRErrors != fnmr.Errors || cal.FNMRTrials != fnmr.Trials ||
+		!cal.MeasuredAt.Equal(f.finished) {
+		t.Fatalf("applied %+v; want threshold %v with FMR %d/%d and FNMR %d/%d", cal, calibrated, fmr.Errors, fmr.Trials, fnmr.Errors, fnmr.Trials)
+	}
+
+	// The Settings form shows the measured FMR next to the threshold.
+	cs, _ := f.Settings()
+	cur := f.UserSettings()
+	cur.Threshold = 3.5 // not the case default
+	form := ShowCaseSettings(w, cur, cs, func(session.Settings) {})
+	note := form.Calibration.Text
+	rate, _ := cal.FMR()
+	wantNote := fmt.Sprintf("threshold %s — measured FMR %s on labels.csv (2026-11-26)", thresholdText(calibrated), sciRate(rate))
+	if !strings.Contains(note, wantNote) || !strings.Contains(overlayText(w), wantNote) {
+		t.Errorf("settings note %q, want it to contain %q", note, wantNote)
+	}
+	if !strings.Contains(note, "differs from it") {
+		t.Errorf("the form shows threshold 3.5, not the case default %v, without saying so: %q", calibrated, note)
+	}
+	form.Threshold.SetText(thresholdText(calibrated))
+	if strings.Contains(form.Calibration.Text, "differs") {
+		t.Errorf("note still says the threshold differs: %q", form.Calibration.Text)
+	}
+}
+
+func TestLabCancel(t *testing.T) {
+	f := newFakeLab(t)
+	v, tasks, _ := newLab(t, f)
+	v.Kind.SetSelected(LabKindManifest)
+	v.Dataset.SetText(labManifest(t))
+	v.ReportFolder.SetText("")
+	test.Tap(v.RunButton)
+	labEventually(t, "the run to start", func() bool { return tasks.Busy() })
+	async.Locked(tasks.Cancel)
+	labEventually(t, "the run to stop", func() bool { return !tasks.Busy() && strings.Contains(v.Status.Text, "cancelled") })
+	async.Locked(func() {
+		if v.Outcome() != nil || v.RunButton.Disabled() {
+			t.Errorf("after cancelling: outcome %v, Run disabled %v", v.Outcome(), v.RunButton.Disabled())
+		}
+	})
+}
+
+func TestLabBadDatasetsAreExplained(t *testing.T) {
+	wrongColumns := filepath.Join(t.TempDir(), "wrong.csv")
+	if err := os.WriteFile(wrongColumns, []byte("file,who\na.jpg,x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, kind, dataset, target string
+		want                        []string
+	}{
+		{"empty folder", LabKindFolders, t.TempDir(), "0.001", []string{"no usable images", "has no usable images"}},
+		{"wrong columns", LabKindManifest, wrongColumns, "0.001", []string{"does not have the columns", `"identity"`}},
+		{"no dataset", LabKindFolders, "", "0.001", []string{"choose a dataset first"}},
+		{"bad target", LabKindFolders, t.TempDir(), "2", []string{"target FMR: a rate between 0 and 1"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFakeLab(t)
+			v, tasks, _ := newLab(t, f)
+			v.Kind.SetSelected(c.kind)
+			v.Dataset.SetText(c.dataset)
+			v.TargetFMR.SetText(c.target)
+			test.Tap(v.RunButton)
+			close(f.gate) // the run ends once Run has returned, as on the UI goroutine
+			labEventually(t, "the error", func() bool {
+				return !tasks.Busy() && !strings.HasPrefix(v.Status.Text, "Evaluating") && v.Status.Text != ""
+			})
+			async.Locked(func() {
+				for _, w := range c.want {
+					if !strings.Contains(v.Status.Text, w) {
+						t.Errorf("status %q does not say %q", v.Status.Text, w)
+					}
+				}
+				if v.Outcome() != nil {
+					t.Error("a failed run shows results")
+				}
+			})
+		})
+	}
+}
+
+func TestThresholdNote(t *testing.T) {
+	if n := ThresholdNote(casefile.Settings{}); n != "" {
+		t.Errorf("no case default: %q", n)
+	}
+	if n := ThresholdNote(casefile.Settings{MatchThreshold: 0.55}); n != "Case default: threshold 0.55 (set without a measurement)" {
+		t.Errorf("unmeasured default: %q", n)
+	}
+	cal := casefile.ThresholdCalibration{Threshold: 0.52, Dataset: "people", TargetFMR: 1e-3, FMRErrors: 12, FMRTrials: 12000,
+		FNMRErrors: 3, FNMRTrials: 60, MeasuredAt: time.Date(2026, 11, 26, 1, 0, 0, 0, time.UTC)}
+	got := ThresholdNote(casefile.Settings{MatchThreshold: 0.52, Calibration: cal})
+	want := "Case default: threshold 0.52 — measured FMR 1.0e-03 on people (2026-11-26), FNMR 5.0e-02; " +
+		"12 of 12000 non-mated pairs matched; calibrated for a target FMR of 0.001."
+	if got != want {
+		t.Errorf("note\n got %q\nwant %q", got, want)
+	}
+}
