@@ -88,13 +88,38 @@ func (a *App) Settings() session.Settings { return loadSettings(a.fyne.Preferenc
 
 // SetSettings saves settings and applies the detector and threshold to the
 // open cases.
-func (a *App) SetSettings(s session.Settings) {
-	saveSettings(a.fyne.Preferences(), s)
+func (a *App) SetSettings(s session.Settings) { a.applySettings(s, nil) }
+
+// applySettings saves s as the user's settings and applies them to every
+// open case, except that a case with a default threshold of its own (set
+// in its Lab) keeps searching at that threshold: only a change made in
+// that case's own window (from) moves it, and such a change does not
+// become every other case's threshold.
+func (a *App) applySettings(s session.Settings, from *CaseWindow) {
+	global := s
+	if from != nil && hasCaseThreshold(from.sess) {
+		global.Threshold = a.Settings().Threshold
+	}
+	saveSettings(a.fyne.Preferences(), global)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, w := range a.windows {
-		w.sess.SetUserSettings(s)
+		ws := global
+		switch {
+		case w == from:
+			ws.Threshold = s.Threshold
+		case hasCaseThreshold(w.sess):
+			ws.Threshold = w.sess.UserSettings().Threshold
+		}
+		w.sess.SetUserSettings(ws)
 	}
+}
+
+// hasCaseThreshold says whether the case has a default threshold of its
+// own (a case whose settings cannot be read is treated as having none).
+func hasCaseThreshold(s *session.Session) bool {
+	cs, err := s.Settings()
+	return err == nil && cs.MatchThreshold > 0
 }
 
 func (a *App) showSettings(parent fyne.Window) {

@@ -134,7 +134,8 @@ func (cw *CaseWindow) wire() {
 // showSettings shows the settings form with the threshold this case
 // searches at and, next to it, the case's default threshold and the FMR
 // measured at it. Saving applies to every open case, as from the start
-// window.
+// window, except the threshold of cases with a default of their own (see
+// App.applySettings).
 func (cw *CaseWindow) showSettings() {
 	cur := cw.app.Settings()
 	cur.Threshold = cw.sess.UserSettings().Threshold
@@ -143,7 +144,7 @@ func (cw *CaseWindow) showSettings() {
 		fyne.LogError("read the case's settings", err)
 	}
 	views.ShowCaseSettings(cw.win, cur, cs, func(s session.Settings) {
-		cw.app.SetSettings(s)
+		cw.app.applySettings(s, cw)
 		if cw.app.startView != nil {
 			cw.app.startView.Refresh()
 		}
