@@ -6,6 +6,7 @@ import (
 
 	"facecase/casefile"
 	"facecase/recognition"
+	"facecase/tracking"
 )
 
 // caseEngine is the one place the case commands call the recognition
@@ -55,9 +56,8 @@ func (ce *caseEngine) Close() {
 // facesToDetections turns the faces of a photo into detections of frame 0.
 func facesToDetections(evidenceID uint64, faces []recognition.Face) []casefile.Detection {
 	dets := make([]casefile.Detection, len(faces))
-	for i, f := range faces {
-		dets[i] = casefile.Detection{EvidenceID: evidenceID, Box: f.Box, Score: f.Score, Detector: f.Detector,
-			Landmarks: f.Landmarks, Quality: f.Quality, Descriptor: f.Descriptor}
+	for i := range faces {
+		dets[i] = casefile.DetectionOf(evidenceID, tracking.Stamp{}, &faces[i], 0)
 	}
 	return dets
 }

@@ -16,17 +16,13 @@ func init() { openCaseSink = openCaseScanSink }
 // detections: scanning it again would store every face twice.
 var errAlreadyScanned = errors.New("already scanned into this case")
 
-// caseScanBatch is how many detections go into one case transaction.
-const caseScanBatch = 2000
-
 // caseScanSink stores scan results in a case file: each source becomes an
 // evidence item (copied into the case's media folder and hashed), its faces
 // detections, its tracks tracks.
 type caseScanSink struct {
-	ctx      context.Context
-	c        *casefile.Case
-	evidence uint64
-	pending  []casefile.Detection
+	ctx context.Context
+	c   *casefile.Case
+	w   *casefile.ScanWriter // of the current source
 }
 
 func openCaseScanSink(ctx context.Context, path string) (scanSink, error) {
@@ -40,6 +36,10 @@ func openCaseScanSink(ctx context.Context, path string) (scanSink, error) {
 // BeginSource adds the source file as evidence (or finds it, when the same
 // file is already evidence) and refuses one that was scanned before.
 func (s *caseScanSink) BeginSource(info media.Info) error {
+	if err := s.flush(); err != nil {
+		return err
+	}
+	s.w = nil
 	if info.Live {
 		return fmt.Errorf("%s is a live camera: record it with the desktop app; scan stores files only", info.URI)
 	}
@@ -54,43 +54,28 @@ func (s *caseScanSink) BeginSource(info media.Info) error {
 	if n > 0 {
 		return fmt.Errorf("%s is evidence %d with %d detections: %w", info.URI, ev.ID, n, errAlreadyScanned)
 	}
-	s.evidence = ev.ID
+	s.w = casefile.NewScanWriter(s.c, ev.ID)
 	return nil
 }
 
 // Detections buffers faces and stores them in batches.
 func (s *caseScanSink) Detections(info media.Info, dets []media.ScanDetection) error {
-	for _, d := range dets {
-		f := d.Face
-		s.pending = append(s.pending, casefile.Detection{
-			EvidenceID: s.evidence,
-			Frame:      uint32(d.At.Index),
-			Time:       d.At.Time,
-			Box:        f.Box,
-			Score:      f.Score,
-			Detector:   f.Detector,
-			Landmarks:  f.Landmarks,
-			Quality:    f.Quality,
-			Descriptor: f.Descriptor,
-			TrackID:    uint64(d.TrackID),
-		})
+	if s.w == nil {
+		return fmt.Errorf("%s: detections for a source that was not added to the case", info.URI)
 	}
-	if len(s.pending) >= caseScanBatch {
-		return s.flush()
-	}
-	return nil
+	return s.w.Add(s.ctx, dets)
 }
 
-// Track stores a finished track with its path.
+// Track stores a finished track with its path (and the detections before
+// it, so that the track's detections are in the case when it is).
 func (s *caseScanSink) Track(info media.Info, t tracking.Track, _ *watchMatch) error {
 	if err := s.flush(); err != nil {
 		return err
 	}
-	ct := casefile.Track{EvidenceID: s.evidence, ID: uint64(t.ID)}
-	for _, p := range t.Path {
-		ct.Path = append(ct.Path, casefile.TrackPoint{Frame: uint32(p.Frame), Time: p.Time, Box: p.Box})
+	if s.w == nil {
+		return fmt.Errorf("%s: a track for a source that was not added to the case", info.URI)
 	}
-	return s.c.PutTrack(ct)
+	return s.w.PutTrack(t)
 }
 
 // EndSource stores what is left of the source's detections.
@@ -105,13 +90,11 @@ func (s *caseScanSink) Close() error {
 	return err
 }
 
+// flush stores the current source's buffered detections, even when the
+// scan is being cancelled: Ctrl-C keeps the work finished so far.
 func (s *caseScanSink) flush() error {
-	if len(s.pending) == 0 {
+	if s.w == nil {
 		return nil
 	}
-	// Stored even when the scan is being cancelled: Ctrl-C keeps the work
-	// finished so far.
-	_, err := s.c.AddDetections(context.WithoutCancel(s.ctx), s.pending, nil)
-	s.pending = s.pending[:0]
-	return err
+	return s.w.Flush(s.ctx)
 }

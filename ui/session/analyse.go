@@ -9,7 +9,6 @@ import (
 	"facecase/casefile"
 	"facecase/media"
 	"facecase/progress"
-	"facecase/recognition"
 	"facecase/tracking"
 )
 
@@ -93,7 +92,7 @@ func (s *Session) analysePhoto(ctx context.Context, ev casefile.Evidence, path s
 	}
 	dets := make([]casefile.Detection, len(faces))
 	for i := range faces {
-		dets[i] = detectionOf(ev.ID, tracking.Stamp{}, &faces[i], 0)
+		dets[i] = casefile.DetectionOf(ev.ID, tracking.Stamp{}, &faces[i], 0)
 	}
 	if len(dets) > 0 {
 		if _, err := s.AddDetections(ctx, dets, nil); err != nil {
@@ -101,14 +100,4 @@ func (s *Session) analysePhoto(ctx context.Context, ev casefile.Evidence, path s
 		}
 	}
 	return Analysis{Frames: 1, Faces: len(dets)}, nil
-}
-
-// detectionOf turns a face found in a frame into a detection record.
-func detectionOf(evidenceID uint64, at tracking.Stamp, face *recognition.Face, trackID int) casefile.Detection {
-	return casefile.Detection{
-		EvidenceID: evidenceID, Frame: uint32(at.Index), Time: at.Time,
-		Box: face.Box, Score: face.Score, Detector: face.Detector,
-		Landmarks: face.Landmarks, Quality: face.Quality, Descriptor: face.Descriptor,
-		TrackID: uint64(trackID),
-	}
 }
