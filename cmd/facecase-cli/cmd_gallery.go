@@ -343,12 +343,14 @@ func cliProgress(env *cliEnv, asJSON bool) (progress.Reporter, func()) {
 
 func galleryBench(ctx context.Context, env *cliEnv, args []string) error {
 	c := &command{name: "gallery bench", summary: "Measure issue 7's figures on a synthetic gallery (built once, then reused).",
-		usage: "[-faces N] [-dir DIR] [-probes N] [-nprobe N]"}
+		usage: "[-faces N] [-dir DIR] [-probes N] [-nprobe N] [-shortlist N] [-rerank N]"}
 	fs := newFlags(env, c)
 	faces := fs.Int("faces", 100000, "gallery size")
 	dir := fs.String("dir", os.TempDir(), "folder for the synthetic gallery file, kept for later runs")
 	nprobes := fs.Int("probes", 200, "probes searched (3 in 4 new photos of enrolled people, 1 in 4 strangers)")
 	nprobe := fs.Int("nprobe", 0, "lists scanned per search (0: default)")
+	shortlist := fs.Int("shortlist", 0, "candidates re-scored with int8 codes per search (0: default)")
+	rerank := fs.Int("rerank", 0, "candidates re-ranked with float descriptors per search (0: default)")
 	memLimit := fs.Float64("memlimit-gb", 0, "Go memory limit in GB, as GOMEMLIMIT sets it (0: the runtime's)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -373,7 +375,7 @@ func galleryBench(ctx context.Context, env *cliEnv, args []string) error {
 	runtime.GC()
 	debug.FreeOSMemory() // what the build freed goes back before measuring
 	t0 := time.Now()
-	g, err := gallery.Open(path, gallery.Options{ManualRebuild: true, NProbe: *nprobe})
+	g, err := gallery.Open(path, gallery.Options{ManualRebuild: true, NProbe: *nprobe, Shortlist: *shortlist, Rerank: *rerank})
 	if err != nil {
 		return err
 	}
@@ -400,7 +402,12 @@ func galleryBench(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	tw := tabwriter.NewWriter(env.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "figure\ttarget\tmeasured\n")
-	fmt.Fprintf(tw, "faces\t\t%d (%d lists, nprobe %d, %s kernels, %d cores)\n", st.Faces, st.Lists, st.NProbe, st.Kernels, runtime.GOMAXPROCS(0))
+	codes := "int8 codes in memory"
+	if !st.ResidentCodes {
+		codes = "int8 codes in the file"
+	}
+	fmt.Fprintf(tw, "faces\t\t%d (%d lists, nprobe %d, shortlist %d, rerank %d, %s, %s kernels, %d cores)\n",
+		st.Faces, st.Lists, st.NProbe, st.Shortlist, st.Rerank, codes, st.Kernels, runtime.GOMAXPROCS(0))
 	if lim := debug.SetMemoryLimit(-1); lim < math.MaxInt64 {
 		fmt.Fprintf(tw, "Go memory limit\t\t%s\n", gb(lim))
 	}

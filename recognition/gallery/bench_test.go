@@ -25,6 +25,8 @@ import (
 //	FACECASE_BENCH_PROBES probes for latency and recall (default 200)
 //	FACECASE_BENCH_NPROBE lists a search scans (default: DefaultNProbe)
 //	FACECASE_BENCH_LISTS  lists of the index built (default: automatic)
+//	FACECASE_BENCH_SHORTLIST, FACECASE_BENCH_RERANK  Options.Shortlist and
+//	                      Options.Rerank (default: their defaults)
 //
 // For example, the 1 million figures:
 //
@@ -170,7 +172,8 @@ func probeSet(n, faces int) []recognition.Descriptor {
 // BenchmarkSearch measures top-50 approximate search: latency percentiles,
 // processor time and recall@50 against exact search over the same gallery.
 func BenchmarkSearch(b *testing.B) {
-	g, err := Open(benchGallery(b), Options{ManualRebuild: true, NProbe: envInt("FACECASE_BENCH_NPROBE", 0)})
+	g, err := Open(benchGallery(b), Options{ManualRebuild: true, NProbe: envInt("FACECASE_BENCH_NPROBE", 0),
+		Shortlist: envInt("FACECASE_BENCH_SHORTLIST", 0), Rerank: envInt("FACECASE_BENCH_RERANK", 0)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -22,6 +22,9 @@ const assignTops = 3
 
 func (c *coarse) nlist() int { return len(c.centroids) / dim }
 
+// flat reports whether c has a single list.
+func (c *coarse) flat() bool { return c.nlist() == 1 }
+
 func (c *coarse) centroid(list uint32) *[dim]float32 {
 	return (*[dim]float32)(c.centroids[int(list)*dim:])
 }

@@ -17,34 +17,40 @@
 //
 // # Search
 //
-// Every face is stored twice: its float descriptor (the truth) and an int8
-// code of its residual from the centroid of the inverted list it belongs to.
-// Searches scan codes with one integer dot product per face (AVX2 assembly
-// where the CPU has it, portable Go elsewhere) on all cores, then re-rank a
-// short list with exact float distances.
+// Every face is stored three ways: its float descriptor (the truth), an int8
+// code of its residual from the centroid of the inverted list it belongs to,
+// and a 32-byte product-quantizer code of the same residual (see pq.go).
 //
 //   - Exact search (SearchExact; also Search on galleries smaller than
-//     Options.MinIndexed) scans every code. Each face carries a bound of its
-//     quantization error, so the scan can prove which faces may be in the
-//     true top k; all of those are re-ranked with float distances, which
-//     makes the result exact. It is the reference approximate search is
-//     measured against.
+//     Options.MinIndexed) scans every int8 code with one integer dot product
+//     per face (AVX2 assembly where the CPU has it, portable Go elsewhere)
+//     on all cores. Each face carries a bound of its quantization error, so
+//     the scan can prove which faces may be in the true top k; all of those
+//     are re-ranked with float distances, which makes the result exact. It
+//     is the reference approximate search is measured against.
 //   - Approximate search (Search on larger galleries) scans the NProbe lists
 //     whose centroids are nearest the probe (an inverted-file index, IVF,
-//     with k-means centroids trained on the enrolled faces in two levels)
-//     and re-ranks the best Rerank codes exactly. Its recall against exact
-//     search is measured by BenchmarkSearch and 'facecase-cli gallery bench',
-//     never assumed; DefaultNProbe is calibrated on synthetic dlib-like
-//     descriptors (package facecase/internal/synthdesc).
+//     with k-means centroids trained on the enrolled faces in two levels).
+//     It reads only the product-quantizer codes of those lists (32 bytes a
+//     face, table lookups), keeps the Shortlist nearest by that estimate,
+//     re-scores them with their int8 codes, and re-ranks the best Rerank
+//     exactly. Its recall against exact search is measured by
+//     BenchmarkSearch and 'facecase-cli gallery bench', never assumed;
+//     DefaultNProbe and DefaultShortlist are calibrated on synthetic
+//     dlib-like descriptors (package facecase/internal/synthdesc).
 //
 // # Gallery file
 //
 // A gallery file is a bbolt database holding faces in chunks of 1024 (see
 // format.go): float descriptors, codes, face ids and labels. Opening reads
-// ids, labels and codes with positioned reads (about 140 bytes of memory per
-// face); float descriptors stay in the file and the few a search re-ranks
-// are read with positioned reads, so ten million faces need well under 2 GB
-// of resident memory while the kernel's page cache keeps hot descriptors.
+// ids, labels and codes with positioned reads; float descriptors stay in
+// the file and the ones a search re-ranks are read with positioned reads,
+// while the kernel's page cache keeps hot descriptors. Up to
+// Options.MaxResidentCodes faces (4 million by default) the int8 codes are
+// in memory too, about 210 bytes a face in all; above it they stay in the
+// file, which leaves about 60 bytes a face (ten million faces in about 0.7
+// GB): approximate search then re-ranks its whole shortlist from the file
+// and exact search reads every descriptor.
 // Adds and removes are transactions that touch only their chunks. When the
 // index drifts (the gallery outgrew a flat index, many changes since
 // training, or one list grew far beyond the others), it is rebuilt in the

@@ -1,6 +1,7 @@
 package gallery
 
 import (
+	"encoding/binary"
 	"fmt"
 	"os"
 	"unsafe"
@@ -25,9 +26,11 @@ type fileVectors struct {
 	offsets []int64 // per chunk; -1 when the chunk is absent
 }
 
-// read copies the descriptors of rows into dst.
+// read copies the descriptors of rows into dst. On little-endian machines
+// (the file's byte order) it reads straight into dst, so a search allocates
+// nothing here.
 func (fv *fileVectors) read(rows []uint32, dst []float32) error {
-	buf := make([]byte, vectorBytes*chunkRows)
+	var buf []byte
 	for i := 0; i < len(rows); {
 		// Read runs of consecutive rows in one chunk with one call.
 		r := rows[i]
@@ -39,15 +42,27 @@ func (fv *fileVectors) read(rows []uint32, dst []float32) error {
 		if c >= len(fv.offsets) || fv.offsets[c] < 0 {
 			return fmt.Errorf("%w: no stored descriptor for row %d", ErrCorrupt, r)
 		}
-		b := buf[:(j-i)*vectorBytes]
+		out := dst[i*dim : j*dim]
+		var b []byte
+		if littleEndian {
+			b = unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(out))), len(out)*4)
+		} else {
+			b = grow(&buf, len(out)*4)
+		}
 		if _, err := fv.f.ReadAt(b, fv.offsets[c]+int64(r%chunkRows)*vectorBytes); err != nil {
 			return fmt.Errorf("read descriptors: %w", err)
 		}
-		bytesF32(b, dst[i*dim:j*dim])
+		if !littleEndian {
+			bytesF32(b, out)
+		}
 		i = j
 	}
 	return nil
 }
+
+// littleEndian reports whether this machine stores numbers as the file
+// does.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // span is where the body of one chunk value (after its header) lies in
 // the gallery file.

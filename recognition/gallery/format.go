@@ -6,7 +6,7 @@ import (
 	"math"
 )
 
-// The gallery file is a bbolt database. Version 2 (current) layout:
+// The gallery file is a bbolt database. Version 3 (current) layout:
 //
 // Every chunk value starts with an 8-byte header: a 4-byte tag ("ROWS",
 // "VECS", "CODE") and the chunk number (u32), which lets the positioned
@@ -21,12 +21,14 @@ import (
 //	index    "g" + gen -> bucket: quant, centroids, tops, start (float32
 //	         and u32 arrays), trained u64, changes u64, and bucket codes:
 //	         chunk u32 -> chunkRows lists u32, norms f32, eps f32, then
-//	         chunkRows codes of 128 int8
+//	         chunkRows codes of 128 int8; with a product quantizer also
+//	         pqbook and bucket pq (see format_pq.go)
 //
 // Numbers are little-endian except keys, which are big-endian so that they
 // sort. A freed row has face id 0. Version 1 (see version1.go) kept one
-// record per face and no index; it is upgraded on open.
-const formatVersion = 2
+// record per face and no index; it is upgraded on open. Version 2 had no
+// product quantizer; its files are opened as they are.
+const formatVersion = 3
 
 var (
 	bucketMeta    = []byte("meta")

@@ -12,13 +12,24 @@ type invList struct {
 	codes []int8    // len(rows)*128
 	norms []float32 // squared length of each decoded residual
 	eps   []float32 // bound of each face's quantization error (see quantizer.encode)
+	// With a product quantizer (index.pq): each face's short code and
+	// beta, for the first stage of approximate search (see pq.go).
+	pq   []byte // in blocks of pqBlock faces (see pq_layout.go)
+	beta []float32
+	// minBeta is at most every beta of the list (removals leave it
+	// lower than needed, which is still a bound).
+	minBeta float32
 }
 
 // index is the in-memory search structure: coarse centroids and the
 // inverted lists of int8 codes. With one list it is an exact flat index
 // over int8 codes; with many it is an inverted-file (IVF) index.
 type index struct {
-	quant  quantizer
+	quant quantizer
+	// pq is the product quantizer of the first search stage; nil in a flat
+	// index and in an index of a version-2 file (searched with int8 codes
+	// only until it is rebuilt).
+	pq     *productQuantizer
 	coarse *coarse
 	lists  []invList
 	where  []uint32 // row -> list, noList when the row is not indexed
@@ -27,6 +38,10 @@ type index struct {
 	// untrained flat index); changes counts adds and removes since.
 	trainedOn int
 	changes   int
+	// resident says whether the int8 codes (codes, norms, eps) are kept
+	// in memory. A gallery file larger than Options.MaxResidentCodes keeps
+	// them in the file only (see Local.search).
+	resident bool
 	// baseLargest is the longest list right after training or loading:
 	// some data makes one long list however the index is trained, and
 	// that alone must not trigger rebuild after rebuild.
@@ -34,7 +49,7 @@ type index struct {
 }
 
 func newIndex(c *coarse, q quantizer, trainedOn int) *index {
-	return &index{quant: q, coarse: c, lists: make([]invList, c.nlist()), trainedOn: trainedOn}
+	return &index{quant: q, coarse: c, lists: make([]invList, c.nlist()), trainedOn: trainedOn, resident: true}
 }
 
 // defaultScale is the quantizer of an index trained on nothing: it covers
@@ -59,13 +74,19 @@ type code struct {
 	norm float32
 	eps  float32
 	c    [dim]int8
+	pq   [pqBytes]byte // with index.pq only
+	beta float32
 }
 
 // encode computes x's list and code.
 func (ix *index) encode(x *[dim]float32, scratch *[]float32) code {
 	var e code
 	e.list = ix.coarse.assign(x, scratch)
-	e.norm, e.eps = ix.quant.encode(x, ix.coarse.centroid(e.list), e.c[:])
+	c := ix.coarse.centroid(e.list)
+	e.norm, e.eps = ix.quant.encode(x, c, e.c[:])
+	if ix.pq != nil {
+		e.beta = ix.pq.encode(x, c, &e.pq)
+	}
 	return e
 }
 
@@ -75,10 +96,16 @@ func (ix *index) insert(row uint32, e *code) {
 		ix.where = append(ix.where, noList)
 	}
 	l := &ix.lists[e.list]
+	if ix.pq != nil {
+		l.pq = appendPQ(l.pq, len(l.rows), &e.pq)
+		l.addBeta(e.beta)
+	}
 	l.rows = append(l.rows, row)
-	l.codes = append(l.codes, e.c[:]...)
-	l.norms = append(l.norms, e.norm)
-	l.eps = append(l.eps, e.eps)
+	if ix.resident {
+		l.codes = append(l.codes, e.c[:]...)
+		l.norms = append(l.norms, e.norm)
+		l.eps = append(l.eps, e.eps)
+	}
 	ix.where[row] = e.list
 	ix.count++
 }
@@ -98,10 +125,19 @@ func (ix *index) remove(row uint32) {
 			continue
 		}
 		l.rows[i] = l.rows[last]
-		copy(l.codes[i*dim:i*dim+dim], l.codes[last*dim:])
-		l.norms[i], l.eps[i] = l.norms[last], l.eps[last]
-		l.rows, l.codes = l.rows[:last], l.codes[:last*dim]
-		l.norms, l.eps = l.norms[:last], l.eps[:last]
+		l.rows = l.rows[:last]
+		if ix.resident {
+			copy(l.codes[i*dim:i*dim+dim], l.codes[last*dim:])
+			l.norms[i], l.eps[i] = l.norms[last], l.eps[last]
+			l.codes, l.norms, l.eps = l.codes[:last*dim], l.norms[:last], l.eps[:last]
+		}
+		if ix.pq != nil {
+			moved := pqAt(l.pq, last)
+			setPQ(l.pq, i, &moved)
+			l.pq = truncatePQ(l.pq, last+1)
+			l.beta[i] = l.beta[last]
+			l.beta = l.beta[:last]
+		}
 		return
 	}
 }
@@ -112,9 +148,15 @@ func (ix *index) reserve(counts []int) {
 	for i, n := range counts {
 		l := &ix.lists[i]
 		l.rows = make([]uint32, 0, n)
-		l.codes = make([]int8, 0, n*dim)
-		l.norms = make([]float32, 0, n)
-		l.eps = make([]float32, 0, n)
+		if ix.resident {
+			l.codes = make([]int8, 0, n*dim)
+			l.norms = make([]float32, 0, n)
+			l.eps = make([]float32, 0, n)
+		}
+		if ix.pq != nil {
+			l.pq = make([]byte, 0, pqBlocksFor(n)*pqBlockBytes)
+			l.beta = make([]float32, 0, n)
+		}
 	}
 }
 
@@ -129,3 +171,21 @@ func (ix *index) largestList() int {
 
 // flat reports whether the index is a single list (exact search).
 func (ix *index) flat() bool { return len(ix.lists) == 1 }
+
+// dropCodes lets go of the int8 codes in memory; searches then read what
+// they need from the gallery file.
+func (ix *index) dropCodes() {
+	ix.resident = false
+	for i := range ix.lists {
+		l := &ix.lists[i]
+		l.codes, l.norms, l.eps = nil, nil, nil
+	}
+}
+
+// addBeta appends the beta of a list's new last face.
+func (l *invList) addBeta(b float32) {
+	if len(l.beta) == 0 || b < l.minBeta {
+		l.minBeta = b
+	}
+	l.beta = append(l.beta, b)
+}

@@ -11,6 +11,7 @@ type scanParams struct {
 	threshold float32 // distance limit, +Inf for none
 	nprobe    int     // lists to scan (approximate search)
 	rerank    int     // candidates to hand to exact re-ranking (approximate)
+	shortlist int     // product-quantizer candidates re-scored with int8 codes
 	exact     bool    // scan every list and return every face that may be in the true top k
 }
 
@@ -80,6 +81,9 @@ type scanWorker struct {
 // nearest within the threshold, proven with per-face error bounds, so that
 // re-ranking them gives the exact answer.
 func (ix *index) scan(ctx context.Context, q *[dim]float32, p scanParams) ([]uint32, error) {
+	if !p.exact && !ix.flat() && ix.pq != nil {
+		return ix.scanPQ(ctx, q, p)
+	}
 	var units []unit
 	if p.exact || ix.flat() {
 		p.exact = true
@@ -114,17 +118,11 @@ func (ix *index) scan(ctx context.Context, q *[dim]float32, p scanParams) ([]uin
 		return nil, err
 	}
 	if !p.exact {
-		all := newTopK(keep)
+		best := newBestRows(keep)
 		for i := range workers {
-			for _, h := range workers[i].best.h {
-				all.push(h.d, h.row)
-			}
+			best.add(&workers[i].best)
 		}
-		rows := make([]uint32, len(all.h))
-		for i, h := range all.h {
-			rows[i] = h.row
-		}
-		return rows, nil
+		return best.rows(), nil
 	}
 	ub := newTopK(p.k)
 	for i := range workers {

@@ -8,10 +8,14 @@ func dotCodesAVX2(w *int16, codes *int8, n int, out *int32)
 //go:noescape
 func sqDistsAVX2(x *float32, ys *float32, n int, out *float32)
 
+//go:noescape
+func pqScanAVX2(t *uint8, blocks *byte, nblocks int, out *uint16)
+
 func init() {
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		dotCodes = dotCodesAsm
 		sqDists = sqDistsAsm
+		pqScan = pqScanAsm
 		kernelName = "avx2"
 	}
 }
@@ -30,4 +34,13 @@ func sqDistsAsm(x *[dim]float32, ys []float32, out []float32) {
 	}
 	_ = ys[len(out)*dim-1]
 	sqDistsAVX2(&x[0], &ys[0], len(out), &out[0])
+}
+
+func pqScanAsm(t *pqTable, blocks []byte, out []uint16) {
+	nb := len(out) / pqBlock
+	if nb == 0 {
+		return
+	}
+	_ = blocks[nb*pqBlockBytes-1]
+	pqScanAVX2(&t.q[0][0], &blocks[0], nb, &out[0])
 }

@@ -135,3 +135,60 @@ sqloop:
 sqdone:
 	VZEROUPPER
 	RET
+
+// func pqScanAVX2(t *uint8, blocks *byte, nblocks int, out *uint16)
+// For each block of 32 faces, out[j] = sum over 32 code bytes p of
+// t[2p][lo nibble of byte p of face j] + t[2p+1][high nibble]; t holds 64
+// tables of 16 bytes, each stored twice (32 bytes). Bytes are summed in
+// 16-bit words: acc0 gets each shuffled vector as words (even face + 256 *
+// odd face), acc1 the vector shifted down a byte (odd face alone); the even
+// sums are acc0 - acc1<<8, exact modulo 2^16 because a sum is at most
+// 64*255.
+TEXT ·pqScanAVX2(SB), NOSPLIT, $0-32
+	MOVQ t+0(FP), SI
+	MOVQ blocks+8(FP), DI
+	MOVQ nblocks+16(FP), CX
+	MOVQ out+24(FP), DX
+	MOVQ $0x0F0F0F0F0F0F0F0F, AX
+	MOVQ AX, X15
+	VPBROADCASTQ X15, Y15
+pqblock:
+	TESTQ CX, CX
+	JEQ pqdone
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	MOVQ SI, R8
+	MOVQ $32, R9
+pqbyte:
+	VMOVDQU (DI), Y2
+	VPSRLW $4, Y2, Y3
+	VPAND Y15, Y2, Y2
+	VPAND Y15, Y3, Y3
+	VMOVDQU (R8), Y4
+	VMOVDQU 32(R8), Y5
+	VPSHUFB Y2, Y4, Y4
+	VPSHUFB Y3, Y5, Y5
+	VPADDW Y4, Y0, Y0
+	VPSRLW $8, Y4, Y4
+	VPADDW Y4, Y1, Y1
+	VPADDW Y5, Y0, Y0
+	VPSRLW $8, Y5, Y5
+	VPADDW Y5, Y1, Y1
+	ADDQ $32, DI
+	ADDQ $64, R8
+	DECQ R9
+	JNE pqbyte
+	VPSLLW $8, Y1, Y6
+	VPSUBW Y6, Y0, Y0
+	VPUNPCKLWD Y1, Y0, Y7
+	VPUNPCKHWD Y1, Y0, Y8
+	VPERM2I128 $0x20, Y8, Y7, Y9
+	VPERM2I128 $0x31, Y8, Y7, Y10
+	VMOVDQU Y9, (DX)
+	VMOVDQU Y10, 32(DX)
+	ADDQ $64, DX
+	DECQ CX
+	JMP pqblock
+pqdone:
+	VZEROUPPER
+	RET

@@ -92,13 +92,20 @@ func (g *Local) search(ctx context.Context, probe *recognition.Descriptor, k int
 	q := (*[dim]float32)(probe)
 	g.mu.RLock()
 	defer g.mu.RUnlock()
-	p := scanParams{k: k, threshold: thr, nprobe: g.nprobe(), rerank: max(g.opts.Rerank, k), exact: exact}
-	rows, err := g.ix.scan(ctx, q, p)
+	p := scanParams{k: k, threshold: thr, nprobe: g.nprobe(), rerank: max(g.opts.Rerank, k),
+		shortlist: g.shortlist(), exact: exact}
+	var rows []uint32
+	var err error
+	if !g.ix.resident && (exact || g.ix.flat() || g.ix.pq == nil) {
+		rows, err = g.scanFile(ctx, q, k, thr)
+	} else {
+		rows, err = g.ix.scan(ctx, q, p)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	vecs := make([]float32, len(rows)*dim)
-	if err := g.readVectors(rows, vecs); err != nil {
+	dist, err := g.rerank(ctx, q, rows)
+	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	type scored struct {
@@ -107,9 +114,8 @@ func (g *Local) search(ctx context.Context, probe *recognition.Descriptor, k int
 	}
 	found := make([]scored, 0, len(rows))
 	for i, r := range rows {
-		d := math.Sqrt(float64(sqDist(q, (*[dim]float32)(vecs[i*dim:]))))
-		if d <= threshold {
-			found = append(found, scored{d, r})
+		if dist[i] <= threshold {
+			found = append(found, scored{dist[i], r})
 		}
 	}
 	slices.SortFunc(found, func(a, b scored) int {
@@ -129,6 +135,38 @@ func (g *Local) search(ctx context.Context, probe *recognition.Descriptor, k int
 	return out, nil
 }
 
+// rerank returns the exact distance from q to each row's float
+// descriptor, reading them on all cores when there are many (a shortlist
+// read from the file). mu is held.
+func (g *Local) rerank(ctx context.Context, q *[dim]float32, rows []uint32) ([]float64, error) {
+	dist := make([]float64, len(rows))
+	const block = 256
+	errs := make([]error, workerCount())
+	err := parallelFor(ctx, len(rows), block, func(w, lo, hi int) {
+		if errs[w] != nil {
+			return
+		}
+		s := chunkScratchPool.Get().(*chunkScratch)
+		defer chunkScratchPool.Put(s)
+		vecs := grow(&s.vecs, (hi-lo)*dim)
+		if errs[w] = g.readVectors(rows[lo:hi], vecs); errs[w] != nil {
+			return
+		}
+		for i := lo; i < hi; i++ {
+			dist[i] = math.Sqrt(float64(sqDist(q, (*[dim]float32)(vecs[(i-lo)*dim:]))))
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range errs {
+		if e != nil {
+			return nil, e
+		}
+	}
+	return dist, nil
+}
+
 func cmpID(a, b FaceID) int {
 	switch {
 	case a < b:
@@ -137,6 +175,14 @@ func cmpID(a, b FaceID) int {
 		return 1
 	}
 	return 0
+}
+
+// shortlist is the shortlist of an approximate search; mu must be held.
+func (g *Local) shortlist() int {
+	if g.opts.Shortlist > 0 {
+		return g.opts.Shortlist
+	}
+	return DefaultShortlist(g.ix.count)
 }
 
 // nprobe is the lists an approximate search scans; mu must be held.
@@ -289,6 +335,18 @@ func (g *Local) planLabels(a *addition) {
 	}
 }
 
+// limitResidency drops the int8 codes from memory once a gallery file's
+// index outgrows Options.MaxResidentCodes (a bulk import into a flat index
+// stays within memory that way); mu is held.
+func (g *Local) limitResidency() {
+	if g.st != nil && g.ix.resident && g.ix.count > g.opts.MaxResidentCodes {
+		g.ix.dropCodes()
+	}
+}
+
+// residentFor says whether an index of n faces keeps its int8 codes in memory.
+func (g *Local) residentFor(n int) bool { return g.st == nil || n <= g.opts.MaxResidentCodes }
+
 // applyAdd puts a committed addition in memory; mu and writeMu are held.
 func (g *Local) applyAdd(a *addition) {
 	for _, l := range a.newLabels {
@@ -312,6 +370,7 @@ func (g *Local) applyAdd(a *addition) {
 		g.ix.insert(r, &a.codes[i])
 	}
 	g.live += len(a.rows)
+	g.limitResidency()
 	g.ix.changes = a.changes
 	if g.rebuilds > 0 {
 		g.dirty = append(g.dirty, a.rows...)
@@ -400,24 +459,34 @@ func (g *Local) Close() error {
 
 // Stats describes a gallery's index.
 type Stats struct {
-	Faces        int // enrolled
-	Lists        int // inverted lists (1: flat, searched exactly)
-	LargestList  int
-	TrainedOn    int // faces the index was trained on
-	Changes      int // adds and removes since
-	NProbe       int // lists an approximate search scans
-	Rebuilding   bool
-	Kernels      string // "avx2" or "go"
-	IndexedFaces int
+	Faces       int // enrolled
+	Lists       int // inverted lists (1: flat, searched exactly)
+	LargestList int
+	TrainedOn   int // faces the index was trained on
+	Changes     int // adds and removes since
+	NProbe      int // lists an approximate search scans
+	Shortlist   int // candidates re-scored with int8 codes (0: no product quantizer)
+	Rerank      int // candidates re-ranked with float descriptors
+	Rebuilding  bool
+	Kernels     string // "avx2" or "go"
+	// ResidentCodes says whether the int8 codes are in memory (see
+	// Options.MaxResidentCodes).
+	ResidentCodes bool
+	IndexedFaces  int
 }
 
 // Stats reports the index's shape.
 func (g *Local) Stats() Stats {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
+	sl := 0
+	if g.ix.pq != nil && !g.ix.flat() {
+		sl = g.shortlist()
+	}
 	return Stats{
 		Faces: g.live, Lists: len(g.ix.lists), LargestList: g.ix.largestList(),
-		TrainedOn: g.ix.trainedOn, Changes: g.ix.changes, NProbe: g.nprobe(),
+		TrainedOn: g.ix.trainedOn, Changes: g.ix.changes, NProbe: g.nprobe(), Shortlist: sl, Rerank: g.opts.Rerank,
 		Rebuilding: g.bg.running.Load(), Kernels: kernelName, IndexedFaces: g.ix.count,
+		ResidentCodes: g.ix.resident,
 	}
 }

@@ -15,6 +15,22 @@ type Options struct {
 	// Rerank is how many candidates of an approximate search are re-ranked
 	// with exact float distances (default 256, never fewer than k).
 	Rerank int
+	// Shortlist is how many candidates of an approximate search, chosen by
+	// their product-quantizer codes, go on to the next stage: re-scoring
+	// with int8 codes, of which the Rerank nearest are re-ranked exactly,
+	// or, when the codes are not in memory (see MaxResidentCodes), exact
+	// re-ranking of all of them (default: DefaultShortlist for the index
+	// size).
+	Shortlist int
+	// MaxResidentCodes is the largest gallery file whose int8 codes (148
+	// bytes a face) are kept in memory (default 4 million faces, about
+	// 0.6 GB). A larger one keeps them in the file, which holds ten million
+	// faces in about 0.6 GB of memory: approximate search re-ranks its
+	// shortlist with float descriptors read from the file, and exact search
+	// reads every descriptor from the file (about a second for ten million
+	// faces when the file is in the page cache). Memory galleries always
+	// keep their codes.
+	MaxResidentCodes int
 	// MinIndexed is the gallery size from which an inverted-file index is
 	// built (default 20000). Smaller galleries are searched exactly.
 	MinIndexed int
@@ -31,13 +47,17 @@ type Options struct {
 
 // Defaults of Options.
 const (
-	DefaultRerank     = 256
-	DefaultMinIndexed = 20000
+	DefaultRerank           = 256
+	DefaultMaxResidentCodes = 4_000_000
+	DefaultMinIndexed       = 20000
 )
 
 func (o Options) withDefaults() Options {
 	if o.Rerank <= 0 {
 		o.Rerank = DefaultRerank
+	}
+	if o.MaxResidentCodes <= 0 {
+		o.MaxResidentCodes = DefaultMaxResidentCodes
 	}
 	if o.MinIndexed <= 0 {
 		o.MinIndexed = DefaultMinIndexed
@@ -64,12 +84,26 @@ func (o Options) listsFor(n int) int {
 	return max(64, min(65536, int(4*math.Sqrt(float64(n)))))
 }
 
+// DefaultShortlist is the shortlist of an approximate search over n indexed
+// faces when Options.Shortlist is 0. The nprobe lists hold more faces as
+// the gallery grows, so the shortlist grows too, slowly. Measured
+// (BenchmarkSearch, 'facecase-cli gallery bench', synthetic faces,
+// DefaultNProbe): recall@50 0.9941 with 2048 at 1 million faces (0.9945
+// with int8 codes alone, the ceiling the lists scanned allow); at 10
+// million 0.9904 with 2048, 0.9931 with 3072, 0.9940 with 4096.
+func DefaultShortlist(n int) int {
+	grow := math.Pow(max(1, float64(n)/1e6), 0.3)
+	return int(math.Round(2048 * grow))
+}
+
 // DefaultNProbe is the number of lists an approximate search scans in an
 // index of nlist lists over n faces when Options.NProbe is 0. The share of
 // lists scanned falls slowly as the gallery grows (nearest neighbours are
 // denser); the rule is calibrated on synthetic dlib-like descriptors (see
 // internal/synthdesc) so that recall@50 against exact search is at least
-// 0.99 from 50 thousand to 10 million faces, as BenchmarkSearch measures.
+// 0.99 from 50 thousand to 10 million faces, as BenchmarkSearch measures
+// (with int8 codes alone; the product-quantizer shortlist loses a little
+// more, see DefaultShortlist).
 func DefaultNProbe(nlist, n int) int {
 	// Measured (BenchmarkSearch, 4*sqrt(n) lists): recall@50 0.993 scanning
 	// 25% of the lists at 1 million faces, 0.993 scanning 15% at 10 million.

@@ -51,7 +51,8 @@ func (g *Local) WaitRebuild(ctx context.Context) error {
 }
 
 // drifted reports whether the index no longer fits the gallery: it was
-// never trained for the gallery's size, too many faces were added or
+// never trained for the gallery's size, it has no product quantizer (it
+// was written by version 2), too many faces were added or
 // removed since training, or one list grew far beyond the others (new faces
 // all landing in one region of the space). writeMu is held.
 func (g *Local) drifted() bool {
@@ -66,6 +67,9 @@ func (g *Local) drifted() bool {
 		return n >= 1000 && ix.changes > max(ix.trainedOn, 1000)
 	}
 	if n < g.opts.MinIndexed/2 {
+		return true
+	}
+	if ix.pq == nil { // an index of a version-2 file
 		return true
 	}
 	if ix.changes > ix.trainedOn/2 {
@@ -136,8 +140,14 @@ func (g *Local) Rebuild(ctx context.Context) (err error) {
 	if err != nil {
 		return fmt.Errorf("rebuild index: train: %w", err)
 	}
-	q := trainResidualQuantizer(c, sample)
-	ix := newIndex(c, q, live)
+	res := residualsOf(c, sample)
+	ix := newIndex(c, trainQuantizer(res), live)
+	ix.resident = g.residentFor(live)
+	if !c.flat() {
+		if ix.pq, err = trainPQ(ctx, res, g.opts.Seed); err != nil {
+			return fmt.Errorf("rebuild index: train: %w", err)
+		}
+	}
 	report("index: train", int64(len(sample)/dim), int64(len(sample)/dim))
 
 	var gen uint64
@@ -282,9 +292,8 @@ func (g *Local) readChunk(c0 uint32, n int, buf []float32) ([]bool, error) {
 	return live, g.readVectors(rows, buf[:n*dim])
 }
 
-// trainResidualQuantizer fits the int8 scales to the residuals of sample in
-// the lists of c.
-func trainResidualQuantizer(c *coarse, sample []float32) quantizer {
+// residualsOf is each face of sample minus the centroid of its list in c.
+func residualsOf(c *coarse, sample []float32) []float32 {
 	res := make([]float32, len(sample))
 	var scratch []float32
 	for i := 0; i+dim <= len(sample); i += dim {
@@ -294,7 +303,7 @@ func trainResidualQuantizer(c *coarse, sample []float32) quantizer {
 			res[i+j] = x[j] - cen[j]
 		}
 	}
-	return trainQuantizer(res)
+	return res
 }
 
 // codeChunk is the codes of one chunk of rows, for the gallery file.

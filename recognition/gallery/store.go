@@ -95,6 +95,12 @@ func (s *store) prepare(tx *bolt.Tx) error {
 		if err := upgradeVersion1(tx); err != nil {
 			return fmt.Errorf("upgrade from version 1: %w", err)
 		}
+	case v == 2:
+		// Version 3 only adds product-quantizer codes to index
+		// generations; a version-2 index stays valid without them.
+		if err := meta.Put(keyVersion, u32(formatVersion)); err != nil {
+			return fmt.Errorf("upgrade from version 2: %w", err)
+		}
 	case v > formatVersion:
 		return fmt.Errorf("%w: version %d, this program reads up to %d", ErrNewerVersion, v, formatVersion)
 	case v != formatVersion:
@@ -166,8 +172,10 @@ func putIndex(tx *bolt.Tx, gen uint64, ix *index) error {
 			return err
 		}
 	}
-	_, err = b.CreateBucket(bucketCodes)
-	return err
+	if _, err = b.CreateBucket(bucketCodes); err != nil {
+		return err
+	}
+	return putPQBook(b, ix)
 }
 
 // commit runs fn in a write transaction and returns where the descriptor

@@ -127,6 +127,19 @@ func (s *store) loadIndex(tx *bolt.Tx, g *Local) (*index, error) {
 	copy(q.scale[:], scale)
 	ix := newIndex(c, q, int(trained))
 	ix.changes = int(changes)
+	if ix.pq, err = getPQBook(b); err != nil {
+		return nil, err
+	}
+	pqOff := map[uint32]int64{}
+	if ix.pq != nil {
+		pqSpans, err := valueSpans(tx, s.f, b.Bucket(bucketPQ), tagPQ, pqChunkBytes, "pq")
+		if err != nil {
+			return nil, err
+		}
+		for _, sp := range pqSpans {
+			pqOff[sp.chunk] = sp.off
+		}
+	}
 	spans, err := valueSpans(tx, s.f, b.Bucket(bucketCodes), tagCodes, codeChunkBytes, "codes")
 	if err != nil {
 		return nil, err
@@ -148,14 +161,34 @@ func (s *store) loadIndex(tx *bolt.Tx, g *Local) (*index, error) {
 			}
 		}
 	}
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	ix.resident = g.residentFor(total)
 	ix.reserve(counts)
 	ix.where = make([]uint32, len(g.ids))
 	for i := range ix.where {
 		ix.where[i] = noList
 	}
+	pqBuf := make([]byte, pqChunkBytes-chunkHeader)
+	var pe code
+	body := buf
+	if !ix.resident {
+		body = buf[:chunkRows*4] // the lists only
+	}
 	for _, sp := range spans {
-		if _, err := s.f.ReadAt(buf, sp.off); err != nil {
+		if _, err := s.f.ReadAt(body, sp.off); err != nil {
 			return nil, fmt.Errorf("read codes: %w", err)
+		}
+		if ix.pq != nil {
+			off, ok := pqOff[sp.chunk]
+			if !ok {
+				return nil, fmt.Errorf("%w: pq chunk %d is missing", ErrCorrupt, sp.chunk)
+			}
+			if _, err := s.f.ReadAt(pqBuf, off); err != nil {
+				return nil, fmt.Errorf("read pq codes: %w", err)
+			}
 		}
 		codes := unsafe.Slice((*int8)(unsafe.Pointer(&buf[chunkRows*12])), chunkRows*dim)
 		for i := range chunkRows {
@@ -169,9 +202,16 @@ func (s *store) loadIndex(tx *bolt.Tx, g *Local) (*index, error) {
 			}
 			l := &ix.lists[list]
 			l.rows = append(l.rows, r)
-			l.codes = append(l.codes, codes[i*dim:i*dim+dim]...)
-			l.norms = append(l.norms, math.Float32frombits(binary.LittleEndian.Uint32(buf[chunkRows*4+i*4:])))
-			l.eps = append(l.eps, math.Float32frombits(binary.LittleEndian.Uint32(buf[chunkRows*8+i*4:])))
+			if ix.resident {
+				l.codes = append(l.codes, codes[i*dim:i*dim+dim]...)
+				l.norms = append(l.norms, math.Float32frombits(binary.LittleEndian.Uint32(buf[chunkRows*4+i*4:])))
+				l.eps = append(l.eps, math.Float32frombits(binary.LittleEndian.Uint32(buf[chunkRows*8+i*4:])))
+			}
+			if ix.pq != nil {
+				getPQ(pqBuf, i, &pe)
+				l.pq = appendPQ(l.pq, len(l.rows)-1, &pe.pq)
+				l.addBeta(pe.beta)
+			}
 			ix.where[r] = list
 			ix.count++
 		}

@@ -44,7 +44,8 @@ func TestFilePersistsAndReloads(t *testing.T) {
 	}
 	defer g.Close()
 	after := g.Stats()
-	if after.Faces != len(faces)-2 || after.Lists != before.Lists || after.IndexedFaces != after.Faces {
+	if after.Faces != len(faces)-2 || after.Lists != before.Lists || after.IndexedFaces != after.Faces ||
+		after.Shortlist == 0 || after.Shortlist != before.Shortlist {
 		t.Fatalf("reloaded %+v, saved %+v", after, before)
 	}
 	got, err := g.Search(ctx, q, 20, 0)

@@ -114,6 +114,7 @@ func writeAddition(tx *bolt.Tx, a *addition, gen uint64) error {
 	rowsEd := newChunkEditor(tx.Bucket(bucketRows), tagRows, rowsChunkBytes, nil)
 	vecEd := newChunkEditor(tx.Bucket(bucketVectors), tagVectors, vectorChunkBytes, nil)
 	codeEd := newChunkEditor(cb, tagCodes, codeChunkBytes, emptyCodeChunk)
+	pqEd := newPQEditor(tx, gen)
 	for i, r := range a.rows {
 		f := &a.faces[i]
 		c, slot := r/chunkRows, int(r%chunkRows)
@@ -137,8 +138,14 @@ func writeAddition(tx *bolt.Tx, a *addition, gen uint64) error {
 			return err
 		}
 		putCode(cc, slot, &a.codes[i])
+		if err := putPQEntry(pqEd, r, &a.codes[i]); err != nil {
+			return err
+		}
 	}
-	for _, ed := range []*chunkEditor{rowsEd, vecEd, codeEd} {
+	for _, ed := range []*chunkEditor{rowsEd, vecEd, codeEd, pqEd} {
+		if ed == nil {
+			continue
+		}
 		if err := ed.flush(); err != nil {
 			return err
 		}
@@ -244,12 +251,23 @@ func (s *store) writeCodes(gen uint64, batch []codeChunk) (*fileVectors, error) 
 		if err != nil {
 			return err
 		}
+		pb := pqBucket(tx, gen)
 		for _, cc := range batch {
 			v := newChunk(tagCodes, cc.chunk, codeChunkBytes)
 			for i := range cc.codes {
 				putCode(v[chunkHeader:], i, &cc.codes[i])
 			}
 			if err := cb.Put(chunkKey(cc.chunk), v); err != nil {
+				return err
+			}
+			if pb == nil {
+				continue
+			}
+			v = newChunk(tagPQ, cc.chunk, pqChunkBytes)
+			for i := range cc.codes {
+				putPQ(v[chunkHeader:], i, &cc.codes[i])
+			}
+			if err := pb.Put(chunkKey(cc.chunk), v); err != nil {
 				return err
 			}
 		}
@@ -267,15 +285,24 @@ func (s *store) switchIndex(gen uint64, patch map[uint32]code, changes int) (*fi
 			return err
 		}
 		ed := newChunkEditor(cb, tagCodes, codeChunkBytes, emptyCodeChunk)
+		pqEd := newPQEditor(tx, gen)
 		for r, e := range patch {
 			v, err := ed.chunk(r / chunkRows)
 			if err != nil {
 				return err
 			}
 			putCode(v, int(r%chunkRows), &e)
+			if err := putPQEntry(pqEd, r, &e); err != nil {
+				return err
+			}
 		}
 		if err := ed.flush(); err != nil {
 			return err
+		}
+		if pqEd != nil {
+			if err := pqEd.flush(); err != nil {
+				return err
+			}
 		}
 		ib := tx.Bucket(bucketIndex)
 		if err := ib.Bucket(genKey(gen)).Put(keyChanges, u64(uint64(changes))); err != nil {

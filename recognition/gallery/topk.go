@@ -63,3 +63,25 @@ func (t *topK) down(i int) {
 		i = m
 	}
 }
+
+// bestRows merges several top-k sets into the k best and returns their
+// rows (in no particular order).
+type bestRows struct{ all topK }
+
+func newBestRows(k int) *bestRows { return &bestRows{all: newTopK(k)} }
+
+// add offers every hit of t.
+func (b *bestRows) add(t *topK) {
+	for _, h := range t.h {
+		b.all.push(h.d, h.row)
+	}
+}
+
+// rows are the rows kept.
+func (b *bestRows) rows() []uint32 {
+	rows := make([]uint32, len(b.all.h))
+	for i, h := range b.all.h {
+		rows[i] = h.row
+	}
+	return rows
+}

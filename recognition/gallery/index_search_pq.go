@@ -1,0 +1,192 @@
+package gallery
+
+import (
+	"context"
+	"math"
+	"slices"
+	"sync"
+)
+
+// pqUnit is one list an approximate search scans with product-quantizer
+// codes: first is the number of the list's first face in the search's own
+// numbering of every face it scans.
+type pqUnit struct {
+	list  uint32
+	base  float32 // |q - centroid|^2
+	first uint32
+}
+
+// pqScratch is one worker's buffers for scanPQ, reused between searches.
+type pqScratch struct {
+	sums []uint16
+	buf  []hit
+	best topK
+	refs []pqRef
+	sink int8
+}
+
+// pqRef is where a shortlisted face is: its list and place in it.
+type pqRef struct {
+	unit *pqUnit
+	i    int
+}
+
+var pqScratchPool = sync.Pool{New: func() any { return new(pqScratch) }}
+
+// pqTablePool holds lookup tables between searches.
+var pqTablePool = sync.Pool{New: func() any { return new(pqTable) }}
+
+// scanPQ is the approximate scan of an index with a product quantizer, in
+// three stages: (1) the product-quantizer estimate of every face of the
+// nprobe nearest lists, keeping the p.shortlist nearest; (2) the int8-code
+// distance of each of those, keeping the p.rerank nearest (faces the int8
+// error bound puts beyond the threshold are dropped); (3) exact float
+// distances, which the caller computes for the rows returned.
+func (ix *index) scanPQ(ctx context.Context, q *[dim]float32, p scanParams) ([]uint32, error) {
+	var scratch []float32
+	probes := ix.coarse.nearest(q, p.nprobe, &scratch)
+	units := make([]pqUnit, 0, len(probes))
+	var total uint32
+	for _, h := range probes {
+		if n := len(ix.lists[h.row].rows); n > 0 {
+			units = append(units, pqUnit{list: h.row, base: h.d, first: total})
+			total += uint32(n)
+		}
+	}
+	table := pqTablePool.Get().(*pqTable)
+	defer pqTablePool.Put(table)
+	table.fill(ix.pq, q)
+
+	keep := max(p.shortlist, p.rerank)
+	workers := make([]*pqScratch, workerCount())
+	for i := range workers {
+		workers[i] = pqScratchPool.Get().(*pqScratch)
+		workers[i].buf = workers[i].buf[:0]
+		defer pqScratchPool.Put(workers[i])
+	}
+	taus := make([]float32, len(workers))
+	for i := range taus {
+		taus[i] = float32(math.Inf(1))
+	}
+	err := parallelFor(ctx, len(units), 4, func(w, lo, hi int) {
+		s, tau := workers[w], taus[w]
+		for _, u := range units[lo:hi] {
+			l := &ix.lists[u.list]
+			base, scale := u.base+table.bias, table.scale
+			// Every face of the list is at least base + minBeta away (the
+			// table sums are not negative): whole lists, and then most
+			// faces, are ruled out on that bound with no float work.
+			room := tau - base - l.minBeta
+			if room <= 0 {
+				continue
+			}
+			sums := grow(&s.sums, pqBlocksFor(len(l.beta))*pqBlock)
+			pqScan(table, l.pq, sums)
+			below := uint16(math.MaxUint16)
+			if lim := room / scale; lim < math.MaxUint16-1 {
+				below = uint16(lim) + 2 // above every sum that may pass, despite rounding
+			}
+			for i, b := range l.beta {
+				if sm := sums[i]; sm < below {
+					if d := base + b + scale*float32(sm); d < tau {
+						s.buf = append(s.buf, hit{d, u.first + uint32(i)})
+					}
+				}
+			}
+			if len(s.buf) >= 2*keep {
+				tau = keepSmallest(&s.buf, keep)
+			}
+		}
+		taus[w] = tau
+	})
+	if err != nil {
+		return nil, err
+	}
+	var short []hit
+	for _, s := range workers {
+		short = append(short, s.buf...)
+	}
+	if len(short) > keep {
+		keepSmallest(&short, keep)
+	}
+	if !ix.resident {
+		// No int8 codes in memory: the caller re-ranks the whole shortlist
+		// with float descriptors from the file.
+		rows := make([]uint32, len(short))
+		for i, h := range short {
+			k, _ := slices.BinarySearchFunc(units, h.row, unitOf)
+			rows[i] = ix.lists[units[k-1].list].rows[h.row-units[k-1].first]
+		}
+		slices.Sort(rows) // neighbours in the file are read together
+		return rows, nil
+	}
+
+	// Stage 2: int8 codes, on all cores.
+	for _, s := range workers {
+		s.best.k, s.best.h = p.rerank, s.best.h[:0]
+	}
+	err = parallelFor(ctx, len(short), 256, func(w, lo, hi int) {
+		s := workers[w]
+		refs := grow(&s.refs, hi-lo)
+		// First find every face and touch both cache lines of its code:
+		// the loads are independent, so the memory system fetches many at
+		// once, and the distances below find the codes in cache.
+		var touch int8
+		for j, h := range short[lo:hi] {
+			k, _ := slices.BinarySearchFunc(units, h.row, unitOf)
+			un := &units[k-1]
+			i := int(h.row - un.first)
+			refs[j] = pqRef{un, i}
+			c := ix.lists[un.list].codes[i*dim : i*dim+dim]
+			touch ^= c[0] ^ c[dim/2]
+		}
+		s.sink ^= touch
+		best := &s.best
+		for _, ref := range refs {
+			l := &ix.lists[ref.unit.list]
+			i := ref.i
+			d2 := int8Dist(q, ix.coarse.centroid(ref.unit.list), l.codes[i*dim:i*dim+dim], &ix.quant)
+			if p.threshold < float32(math.Inf(1)) {
+				if lim := p.threshold + l.eps[i]; d2 > lim*lim {
+					continue
+				}
+			}
+			best.push(d2, l.rows[i])
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	best := newBestRows(p.rerank)
+	for _, s := range workers {
+		best.add(&s.best)
+	}
+	return best.rows(), nil
+}
+
+// int8Dist is the squared distance between q and the point c + the residual
+// an int8 code decodes to.
+func int8Dist(q, c *[dim]float32, code []int8, qz *quantizer) float32 {
+	code = code[:dim]
+	var s0, s1, s2, s3 float32
+	for j := 0; j < dim; j += 4 {
+		d0 := q[j] - c[j] - qz.scale[j]*float32(code[j])
+		d1 := q[j+1] - c[j+1] - qz.scale[j+1]*float32(code[j+1])
+		d2 := q[j+2] - c[j+2] - qz.scale[j+2]*float32(code[j+2])
+		d3 := q[j+3] - c[j+3] - qz.scale[j+3]*float32(code[j+3])
+		s0 += d0 * d0
+		s1 += d1 * d1
+		s2 += d2 * d2
+		s3 += d3 * d3
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// unitOf orders units against a scan number for a binary search: the
+// search returns one past the unit that holds the number.
+func unitOf(u pqUnit, r uint32) int {
+	if u.first > r {
+		return 1
+	}
+	return -1
+}
