@@ -12,7 +12,8 @@ import (
 // generation with a product quantizer (see pq.go) holds, besides its int8
 // codes:
 //
-//	pqbook   the codebooks, 32*16*4 float32
+//	pqbook   the codebooks, 64*16*2 float32, then the table step and
+//	         betaRef (float32 each)
 //	pq       bucket: chunk u32 -> chunkRows betas f32, then chunkRows
 //	         codes of 32 bytes (byte p: subspace 2p in the low
 //	         4 bits, 2p+1 in the high)
@@ -77,7 +78,8 @@ func putPQBook(b *bolt.Bucket, ix *index) error {
 	if ix.pq == nil {
 		return nil
 	}
-	if err := b.Put(keyPQBook, f32Bytes(ix.pq.cents[:])); err != nil {
+	v := append(ix.pq.cents[:len(ix.pq.cents):len(ix.pq.cents)], ix.pq.step, ix.pq.betaRef)
+	if err := b.Put(keyPQBook, f32Bytes(v)); err != nil {
 		return err
 	}
 	_, err := b.CreateBucket(bucketPQ)
@@ -99,9 +101,13 @@ func getPQBook(b *bolt.Bucket) (*productQuantizer, error) {
 		return nil, err
 	}
 	pq := &productQuantizer{}
-	if len(cents) != len(pq.cents) || b.Bucket(bucketPQ) == nil {
+	if len(cents) != len(pq.cents)+2 || b.Bucket(bucketPQ) == nil {
 		return nil, fmt.Errorf("%w: pq codebooks of %d values", ErrCorrupt, len(cents))
 	}
 	copy(pq.cents[:], cents)
+	pq.step, pq.betaRef = cents[len(pq.cents)], cents[len(pq.cents)+1]
+	if !(pq.step > 0) || math.IsInf(float64(pq.step), 0) || math.IsNaN(float64(pq.betaRef)) {
+		return nil, fmt.Errorf("%w: pq table step %v", ErrCorrupt, pq.step)
+	}
 	return pq, nil
 }

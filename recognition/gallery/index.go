@@ -13,12 +13,9 @@ type invList struct {
 	norms []float32 // squared length of each decoded residual
 	eps   []float32 // bound of each face's quantization error (see quantizer.encode)
 	// With a product quantizer (index.pq): each face's short code and
-	// beta, for the first stage of approximate search (see pq.go).
-	pq   []byte // in blocks of pqBlock faces (see pq_layout.go)
-	beta []float32
-	// minBeta is at most every beta of the list (removals leave it
-	// lower than needed, which is still a bound).
-	minBeta float32
+	// beta, for the first stage of approximate search (see pq.go), in
+	// blocks of pqBlock faces (see pq_layout.go).
+	pq []byte
 }
 
 // index is the in-memory search structure: coarse centroids and the
@@ -97,8 +94,7 @@ func (ix *index) insert(row uint32, e *code) {
 	}
 	l := &ix.lists[e.list]
 	if ix.pq != nil {
-		l.pq = appendPQ(l.pq, len(l.rows), &e.pq)
-		l.addBeta(e.beta)
+		l.pq = appendPQ(l.pq, len(l.rows), &pqEntry{e.pq, ix.pq.quantBeta(e.beta)})
 	}
 	l.rows = append(l.rows, row)
 	if ix.resident {
@@ -135,8 +131,6 @@ func (ix *index) remove(row uint32) {
 			moved := pqAt(l.pq, last)
 			setPQ(l.pq, i, &moved)
 			l.pq = truncatePQ(l.pq, last+1)
-			l.beta[i] = l.beta[last]
-			l.beta = l.beta[:last]
 		}
 		return
 	}
@@ -155,7 +149,6 @@ func (ix *index) reserve(counts []int) {
 		}
 		if ix.pq != nil {
 			l.pq = make([]byte, 0, pqBlocksFor(n)*pqBlockBytes)
-			l.beta = make([]float32, 0, n)
 		}
 	}
 }
@@ -180,12 +173,4 @@ func (ix *index) dropCodes() {
 		l := &ix.lists[i]
 		l.codes, l.norms, l.eps = nil, nil, nil
 	}
-}
-
-// addBeta appends the beta of a list's new last face.
-func (l *invList) addBeta(b float32) {
-	if len(l.beta) == 0 || b < l.minBeta {
-		l.minBeta = b
-	}
-	l.beta = append(l.beta, b)
 }

@@ -3,6 +3,7 @@ package gallery
 import (
 	"context"
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 )
@@ -18,11 +19,12 @@ type pqUnit struct {
 
 // pqScratch is one worker's buffers for scanPQ, reused between searches.
 type pqScratch struct {
-	sums []uint16
-	buf  []hit
-	best topK
-	refs []pqRef
-	sink int8
+	sums  []uint16
+	masks []uint64
+	buf   []hit
+	best  topK
+	refs  []pqRef
+	sink  int8
 }
 
 // pqRef is where a shortlisted face is: its list and place in it.
@@ -72,23 +74,29 @@ func (ix *index) scanPQ(ctx context.Context, q *[dim]float32, p scanParams) ([]u
 		s, tau := workers[w], taus[w]
 		for _, u := range units[lo:hi] {
 			l := &ix.lists[u.list]
-			base, scale := u.base+table.bias, table.scale
-			// Every face of the list is at least base + minBeta away (the
-			// table sums are not negative): whole lists, and then most
-			// faces, are ruled out on that bound with no float work.
-			room := tau - base - l.minBeta
+			// A face's estimate is base + step*(table sum + stored beta);
+			// the kernel flags the faces whose total is below the limit
+			// that tau sets, and only those are looked at here.
+			base := u.base + table.bias + ix.pq.betaRef
+			room := tau - base
 			if room <= 0 {
-				continue
+				continue // the totals are not negative
 			}
-			sums := grow(&s.sums, pqBlocksFor(len(l.beta))*pqBlock)
-			pqScan(table, l.pq, sums)
-			below := uint16(math.MaxUint16)
-			if lim := room / scale; lim < math.MaxUint16-1 {
-				below = uint16(lim) + 2 // above every sum that may pass, despite rounding
+			limit := uint16(math.MaxUint16)
+			if lim := room / table.scale; lim < math.MaxUint16-2 {
+				limit = uint16(lim) + 2 // above every total that may pass, despite rounding
 			}
-			for i, b := range l.beta {
-				if sm := sums[i]; sm < below {
-					if d := base + b + scale*float32(sm); d < tau {
+			n := len(l.rows)
+			nb := pqBlocksFor(n)
+			sums, masks := grow(&s.sums, nb*pqBlock), grow(&s.masks, nb)
+			pqScan(table, l.pq, limit, sums, masks)
+			for b, m := range masks {
+				for m &= 0x5555555555555555; m != 0; m &= m - 1 {
+					i := b*pqBlock + bits.TrailingZeros64(m)/2
+					if i >= n {
+						break
+					}
+					if d := base + table.scale*float32(sums[i]); d < tau {
 						s.buf = append(s.buf, hit{d, u.first + uint32(i)})
 					}
 				}

@@ -4,9 +4,10 @@ import "facecase/recognition"
 
 const dim = recognition.DescriptorSize
 
-// The two inner loops every search spends its time in. Each has a portable
-// Go version and, where the CPU has them, AVX2/FMA versions in assembly
-// (kernels_amd64.s); the test checks both give the same results.
+// Two of the inner loops searches spend their time in (the third, pqScan,
+// is in pq_layout.go). Each has a portable Go version and, where the CPU
+// has them, AVX2/FMA versions in assembly (kernels_amd64.s); the tests check
+// both give the same results.
 var (
 	// dotCodes sets out[i] = sum_j w[j]*codes[i*128+j] for len(out) codes.
 	dotCodes = dotCodesGo

@@ -9,7 +9,7 @@ func dotCodesAVX2(w *int16, codes *int8, n int, out *int32)
 func sqDistsAVX2(x *float32, ys *float32, n int, out *float32)
 
 //go:noescape
-func pqScanAVX2(t *uint8, blocks *byte, nblocks int, out *uint16)
+func pqScanAVX2(t *uint8, blocks *byte, nblocks int, limit uint16, sums *uint16, masks *uint64)
 
 func init() {
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
@@ -36,11 +36,12 @@ func sqDistsAsm(x *[dim]float32, ys []float32, out []float32) {
 	sqDistsAVX2(&x[0], &ys[0], len(out), &out[0])
 }
 
-func pqScanAsm(t *pqTable, blocks []byte, out []uint16) {
-	nb := len(out) / pqBlock
+func pqScanAsm(t *pqTable, blocks []byte, limit uint16, sums []uint16, masks []uint64) {
+	nb := len(masks)
 	if nb == 0 {
 		return
 	}
 	_ = blocks[nb*pqBlockBytes-1]
-	pqScanAVX2(&t.q[0][0], &blocks[0], nb, &out[0])
+	_ = sums[nb*pqBlock-1]
+	pqScanAVX2(&t.q[0][0], &blocks[0], nb, limit, &sums[0], &masks[0])
 }

@@ -136,19 +136,26 @@ sqdone:
 	VZEROUPPER
 	RET
 
-// func pqScanAVX2(t *uint8, blocks *byte, nblocks int, out *uint16)
-// For each block of 32 faces, out[j] = sum over 32 code bytes p of
-// t[2p][lo nibble of byte p of face j] + t[2p+1][high nibble]; t holds 64
+// func pqScanAVX2(t *uint8, blocks *byte, nblocks int, limit uint16, sums *uint16, masks *uint64)
+// For each block of 32 faces (see pq_layout.go): sums[j] = sum over 32
+// code bytes p of t[2p][low nibble of byte p of face j] + t[2p+1][high
+// nibble], plus the face's 16-bit beta (saturating); masks[block] has both
+// bits 2j and 2j+1 set when sums[j] < limit (limit >= 1). t holds 64
 // tables of 16 bytes, each stored twice (32 bytes). Bytes are summed in
 // 16-bit words: acc0 gets each shuffled vector as words (even face + 256 *
 // odd face), acc1 the vector shifted down a byte (odd face alone); the even
 // sums are acc0 - acc1<<8, exact modulo 2^16 because a sum is at most
 // 64*255.
-TEXT ·pqScanAVX2(SB), NOSPLIT, $0-32
+TEXT ·pqScanAVX2(SB), NOSPLIT, $0-48
 	MOVQ t+0(FP), SI
 	MOVQ blocks+8(FP), DI
 	MOVQ nblocks+16(FP), CX
-	MOVQ out+24(FP), DX
+	MOVWQZX limit+24(FP), AX
+	MOVQ sums+32(FP), DX
+	MOVQ masks+40(FP), R10
+	DECQ AX
+	MOVQ AX, X14
+	VPBROADCASTW X14, Y14
 	MOVQ $0x0F0F0F0F0F0F0F0F, AX
 	MOVQ AX, X15
 	VPBROADCASTQ X15, Y15
@@ -184,9 +191,22 @@ pqbyte:
 	VPUNPCKHWD Y1, Y0, Y8
 	VPERM2I128 $0x20, Y8, Y7, Y9
 	VPERM2I128 $0x31, Y8, Y7, Y10
+	VPADDUSW (DI), Y9, Y9
+	VPADDUSW 32(DI), Y10, Y10
+	ADDQ $64, DI
 	VMOVDQU Y9, (DX)
 	VMOVDQU Y10, 32(DX)
 	ADDQ $64, DX
+	VPMINUW Y14, Y9, Y11
+	VPCMPEQW Y11, Y9, Y11
+	VPMOVMSKB Y11, AX
+	VPMINUW Y14, Y10, Y12
+	VPCMPEQW Y12, Y10, Y12
+	VPMOVMSKB Y12, BX
+	SHLQ $32, BX
+	ORQ BX, AX
+	MOVQ AX, (R10)
+	ADDQ $8, R10
 	DECQ CX
 	JMP pqblock
 pqdone:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // Product quantization, the first stage of an approximate search.
@@ -41,16 +42,33 @@ const (
 // pqSubDim values at cents[(m*pqCents+k)*pqSubDim:].
 type productQuantizer struct {
 	cents [pqSubs * pqCents * pqSubDim]float32
+	// step is the unit of the byte tables and of the stored betas, fixed
+	// per index so that a face's beta can be added to its table sum in
+	// the scan kernel; betaRef is the beta stored as 0 (see quantBeta).
+	step, betaRef float32
+}
+
+// pqBetaMax is the largest stored beta: a table sum (at most 64*255) plus
+// a stored beta must fit 16 bits.
+const pqBetaMax = math.MaxUint16 - pqSubs*255
+
+// quantBeta is beta in units of step above betaRef, clamped to
+// [0, pqBetaMax] (the scale training chose leaves room for every beta it
+// saw and more).
+func (pq *productQuantizer) quantBeta(beta float32) uint16 {
+	v := math.Round(float64((beta - pq.betaRef) / pq.step))
+	return uint16(max(0, min(pqBetaMax, v)))
 }
 
 // trainPQ fits the codebooks to residuals (n*128 values) with k-means in
-// each subspace.
-func trainPQ(ctx context.Context, residuals []float32, seed uint64) (*productQuantizer, error) {
+// each subspace, then the step of the byte tables to the faces of sample
+// used as probes (see fitStep).
+func trainPQ(ctx context.Context, residuals, sample []float32, seed uint64) (*productQuantizer, error) {
 	n := len(residuals) / dim
 	if n > pqTrainMax {
 		n = pqTrainMax
 	}
-	pq := &productQuantizer{}
+	pq := &productQuantizer{step: 1e-3}
 	if n == 0 {
 		return pq, nil
 	}
@@ -62,7 +80,63 @@ func trainPQ(ctx context.Context, residuals []float32, seed uint64) (*productQua
 	if err != nil {
 		return nil, err
 	}
+	pq.fitStep(residuals[:n*dim], sample)
 	return pq, nil
+}
+
+// fitStep chooses the table step so that, for 99 % of the faces of sample
+// searched as probes, no table entry is clipped at 255 (the rest have a few
+// far entries clipped, which only makes far faces look a little nearer),
+// and betaRef so that every beta of the residuals' faces, and a margin,
+// is stored exactly.
+func (pq *productQuantizer) fitStep(residuals, sample []float32) {
+	const probes = 2048
+	var widest []float32
+	for i := 0; i+dim <= len(sample) && len(widest) < probes; i += dim {
+		q := (*[dim]float32)(sample[i:])
+		var w float32
+		for m := range pqSubs {
+			lo, hi := float32(math.Inf(1)), float32(math.Inf(-1))
+			for k := range pqCents {
+				v := pq.tableEntry(q, m, k)
+				lo, hi = min(lo, v), max(hi, v)
+			}
+			w = max(w, hi-lo)
+		}
+		widest = append(widest, w)
+	}
+	if len(widest) == 0 {
+		return
+	}
+	slices.Sort(widest)
+	pq.step = max(widest[len(widest)*99/100], 1e-9) / 255
+	// |beta| = ||r|^2 + 2c.r'| <= |r|^2 + 2|c||r'|; |c| is at most about
+	// the longest face, and |r'| about |r| (1.5 |r| leaves room).
+	rmax, cmax := longest(residuals), longest(sample)
+	bound := float32(rmax*rmax + 3*cmax*rmax + 0.5)
+	pq.betaRef = -bound
+	if 2*bound/pq.step > pqBetaMax {
+		pq.step = 2 * bound / pqBetaMax // very spread faces: coarser tables
+	}
+}
+
+// longest is the largest norm of the 128-value vectors in v.
+func longest(v []float32) float64 {
+	var m float64
+	for i := 0; i+dim <= len(v); i += dim {
+		var s float64
+		for _, x := range v[i : i+dim] {
+			s += float64(x) * float64(x)
+		}
+		m = max(m, s)
+	}
+	return math.Sqrt(m)
+}
+
+// tableEntry is -2 q.r' over subspace m when its code is k.
+func (pq *productQuantizer) tableEntry(q *[dim]float32, m, k int) float32 {
+	c := pq.cents[(m*pqCents+k)*pqSubDim:]
+	return -2 * (q[m*pqSubDim]*c[0] + q[m*pqSubDim+1]*c[1])
 }
 
 // trainSub runs k-means on subspace m of the first n residuals.
@@ -145,8 +219,9 @@ func (pq *productQuantizer) encode(x, c *[dim]float32, out *[pqBytes]byte) float
 // quantization fast scan", VLDB 2015): -2 q.r' over subspace m when its code
 // is k is about bias_m + scale*q[m][k] (each 16-entry table is stored twice,
 // one copy per 128-bit lane of an AVX2 register), and the sum over all
-// subspaces about bias + scale*(sum of the q entries). A sum of 64 bytes
-// fits 16 bits.
+// subspaces about bias + scale*(sum of the q entries). scale is the index's
+// fixed step, so the scan can add each face's stored beta (in the same
+// unit) to its sum and compare the total with one limit per list.
 type pqTable struct {
 	q     [pqSubs][2 * pqCents]uint8
 	bias  float32
@@ -155,30 +230,17 @@ type pqTable struct {
 
 // fill computes the tables for probe q.
 func (t *pqTable) fill(pq *productQuantizer, q *[dim]float32) {
-	var single [pqSubs][pqCents]float32
-	var spread float32
-	t.bias = 0
+	t.bias, t.scale = 0, pq.step
 	for m := range pqSubs {
-		lo, hi := float32(math.Inf(1)), float32(math.Inf(-1))
+		var row [pqCents]float32
+		lo := float32(math.Inf(1))
 		for k := range pqCents {
-			v := float32(0)
-			for j := range pqSubDim {
-				v += q[m*pqSubDim+j] * pq.cents[(m*pqCents+k)*pqSubDim+j]
-			}
-			v *= -2
-			single[m][k] = v
-			lo, hi = min(lo, v), max(hi, v)
-		}
-		for k := range pqCents {
-			single[m][k] -= lo
+			row[k] = pq.tableEntry(q, m, k)
+			lo = min(lo, row[k])
 		}
 		t.bias += lo
-		spread = max(spread, hi-lo)
-	}
-	t.scale = max(spread, 1e-12) / 255
-	for m := range pqSubs {
 		for k := range pqCents {
-			b := uint8(min(255, math.Round(float64(single[m][k]/t.scale))))
+			b := uint8(min(255, math.Round(float64((row[k]-lo)/pq.step))))
 			t.q[m][k], t.q[m][pqCents+k] = b, b
 		}
 	}

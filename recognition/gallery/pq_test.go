@@ -28,7 +28,7 @@ func TestPQEstimate(t *testing.T) {
 	for i := range res {
 		res[i] = pts[i] - c[i%dim]
 	}
-	pq, err := trainPQ(context.Background(), res, 1)
+	pq, err := trainPQ(context.Background(), res, pts, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,22 +41,24 @@ func TestPQEstimate(t *testing.T) {
 	for i := range n {
 		codes[i] = new([pqBytes]byte)
 		betas[i] = pq.encode((*[dim]float32)(&faces[i].Descriptor), &c, codes[i])
-		blocks = appendPQ(blocks, i, codes[i])
+		blocks = appendPQ(blocks, i, &pqEntry{*codes[i], pq.quantBeta(betas[i])})
 	}
 	sums := make([]uint16, pqBlocksFor(n)*pqBlock)
+	masks := make([]uint64, pqBlocksFor(n))
 	for p := range 20 {
 		q := (*[dim]float32)(&faces[5000+p].Descriptor)
 		table.fill(pq, q)
-		pqScan(&table, blocks, sums)
+		pqScan(&table, blocks, math.MaxUint16, sums, masks)
 		var base float32
 		for j := range dim {
 			base += (q[j] - c[j]) * (q[j] - c[j])
 		}
-		// Rounding each of the 64 byte tables is off by at most half a step.
-		tol := float64(pqSubs)*float64(table.scale)/2 + 1e-4
+		// Rounding each of the 64 byte tables, and the beta, is off by at
+		// most half a step.
+		tol := float64(pqSubs+1)*float64(table.scale)/2 + 1e-4
 		for i := range n {
 			x := (*[dim]float32)(&faces[i].Descriptor)
-			est := float64(base + table.bias + betas[i] + table.scale*float32(sums[i]))
+			est := float64(base + table.bias + pq.betaRef + table.scale*float32(sums[i]))
 			var qr, cr, rr, truth float64
 			for m := range pqSubs {
 				k := int(codes[i][m/2]>>(4*(m%2))) & 15
@@ -123,16 +125,17 @@ func TestKeepSmallest(t *testing.T) {
 
 // TestPQLayout checks the transposed block layout through appends, moves
 // and truncation, and that the scan kernel in use agrees with the portable
-// one on random tables and codes.
+// one, and both with a plain sum, on random tables, codes, betas and limits.
 func TestPQLayout(t *testing.T) {
 	r := rand.New(rand.NewPCG(4, 5))
 	const n = 77
-	want := make([][pqBytes]byte, n)
+	want := make([]pqEntry, n)
 	var blocks []byte
 	for i := range want {
-		for p := range want[i] {
-			want[i][p] = byte(r.IntN(256))
+		for p := range want[i].code {
+			want[i].code[p] = byte(r.IntN(256))
 		}
+		want[i].beta = uint16(r.IntN(pqBetaMax + 1))
 		blocks = appendPQ(blocks, i, &want[i])
 	}
 	if len(blocks) != pqBlocksFor(n)*pqBlockBytes {
@@ -140,7 +143,7 @@ func TestPQLayout(t *testing.T) {
 	}
 	for i := range want {
 		if pqAt(blocks, i) != want[i] {
-			t.Fatalf("code %d changed", i)
+			t.Fatalf("face %d changed", i)
 		}
 	}
 	// Remove face 5 the way a list does: the last face moves into its place.
@@ -151,15 +154,15 @@ func TestPQLayout(t *testing.T) {
 	want = want[:n-1]
 	for i := range want {
 		if pqAt(blocks, i) != want[i] {
-			t.Fatalf("after the move, code %d changed", i)
+			t.Fatalf("after the move, face %d changed", i)
 		}
 	}
-	for len(want) > 64 {
+	for len(want) > 70 {
 		blocks = truncatePQ(blocks, len(want))
 		want = want[:len(want)-1]
 	}
-	if len(blocks) != 2*pqBlockBytes {
-		t.Fatalf("64 faces take %d bytes", len(blocks))
+	if len(blocks) != 3*pqBlockBytes {
+		t.Fatalf("70 faces take %d bytes", len(blocks))
 	}
 
 	var table pqTable
@@ -169,21 +172,33 @@ func TestPQLayout(t *testing.T) {
 			table.q[m][k], table.q[m][pqCents+k] = v, v
 		}
 	}
-	got, ref := make([]uint16, len(blocks)/pqBlockBytes*pqBlock), make([]uint16, len(blocks)/pqBlockBytes*pqBlock)
-	pqScan(&table, blocks, got)
-	pqScanGo(&table, blocks, ref)
-	for i := range got {
-		var sum uint16
-		if i < len(want) {
-			for m := range pqSubs {
-				sum += uint16(table.q[m][int(want[i][m/2]>>(4*(m%2)))&15])
+	nb := len(blocks) / pqBlockBytes
+	for _, limit := range []uint16{1, 9000, 30000, 52000, math.MaxUint16} {
+		got, ref := make([]uint16, nb*pqBlock), make([]uint16, nb*pqBlock)
+		gotM, refM := make([]uint64, nb), make([]uint64, nb)
+		pqScan(&table, blocks, limit, got, gotM)
+		pqScanGo(&table, blocks, limit, ref, refM)
+		for i := range got {
+			if i < len(want) {
+				sum := int(want[i].beta)
+				for m := range pqSubs {
+					sum += int(table.q[m][int(want[i].code[m/2]>>(4*(m%2)))&15])
+				}
+				if int(ref[i]) != min(sum, math.MaxUint16) {
+					t.Fatalf("portable scan of face %d = %d, want %d", i, ref[i], sum)
+				}
+				if pass := refM[i/pqBlock]>>(2*(i%pqBlock))&1 == 1; pass != (sum < int(limit)) {
+					t.Fatalf("portable mask of face %d with sum %d and limit %d: %v", i, sum, limit, pass)
+				}
 			}
-			if ref[i] != sum {
-				t.Fatalf("portable scan of face %d = %d, want %d", i, ref[i], sum)
+			if got[i] != ref[i] {
+				t.Fatalf("%s scan of face %d = %d, portable %d", kernelName, i, got[i], ref[i])
 			}
 		}
-		if got[i] != ref[i] {
-			t.Fatalf("%s scan of face %d = %d, portable %d", kernelName, i, got[i], ref[i])
+		for b := range gotM {
+			if gotM[b] != refM[b] {
+				t.Fatalf("%s masks of block %d with limit %d = %x, portable %x", kernelName, b, limit, gotM[b], refM[b])
+			}
 		}
 	}
 }

@@ -144,7 +144,7 @@ func (g *Local) Rebuild(ctx context.Context) (err error) {
 	ix := newIndex(c, trainQuantizer(res), live)
 	ix.resident = g.residentFor(live)
 	if !c.flat() {
-		if ix.pq, err = trainPQ(ctx, res, g.opts.Seed); err != nil {
+		if ix.pq, err = trainPQ(ctx, res, sample, g.opts.Seed); err != nil {
 			return fmt.Errorf("rebuild index: train: %w", err)
 		}
 	}

@@ -209,8 +209,7 @@ func (s *store) loadIndex(tx *bolt.Tx, g *Local) (*index, error) {
 			}
 			if ix.pq != nil {
 				getPQ(pqBuf, i, &pe)
-				l.pq = appendPQ(l.pq, len(l.rows)-1, &pe.pq)
-				l.addBeta(pe.beta)
+				l.pq = appendPQ(l.pq, len(l.rows)-1, &pqEntry{pe.pq, ix.pq.quantBeta(pe.beta)})
 			}
 			ix.where[r] = list
 			ix.count++
