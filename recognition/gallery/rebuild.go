@@ -130,25 +130,10 @@ func (g *Local) Rebuild(ctx context.Context) (err error) {
 		g.opts.Progress.Report(progress.Update{Stage: stage, Done: done, Total: total, Unit: "faces", Elapsed: time.Since(start)})
 	}
 
-	nlist := g.opts.listsFor(live)
-	sample, err := g.readSample(rows, min(live, max(trainingSample/4, min(trainingSample, 64*nlist))), g.opts.Seed)
+	ix, err := g.trainIndex(ctx, rows, live, report)
 	if err != nil {
 		return fmt.Errorf("rebuild index: %w", err)
 	}
-	report("index: train", 0, int64(len(sample)/dim))
-	c, err := trainCoarse(ctx, sample, nlist, g.opts.Seed)
-	if err != nil {
-		return fmt.Errorf("rebuild index: train: %w", err)
-	}
-	res := residualsOf(c, sample)
-	ix := newIndex(c, trainQuantizer(res), live)
-	ix.resident = g.residentFor(live)
-	if !c.flat() {
-		if ix.pq, err = trainPQ(ctx, res, sample, g.opts.Seed); err != nil {
-			return fmt.Errorf("rebuild index: train: %w", err)
-		}
-	}
-	report("index: train", int64(len(sample)/dim), int64(len(sample)/dim))
 
 	var gen uint64
 	if g.st != nil {
@@ -290,6 +275,33 @@ func (g *Local) readChunk(c0 uint32, n int, buf []float32) ([]bool, error) {
 		rows = append(rows, r)
 	}
 	return live, g.readVectors(rows, buf[:n*dim])
+}
+
+// trainIndex trains a new, empty index on a sample of the live faces among
+// rows [0, rows). The sample and its residuals (up to about 1 GB) are let go
+// when it returns, before the faces are encoded.
+func (g *Local) trainIndex(ctx context.Context, rows uint32, live int, report func(string, int64, int64)) (*index, error) {
+	nlist := g.opts.listsFor(live)
+	sample, err := g.readSample(rows, min(live, max(trainingSample/4, min(trainingSample, 64*nlist))), g.opts.Seed)
+	if err != nil {
+		return nil, err
+	}
+	n := int64(len(sample) / dim)
+	report("index: train", 0, n)
+	c, err := trainCoarse(ctx, sample, nlist, g.opts.Seed)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	res := residualsOf(c, sample)
+	ix := newIndex(c, trainQuantizer(res), live)
+	ix.resident = g.residentFor(live)
+	if !c.flat() {
+		if ix.pq, err = trainPQ(ctx, res, sample, g.opts.Seed); err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+	}
+	report("index: train", n, n)
+	return ix, nil
 }
 
 // residualsOf is each face of sample minus the centroid of its list in c.
