@@ -15,11 +15,12 @@ import (
 // numbers, two to a byte: pqBytes bytes against 128 for the int8 code.
 // (Measured on synthetic dlib-like faces at 1 million: with a shortlist of
 // 2048, 64 subspaces of 2 dimensions give recall@50 0.994; 32 subspaces of
-// 4, or 16 of 8 with 256 centroids, only 0.93-0.94.) A
-// search reads these short codes for every face of the lists it scans, keeps
-// a shortlist of the nearest by estimate, and only then reads the int8 codes
-// of the shortlist (see index.scanPQ). Jégou, Douze and Schmid, "Product
-// quantization for nearest neighbor search", IEEE TPAMI 33(1), 2011.
+// 4, or 16 of 8 with 256 centroids, only 0.93-0.94.) A search reads these
+// short codes for every face of the lists it scans, keeps a shortlist of
+// the nearest by estimate, and only then looks at the shortlist's int8
+// codes or float descriptors (see index.scanPQ). Jégou, Douze and Schmid,
+// "Product quantization for nearest neighbor search", IEEE TPAMI 33(1),
+// 2011.
 //
 // The estimate of |q - x|^2 for x = c + r, with r' the decoded residual, is
 //
@@ -30,7 +31,7 @@ import (
 // lists, q.r' is a sum of table lookups (one table per probe, shared by all
 // lists), and beta is stored with the code.
 const (
-	pqSubDim   = 2              // nearestSub and fill assume 2
+	pqSubDim   = 2              // nearestSub and tableEntry assume 2
 	pqSubs     = dim / pqSubDim // 64
 	pqCents    = 16
 	pqBytes    = pqSubs / 2 // 32
