@@ -1,7 +1,9 @@
 package dialogs
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
 
@@ -72,5 +74,17 @@ func TestSaveFileFallbackCreatesNothing(t *testing.T) {
 	test.Tap(save)
 	if got != dir+"/bundle.zip" {
 		t.Fatalf("picked %q", got)
+	}
+}
+
+func TestExplainWithTriesTheViewsLeadsFirst(t *testing.T) {
+	own := errors.New("own sentinel")
+	err := fmt.Errorf("load: %w", errors.Join(own, fs.ErrNotExist))
+	got := ExplainWith(err, Lead{own, "The view's own sentence."})
+	if !strings.HasPrefix(got, "The view's own sentence.\n\n") || !strings.HasSuffix(got, err.Error()) {
+		t.Fatalf("ExplainWith = %q", got)
+	}
+	if got := ExplainWith(fs.ErrNotExist, Lead{own, "unused"}); !strings.HasPrefix(got, "The file does not exist.") {
+		t.Fatalf("ExplainWith fell back to %q", got)
 	}
 }

@@ -13,36 +13,42 @@ import (
 
 var errRequired = errors.New("required")
 
+// Lead is a plain sentence shown before an error that matches Err
+// (errors.Is).
+type Lead struct {
+	Err  error
+	Text string
+}
+
+// caseLeads explain the sentinel errors of the backends every view meets.
+var caseLeads = []Lead{
+	{casefile.ErrOpenElsewhere, "This case is open elsewhere (another window or program). Close it there first, or open it read-only."},
+	{casefile.ErrNotACase, "This file is not a facecase case file."},
+	{casefile.ErrNewerFormat, "This case was written by a newer version of facecase; update facecase to open it."},
+	{casefile.ErrCorrupt, "The case file is damaged. Nothing was changed; restore it from a backup or an export bundle."},
+	{casefile.ErrTampered, "The case's audit log does not verify: the file was altered outside facecase."},
+	{casefile.ErrReadOnly, "The case is open read-only."},
+	{casefile.ErrExists, "A file already exists there; choose another name (nothing is ever overwritten)."},
+	{models.ErrModelMissing, "A recognition model is not installed."},
+	{fs.ErrNotExist, "The file does not exist."},
+	{fs.ErrPermission, "Permission denied."},
+}
+
 // Explain turns an error into a sentence for the user: the sentinel errors
 // of the backends get a plain explanation, followed by the full error.
-func Explain(err error) string {
-	var lead string
-	switch {
-	case errors.Is(err, casefile.ErrOpenElsewhere):
-		lead = "This case is open elsewhere (another window or program). Close it there first, or open it read-only."
-	case errors.Is(err, casefile.ErrNotACase):
-		lead = "This file is not a facecase case file."
-	case errors.Is(err, casefile.ErrNewerFormat):
-		lead = "This case was written by a newer version of facecase; update facecase to open it."
-	case errors.Is(err, casefile.ErrCorrupt):
-		lead = "The case file is damaged. Nothing was changed; restore it from a backup or an export bundle."
-	case errors.Is(err, casefile.ErrTampered):
-		lead = "The case's audit log does not verify: the file was altered outside facecase."
-	case errors.Is(err, casefile.ErrReadOnly):
-		lead = "The case is open read-only."
-	case errors.Is(err, casefile.ErrExists):
-		lead = "A file already exists there; choose another name (nothing is ever overwritten)."
-	case errors.Is(err, models.ErrModelMissing):
-		lead = "A recognition model is not installed."
-	case errors.Is(err, fs.ErrNotExist):
-		lead = "The file does not exist."
-	case errors.Is(err, fs.ErrPermission):
-		lead = "Permission denied."
+func Explain(err error) string { return ExplainWith(err) }
+
+// ExplainWith is Explain with a view's own leads, tried before the common
+// ones.
+func ExplainWith(err error, leads ...Lead) string {
+	for _, table := range [][]Lead{leads, caseLeads} {
+		for _, l := range table {
+			if errors.Is(err, l.Err) {
+				return l.Text + "\n\n" + err.Error()
+			}
+		}
 	}
-	if lead == "" {
-		return err.Error()
-	}
-	return lead + "\n\n" + err.Error()
+	return err.Error()
 }
 
 // ShowError shows err explained (see Explain).

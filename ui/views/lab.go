@@ -256,22 +256,15 @@ func (v *LabView) setStatus(text string, imp widget.Importance) {
 	v.Status.SetText(text)
 }
 
-// explainLab puts a plain sentence before the errors of a bad dataset.
-func explainLab(err error) string {
-	var lead string
-	switch {
-	case errors.Is(err, eval.ErrEmptyDataset):
-		lead = "The dataset has no usable images: check that it is a folder per identity with image files, or a manifest whose paths exist."
-	case errors.Is(err, eval.ErrManifestColumns):
-		lead = "The CSV manifest does not have the columns the Lab needs: a path column, an identity column, then the group columns."
-	case errors.Is(err, eval.ErrPairsHeader):
-		lead = "The pairs file does not start with an LFW header line (folds and pairs per fold)."
-	case errors.Is(err, eval.ErrTooManyGroups):
-		lead = "A group column has too many distinct values: group raw values (ages) into bands."
-	case errors.Is(err, eval.ErrConfig), errors.Is(err, eval.ErrThresholdOffGrid):
-		lead = "The evaluation settings cannot be used."
-	default:
-		return dialogs.Explain(err)
-	}
-	return lead + "\n" + err.Error()
+// labLeads explain the errors of a bad dataset or bad settings.
+var labLeads = []dialogs.Lead{
+	{Err: eval.ErrEmptyDataset, Text: "The dataset has no usable images: check that it is a folder per identity with image files, or a manifest whose paths exist."},
+	{Err: eval.ErrManifestColumns, Text: "The CSV manifest does not have the columns the Lab needs: a path column, an identity column, then the group columns."},
+	{Err: eval.ErrPairsHeader, Text: "The pairs file does not start with an LFW header line (folds and pairs per fold)."},
+	{Err: eval.ErrTooManyGroups, Text: "A group column has too many distinct values: group raw values (ages) into bands."},
+	{Err: eval.ErrConfig, Text: "The evaluation settings cannot be used."},
+	{Err: eval.ErrThresholdOffGrid, Text: "The evaluation settings cannot be used."},
 }
+
+// explainLab puts a plain sentence before the errors of a bad dataset.
+func explainLab(err error) string { return dialogs.ExplainWith(err, labLeads...) }
