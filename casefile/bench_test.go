@@ -9,7 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"facecase/recognition"
+	"facecase/facedata"
+	"facecase/media"
 )
 
 // benchDetections makes n detections of one evidence item that share
@@ -17,19 +18,19 @@ import (
 // stored records are full size (about 1.1 KB each).
 func benchDetections(evidenceID uint64, n int) []Detection {
 	rng := newRand(31)
-	descs := make([]recognition.Descriptor, 64)
+	descs := make([]facedata.Descriptor, 64)
 	for i := range descs {
 		descs[i] = randomDescriptor(rng)
 	}
-	lm := make([]recognition.Point, recognition.LandmarkCount)
+	lm := make([]facedata.Point, facedata.LandmarkCount)
 	for i := range lm {
-		lm[i] = recognition.Point{X: float64(100 + i), Y: float64(200 + i)}
+		lm[i] = facedata.Point{X: float64(100 + i), Y: float64(200 + i)}
 	}
 	dets := make([]Detection, n)
 	for i := range dets {
 		dets[i] = Detection{EvidenceID: evidenceID, Frame: uint32(i / 4), Time: time.Duration(i/4) * 40 * time.Millisecond,
-			Box: recognition.Rect{X: float64(i % 500), Y: 50, W: 64, H: 80}, Score: 0.8, Detector: "blazeface", Landmarks: lm,
-			Quality: recognition.Quality{Size: 25, Sharpness: 800, Brightness: 110, Usable: true}, Descriptor: &descs[i%len(descs)], TrackID: uint64(i % 4)}
+			Box: facedata.Rect{X: float64(i % 500), Y: 50, W: 64, H: 80}, Score: 0.8, Detector: "blazeface", Landmarks: lm,
+			Quality: facedata.Quality{Size: 25, Sharpness: 800, Brightness: 110, Usable: true}, Descriptor: &descs[i%len(descs)], TrackID: uint64(i % 4)}
 	}
 	return dets
 }
@@ -127,7 +128,7 @@ func BenchmarkExport10k(b *testing.B) {
 	dir := b.TempDir()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := Export(context.Background(), fx.c, filepath.Join(dir, fmt.Sprintf("b%d.zip", i)), ExportOptions{Media: true}, nil); err != nil {
+		if _, err := Export(context.Background(), fx.c, filepath.Join(dir, fmt.Sprintf("b%d.zip", i)), ExportOptions{Media: true, Redactor: media.RedactPhoto}, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -137,7 +138,7 @@ func BenchmarkExport10k(b *testing.B) {
 func BenchmarkVerifyBundle10k(b *testing.B) {
 	fx := newExportFixture(b, 10000)
 	out := filepath.Join(b.TempDir(), "b.zip")
-	if _, err := Export(context.Background(), fx.c, out, ExportOptions{Media: true}, nil); err != nil {
+	if _, err := Export(context.Background(), fx.c, out, ExportOptions{Media: true, Redactor: media.RedactPhoto}, nil); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()

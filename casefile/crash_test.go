@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // crashChild is the child of TestCrashDuringIntake: it opens the case and
@@ -67,7 +67,7 @@ func crashChild() int {
 		case op == 8:
 			s, err := c.AddSubject(fmt.Sprintf("subject %d", i), "")
 			if err == nil {
-				_, err = c.Enrol(s.ID, Provenance{Source: "child"}, []recognition.Descriptor{randomDescriptor(rng)})
+				_, err = c.Enrol(s.ID, Provenance{Source: "child"}, []facedata.Descriptor{randomDescriptor(rng)})
 			}
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "child subject:", err)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // Detection is one face found in one frame of an evidence item. Records
@@ -23,16 +23,16 @@ type Detection struct {
 	Frame uint32        `json:"frame"`
 	Time  time.Duration `json:"time_ns"`
 	// Box is the face box in frame pixels (as the user sees the frame).
-	Box recognition.Rect `json:"box"`
+	Box facedata.Rect `json:"box"`
 	// Score is the detector's confidence; Detector names the detector.
 	Score    float32 `json:"score"`
 	Detector string  `json:"detector,omitempty"`
 	// Landmarks are the 68 landmark points, or none.
-	Landmarks []recognition.Point `json:"landmarks,omitempty"`
+	Landmarks []facedata.Point `json:"landmarks,omitempty"`
 	// Quality holds the face's quality measures.
-	Quality recognition.Quality `json:"quality"`
+	Quality facedata.Quality `json:"quality"`
 	// Descriptor is the 128-D descriptor, or nil when none was computed.
-	Descriptor *recognition.Descriptor `json:"descriptor,omitempty"`
+	Descriptor *facedata.Descriptor `json:"descriptor,omitempty"`
 	// TrackID links the face to a track (0: none).
 	TrackID uint64 `json:"track_id,omitempty"`
 }
@@ -65,7 +65,7 @@ func (d *Detection) validate() error {
 }
 
 // checkDescriptor refuses descriptors that cannot be searched with.
-func checkDescriptor(d *recognition.Descriptor) error {
+func checkDescriptor(d *facedata.Descriptor) error {
 	for _, v := range d {
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 			return fmt.Errorf("%w: descriptor has a value that is not finite", ErrInvalid)
@@ -140,25 +140,25 @@ func decodeDetection(id uint64, b []byte) (Detection, error) {
 	d.EvidenceID = r.u64()
 	d.Frame = r.u32()
 	d.Time = time.Duration(r.u64())
-	d.Box = recognition.Rect{X: r.f32(), Y: r.f32(), W: r.f32(), H: r.f32()}
+	d.Box = facedata.Rect{X: r.f32(), Y: r.f32(), W: r.f32(), H: r.f32()}
 	d.Score = float32(r.f32())
 	d.TrackID = r.u64()
 	d.Detector = r.str()
-	d.Quality = recognition.Quality{Size: r.f32(), Sharpness: r.f32(), Brightness: r.f32(), Yaw: r.f32(), Pitch: r.f32()}
+	d.Quality = facedata.Quality{Size: r.f32(), Sharpness: r.f32(), Brightness: r.f32(), Yaw: r.f32(), Pitch: r.f32()}
 	d.Quality.Usable = r.u8() == 1
 	if s := r.str(); s != "" {
 		for _, part := range strings.Split(s, ",") {
-			d.Quality.Reasons = append(d.Quality.Reasons, recognition.Reason(part))
+			d.Quality.Reasons = append(d.Quality.Reasons, facedata.Reason(part))
 		}
 	}
 	if n := int(r.u8()); n > 0 {
-		d.Landmarks = make([]recognition.Point, n)
+		d.Landmarks = make([]facedata.Point, n)
 		for i := range d.Landmarks {
-			d.Landmarks[i] = recognition.Point{X: r.f32(), Y: r.f32()}
+			d.Landmarks[i] = facedata.Point{X: r.f32(), Y: r.f32()}
 		}
 	}
 	if r.u8() == 1 {
-		var desc recognition.Descriptor
+		var desc facedata.Descriptor
 		for i := range desc {
 			desc[i] = float32(r.f32())
 		}

@@ -7,15 +7,15 @@ import (
 	"reflect"
 	"testing"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 func TestDetectionRecordRoundTrip(t *testing.T) {
 	rng := newRand(4)
 	d := testDetections(rng, 7, 1)[0]
 	d.ID, d.Frame, d.Time, d.TrackID = 42, 1234, 41_133_333, 9
-	d.Quality = recognition.Quality{Size: 12.5, Sharpness: 300.25, Brightness: 20, Yaw: -50.5, Pitch: 3, Usable: false,
-		Reasons: []recognition.Reason{recognition.ReasonTooSmall, recognition.ReasonBlurred}}
+	d.Quality = facedata.Quality{Size: 12.5, Sharpness: 300.25, Brightness: 20, Yaw: -50.5, Pitch: 3, Usable: false,
+		Reasons: []facedata.Reason{facedata.ReasonTooSmall, facedata.ReasonBlurred}}
 	got, err := decodeDetection(42, d.encode(nil))
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +134,7 @@ func TestAddDetectionsRefusesBadInput(t *testing.T) {
 func TestTracks(t *testing.T) {
 	c := newTestCase(t)
 	ev := addTestEvidence(t, c, "clip.mp4")
-	tr := Track{EvidenceID: ev.ID, ID: 3, Path: []TrackPoint{{Frame: 10, Box: recognition.Rect{X: 1, Y: 2, W: 30, H: 30}}, {Frame: 12, Box: recognition.Rect{X: 5, Y: 2, W: 30, H: 30}}}}
+	tr := Track{EvidenceID: ev.ID, ID: 3, Path: []TrackPoint{{Frame: 10, Box: facedata.Rect{X: 1, Y: 2, W: 30, H: 30}}, {Frame: 12, Box: facedata.Rect{X: 5, Y: 2, W: 30, H: 30}}}}
 	if err := c.PutTrack(tr); err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"facecase/facedata"
 	"facecase/progress"
-	"facecase/recognition"
 )
 
 // ExportOptions control Export.
@@ -22,6 +22,9 @@ type ExportOptions struct {
 	// Media adds a copy of every photo with each stored face that is not a
 	// confirmed match blurred. Videos are listed as not included.
 	Media bool
+	// Redactor blurs the faces of a photo; Media needs it
+	// (media.RedactPhoto).
+	Redactor PhotoRedactor
 	// Force replaces an existing target; otherwise an existing target is
 	// an ErrExists error and is left untouched.
 	Force bool
@@ -61,6 +64,9 @@ func export(ctx context.Context, c *Case, out string, opts ExportOptions, rep pr
 	if c.readOnly {
 		return nil, ErrReadOnly
 	}
+	if opts.Media && opts.Redactor == nil {
+		return nil, fmt.Errorf("%w: exporting media needs a photo redactor (ExportOptions.Redactor)", ErrInvalid)
+	}
 	target, err := filepath.Abs(out)
 	if err != nil {
 		return nil, err
@@ -99,7 +105,7 @@ func export(ctx context.Context, c *Case, out string, opts ExportOptions, rep pr
 
 	step(0, "media")
 	if opts.Media {
-		if details.MediaFiles, details.MediaSkipped, err = c.exportMedia(ctx, z); err != nil {
+		if details.MediaFiles, details.MediaSkipped, err = c.exportMedia(ctx, z, opts.Redactor); err != nil {
 			return nil, err
 		}
 	}
@@ -157,7 +163,7 @@ func export(ctx context.Context, c *Case, out string, opts ExportOptions, rep pr
 }
 
 // exportMedia adds a redacted copy of every usable photo to the bundle.
-func (c *Case) exportMedia(ctx context.Context, z *bundleZip) ([]MediaMember, []MediaSkip, error) {
+func (c *Case) exportMedia(ctx context.Context, z *bundleZip, redact PhotoRedactor) ([]MediaMember, []MediaSkip, error) {
 	var evidence []Evidence
 	var confirmed []ConfirmedMatch
 	err := c.view(func(tx *bolt.Tx) (err error) {
@@ -189,7 +195,7 @@ func (c *Case) exportMedia(ctx context.Context, z *bundleZip) ([]MediaMember, []
 			return nil, nil, err
 		}
 		keepIDs := map[uint64]bool{}
-		var keepBoxes []recognition.Rect
+		var keepBoxes []facedata.Rect
 		for _, m := range confirmed {
 			if m.Search.Probe.EvidenceID != ev.ID {
 				continue
@@ -200,7 +206,7 @@ func (c *Case) exportMedia(ctx context.Context, z *bundleZip) ([]MediaMember, []
 				keepBoxes = append(keepBoxes, *m.Search.Probe.Box)
 			}
 		}
-		photo, err := redactPhoto(c.EvidencePath(ev), ev.MediaType, dets, keepIDs, keepBoxes)
+		photo, err := redactPhoto(redact, c.EvidencePath(ev), ev.MediaType, dets, keepIDs, keepBoxes)
 		if err != nil {
 			skipped = append(skipped, MediaSkip{EvidenceID: ev.ID, Name: ev.Name, Reason: err.Error()})
 			continue

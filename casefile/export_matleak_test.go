@@ -4,6 +4,7 @@ package casefile
 
 import (
 	"context"
+	"facecase/media"
 	"path/filepath"
 	"testing"
 
@@ -17,7 +18,7 @@ func TestExportMatLeak(t *testing.T) {
 	before := gocv.MatProfile.Count()
 	for i := 0; i < 3; i++ {
 		out := filepath.Join(t.TempDir(), "b.zip")
-		res, err := Export(context.Background(), fx.c, out, ExportOptions{Media: true}, nil)
+		res, err := Export(context.Background(), fx.c, out, ExportOptions{Media: true, Redactor: media.RedactPhoto}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

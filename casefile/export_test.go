@@ -16,7 +16,8 @@ import (
 	"sync"
 	"testing"
 
-	"facecase/recognition"
+	"facecase/facedata"
+	"facecase/media"
 )
 
 // noisePNG is a w x h photo of random pixels: any blur shows.
@@ -63,11 +64,11 @@ func newExportFixture(t testing.TB, nDetections int) *exportFixture {
 		t.Fatal(err)
 	}
 	probe := randomDescriptor(rng)
-	if _, err := c.Enrol(subject.ID, Provenance{Source: "custody photo"}, []recognition.Descriptor{nearDescriptor(rng, probe, 0.2)}); err != nil {
+	if _, err := c.Enrol(subject.ID, Provenance{Source: "custody photo"}, []facedata.Descriptor{nearDescriptor(rng, probe, 0.2)}); err != nil {
 		t.Fatal(err)
 	}
 	dets := testDetections(rng, ev.ID, 3)
-	boxes := []recognition.Rect{{X: 20, Y: 30, W: 60, H: 70}, {X: 120, Y: 40, W: 50, H: 60}, {X: 220, Y: 120, W: 70, H: 80}}
+	boxes := []facedata.Rect{{X: 20, Y: 30, W: 60, H: 70}, {X: 120, Y: 40, W: 50, H: 60}, {X: 220, Y: 120, W: 70, H: 80}}
 	for i := range dets {
 		dets[i].Frame, dets[i].Box = 0, boxes[i]
 	}
@@ -123,7 +124,7 @@ func readZipMember(t *testing.T, path, name string) []byte {
 func TestExportAndVerifyBundle(t *testing.T) {
 	fx := newExportFixture(t, 3)
 	out := filepath.Join(t.TempDir(), "bundle.zip")
-	res, err := Export(context.Background(), fx.c, out, ExportOptions{Media: true}, nil)
+	res, err := Export(context.Background(), fx.c, out, ExportOptions{Media: true, Redactor: media.RedactPhoto}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,7 +340,7 @@ func TestBundleTamperingIsNamed(t *testing.T) {
 	fx := newExportFixture(t, 3)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "bundle.zip")
-	if _, err := Export(context.Background(), fx.c, out, ExportOptions{Media: true}, nil); err != nil {
+	if _, err := Export(context.Background(), fx.c, out, ExportOptions{Media: true, Redactor: media.RedactPhoto}, nil); err != nil {
 		t.Fatal(err)
 	}
 	orig, _ := os.ReadFile(out)

@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"facecase/facedata"
 	"facecase/progress"
-	"facecase/recognition"
 )
 
 // testInfo is a valid case record.
@@ -31,8 +31,8 @@ func newTestCase(t testing.TB) *Case {
 
 // randomDescriptor is a random direction scaled to norm 1.4, the size of
 // real dlib descriptors.
-func randomDescriptor(rng *rand.Rand) recognition.Descriptor {
-	var d recognition.Descriptor
+func randomDescriptor(rng *rand.Rand) facedata.Descriptor {
+	var d facedata.Descriptor
 	var s float64
 	for i := range d {
 		v := rng.NormFloat64()
@@ -47,7 +47,7 @@ func randomDescriptor(rng *rand.Rand) recognition.Descriptor {
 }
 
 // nearDescriptor moves d by exactly dist in a random direction.
-func nearDescriptor(rng *rand.Rand, d recognition.Descriptor, dist float64) recognition.Descriptor {
+func nearDescriptor(rng *rand.Rand, d facedata.Descriptor, dist float64) facedata.Descriptor {
 	dir := randomDescriptor(rng)
 	n := dir.Norm()
 	out := d
@@ -73,15 +73,15 @@ func testDetections(rng *rand.Rand, evidenceID uint64, n int) []Detection {
 	dets := make([]Detection, n)
 	for i := range dets {
 		desc := randomDescriptor(rng)
-		lm := make([]recognition.Point, recognition.LandmarkCount)
+		lm := make([]facedata.Point, facedata.LandmarkCount)
 		for j := range lm {
-			lm[j] = recognition.Point{X: float64(100 + j), Y: float64(200 + i%50)}
+			lm[j] = facedata.Point{X: float64(100 + j), Y: float64(200 + i%50)}
 		}
 		dets[i] = Detection{
 			EvidenceID: evidenceID, Frame: uint32(i), Time: 0,
-			Box:   recognition.Rect{X: float64(10 + i%100), Y: 20, W: 64, H: 80},
+			Box:   facedata.Rect{X: float64(10 + i%100), Y: 20, W: 64, H: 80},
 			Score: 0.75, Detector: "ssd", Landmarks: lm,
-			Quality:    recognition.Quality{Size: 30, Sharpness: 900, Brightness: 120, Usable: true},
+			Quality:    facedata.Quality{Size: 30, Sharpness: 900, Brightness: 120, Usable: true},
 			Descriptor: &desc,
 		}
 	}

@@ -3,7 +3,7 @@ package casefile
 import (
 	"sort"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // Candidate is a watchlist subject whose nearest enrolment descriptor came
@@ -25,7 +25,7 @@ type Candidate struct {
 // exact Euclidean distance, keeps each subject's nearest descriptor, drops
 // subjects beyond threshold and ranks the rest nearest first (ties by
 // subject id). max > 0 keeps only the first max.
-func rankCandidates(probe *recognition.Descriptor, labels map[uint64]string, enrolments []Enrolment, threshold float64, max int) []Candidate {
+func rankCandidates(probe *facedata.Descriptor, labels map[uint64]string, enrolments []Enrolment, threshold float64, max int) []Candidate {
 	best := map[uint64]Candidate{}
 	for _, e := range enrolments {
 		for i := range e.Descriptors {

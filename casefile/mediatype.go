@@ -2,8 +2,8 @@ package casefile
 
 import (
 	"bytes"
-	"net/http"
 	"strings"
+	"unicode/utf8"
 )
 
 // sniffMediaType names the media type of a file from its first bytes, and
@@ -38,13 +38,42 @@ func sniffMediaType(head []byte) (mediaType, kind string) {
 		return "video/mp2t", KindVideo
 	case bytes.HasPrefix(head, []byte{0x00, 0x00, 0x01, 0xBA}):
 		return "video/mpeg", KindVideo
+	case bytes.HasPrefix(head, []byte("GIF87a")), bytes.HasPrefix(head, []byte("GIF89a")):
+		return "image/gif", KindPhoto
+	case bytes.HasPrefix(head, []byte("OggS\x00")):
+		return "video/ogg", KindVideo
+	case bytes.HasPrefix(head, []byte{0x00, 0x00, 0x01, 0x00}):
+		return "image/x-icon", KindPhoto
+	case looksLikeText(head):
+		return "text/plain; charset=utf-8", KindOther
 	}
-	mt := http.DetectContentType(head)
-	switch {
-	case strings.HasPrefix(mt, "image/"):
-		return mt, KindPhoto
-	case strings.HasPrefix(mt, "video/"):
-		return mt, KindVideo
+	return "application/octet-stream", KindOther
+}
+
+// looksLikeText reports whether head is valid UTF-8 without control
+// characters other than white space (the test WHATWG's sniffing makes for
+// "text/plain").
+func looksLikeText(head []byte) bool {
+	if len(head) == 0 || !utf8.Valid(trimPartialRune(head)) {
+		return false
 	}
-	return mt, KindOther
+	for _, b := range head {
+		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' {
+			return false
+		}
+	}
+	return true
+}
+
+// trimPartialRune drops a multi-byte character cut off at the end of head.
+func trimPartialRune(head []byte) []byte {
+	for i := 1; i <= utf8.UTFMax && i <= len(head); i++ {
+		if utf8.RuneStart(head[len(head)-i]) {
+			if !utf8.FullRune(head[len(head)-i:]) {
+				return head[:len(head)-i]
+			}
+			break
+		}
+	}
+	return head
 }

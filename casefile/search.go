@@ -10,7 +10,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // Probe is the face searched with.
@@ -23,9 +23,9 @@ type Probe struct {
 	EvidenceID uint64 `json:"evidence_id"`
 	FaceIndex  int    `json:"face_index,omitempty"`
 	// Box is the face's box in the evidence, when known.
-	Box *recognition.Rect `json:"box,omitempty"`
+	Box *facedata.Rect `json:"box,omitempty"`
 	// Descriptor is the probe's descriptor (filled in from the detection).
-	Descriptor recognition.Descriptor `json:"descriptor"`
+	Descriptor facedata.Descriptor `json:"descriptor"`
 }
 
 // SearchRequest asks for the watchlist subjects nearest a probe face.
@@ -70,7 +70,7 @@ const MaxThreshold = 4
 // returned; each subject appears once, with its nearest descriptor.
 func (c *Case) Search(ctx context.Context, req SearchRequest) (SearchRecord, error) {
 	if req.Threshold == 0 {
-		req.Threshold = recognition.SameThreshold
+		req.Threshold = facedata.SameThreshold
 	}
 	if !(req.Threshold > 0 && req.Threshold <= MaxThreshold) || math.IsNaN(req.Threshold) {
 		return SearchRecord{}, fmt.Errorf("search: %w: threshold %v is outside (0, %d]", ErrInvalid, req.Threshold, MaxThreshold)

@@ -6,7 +6,7 @@ import (
 	"math"
 	"testing"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 func TestRankCandidates(t *testing.T) {
@@ -14,11 +14,11 @@ func TestRankCandidates(t *testing.T) {
 	probe := randomDescriptor(rng)
 	labels := map[uint64]string{1: "A", 2: "B", 3: "C", 4: "D"}
 	enrol := []Enrolment{
-		{ID: 1, SubjectID: 1, Descriptors: []recognition.Descriptor{nearDescriptor(rng, probe, 0.5), nearDescriptor(rng, probe, 0.3)}},
-		{ID: 2, SubjectID: 2, Descriptors: []recognition.Descriptor{nearDescriptor(rng, probe, 0.2)}},
-		{ID: 3, SubjectID: 3, Descriptors: []recognition.Descriptor{nearDescriptor(rng, probe, 0.61)}},
-		{ID: 4, SubjectID: 1, Descriptors: []recognition.Descriptor{nearDescriptor(rng, probe, 0.45)}},
-		{ID: 5, SubjectID: 4, Descriptors: []recognition.Descriptor{randomDescriptor(rng)}},
+		{ID: 1, SubjectID: 1, Descriptors: []facedata.Descriptor{nearDescriptor(rng, probe, 0.5), nearDescriptor(rng, probe, 0.3)}},
+		{ID: 2, SubjectID: 2, Descriptors: []facedata.Descriptor{nearDescriptor(rng, probe, 0.2)}},
+		{ID: 3, SubjectID: 3, Descriptors: []facedata.Descriptor{nearDescriptor(rng, probe, 0.61)}},
+		{ID: 4, SubjectID: 1, Descriptors: []facedata.Descriptor{nearDescriptor(rng, probe, 0.45)}},
+		{ID: 5, SubjectID: 4, Descriptors: []facedata.Descriptor{randomDescriptor(rng)}},
 	}
 	got := rankCandidates(&probe, labels, enrol, 0.6, 0)
 	if len(got) != 2 {
@@ -54,10 +54,10 @@ func searchFixture(t *testing.T) (*Case, uint64, Subject, Subject) {
 	}
 	bob, _ := c.AddSubject("Bob Example", "")
 	da, db := randomDescriptor(rng), randomDescriptor(rng)
-	if _, err := c.Enrol(alice.ID, Provenance{Source: "custody photo 2021-55", Date: "2021-03-04"}, []recognition.Descriptor{da}); err != nil {
+	if _, err := c.Enrol(alice.ID, Provenance{Source: "custody photo 2021-55", Date: "2021-03-04"}, []facedata.Descriptor{da}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Enrol(bob.ID, Provenance{Source: "passport scan"}, []recognition.Descriptor{db, nearDescriptor(rng, db, 0.1)}); err != nil {
+	if _, err := c.Enrol(bob.ID, Provenance{Source: "passport scan"}, []facedata.Descriptor{db, nearDescriptor(rng, db, 0.1)}); err != nil {
 		t.Fatal(err)
 	}
 	det := testDetections(rng, ev.ID, 2)
@@ -79,7 +79,7 @@ func TestSearchStoresEverything(t *testing.T) {
 	if len(rec.Candidates) != 1 || rec.Candidates[0].SubjectID != alice.ID || math.Abs(rec.Candidates[0].Distance-0.3) > 1e-4 {
 		t.Fatalf("candidates %+v", rec.Candidates)
 	}
-	if rec.Threshold != recognition.SameThreshold || rec.WatchlistSize != 2 || rec.WatchlistDescriptors != 3 || rec.WatchlistVersion != 4 ||
+	if rec.Threshold != facedata.SameThreshold || rec.WatchlistSize != 2 || rec.WatchlistDescriptors != 3 || rec.WatchlistVersion != 4 ||
 		rec.Operator != "DS Khan" || rec.Purpose != "identify robber 1" || rec.Probe.EvidenceID != 1 || rec.Probe.Box == nil {
 		t.Fatalf("search record %+v", rec)
 	}

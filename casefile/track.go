@@ -7,7 +7,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // Track is one face followed through a video.
@@ -24,9 +24,9 @@ type Track struct {
 
 // TrackPoint is a track's position in one frame.
 type TrackPoint struct {
-	Frame uint32           `json:"frame"`
-	Time  time.Duration    `json:"time_ns"`
-	Box   recognition.Rect `json:"box"`
+	Frame uint32        `json:"frame"`
+	Time  time.Duration `json:"time_ns"`
+	Box   facedata.Rect `json:"box"`
 }
 
 // PutTrack stores a track, replacing an earlier version with the same

@@ -8,7 +8,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // Subject is a person on the case's watchlist.
@@ -37,10 +37,10 @@ type Provenance struct {
 // Enrolment is one image of a subject: its provenance and the descriptors
 // of the subject's face in it (usually one).
 type Enrolment struct {
-	ID          uint64                   `json:"id"`
-	SubjectID   uint64                   `json:"subject_id"`
-	Provenance  Provenance               `json:"provenance"`
-	Descriptors []recognition.Descriptor `json:"descriptors"`
+	ID          uint64                `json:"id"`
+	SubjectID   uint64                `json:"subject_id"`
+	Provenance  Provenance            `json:"provenance"`
+	Descriptors []facedata.Descriptor `json:"descriptors"`
 }
 
 // AddSubject puts a person on the watchlist.
@@ -82,7 +82,7 @@ func (c *Case) AddSubject(label, notes string) (Subject, error) {
 }
 
 // Enrol adds an image of a subject: its provenance and descriptors.
-func (c *Case) Enrol(subjectID uint64, prov Provenance, descriptors []recognition.Descriptor) (Enrolment, error) {
+func (c *Case) Enrol(subjectID uint64, prov Provenance, descriptors []facedata.Descriptor) (Enrolment, error) {
 	prov.Source, prov.Date = strings.TrimSpace(prov.Source), strings.TrimSpace(prov.Date)
 	if prov.Source == "" {
 		return Enrolment{}, fmt.Errorf("enrol: %w: the image's source is required", ErrInvalid)

@@ -6,7 +6,7 @@ import (
 	"image/draw"
 	"math"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // Overlay is what is drawn over a frame: face boxes and the paths people
@@ -18,14 +18,14 @@ type Overlay struct {
 
 // OverlayBox is a face box with an optional label drawn above it.
 type OverlayBox struct {
-	Box   recognition.Rect
+	Box   facedata.Rect
 	Color color.RGBA
 	Label string
 }
 
 // OverlayPath is a track's path, drawn as a dot per point.
 type OverlayPath struct {
-	Points []recognition.Point
+	Points []facedata.Point
 	Color  color.RGBA
 }
 
@@ -86,12 +86,12 @@ func (s OverlayStyle) resolved(b image.Rectangle) OverlayStyle {
 }
 
 // point maps a frame point to destination pixels.
-func (s OverlayStyle) point(p recognition.Point) image.Point {
+func (s OverlayStyle) point(p facedata.Point) image.Point {
 	return image.Pt(int(math.Round(p.X*s.Scale))+s.Offset.X, int(math.Round(p.Y*s.Scale))+s.Offset.Y)
 }
 
 // rect maps a frame box to destination pixels.
-func (s OverlayStyle) rect(r recognition.Rect) image.Rectangle {
+func (s OverlayStyle) rect(r facedata.Rect) image.Rectangle {
 	return r.Scale(s.Scale).Image().Add(s.Offset)
 }
 

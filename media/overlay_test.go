@@ -5,7 +5,7 @@ import (
 	"image/color"
 	"testing"
 
-	"facecase/recognition"
+	"facecase/facedata"
 	"facecase/tracking"
 
 	"gocv.io/x/gocv"
@@ -28,7 +28,7 @@ func greyImage(w, h int) *image.RGBA {
 
 func TestDrawOverlayBox(t *testing.T) {
 	img := greyImage(200, 150)
-	ov := Overlay{Boxes: []OverlayBox{{Box: recognition.Rect{X: 50, Y: 40, W: 60, H: 50}, Color: red}}}
+	ov := Overlay{Boxes: []OverlayBox{{Box: facedata.Rect{X: 50, Y: 40, W: 60, H: 50}, Color: red}}}
 	DrawOverlay(img, ov, OverlayStyle{LineWidth: 3})
 	checks := []struct {
 		x, y int
@@ -50,7 +50,7 @@ func TestDrawOverlayBox(t *testing.T) {
 
 func TestDrawOverlayPathDots(t *testing.T) {
 	img := greyImage(200, 100)
-	pts := []recognition.Point{{X: 20, Y: 50}, {X: 21, Y: 50}, {X: 60, Y: 50}, {X: 100, Y: 50}}
+	pts := []facedata.Point{{X: 20, Y: 50}, {X: 21, Y: 50}, {X: 60, Y: 50}, {X: 100, Y: 50}}
 	DrawOverlay(img, Overlay{Paths: []OverlayPath{{Points: pts, Color: green}}}, OverlayStyle{DotRadius: 4})
 	for _, x := range []int{20, 60, 100} {
 		if got := img.RGBAAt(x, 50); got != green {
@@ -85,10 +85,10 @@ func TestDrawOverlayScaleOffsetAndClip(t *testing.T) {
 	img := greyImage(640, 400)
 	ov := Overlay{
 		Boxes: []OverlayBox{
-			{Box: recognition.Rect{X: 200, Y: 100, W: 100, H: 100}, Color: red},
-			{Box: recognition.Rect{X: 1200, Y: 650, W: 200, H: 200}, Color: green}, // partly outside
+			{Box: facedata.Rect{X: 200, Y: 100, W: 100, H: 100}, Color: red},
+			{Box: facedata.Rect{X: 1200, Y: 650, W: 200, H: 200}, Color: green}, // partly outside
 		},
-		Paths: []OverlayPath{{Points: []recognition.Point{{X: -50, Y: -50}, {X: 640, Y: 360}}, Color: green}},
+		Paths: []OverlayPath{{Points: []facedata.Point{{X: -50, Y: -50}, {X: 640, Y: 360}}, Color: green}},
 	}
 	DrawOverlay(img, ov, OverlayStyle{Scale: 0.5, Offset: image.Pt(0, 20), LineWidth: 2, DotRadius: 3})
 	if got := img.RGBAAt(100, 70); got != red {
@@ -107,7 +107,7 @@ func TestDrawOverlayScaleOffsetAndClip(t *testing.T) {
 
 func TestDrawOverlayLabel(t *testing.T) {
 	img := greyImage(200, 150)
-	ov := Overlay{Boxes: []OverlayBox{{Box: recognition.Rect{X: 50, Y: 60, W: 60, H: 50}, Color: red, Label: "#12"}}}
+	ov := Overlay{Boxes: []OverlayBox{{Box: facedata.Rect{X: 50, Y: 60, W: 60, H: 50}, Color: red, Label: "#12"}}}
 	DrawOverlay(img, ov, OverlayStyle{LineWidth: 2})
 	// A tab of the box colour above the box holds black text.
 	redPx, blackPx := 0, 0
@@ -135,8 +135,8 @@ func TestDrawOverlayLabel(t *testing.T) {
 
 func TestDrawOverlayMatMatchesRGBA(t *testing.T) {
 	ov := Overlay{
-		Boxes: []OverlayBox{{Box: recognition.Rect{X: 30, Y: 30, W: 80, H: 60}, Color: red, Label: "#3"}},
-		Paths: []OverlayPath{{Points: []recognition.Point{{X: 10, Y: 100}, {X: 50, Y: 110}, {X: 90, Y: 120}}, Color: green}},
+		Boxes: []OverlayBox{{Box: facedata.Rect{X: 30, Y: 30, W: 80, H: 60}, Color: red, Label: "#3"}},
+		Paths: []OverlayPath{{Points: []facedata.Point{{X: 10, Y: 100}, {X: 50, Y: 110}, {X: 90, Y: 120}}, Color: green}},
 	}
 	rgba := greyImage(160, 140)
 	DrawOverlay(rgba, ov, OverlayStyle{})
@@ -168,8 +168,8 @@ func TestDrawOverlayMatMatchesRGBA(t *testing.T) {
 func TestTrackOverlay(t *testing.T) {
 	tr := tracking.New(tracking.DefaultConfig())
 	for i := 0; i < 10; i++ {
-		f := recognition.Face{Box: recognition.Rect{X: 100 + 10*float64(i), Y: 50, W: 40, H: 40}}
-		tr.Update(tracking.Stamp{Index: i}, []recognition.Face{f})
+		f := facedata.Face{Box: facedata.Rect{X: 100 + 10*float64(i), Y: 50, W: 40, H: 40}}
+		tr.Update(tracking.Stamp{Index: i}, []facedata.Face{f})
 	}
 	tracks := tr.Active()
 	ov := TrackOverlay(tracks, 9, TrackOverlayOptions{})
@@ -200,12 +200,12 @@ func BenchmarkDrawOverlay720p(b *testing.B) {
 	img := greyImage(1280, 720)
 	var ov Overlay
 	for p := 0; p < 10; p++ {
-		var pts []recognition.Point
+		var pts []facedata.Point
 		for i := 0; i < 250; i++ {
-			pts = append(pts, recognition.Point{X: float64(50 + 4*i), Y: float64(60 + 60*p)})
+			pts = append(pts, facedata.Point{X: float64(50 + 4*i), Y: float64(60 + 60*p)})
 		}
 		ov.Paths = append(ov.Paths, OverlayPath{Points: pts, Color: tracking.Color(p + 1)})
-		ov.Boxes = append(ov.Boxes, OverlayBox{Box: recognition.Rect{X: 1000, Y: float64(40 + 60*p), W: 50, H: 50}, Color: tracking.Color(p + 1), Label: "#1"})
+		ov.Boxes = append(ov.Boxes, OverlayBox{Box: facedata.Rect{X: 1000, Y: float64(40 + 60*p), W: 50, H: 50}, Color: tracking.Color(p + 1), Label: "#1"})
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"sort"
 
-	"facecase/recognition"
+	"facecase/facedata"
 	"facecase/tracking"
 )
 
@@ -36,13 +36,13 @@ func TrackOverlay(tracks []tracking.Track, index int, opts TrackOverlayOptions) 
 			start = sort.Search(end, func(k int) bool { return path[k].Frame > index-opts.Trail })
 		}
 		if end > start {
-			pts := make([]recognition.Point, 0, end-start)
+			pts := make([]facedata.Point, 0, end-start)
 			for _, p := range path[start:end] {
 				pts = append(pts, p.Center())
 			}
 			ov.Paths = append(ov.Paths, OverlayPath{Points: pts, Color: t.Color})
 		}
-		var box recognition.Rect
+		var box facedata.Rect
 		switch {
 		case end > 0 && path[end-1].Frame == index:
 			box = path[end-1].Box

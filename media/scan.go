@@ -8,14 +8,14 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"facecase/facedata"
 	"facecase/progress"
-	"facecase/recognition"
 	"facecase/tracking"
 )
 
 // FaceAnalyzer finds the faces in a BGR frame. *recognition.Engine is one.
 type FaceAnalyzer interface {
-	Analyze(ctx context.Context, frame gocv.Mat) ([]recognition.Face, error)
+	Analyze(ctx context.Context, frame gocv.Mat) ([]facedata.Face, error)
 }
 
 // ScanOptions configure Scan.
@@ -54,7 +54,7 @@ type ScanFrame struct {
 	// Detected says whether detection ran on this frame; Faces and
 	// Assignments are its results (nil otherwise).
 	Detected    bool
-	Faces       []recognition.Face
+	Faces       []facedata.Face
 	Assignments []tracking.Assignment
 	// Tracks are the confirmed tracks being followed, after this frame.
 	Tracks []tracking.Track
@@ -63,7 +63,7 @@ type ScanFrame struct {
 // ScanDetection is one detected face with the track it belongs to.
 type ScanDetection struct {
 	At      tracking.Stamp
-	Face    recognition.Face
+	Face    facedata.Face
 	TrackID int
 }
 

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"facecase/facedata"
 	"facecase/progress"
-	"facecase/recognition"
 	"facecase/tracking"
 )
 
@@ -88,7 +88,7 @@ func (s *scanRun) frame(ctx context.Context, f *Frame, begin time.Time) error {
 // assign delivers this frame's detections on confirmed tracks and holds
 // the others until their track is decided; earlier held detections whose
 // track has now been decided are delivered too.
-func (s *scanRun) assign(at tracking.Stamp, faces []recognition.Face, as []tracking.Assignment) error {
+func (s *scanRun) assign(at tracking.Stamp, faces []facedata.Face, as []tracking.Assignment) error {
 	var now []ScanDetection
 	for key, dets := range s.pending {
 		id, alive := s.tr.IDOf(key)

@@ -12,8 +12,8 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"facecase/facedata"
 	"facecase/progress"
-	"facecase/recognition"
 	"facecase/tracking"
 )
 
@@ -21,13 +21,13 @@ import (
 // list for frame n comes from faces(n). It checks it is given real frames.
 type numberAnalyzer struct {
 	t     *testing.T
-	faces func(n int) []recognition.Face
+	faces func(n int) []facedata.Face
 	delay time.Duration
 	mu    sync.Mutex
 	calls []int
 }
 
-func (a *numberAnalyzer) Analyze(ctx context.Context, m gocv.Mat) ([]recognition.Face, error) {
+func (a *numberAnalyzer) Analyze(ctx context.Context, m gocv.Mat) ([]facedata.Face, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -39,8 +39,8 @@ func (a *numberAnalyzer) Analyze(ctx context.Context, m gocv.Mat) ([]recognition
 	return a.faces(n), nil
 }
 
-func movingFace(n int) []recognition.Face {
-	return []recognition.Face{{Box: recognition.Rect{X: 10 + 5*float64(n), Y: 100, W: 40, H: 40}, Score: 0.9}}
+func movingFace(n int) []facedata.Face {
+	return []facedata.Face{{Box: facedata.Rect{X: 10 + 5*float64(n), Y: 100, W: 40, H: 40}, Score: 0.9}}
 }
 
 type scanLog struct {
@@ -149,7 +149,7 @@ func TestScanUnconfirmedDetections(t *testing.T) {
 	// A face seen in one frame only (a false alarm, or a photo) is still
 	// delivered, without a track.
 	src := openTest(t, writeNumberedVideo(t, "blip.avi", "MJPG", 10, 320, 240))
-	an := &numberAnalyzer{t: t, faces: func(n int) []recognition.Face {
+	an := &numberAnalyzer{t: t, faces: func(n int) []facedata.Face {
 		if n == 4 {
 			return movingFace(n)
 		}
@@ -255,8 +255,8 @@ func TestScanEndsTracksAtSceneCuts(t *testing.T) {
 	// The face stays at the same place across a cut to another shot: it is
 	// someone else, and the track must not continue through.
 	path := writeShotVideo(t, "cut.avi", "MJPG", 40, 320, 240, 20)
-	still := func(int) []recognition.Face {
-		return []recognition.Face{{Box: recognition.Rect{X: 100, Y: 100, W: 50, H: 50}}}
+	still := func(int) []facedata.Face {
+		return []facedata.Face{{Box: facedata.Rect{X: 100, Y: 100, W: 50, H: 50}}}
 	}
 	for _, keep := range []bool{false, true} {
 		an := &numberAnalyzer{t: t, faces: still}
@@ -298,8 +298,8 @@ func TestScanLiveSourceAdaptsAndStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	an := &numberAnalyzer{t: t, delay: 40 * time.Millisecond, faces: func(n int) []recognition.Face {
-		return []recognition.Face{{Box: recognition.Rect{X: 50, Y: 60, W: 40, H: 40}}}
+	an := &numberAnalyzer{t: t, delay: 40 * time.Millisecond, faces: func(n int) []facedata.Face {
+		return []facedata.Face{{Box: facedata.Rect{X: 50, Y: 60, W: 40, H: 40}}}
 	}}
 	var log scanLog
 	o := log.opts(ScanOptions{})

@@ -8,6 +8,7 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"facecase/facedata"
 	"facecase/internal/dlib"
 )
 
@@ -54,7 +55,7 @@ func (a *Aligner) Close() error { return a.sp.Close() }
 // box should come from dlib's HOG detector, whose boxes the shape predictor
 // was trained on; pass boxes of other detectors through HOGLikeBox first.
 // It may reach past the frame's border.
-func (a *Aligner) Align(frame gocv.Mat, box Rect) ([]Point, gocv.Mat, error) {
+func (a *Aligner) Align(frame gocv.Mat, box facedata.Rect) ([]facedata.Point, gocv.Mat, error) {
 	view, release, err := alignFrameView(frame)
 	if err != nil {
 		return nil, gocv.Mat{}, fmt.Errorf("align: %w", err)
@@ -77,15 +78,15 @@ func (a *Aligner) Align(frame gocv.Mat, box Rect) ([]Point, gocv.Mat, error) {
 		chip.Close()
 		return nil, gocv.Mat{}, fmt.Errorf("align face at %v: %w", box, err)
 	}
-	points := make([]Point, LandmarkCount)
+	points := make([]facedata.Point, facedata.LandmarkCount)
 	for i, p := range lm {
-		points[i] = Point{p.X, p.Y}
+		points[i] = facedata.Point{X: p.X, Y: p.Y}
 	}
 	return points, chip, nil
 }
 
 // alignBox rounds a box to whole pixels for dlib.
-func alignBox(b Rect) (image.Rectangle, error) {
+func alignBox(b facedata.Rect) (image.Rectangle, error) {
 	for _, v := range []float64{b.X, b.Y, b.W, b.H} {
 		if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1<<20 {
 			return image.Rectangle{}, fmt.Errorf("box %v is not in pixels", b)
@@ -148,12 +149,12 @@ var alignBoxFits = map[string]alignBoxFit{
 // detector would give for the same face, the kind of box the shape
 // predictor was trained on (see alignBoxFits for what was measured). Boxes
 // of "hog" and of unknown detectors are returned unchanged.
-func HOGLikeBox(detectorName string, box Rect) Rect {
+func HOGLikeBox(detectorName string, box facedata.Rect) facedata.Rect {
 	f, ok := alignBoxFits[detectorName]
 	if !ok {
 		return box
 	}
 	c := box.Center()
 	w, h := box.W*f.SW, box.H*f.SH
-	return Rect{X: c.X + f.DX*box.W - w/2, Y: c.Y + f.DY*box.H - h/2, W: w, H: h}
+	return facedata.Rect{X: c.X + f.DX*box.W - w/2, Y: c.Y + f.DY*box.H - h/2, W: w, H: h}
 }

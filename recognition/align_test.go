@@ -15,6 +15,7 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"facecase/facedata"
 	"facecase/internal/testenv"
 	"facecase/recognition"
 )
@@ -60,7 +61,7 @@ func alignRead(t testing.TB, rel string) gocv.Mat {
 }
 
 // alignDetect runs the shared HOG detector.
-func alignDetect(t testing.TB, img gocv.Mat) []recognition.Detection {
+func alignDetect(t testing.TB, img gocv.Mat) []facedata.Detection {
 	t.Helper()
 	dets, err := alignTestHOG(t).Detect(context.Background(), img)
 	if err != nil {
@@ -70,7 +71,7 @@ func alignDetect(t testing.TB, img gocv.Mat) []recognition.Detection {
 }
 
 // alignOne aligns the face in box and returns its landmarks and chip bytes.
-func alignOne(t testing.TB, a *recognition.Aligner, img gocv.Mat, box recognition.Rect) ([]recognition.Point, []byte) {
+func alignOne(t testing.TB, a *recognition.Aligner, img gocv.Mat, box facedata.Rect) ([]facedata.Point, []byte) {
 	t.Helper()
 	lm, chip, err := a.Align(img, box)
 	if err != nil {
@@ -80,15 +81,15 @@ func alignOne(t testing.TB, a *recognition.Aligner, img gocv.Mat, box recognitio
 	if chip.Rows() != recognition.ChipSize || chip.Cols() != recognition.ChipSize || chip.Type() != gocv.MatTypeCV8UC3 {
 		t.Fatalf("chip is %dx%d type %v", chip.Cols(), chip.Rows(), chip.Type())
 	}
-	if len(lm) != recognition.LandmarkCount {
+	if len(lm) != facedata.LandmarkCount {
 		t.Fatalf("%d landmarks", len(lm))
 	}
 	return lm, chip.ToBytes()
 }
 
 // alignEyes returns the centres of points 36-41 and 42-47.
-func alignEyes(lm []recognition.Point) (recognition.Point, recognition.Point) {
-	var a, b recognition.Point
+func alignEyes(lm []facedata.Point) (facedata.Point, facedata.Point) {
+	var a, b facedata.Point
 	for i := 0; i < 6; i++ {
 		a.X += lm[36+i].X / 6
 		a.Y += lm[36+i].Y / 6
@@ -100,7 +101,7 @@ func alignEyes(lm []recognition.Point) (recognition.Point, recognition.Point) {
 
 // alignError is the mean distance between two 68-point shapes divided by
 // the inter-ocular distance (between eye centres) of ref.
-func alignError(ref, got []recognition.Point) float64 {
+func alignError(ref, got []facedata.Point) float64 {
 	l, r := alignEyes(ref)
 	iod := math.Hypot(r.X-l.X, r.Y-l.Y)
 	s := 0.0
@@ -111,17 +112,17 @@ func alignError(ref, got []recognition.Point) float64 {
 }
 
 // alignGolden reads face-api's 68 landmarks for one face or several.
-func alignGolden(t *testing.T, name string, multi bool) [][]recognition.Point {
+func alignGolden(t *testing.T, name string, multi bool) [][]facedata.Point {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(testenv.SharedData(t, "faceapi/golden"), name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out [][]recognition.Point
+	var out [][]facedata.Point
 	if multi {
 		err = json.Unmarshal(b, &out)
 	} else {
-		var one []recognition.Point
+		var one []facedata.Point
 		err = json.Unmarshal(b, &one)
 		out = append(out, one)
 	}
@@ -210,9 +211,9 @@ func TestAlignChipPutsEyesWhereDlibDoes(t *testing.T) {
 			return (recognition.ChipPadding + u) / (1 + 2*recognition.ChipPadding) * recognition.ChipSize
 		}
 		l, r := alignEyes(lm)
-		for i, eye := range []struct{ got, want recognition.Point }{
-			{l, recognition.Point{X: canon(0.225492), Y: canon(0.215990)}},
-			{r, recognition.Point{X: canon(0.754761), Y: canon(0.215990)}},
+		for i, eye := range []struct{ got, want facedata.Point }{
+			{l, facedata.Point{X: canon(0.225492), Y: canon(0.215990)}},
+			{r, facedata.Point{X: canon(0.754761), Y: canon(0.215990)}},
 		} {
 			d := math.Hypot(eye.got.X-eye.want.X, eye.got.Y-eye.want.Y)
 			t.Logf("%s eye %d: %.1f px from dlib's canonical position", rel, i, d)
@@ -242,9 +243,9 @@ func TestAlignChipSameAtTwiceTheSize(t *testing.T) {
 	}
 	lm1, chip1 := alignOne(t, a, img, small[0].Box)
 	lm2, chip2 := alignOne(t, a, big, large[0].Box)
-	half := make([]recognition.Point, len(lm2))
+	half := make([]facedata.Point, len(lm2))
 	for i, p := range lm2 {
-		half[i] = recognition.Point{X: p.X / 2, Y: p.Y / 2}
+		half[i] = facedata.Point{X: p.X / 2, Y: p.Y / 2}
 	}
 	lmErr := alignError(lm1, half)
 	var sum float64
@@ -288,7 +289,7 @@ func TestAlignErrors(t *testing.T) {
 			t.Errorf("%s frame: %v, want ErrBadFrame", name, err)
 		}
 	}
-	for name, b := range map[string]recognition.Rect{
+	for name, b := range map[string]facedata.Rect{
 		"empty box":   {X: 10, Y: 10},
 		"outside":     {X: 5000, Y: 5000, W: 100, H: 100},
 		"not numbers": {X: math.NaN(), Y: 0, W: 50, H: 50},
@@ -366,7 +367,7 @@ func TestAlignConcurrentCallsAgree(t *testing.T) {
 	if len(dets) < 4 {
 		t.Fatalf("%d faces", len(dets))
 	}
-	wantLM := make([][]recognition.Point, len(dets))
+	wantLM := make([][]facedata.Point, len(dets))
 	wantChip := make([][]byte, len(dets))
 	for i, d := range dets {
 		wantLM[i], wantChip[i] = alignOne(t, a, img, d.Box)
@@ -404,7 +405,7 @@ func TestAlignConcurrentCallsAgree(t *testing.T) {
 }
 
 func TestHOGLikeBox(t *testing.T) {
-	box := recognition.Rect{X: 100, Y: 200, W: 80, H: 100}
+	box := facedata.Rect{X: 100, Y: 200, W: 80, H: 100}
 	for _, name := range []string{"hog", "unknown"} {
 		if got := recognition.HOGLikeBox(name, box); got != box {
 			t.Errorf("%s: %v, want the box unchanged", name, got)

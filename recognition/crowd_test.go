@@ -6,9 +6,9 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"facecase/facedata"
 	"facecase/internal/synth"
 	"facecase/internal/testenv"
-	"facecase/recognition"
 )
 
 // TestCrowdDetection pastes 120+ real face crops at 20 to 120 px onto a
@@ -34,7 +34,7 @@ func TestCrowdDetection(t *testing.T) {
 	matched := make([]bool, len(faces))
 	found, missedSmall := 0, 0
 	for _, p := range placed {
-		truth := recognition.RectFromImage(p.Box)
+		truth := facedata.RectFromImage(p.Box)
 		best, bestIoU := -1, 0.5
 		for i, f := range faces {
 			if iou := f.Box.IoU(truth); !matched[i] && iou >= bestIoU {

@@ -9,6 +9,7 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"facecase/facedata"
 	"facecase/models/convert"
 )
 
@@ -89,7 +90,7 @@ func descriptorNetClose(net *gocv.Net) { net.Close() }
 // and returns one descriptor per chip, in order. Chips are fed in batches of
 // up to DescriptorBatchMax; ctx is checked before each batch. The chips are
 // only read, never changed or closed.
-func (n *DescriptorNet) Compute(ctx context.Context, chips []gocv.Mat) ([]Descriptor, error) {
+func (n *DescriptorNet) Compute(ctx context.Context, chips []gocv.Mat) ([]facedata.Descriptor, error) {
 	for i := range chips {
 		if chips[i].Empty() {
 			return nil, fmt.Errorf("compute descriptors: chip %d: %w: empty", i, ErrBadChip)
@@ -98,7 +99,7 @@ func (n *DescriptorNet) Compute(ctx context.Context, chips []gocv.Mat) ([]Descri
 			return nil, fmt.Errorf("compute descriptors: chip %d: %w: type %v, want 8-bit RGB (CV_8UC3)", i, ErrBadChip, t)
 		}
 	}
-	out := make([]Descriptor, 0, len(chips))
+	out := make([]facedata.Descriptor, 0, len(chips))
 	for start := 0; start < len(chips); start += DescriptorBatchMax {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("compute descriptors: %w", err)
@@ -123,7 +124,7 @@ func (n *DescriptorNet) Close() error {
 }
 
 // descriptorForward runs one batch through net and appends its descriptors.
-func descriptorForward(net *gocv.Net, chips []gocv.Mat, out []Descriptor) ([]Descriptor, error) {
+func descriptorForward(net *gocv.Net, chips []gocv.Mat, out []facedata.Descriptor) ([]facedata.Descriptor, error) {
 	side := convert.DlibResNetV1InputSize
 	sized := make([]gocv.Mat, len(chips))
 	for i, c := range chips {
@@ -150,19 +151,19 @@ func descriptorForward(net *gocv.Net, chips []gocv.Mat, out []Descriptor) ([]Des
 	res := net.Forward(convert.DlibResNetV1Output)
 	defer res.Close()
 
-	if dims := res.Size(); len(dims) != 2 || dims[0] != len(chips) || dims[1] != DescriptorSize {
-		return out, fmt.Errorf("descriptor net output has shape %v, want [%d %d]", dims, len(chips), DescriptorSize)
+	if dims := res.Size(); len(dims) != 2 || dims[0] != len(chips) || dims[1] != facedata.DescriptorSize {
+		return out, fmt.Errorf("descriptor net output has shape %v, want [%d %d]", dims, len(chips), facedata.DescriptorSize)
 	}
 	data, err := res.DataPtrFloat32()
 	if err != nil {
 		return out, fmt.Errorf("read descriptor net output: %w", err)
 	}
-	if len(data) < len(chips)*DescriptorSize {
-		return out, fmt.Errorf("descriptor net output holds %d values, want %d", len(data), len(chips)*DescriptorSize)
+	if len(data) < len(chips)*facedata.DescriptorSize {
+		return out, fmt.Errorf("descriptor net output holds %d values, want %d", len(data), len(chips)*facedata.DescriptorSize)
 	}
 	for i := range chips {
-		var d Descriptor
-		copy(d[:], data[i*DescriptorSize:(i+1)*DescriptorSize])
+		var d facedata.Descriptor
+		copy(d[:], data[i*facedata.DescriptorSize:(i+1)*facedata.DescriptorSize])
 		out = append(out, d)
 	}
 	return out, nil

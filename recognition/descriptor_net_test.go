@@ -16,6 +16,7 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"facecase/facedata"
 	"facecase/internal/testenv"
 	"facecase/models/convert"
 )
@@ -73,7 +74,7 @@ func descNetReferenceInput(img gocv.Mat) gocv.Mat {
 	return out
 }
 
-func descNetReadGolden(t *testing.T, path string) Descriptor {
+func descNetReadGolden(t *testing.T, path string) facedata.Descriptor {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -83,7 +84,7 @@ func descNetReadGolden(t *testing.T, path string) Descriptor {
 	if err := json.Unmarshal(b, &v); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	d, err := DescriptorFromSlice(v)
+	d, err := facedata.DescriptorFromSlice(v)
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -117,7 +118,7 @@ func descNetCloseAll(ms []gocv.Mat) {
 }
 
 // descNetMaxDiff is the largest per-value difference of two descriptor lists.
-func descNetMaxDiff(t *testing.T, a, b []Descriptor) float64 {
+func descNetMaxDiff(t *testing.T, a, b []facedata.Descriptor) float64 {
 	t.Helper()
 	if len(a) != len(b) {
 		t.Fatalf("%d descriptors vs %d", len(a), len(b))
@@ -161,8 +162,8 @@ func TestDescriptorNetMatchesReferenceDescriptors(t *testing.T) {
 	}
 	// The reference descriptors are of different people (face1 is sheldon,
 	// face2 howard): a sanity check that the net separates them.
-	if d := got[0].Distance(&got[1]); d < SameThreshold {
-		t.Errorf("face1 and face2 (different people) at %.3f, want >= %.1f", d, SameThreshold)
+	if d := got[0].Distance(&got[1]); d < facedata.SameThreshold {
+		t.Errorf("face1 and face2 (different people) at %.3f, want >= %.1f", d, facedata.SameThreshold)
 	}
 }
 
@@ -181,7 +182,7 @@ func TestDescriptorNetPeoplePairAccuracy(t *testing.T) {
 			same := names[i] == names[j]
 			pairs++
 			switch {
-			case same && d < SameThreshold, !same && d >= SameThreshold:
+			case same && d < facedata.SameThreshold, !same && d >= facedata.SameThreshold:
 				correct++
 			case same:
 				sameWrong++
@@ -197,7 +198,7 @@ func TestDescriptorNetPeoplePairAccuracy(t *testing.T) {
 	}
 	acc := float64(correct) / float64(pairs)
 	t.Logf("crops fed directly: %d/%d pairs right at %.1f (%.2f%%); same-person pairs over: %d, different-person pairs under: %d; largest same %.3f, smallest different %.3f",
-		correct, pairs, SameThreshold, 100*acc, sameWrong, diffWrong, sameMax, diffMin)
+		correct, pairs, facedata.SameThreshold, 100*acc, sameWrong, diffWrong, sameMax, diffMin)
 	if acc < 0.99 {
 		t.Errorf("pair accuracy %.2f%%, want >= 99%%", 100*acc)
 	}
@@ -210,7 +211,7 @@ func TestDescriptorNetBatchedEqualsOneByOne(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Compute batched: %v", err)
 	}
-	var single []Descriptor
+	var single []facedata.Descriptor
 	for i := range chips {
 		d, err := n.Compute(context.Background(), chips[i:i+1])
 		if err != nil {
@@ -239,7 +240,7 @@ func TestDescriptorNetConcurrentUse(t *testing.T) {
 		t.Fatalf("Compute: %v", err)
 	}
 	const workers = 4
-	results := make([][]Descriptor, workers)
+	results := make([][]facedata.Descriptor, workers)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {

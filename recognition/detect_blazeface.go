@@ -2,6 +2,7 @@ package recognition
 
 import (
 	"context"
+	"facecase/facedata"
 	"fmt"
 	"image"
 	"math"
@@ -84,7 +85,7 @@ func (d *BlazeFaceDetector) Close() error {
 
 // Detect finds faces in a BGR image, letterboxed into 256x256 as the model
 // was trained: the whole frame in one small pass.
-func (d *BlazeFaceDetector) Detect(ctx context.Context, img gocv.Mat) ([]Detection, error) {
+func (d *BlazeFaceDetector) Detect(ctx context.Context, img gocv.Mat) ([]facedata.Detection, error) {
 	if img.Empty() {
 		return nil, fmt.Errorf("blazeface: empty image")
 	}
@@ -95,7 +96,7 @@ func (d *BlazeFaceDetector) Detect(ctx context.Context, img gocv.Mat) ([]Detecti
 // DetectScaled finds faces in a BGR image resized by scale, in one pass over
 // the whole resized image (padded up to a multiple of 32): faces from
 // MinFaceInput()/scale to MaxFaceInput()/scale frame pixels.
-func (d *BlazeFaceDetector) DetectScaled(ctx context.Context, img gocv.Mat, scale float64) ([]Detection, error) {
+func (d *BlazeFaceDetector) DetectScaled(ctx context.Context, img gocv.Mat, scale float64) ([]facedata.Detection, error) {
 	if img.Empty() || scale <= 0 {
 		return nil, fmt.Errorf("blazeface: empty image or scale %v", scale)
 	}
@@ -117,7 +118,7 @@ func blazeCanvasSide(side float64) int {
 
 // detect runs the net on img resized by scale into the top-left of a w x h
 // canvas and maps the detections back to image pixels.
-func (d *BlazeFaceDetector) detect(ctx context.Context, img gocv.Mat, scale float64, w, h int) ([]Detection, error) {
+func (d *BlazeFaceDetector) detect(ctx context.Context, img gocv.Mat, scale float64, w, h int) ([]facedata.Detection, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -129,7 +130,7 @@ func (d *BlazeFaceDetector) detect(ctx context.Context, img gocv.Mat, scale floa
 		return nil, err
 	}
 	defer blob.Close()
-	var raw []Detection
+	var raw []facedata.Detection
 	err = d.nets.with(ctx, func(net *gocv.Net) error {
 		net.SetInput(blob, "input:0")
 		names := make([]string, 0, 2*len(blazeHeads))
@@ -172,7 +173,7 @@ func (d *BlazeFaceDetector) detect(ctx context.Context, img gocv.Mat, scale floa
 			continue
 		}
 		for k := range det.Keypoints {
-			det.Keypoints[k] = Point{det.Keypoints[k].X * inv, det.Keypoints[k].Y * inv}
+			det.Keypoints[k] = facedata.Point{X: det.Keypoints[k].X * inv, Y: det.Keypoints[k].Y * inv}
 		}
 		out = append(out, det)
 	}
@@ -218,7 +219,7 @@ func blazeBlob(img gocv.Mat, scale float64, w, h int) (gocv.Mat, error) {
 
 // blazeDecode appends the detections of one head above minScore, in input
 // pixels: a cols x rows grid of the given stride with anchors per cell.
-func blazeDecode(dst []Detection, scores, boxes []float32, cols, rows, stride, anchors int, minScore float32) []Detection {
+func blazeDecode(dst []facedata.Detection, scores, boxes []float32, cols, rows, stride, anchors int, minScore float32) []facedata.Detection {
 	for cy := 0; cy < rows; cy++ {
 		for cx := 0; cx < cols; cx++ {
 			ax, ay := (float64(cx)+0.5)*float64(stride), (float64(cy)+0.5)*float64(stride)
@@ -231,9 +232,9 @@ func blazeDecode(dst []Detection, scores, boxes []float32, cols, rows, stride, a
 				r := boxes[16*i : 16*i+16]
 				cxp, cyp := ax+float64(r[0]), ay+float64(r[1])
 				bw, bh := float64(r[2]), float64(r[3])
-				det := Detection{Box: Rect{cxp - bw/2, cyp - bh/2, bw, bh}, Score: s, Keypoints: make([]Point, blazeKeypoints)}
+				det := facedata.Detection{Box: facedata.Rect{X: cxp - bw/2, Y: cyp - bh/2, W: bw, H: bh}, Score: s, Keypoints: make([]facedata.Point, blazeKeypoints)}
 				for k := 0; k < blazeKeypoints; k++ {
-					det.Keypoints[k] = Point{ax + float64(r[4+2*k]), ay + float64(r[5+2*k])}
+					det.Keypoints[k] = facedata.Point{X: ax + float64(r[4+2*k]), Y: ay + float64(r[5+2*k])}
 				}
 				dst = append(dst, det)
 			}
@@ -245,22 +246,22 @@ func blazeDecode(dst []Detection, scores, boxes []float32, cols, rows, stride, a
 // blendOverlapping is MediaPipe's weighted suppression: each detection
 // absorbs the lower-scored ones that overlap it by at least iou, and the
 // result is their score-weighted mean box and keypoints with the best score.
-func blendOverlapping(dets []Detection, iou float64) []Detection {
+func blendOverlapping(dets []facedata.Detection, iou float64) []facedata.Detection {
 	sort.SliceStable(dets, func(i, j int) bool { return dets[i].Score > dets[j].Score })
 	used := make([]bool, len(dets))
-	var out []Detection
+	var out []facedata.Detection
 	for i := range dets {
 		if used[i] {
 			continue
 		}
 		used[i] = true
 		acc := dets[i]
-		acc.Keypoints = append([]Point(nil), dets[i].Keypoints...)
+		acc.Keypoints = append([]facedata.Point(nil), dets[i].Keypoints...)
 		wsum := float64(dets[i].Score)
 		box := dets[i].Box.Scale(wsum)
-		kps := make([]Point, len(acc.Keypoints))
+		kps := make([]facedata.Point, len(acc.Keypoints))
 		for k, p := range acc.Keypoints {
-			kps[k] = Point{p.X * wsum, p.Y * wsum}
+			kps[k] = facedata.Point{X: p.X * wsum, Y: p.Y * wsum}
 		}
 		for j := i + 1; j < len(dets); j++ {
 			if used[j] || dets[i].Box.IoU(dets[j].Box) < iou {
@@ -270,7 +271,7 @@ func blendOverlapping(dets []Detection, iou float64) []Detection {
 			w := float64(dets[j].Score)
 			wsum += w
 			b := dets[j].Box
-			box = Rect{box.X + b.X*w, box.Y + b.Y*w, box.W + b.W*w, box.H + b.H*w}
+			box = facedata.Rect{X: box.X + b.X*w, Y: box.Y + b.Y*w, W: box.W + b.W*w, H: box.H + b.H*w}
 			for k := range kps {
 				if k < len(dets[j].Keypoints) {
 					kps[k].X += dets[j].Keypoints[k].X * w
@@ -280,7 +281,7 @@ func blendOverlapping(dets []Detection, iou float64) []Detection {
 		}
 		acc.Box = box.Scale(1 / wsum)
 		for k := range kps {
-			acc.Keypoints[k] = Point{kps[k].X / wsum, kps[k].Y / wsum}
+			acc.Keypoints[k] = facedata.Point{X: kps[k].X / wsum, Y: kps[k].Y / wsum}
 		}
 		out = append(out, acc)
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"facecase/facedata"
 	"facecase/internal/synth"
 	"facecase/internal/testenv"
 	"facecase/media"
@@ -131,7 +132,7 @@ func TestBlazeFaceScaledRange(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, det := range dets {
-				if det.Box.IoU(recognition.RectFromImage(box)) >= 0.4 {
+				if det.Box.IoU(facedata.RectFromImage(box)) >= 0.4 {
 					found++
 					break
 				}

@@ -2,6 +2,7 @@ package recognition
 
 import (
 	"context"
+	"facecase/facedata"
 	"fmt"
 	"image"
 	"os"
@@ -61,7 +62,7 @@ func (d *HaarDetector) Close() error {
 }
 
 // Detect finds frontal faces in a BGR image at full resolution.
-func (d *HaarDetector) Detect(ctx context.Context, img gocv.Mat) ([]Detection, error) {
+func (d *HaarDetector) Detect(ctx context.Context, img gocv.Mat) ([]facedata.Detection, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -81,9 +82,9 @@ func (d *HaarDetector) Detect(ctx context.Context, img gocv.Mat) ([]Detection, e
 	if err != nil {
 		return nil, err
 	}
-	dets := make([]Detection, 0, len(rects))
+	dets := make([]facedata.Detection, 0, len(rects))
 	for _, r := range rects {
-		dets = append(dets, Detection{Box: RectFromImage(r), Score: 1})
+		dets = append(dets, facedata.Detection{Box: facedata.RectFromImage(r), Score: 1})
 	}
 	return dets, nil
 }

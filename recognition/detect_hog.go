@@ -8,6 +8,7 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"facecase/facedata"
 	"facecase/internal/dlib"
 )
 
@@ -87,7 +88,7 @@ const hogTileOverlap = 128
 const hogTileMaxFace = 100
 
 // Detect finds faces in img, a BGR CV_8UC3 (or grey CV_8UC1) Mat.
-func (h *HOGDetector) Detect(ctx context.Context, img gocv.Mat) ([]Detection, error) {
+func (h *HOGDetector) Detect(ctx context.Context, img gocv.Mat) ([]facedata.Detection, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -132,8 +133,8 @@ func (h *HOGDetector) Detect(ctx context.Context, img gocv.Mat) ([]Detection, er
 // score down, a box is dropped when it overlaps a kept one by IoU above
 // 0.5 or lies mostly (70%) inside it or around it, as the same face found
 // at two scales does.
-func hogSuppress(dets []Detection) []Detection {
-	var kept []Detection
+func hogSuppress(dets []facedata.Detection) []facedata.Detection {
+	var kept []facedata.Detection
 	for _, d := range NonMaxSuppression(dets, 0.5) {
 		dup := false
 		for _, k := range kept {
@@ -152,14 +153,14 @@ func hogSuppress(dets []Detection) []Detection {
 
 // hogDetections converts dlib's boxes, moved by offset, keeping those no
 // larger than maxSide.
-func hogDetections(dets []dlib.ScoredRect, offset image.Point, maxSide float64) []Detection {
-	out := make([]Detection, 0, len(dets))
+func hogDetections(dets []dlib.ScoredRect, offset image.Point, maxSide float64) []facedata.Detection {
+	out := make([]facedata.Detection, 0, len(dets))
 	for _, d := range dets {
 		r := d.Rect.Add(offset)
 		if float64(max(r.Dx(), r.Dy())) > maxSide {
 			continue
 		}
-		out = append(out, Detection{Box: RectFromImage(r), Score: hogScore(d.Confidence)})
+		out = append(out, facedata.Detection{Box: facedata.RectFromImage(r), Score: hogScore(d.Confidence)})
 	}
 	return out
 }

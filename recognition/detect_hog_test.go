@@ -10,6 +10,7 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"facecase/facedata"
 	"facecase/internal/testenv"
 )
 
@@ -64,7 +65,7 @@ func TestHOGFindsTheFaces(t *testing.T) {
 		if len(dets) != want {
 			t.Errorf("%s: %d faces, want %d: %v", rel, len(dets), want, dets)
 		}
-		frame := Rect{0, 0, float64(img.Cols()), float64(img.Rows())}
+		frame := facedata.Rect{X: 0, Y: 0, W: float64(img.Cols()), H: float64(img.Rows())}
 		for _, det := range dets {
 			if det.Score <= 0.5 || det.Score > 1 {
 				t.Errorf("%s: score %v outside (0.5, 1] at dlib's default threshold", rel, det.Score)

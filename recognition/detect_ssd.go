@@ -9,6 +9,7 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"facecase/facedata"
 	"facecase/models/convert"
 )
 
@@ -86,7 +87,7 @@ func (d *SSDDetector) Close() error {
 // 512x512 at the top left (black bottom/right, as face-api pads), boxes
 // scoring above MinScore are kept, suppressed by NMS at IOU, mapped back to
 // image pixels and clipped to the image. The result is best first.
-func (d *SSDDetector) Detect(ctx context.Context, img gocv.Mat) ([]Detection, error) {
+func (d *SSDDetector) Detect(ctx context.Context, img gocv.Mat) ([]facedata.Detection, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -95,7 +96,7 @@ func (d *SSDDetector) Detect(ctx context.Context, img gocv.Mat) ([]Detection, er
 	}
 	blob, scaleX, scaleY := ssdBlob(img)
 	defer blob.Close()
-	var dets []Detection
+	var dets []facedata.Detection
 	err := d.nets.with(ctx, func(net *gocv.Net) error {
 		net.SetInput(blob, convert.SSDInputName)
 		outs := net.ForwardLayers([]string{convert.SSDBoxesName, convert.SSDScoresName})
@@ -155,9 +156,9 @@ func ssdBlob(img gocv.Mat) (blob gocv.Mat, scaleX, scaleY float64) {
 // the input side; one score per anchor) into detections in image pixels,
 // keeping scores above minScore and boxes that stay non-empty once clipped
 // to the cols x rows image.
-func ssdDecode(boxes, scores []float32, minScore float32, scaleX, scaleY float64, cols, rows int) []Detection {
+func ssdDecode(boxes, scores []float32, minScore float32, scaleX, scaleY float64, cols, rows int) []facedata.Detection {
 	const side = convert.SSDInputSize
-	var dets []Detection
+	var dets []facedata.Detection
 	for i, s := range scores {
 		if !(s > minScore) {
 			continue
@@ -165,11 +166,11 @@ func ssdDecode(boxes, scores []float32, minScore float32, scaleX, scaleY float64
 		b := boxes[4*i : 4*i+4]
 		x0, y0 := float64(b[0])*side/scaleX, float64(b[1])*side/scaleY
 		x1, y1 := float64(b[2])*side/scaleX, float64(b[3])*side/scaleY
-		r := Rect{X: x0, Y: y0, W: x1 - x0, H: y1 - y0}.Clip(cols, rows)
+		r := facedata.Rect{X: x0, Y: y0, W: x1 - x0, H: y1 - y0}.Clip(cols, rows)
 		if r.Area() == 0 {
 			continue
 		}
-		dets = append(dets, Detection{Box: r, Score: s})
+		dets = append(dets, facedata.Detection{Box: r, Score: s})
 	}
 	return dets
 }

@@ -5,8 +5,8 @@ import (
 	"image"
 	"testing"
 
+	"facecase/facedata"
 	"facecase/media"
-	"facecase/recognition"
 
 	"gocv.io/x/gocv"
 )
@@ -41,7 +41,7 @@ func BenchmarkSSDDetect512(b *testing.B) {
 }
 
 // ssdBenchDetect times detect on img and checks it finds at least faces faces.
-func ssdBenchDetect(b *testing.B, detect func(context.Context, gocv.Mat) ([]recognition.Detection, error), img gocv.Mat, faces int) {
+func ssdBenchDetect(b *testing.B, detect func(context.Context, gocv.Mat) ([]facedata.Detection, error), img gocv.Mat, faces int) {
 	ctx := context.Background()
 	if _, err := detect(ctx, img); err != nil { // warm-up: the first forward allocates
 		b.Fatal(err)

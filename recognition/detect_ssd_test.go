@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"facecase/facedata"
 	"facecase/internal/synth"
 	"facecase/internal/testenv"
 	"facecase/media"
@@ -41,7 +42,7 @@ type ssdTruth struct {
 }
 
 // ssdLoadTruth reads testdata/groundtruth/<name>.json and returns its boxes.
-func ssdLoadTruth(t *testing.T, name string) (ssdTruth, []recognition.Rect) {
+func ssdLoadTruth(t *testing.T, name string) (ssdTruth, []facedata.Rect) {
 	t.Helper()
 	p := filepath.Join(testenv.TestdataDir(), "groundtruth", name+".json")
 	b, err := os.ReadFile(p)
@@ -55,9 +56,9 @@ func ssdLoadTruth(t *testing.T, name string) (ssdTruth, []recognition.Rect) {
 	if len(gt.Faces) == 0 || gt.Comment == "" || gt.Width <= 0 || gt.Height <= 0 {
 		t.Fatalf("%s: needs faces, a comment and the image size", p)
 	}
-	boxes := make([]recognition.Rect, len(gt.Faces))
+	boxes := make([]facedata.Rect, len(gt.Faces))
 	for i, f := range gt.Faces {
-		boxes[i] = recognition.Rect{X: f.X, Y: f.Y, W: f.W, H: f.H}
+		boxes[i] = facedata.Rect{X: f.X, Y: f.Y, W: f.W, H: f.H}
 	}
 	return gt, boxes
 }
@@ -104,7 +105,7 @@ func ssdOpen(t testing.TB) *recognition.SSDDetector {
 // ssdMatch pairs detections with truth boxes one to one, best overlap
 // first, counting pairs with IoU >= ssdMatchIoU. It returns each truth
 // box's IoU with its detection (0 when none) and the unpaired detections.
-func ssdMatch(truth []recognition.Rect, dets []recognition.Detection) ([]float64, []recognition.Detection) {
+func ssdMatch(truth []facedata.Rect, dets []facedata.Detection) ([]float64, []facedata.Detection) {
 	type pair struct {
 		t, d int
 		iou  float64
@@ -125,7 +126,7 @@ func ssdMatch(truth []recognition.Rect, dets []recognition.Detection) ([]float64
 			ious[p.t], used[p.d] = p.iou, true
 		}
 	}
-	var extra []recognition.Detection
+	var extra []facedata.Detection
 	for j, d := range dets {
 		if !used[j] {
 			extra = append(extra, d)
@@ -135,7 +136,7 @@ func ssdMatch(truth []recognition.Rect, dets []recognition.Detection) ([]float64
 }
 
 // ssdCheckFaces fails the test for every missed face and every false box.
-func ssdCheckFaces(t *testing.T, truth []recognition.Rect, dets []recognition.Detection) {
+func ssdCheckFaces(t *testing.T, truth []facedata.Rect, dets []facedata.Detection) {
 	t.Helper()
 	ious, extra := ssdMatch(truth, dets)
 	for i, iou := range ious {
@@ -190,7 +191,7 @@ func TestSSDFindsEveryFaceInGoldenGroupPhoto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var faces [][]recognition.Point
+	var faces [][]facedata.Point
 	if err := json.Unmarshal(b, &faces); err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +200,7 @@ func TestSSDFindsEveryFaceInGoldenGroupPhoto(t *testing.T) {
 	}
 	owner := map[int]int{}
 	for i, pts := range faces {
-		if len(pts) != recognition.LandmarkCount {
+		if len(pts) != facedata.LandmarkCount {
 			t.Fatalf("landmark set %d has %d points", i, len(pts))
 		}
 		held := -1
@@ -232,8 +233,8 @@ func TestSSDFindsEveryFaceInGoldenGroupPhoto(t *testing.T) {
 // the face's edge, out to the ears, where boxes differ most. The margin is
 // for the landmarks, which come from another model: in faces.jpg the first
 // face's right brow ends 3 px outside the SSD's box.
-func ssdHoldsLandmarks(r recognition.Rect, pts []recognition.Point) bool {
-	r = recognition.Rect{X: r.X - 0.1*r.W, Y: r.Y - 0.1*r.H, W: 1.2 * r.W, H: 1.2 * r.H}
+func ssdHoldsLandmarks(r facedata.Rect, pts []facedata.Point) bool {
+	r = facedata.Rect{X: r.X - 0.1*r.W, Y: r.Y - 0.1*r.H, W: 1.2 * r.W, H: 1.2 * r.H}
 	for k, p := range pts {
 		if (k == 8 || k >= 17) && (p.X < r.X || p.X > r.X+r.W || p.Y < r.Y || p.Y > r.Y+r.H) {
 			return false
@@ -255,9 +256,9 @@ func TestSSDMapsBoxesBackToTheImage(t *testing.T) {
 		turned := gocv.NewMat()
 		defer turned.Close()
 		gocv.Rotate(img, &turned, gocv.Rotate90Clockwise)
-		var turnedTruth []recognition.Rect
+		var turnedTruth []facedata.Rect
 		for _, r := range truth { // (x, y) -> (H - y, x) for a clockwise quarter
-			turnedTruth = append(turnedTruth, recognition.Rect{X: float64(gt.Height) - r.Y - r.H, Y: r.X, W: r.H, H: r.W})
+			turnedTruth = append(turnedTruth, facedata.Rect{X: float64(gt.Height) - r.Y - r.H, Y: r.X, W: r.H, H: r.W})
 		}
 		dets, err := d.Detect(context.Background(), turned)
 		if err != nil {
@@ -275,7 +276,7 @@ func TestSSDMapsBoxesBackToTheImage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ssdCheckFaces(t, []recognition.Rect{f.Translate(-float64(area.Min.X), -float64(area.Min.Y))}, dets)
+		ssdCheckFaces(t, []facedata.Rect{f.Translate(-float64(area.Min.X), -float64(area.Min.Y))}, dets)
 	})
 }
 
@@ -358,7 +359,7 @@ func TestSSDOptionsApply(t *testing.T) {
 	gt, _ := ssdLoadTruth(t, "sample1")
 	img := ssdLoadImage(t, ssdSample(t, gt.Image), gt)
 	defer img.Close()
-	detect := func(opts recognition.SSDOptions) []recognition.Detection {
+	detect := func(opts recognition.SSDOptions) []facedata.Detection {
 		d, err := recognition.NewSSDDetector(testenv.Model(t, "ssd"), opts)
 		if err != nil {
 			t.Fatal(err)
@@ -397,7 +398,7 @@ func TestSSDDetectIsSafeForConcurrentUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
-	results := make([][]recognition.Detection, 4)
+	results := make([][]facedata.Detection, 4)
 	errs := make([]error, len(results))
 	for i := range results {
 		wg.Go(func() { results[i], errs[i] = d.Detect(context.Background(), img) })

@@ -2,6 +2,7 @@ package recognition
 
 import (
 	"context"
+	"facecase/facedata"
 
 	"gocv.io/x/gocv"
 )
@@ -13,7 +14,7 @@ type Detector interface {
 	Name() string
 	// Detect returns boxes in the coordinates of img, best first or in any
 	// order; the engine merges and sorts them.
-	Detect(ctx context.Context, img gocv.Mat) ([]Detection, error)
+	Detect(ctx context.Context, img gocv.Mat) ([]facedata.Detection, error)
 	// Close releases the model.
 	Close() error
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"testing"
 
+	"facecase/facedata"
 	"facecase/internal/synth"
 	"facecase/internal/testenv"
 	"facecase/recognition"
@@ -34,7 +35,7 @@ func minFaceRecall(t *testing.T, d recognition.Detector, crops []synth.Crop, inp
 			t.Fatalf("crop %d: %v", i, err)
 		}
 		for _, det := range dets {
-			if det.Box.IoU(recognition.RectFromImage(box)) >= 0.4 {
+			if det.Box.IoU(facedata.RectFromImage(box)) >= 0.4 {
 				found++
 				break
 			}

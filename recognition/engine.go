@@ -11,6 +11,7 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"facecase/facedata"
 	"facecase/models"
 )
 
@@ -33,13 +34,13 @@ type Options struct {
 	// Descriptors asks for the 128-D descriptor of every face.
 	Descriptors bool
 	// Quality holds the limits that decide whether a face is usable.
-	Quality QualityLimits
+	Quality facedata.QualityLimits
 }
 
 // DefaultOptions finds faces from 20 pixels with the SSD detector and
 // computes descriptors.
 func DefaultOptions() Options {
-	return Options{Detector: "ssd", MinFaceSize: 20, Descriptors: true, Quality: DefaultQualityLimits}
+	return Options{Detector: "ssd", MinFaceSize: 20, Descriptors: true, Quality: facedata.DefaultQualityLimits}
 }
 
 // Engine turns frames into faces. It is safe for concurrent use; Close it
@@ -60,8 +61,8 @@ func NewEngine(opts Options) (*Engine, error) {
 	if opts.Detector == "" {
 		opts.Detector = "ssd"
 	}
-	if opts.Quality == (QualityLimits{}) {
-		opts.Quality = DefaultQualityLimits
+	if opts.Quality == (facedata.QualityLimits{}) {
+		opts.Quality = facedata.DefaultQualityLimits
 	}
 	e := &Engine{opts: opts}
 	if err := e.loadDetectors(); err != nil {
@@ -166,7 +167,7 @@ func (e *Engine) Close() error {
 // quality, aligned chip and (when enabled) descriptor. Faces come in reading
 // order (top to bottom, then left to right). A frame without faces gives an
 // empty slice and no error.
-func (e *Engine) Analyze(ctx context.Context, frame gocv.Mat) ([]Face, error) {
+func (e *Engine) Analyze(ctx context.Context, frame gocv.Mat) ([]facedata.Face, error) {
 	if frame.Empty() || frame.Type() != gocv.MatTypeCV8UC3 {
 		return nil, ErrBadFrame
 	}
@@ -180,19 +181,19 @@ func (e *Engine) Analyze(ctx context.Context, frame gocv.Mat) ([]Face, error) {
 // AnalyzeBoxes skips detection: it aligns, measures and describes the faces
 // in the given boxes (for example boxes a tracker carried forward, or a box
 // a user drew).
-func (e *Engine) AnalyzeBoxes(ctx context.Context, frame gocv.Mat, boxes []Rect) ([]Face, error) {
+func (e *Engine) AnalyzeBoxes(ctx context.Context, frame gocv.Mat, boxes []facedata.Rect) ([]facedata.Face, error) {
 	if frame.Empty() || frame.Type() != gocv.MatTypeCV8UC3 {
 		return nil, ErrBadFrame
 	}
-	dets := make([]Detection, len(boxes))
+	dets := make([]facedata.Detection, len(boxes))
 	for i, b := range boxes {
-		dets[i] = Detection{Box: b.Clip(frame.Cols(), frame.Rows()), Score: 1}
+		dets[i] = facedata.Detection{Box: b.Clip(frame.Cols(), frame.Rows()), Score: 1}
 	}
 	return e.describe(ctx, frame, dets)
 }
 
 // Describe computes descriptors for aligned RGB 150x150 chips.
-func (e *Engine) Describe(ctx context.Context, chips []gocv.Mat) ([]Descriptor, error) {
+func (e *Engine) Describe(ctx context.Context, chips []gocv.Mat) ([]facedata.Descriptor, error) {
 	if e.descriptors == nil {
 		return nil, fmt.Errorf("describe: the engine was started without descriptors")
 	}
@@ -201,8 +202,8 @@ func (e *Engine) Describe(ctx context.Context, chips []gocv.Mat) ([]Descriptor, 
 
 // describe aligns every detection, measures its quality and computes the
 // descriptors in one batch.
-func (e *Engine) describe(ctx context.Context, frame gocv.Mat, dets []Detection) ([]Face, error) {
-	faces := make([]Face, len(dets))
+func (e *Engine) describe(ctx context.Context, frame gocv.Mat, dets []facedata.Detection) ([]facedata.Face, error) {
+	faces := make([]facedata.Face, len(dets))
 	chips := make([]gocv.Mat, len(dets))
 	defer func() {
 		for i := range chips {
@@ -258,7 +259,7 @@ func (e *Engine) describe(ctx context.Context, frame gocv.Mat, dets []Detection)
 
 // alignOne places the landmarks, cuts the chip and measures the quality of
 // one detection.
-func (e *Engine) alignOne(frame gocv.Mat, det Detection, face *Face, chip *gocv.Mat) error {
+func (e *Engine) alignOne(frame gocv.Mat, det facedata.Detection, face *facedata.Face, chip *gocv.Mat) error {
 	// dlib's shape predictor was trained on its HOG detector's boxes; other
 	// detectors' boxes are mapped to that framing first (Face.Box keeps the
 	// detector's own box).
@@ -271,7 +272,7 @@ func (e *Engine) alignOne(frame gocv.Mat, det Detection, face *Face, chip *gocv.
 	if err != nil {
 		return err
 	}
-	*face = Face{
+	*face = facedata.Face{
 		Box:       det.Box,
 		Score:     det.Score,
 		Detector:  e.detector.Name(),

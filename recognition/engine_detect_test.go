@@ -6,15 +6,15 @@ import (
 	"path/filepath"
 	"testing"
 
+	"facecase/facedata"
 	"facecase/internal/testenv"
-	"facecase/recognition"
 )
 
 // facesAsDetections lets engine output be checked with the detector helpers.
-func facesAsDetections(faces []recognition.Face) []recognition.Detection {
-	dets := make([]recognition.Detection, len(faces))
+func facesAsDetections(faces []facedata.Face) []facedata.Detection {
+	dets := make([]facedata.Detection, len(faces))
 	for i, f := range faces {
-		dets[i] = recognition.Detection{Box: f.Box, Score: f.Score}
+		dets[i] = facedata.Detection{Box: f.Box, Score: f.Score}
 	}
 	return dets
 }

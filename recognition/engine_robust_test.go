@@ -10,6 +10,7 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"facecase/facedata"
 	"facecase/internal/testenv"
 	"facecase/media"
 	"facecase/models"
@@ -79,7 +80,7 @@ func TestEngineConcurrentUse(t *testing.T) {
 		t.Fatalf("%d faces, %v", len(want), err)
 	}
 	var wg sync.WaitGroup
-	results := make([][]recognition.Face, 4)
+	results := make([][]facedata.Face, 4)
 	errs := make([]error, 4)
 	for i := range results {
 		wg.Add(1)

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"facecase/facedata"
 	"facecase/internal/testenv"
 	"facecase/media"
 	"facecase/recognition"
@@ -34,7 +35,7 @@ func testEngine(t testing.TB) *recognition.Engine {
 	return sharedEngine
 }
 
-func analyzeFile(t testing.TB, e *recognition.Engine, path string) []recognition.Face {
+func analyzeFile(t testing.TB, e *recognition.Engine, path string) []facedata.Face {
 	t.Helper()
 	img, err := media.LoadImage(path)
 	if err != nil {
@@ -49,7 +50,7 @@ func analyzeFile(t testing.TB, e *recognition.Engine, path string) []recognition
 }
 
 // onlyFace returns the single face of a photo that must show one person.
-func onlyFace(t testing.TB, e *recognition.Engine, path string) recognition.Face {
+func onlyFace(t testing.TB, e *recognition.Engine, path string) facedata.Face {
 	t.Helper()
 	faces := analyzeFile(t, e, path)
 	if len(faces) != 1 {
@@ -67,20 +68,20 @@ func TestEngineSameAndDifferentPerson(t *testing.T) {
 	obama := onlyFace(t, e, filepath.Join(dir, "obama.jpg"))
 	obama2 := onlyFace(t, e, filepath.Join(dir, "obama2.jpg"))
 	biden := onlyFace(t, e, filepath.Join(dir, "biden.jpg"))
-	if d := obama.Descriptor.Distance(obama2.Descriptor); d >= recognition.SameThreshold {
-		t.Errorf("obama vs obama2: distance %.3f, want < %.1f", d, recognition.SameThreshold)
+	if d := obama.Descriptor.Distance(obama2.Descriptor); d >= facedata.SameThreshold {
+		t.Errorf("obama vs obama2: distance %.3f, want < %.1f", d, facedata.SameThreshold)
 	} else {
 		t.Logf("obama vs obama2: %.3f", d)
 	}
-	for _, o := range []recognition.Face{obama, obama2} {
-		if d := o.Descriptor.Distance(biden.Descriptor); d <= recognition.SameThreshold {
-			t.Errorf("obama vs biden: distance %.3f, want > %.1f", d, recognition.SameThreshold)
+	for _, o := range []facedata.Face{obama, obama2} {
+		if d := o.Descriptor.Distance(biden.Descriptor); d <= facedata.SameThreshold {
+			t.Errorf("obama vs biden: distance %.3f, want > %.1f", d, facedata.SameThreshold)
 		} else {
 			t.Logf("obama vs biden: %.3f", d)
 		}
 	}
-	for _, f := range []recognition.Face{obama, obama2, biden} {
-		if len(f.Landmarks) != recognition.LandmarkCount || f.Chip == nil || f.Chip.Bounds().Dx() != recognition.ChipSize {
+	for _, f := range []facedata.Face{obama, obama2, biden} {
+		if len(f.Landmarks) != facedata.LandmarkCount || f.Chip == nil || f.Chip.Bounds().Dx() != recognition.ChipSize {
 			t.Errorf("incomplete face: %d landmarks, chip %v", len(f.Landmarks), f.Chip.Bounds())
 		}
 		if n := f.Descriptor.Norm(); n < 1 || n > 2 {
@@ -96,7 +97,7 @@ func TestEngineNamesKnnExamples(t *testing.T) {
 	e := testEngine(t)
 	type enrolled struct {
 		name string
-		d    *recognition.Descriptor
+		d    *facedata.Descriptor
 	}
 	var gallery []enrolled
 	people, err := os.ReadDir(filepath.Join(dir, "train"))
@@ -122,7 +123,7 @@ func TestEngineNamesKnnExamples(t *testing.T) {
 		faces := analyzeFile(t, e, filepath.Join(dir, "test", file))
 		var got []string
 		for _, f := range faces {
-			best, bestD := "unknown", recognition.SameThreshold
+			best, bestD := "unknown", facedata.SameThreshold
 			for _, g := range gallery {
 				if d := f.Descriptor.Distance(g.d); d < bestD {
 					best, bestD = g.name, d
@@ -147,7 +148,7 @@ func TestEnginePeoplePairAccuracy(t *testing.T) {
 	e := testEngine(t)
 	type sample struct {
 		person string
-		d      *recognition.Descriptor
+		d      *facedata.Descriptor
 	}
 	var samples []sample
 	people, err := os.ReadDir(dir)
@@ -172,7 +173,7 @@ func TestEnginePeoplePairAccuracy(t *testing.T) {
 		for j := i + 1; j < len(samples); j++ {
 			same := samples[i].person == samples[j].person
 			d := samples[i].d.Distance(samples[j].d)
-			if (d < recognition.SameThreshold) == same {
+			if (d < facedata.SameThreshold) == same {
 				right++
 			} else {
 				t.Logf("wrong: %s vs %s distance %.3f", samples[i].person, samples[j].person, d)
@@ -190,15 +191,15 @@ func TestEnginePeoplePairAccuracy(t *testing.T) {
 // cropFace analyses a tight 150x150 face crop: the crops cut off forehead
 // and chin, so the detector is skipped and the whole crop is the face box
 // for dlib's landmarks and chip.
-func cropFace(t testing.TB, e *recognition.Engine, path string) recognition.Face {
+func cropFace(t testing.TB, e *recognition.Engine, path string) facedata.Face {
 	t.Helper()
 	img, err := media.LoadImage(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer img.Close()
-	box := recognition.Rect{X: 0, Y: 0, W: float64(img.Cols()), H: float64(img.Rows())}
-	faces, err := e.AnalyzeBoxes(context.Background(), img, []recognition.Rect{box})
+	box := facedata.Rect{X: 0, Y: 0, W: float64(img.Cols()), H: float64(img.Rows())}
+	faces, err := e.AnalyzeBoxes(context.Background(), img, []facedata.Rect{box})
 	if err != nil {
 		t.Fatal(err)
 	}

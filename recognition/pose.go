@@ -1,6 +1,9 @@
 package recognition
 
-import "math"
+import (
+	"facecase/facedata"
+	"math"
+)
 
 // Landmark indices of dlib's 68-point shape (iBUG 300-W order).
 const (
@@ -13,7 +16,7 @@ const (
 
 // eyeCentres returns the centres of the eye on the image's left (points
 // 36-41) and on its right (42-47).
-func eyeCentres(lm []Point) (left, right Point) {
+func eyeCentres(lm []facedata.Point) (left, right facedata.Point) {
 	for i := 36; i < 42; i++ {
 		left.X += lm[i].X / 6
 		left.Y += lm[i].Y / 6
@@ -24,7 +27,7 @@ func eyeCentres(lm []Point) (left, right Point) {
 }
 
 // interOcular is the distance between the eye centres.
-func interOcular(lm []Point) float64 {
+func interOcular(lm []facedata.Point) float64 {
 	l, r := eyeCentres(lm)
 	return math.Hypot(r.X-l.X, r.Y-l.Y)
 }
@@ -46,16 +49,16 @@ const (
 // face's. Positive yaw means the face turns towards the image's left,
 // positive pitch means the face tilts up. They are estimates, good to about
 // ten degrees, enough to flag extreme poses.
-func estimatePose(lm []Point) (yaw, pitch float64) {
-	if len(lm) != LandmarkCount {
+func estimatePose(lm []facedata.Point) (yaw, pitch float64) {
+	if len(lm) != facedata.LandmarkCount {
 		return 0, 0
 	}
 	l, r := eyeCentres(lm)
 	roll := math.Atan2(r.Y-l.Y, r.X-l.X)
 	sin, cos := math.Sin(-roll), math.Cos(-roll)
-	level := func(p Point) Point { // rotate about the left eye centre
+	level := func(p facedata.Point) facedata.Point { // rotate about the left eye centre
 		dx, dy := p.X-l.X, p.Y-l.Y
-		return Point{dx*cos - dy*sin, dx*sin + dy*cos}
+		return facedata.Point{X: dx*cos - dy*sin, Y: dx*sin + dy*cos}
 	}
 	nose := level(lm[lmNoseTip])
 	jawR, jawL := level(lm[lmJawRight]), level(lm[lmJawLeft])

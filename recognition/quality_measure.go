@@ -1,6 +1,7 @@
 package recognition
 
 import (
+	"facecase/facedata"
 	"image"
 
 	"gocv.io/x/gocv"
@@ -35,9 +36,9 @@ func chipMeasures(chip gocv.Mat) (sharpness, brightness float64) {
 
 // measureQuality computes a face's quality from its landmarks (frame
 // pixels) and its aligned RGB chip, and judges it with limits.
-func measureQuality(landmarks []Point, chip gocv.Mat, limits QualityLimits) Quality {
-	var q Quality
-	if len(landmarks) == LandmarkCount {
+func measureQuality(landmarks []facedata.Point, chip gocv.Mat, limits facedata.QualityLimits) facedata.Quality {
+	var q facedata.Quality
+	if len(landmarks) == facedata.LandmarkCount {
 		q.Size = interOcular(landmarks)
 		q.Yaw, q.Pitch = estimatePose(landmarks)
 	}

@@ -9,13 +9,14 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"facecase/facedata"
 	"facecase/internal/testenv"
 	"facecase/media"
 	"facecase/recognition"
 )
 
 // qualityOf analyses a people crop after applying change to it.
-func qualityOf(t *testing.T, e *recognition.Engine, path string, change func(src gocv.Mat, dst *gocv.Mat)) recognition.Quality {
+func qualityOf(t *testing.T, e *recognition.Engine, path string, change func(src gocv.Mat, dst *gocv.Mat)) facedata.Quality {
 	t.Helper()
 	img, err := media.LoadImage(path)
 	if err != nil {
@@ -25,8 +26,8 @@ func qualityOf(t *testing.T, e *recognition.Engine, path string, change func(src
 	changed := gocv.NewMat()
 	defer changed.Close()
 	change(img, &changed)
-	box := recognition.Rect{W: float64(img.Cols()), H: float64(img.Rows())}
-	faces, err := e.AnalyzeBoxes(context.Background(), changed, []recognition.Rect{box})
+	box := facedata.Rect{W: float64(img.Cols()), H: float64(img.Rows())}
+	faces, err := e.AnalyzeBoxes(context.Background(), changed, []facedata.Rect{box})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,15 +50,15 @@ func TestQualityReasons(t *testing.T) {
 	for _, f := range files {
 		q := qualityOf(t, e, f, same)
 		sharp = append(sharp, q.Sharpness)
-		if has(q, recognition.ReasonBlurred) || has(q, recognition.ReasonTooDark) {
+		if has(q, facedata.ReasonBlurred) || has(q, facedata.ReasonTooDark) {
 			count["sharp or lit flagged"]++
 		}
 		qb := qualityOf(t, e, f, blur)
 		blurred = append(blurred, qb.Sharpness)
-		if has(qb, recognition.ReasonBlurred) {
+		if has(qb, facedata.ReasonBlurred) {
 			count["blur caught"]++
 		}
-		if qd := qualityOf(t, e, f, dark); has(qd, recognition.ReasonTooDark) {
+		if qd := qualityOf(t, e, f, dark); has(qd, facedata.ReasonTooDark) {
 			count["dark caught"]++
 		}
 	}
@@ -77,7 +78,7 @@ func TestQualityReasons(t *testing.T) {
 	}
 }
 
-func has(q recognition.Quality, r recognition.Reason) bool {
+func has(q facedata.Quality, r facedata.Reason) bool {
 	for _, x := range q.Reasons {
 		if x == r {
 			return true

@@ -2,6 +2,7 @@ package recognition
 
 import (
 	"context"
+	"facecase/facedata"
 	"image"
 	"math"
 	"runtime"
@@ -25,7 +26,7 @@ type sizedDetector interface {
 // pass, finding faces from MinFaceInput to MaxFaceInput detector pixels.
 type scalingDetector interface {
 	Detector
-	DetectScaled(ctx context.Context, img gocv.Mat, scale float64) ([]Detection, error)
+	DetectScaled(ctx context.Context, img gocv.Mat, scale float64) ([]facedata.Detection, error)
 	MinFaceInput() float64
 	MaxFaceInput() float64
 }
@@ -57,7 +58,7 @@ type scanJob struct {
 }
 
 // scan runs the passes (chunks in parallel) and merges their detections.
-func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]Detection, error) {
+func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]facedata.Detection, error) {
 	w, h := frame.Cols(), frame.Rows()
 	jobs := []scanJob{{chunk: image.Rect(0, 0, w, h), sizes: [2]float64{0, math.Inf(1)}}}
 	if s.fine != nil && s.minFace > 0 {
@@ -68,7 +69,7 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]Detection, err
 			}
 		}
 	}
-	results := make([][]Detection, len(jobs))
+	results := make([][]facedata.Detection, len(jobs))
 	errs := make([]error, len(jobs))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -102,7 +103,7 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]Detection, err
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var coarseDets, fineDets []Detection
+	var coarseDets, fineDets []facedata.Detection
 	for _, d := range results[0] {
 		if d.Score >= s.coarseMin {
 			coarseDets = append(coarseDets, d)
@@ -115,8 +116,8 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]Detection, err
 		return mergeDetections(coarseDets, 0.4, 0.75), nil
 	}
 	// Faces only the fine passes found need a second opinion.
-	all := append(append([]Detection(nil), coarseDets...), fineDets...)
-	var candidates []Detection
+	all := append(append([]facedata.Detection(nil), coarseDets...), fineDets...)
+	var candidates []facedata.Detection
 	for _, f := range mergeDetections(fineDets, 0.4, 0.75) {
 		known := false
 		for _, c := range coarseDets {
@@ -149,7 +150,7 @@ func (s faceScanner) coarseMinFace(w, h int) float64 {
 // coordinates, of the face sizes the pass is responsible for. In a chunk
 // that shares an edge with a neighbour, boxes touching that edge are
 // dropped: the face is cut there and the neighbour sees it whole.
-func (s faceScanner) runJob(ctx context.Context, frame gocv.Mat, j scanJob) ([]Detection, error) {
+func (s faceScanner) runJob(ctx context.Context, frame gocv.Mat, j scanJob) ([]facedata.Detection, error) {
 	if j.scale == 0 {
 		return s.coarse.Detect(ctx, frame)
 	}
@@ -176,7 +177,7 @@ func (s faceScanner) runJob(ctx context.Context, frame gocv.Mat, j scanJob) ([]D
 		}
 		det.Box = b.Translate(dx, dy)
 		for k := range det.Keypoints {
-			det.Keypoints[k] = Point{det.Keypoints[k].X + dx, det.Keypoints[k].Y + dy}
+			det.Keypoints[k] = facedata.Point{X: det.Keypoints[k].X + dx, Y: det.Keypoints[k].Y + dy}
 		}
 		out = append(out, det)
 	}
@@ -189,8 +190,8 @@ func (s faceScanner) runJob(ctx context.Context, frame gocv.Mat, j scanJob) ([]D
 const levelSizeSlack = 1.25
 
 // dropInnerParts removes every detection that is an inner part of another.
-func dropInnerParts(dets []Detection) []Detection {
-	var out []Detection
+func dropInnerParts(dets []facedata.Detection) []facedata.Detection {
+	var out []facedata.Detection
 	for _, d := range dets {
 		if !isInnerPart(d, dets) {
 			out = append(out, d)
@@ -202,7 +203,7 @@ func dropInnerParts(dets []Detection) []Detection {
 // isInnerPart reports whether d lies mostly inside a box of others at least
 // twice its area with a score at least as high: at fine scales a detector
 // can fire on an eye or a mouth of a face another pass found whole.
-func isInnerPart(d Detection, others []Detection) bool {
+func isInnerPart(d facedata.Detection, others []facedata.Detection) bool {
 	for _, o := range others {
 		if o.Box.Area() < 2*d.Box.Area() || o.Score < d.Score {
 			continue
@@ -218,9 +219,9 @@ func isInnerPart(d Detection, others []Detection) bool {
 // face: boxes overlapping by IoU >= iou, or one box lying mostly
 // (intersection / smaller area >= contain) inside another of similar size.
 // The result is sorted best first.
-func mergeDetections(dets []Detection, iou, contain float64) []Detection {
+func mergeDetections(dets []facedata.Detection, iou, contain float64) []facedata.Detection {
 	sort.SliceStable(dets, func(i, j int) bool { return dets[i].Score > dets[j].Score })
-	var kept []Detection
+	var kept []facedata.Detection
 	for _, d := range dets {
 		dup := false
 		for _, k := range kept {
@@ -236,7 +237,7 @@ func mergeDetections(dets []Detection, iou, contain float64) []Detection {
 	return kept
 }
 
-func sameFace(a, b Rect, iou, contain float64) bool {
+func sameFace(a, b facedata.Rect, iou, contain float64) bool {
 	if a.IoU(b) >= iou {
 		return true
 	}

@@ -2,6 +2,7 @@ package recognition
 
 import (
 	"context"
+	"facecase/facedata"
 	"image"
 	"math"
 
@@ -20,7 +21,7 @@ const mosaicFaceFactor = 1.45
 // cell overlapping where the candidate should be, and the product of the
 // candidate's score and the verifier's is at least minJoint; the confirmed
 // face's score becomes the geometric mean of the two.
-func verifyCandidates(ctx context.Context, verifier sizedDetector, minJoint float32, frame gocv.Mat, cands []Detection) ([]Detection, error) {
+func verifyCandidates(ctx context.Context, verifier sizedDetector, minJoint float32, frame gocv.Mat, cands []facedata.Detection) ([]facedata.Detection, error) {
 	if len(cands) == 0 {
 		return nil, nil
 	}
@@ -28,7 +29,7 @@ func verifyCandidates(ctx context.Context, verifier sizedDetector, minJoint floa
 	faceSide := mosaicFaceFactor * verifier.MinFaceInput()
 	grid := max(1, int(float64(input)/(2*faceSide)))
 	cell := input / grid
-	var confirmed []Detection
+	var confirmed []facedata.Detection
 	for start := 0; start < len(cands); start += grid * grid {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -51,17 +52,17 @@ func verifyCandidates(ctx context.Context, verifier sizedDetector, minJoint floa
 // verifyMosaic builds one mosaic of up to grid*grid candidates and returns,
 // for each, the verifier's best score for a face where the candidate should
 // be (0 when it finds none).
-func verifyMosaic(ctx context.Context, verifier Detector, frame gocv.Mat, cands []Detection, grid, cell int) ([]float32, error) {
+func verifyMosaic(ctx context.Context, verifier Detector, frame gocv.Mat, cands []facedata.Detection, grid, cell int) ([]float32, error) {
 	side := grid * cell
 	mosaic := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(0, 0, 0, 0), side, side, gocv.MatTypeCV8UC3)
 	defer mosaic.Close()
 	bounds := image.Rect(0, 0, frame.Cols(), frame.Rows())
-	expected := make([]Rect, len(cands))
+	expected := make([]facedata.Rect, len(cands))
 	for i, c := range cands {
 		origin := image.Pt((i%grid)*cell, (i/grid)*cell)
 		centre := c.Box.Center()
 		half := max(c.Box.W, c.Box.H) // crop = twice the box side
-		crop := Rect{centre.X - half, centre.Y - half, 2 * half, 2 * half}
+		crop := facedata.Rect{X: centre.X - half, Y: centre.Y - half, W: 2 * half, H: 2 * half}
 		scale := float64(cell) / (2 * half)
 		src := crop.Image().Intersect(bounds)
 		if src.Empty() {
@@ -86,11 +87,7 @@ func verifyMosaic(ctx context.Context, verifier Detector, frame gocv.Mat, cands 
 		gocv.Resize(roi, &target, image.Pt(dst.Dx(), dst.Dy()), 0, 0, interp)
 		target.Close()
 		roi.Close()
-		expected[i] = Rect{
-			float64(origin.X) + (c.Box.X-crop.X)*scale,
-			float64(origin.Y) + (c.Box.Y-crop.Y)*scale,
-			c.Box.W * scale, c.Box.H * scale,
-		}
+		expected[i] = facedata.Rect{X: float64(origin.X) + (c.Box.X-crop.X)*scale, Y: float64(origin.Y) + (c.Box.Y-crop.Y)*scale, W: c.Box.W * scale, H: c.Box.H * scale}
 	}
 	found, err := verifier.Detect(ctx, mosaic)
 	if err != nil {

@@ -4,7 +4,7 @@ import (
 	"math"
 	"time"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // pairCost is the cost of continuing track tr with face f, in about [0, 1]
@@ -15,7 +15,7 @@ import (
 // smallest descriptor distance to the track's recent descriptors, relative
 // to dlib's same-person threshold. The two are mixed by AppearanceWeight
 // when both sides have descriptors.
-func pairCost(tr *liveTrack, f *recognition.Face, crowded bool, cfg Config) float64 {
+func pairCost(tr *liveTrack, f *facedata.Face, crowded bool, cfg Config) float64 {
 	pred := tr.Box
 	ps, fs := boxSize(pred), boxSize(f.Box)
 	if ps <= 0 || fs <= 0 {
@@ -52,12 +52,12 @@ func pairCost(tr *liveTrack, f *recognition.Face, crowded bool, cfg Config) floa
 		return motion
 	}
 	w := cfg.AppearanceWeight
-	return (1-w)*motion + w*app/recognition.SameThreshold
+	return (1-w)*motion + w*app/facedata.SameThreshold
 }
 
 // appearanceDistance is the smallest distance from f's descriptor to the
 // track's recent descriptors; false when either side has none.
-func appearanceDistance(tr *liveTrack, f *recognition.Face) (float64, bool) {
+func appearanceDistance(tr *liveTrack, f *facedata.Face) (float64, bool) {
 	if f.Descriptor == nil || len(tr.Descriptors) == 0 {
 		return 0, false
 	}
@@ -69,7 +69,7 @@ func appearanceDistance(tr *liveTrack, f *recognition.Face) (float64, bool) {
 }
 
 // crowdedFaces marks faces whose boxes overlap another face's box.
-func crowdedFaces(faces []recognition.Face) []bool {
+func crowdedFaces(faces []facedata.Face) []bool {
 	out := make([]bool, len(faces))
 	for i := range faces {
 		for j := i + 1; j < len(faces); j++ {
@@ -82,9 +82,9 @@ func crowdedFaces(faces []recognition.Face) []bool {
 }
 
 // lerpRect interpolates between two boxes, a in [0, 1].
-func lerpRect(p, q recognition.Rect, a float64) recognition.Rect {
+func lerpRect(p, q facedata.Rect, a float64) facedata.Rect {
 	l := func(x, y float64) float64 { return x + (y-x)*a }
-	return recognition.Rect{X: l(p.X, q.X), Y: l(p.Y, q.Y), W: l(p.W, q.W), H: l(p.H, q.H)}
+	return facedata.Rect{X: l(p.X, q.X), Y: l(p.Y, q.Y), W: l(p.W, q.W), H: l(p.H, q.H)}
 }
 
 // scaleDuration is d·a rounded to the nanosecond.

@@ -3,7 +3,7 @@ package tracking
 import (
 	"math"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // kalman1D is a constant-velocity Kalman filter for one coordinate: state
@@ -89,7 +89,7 @@ const (
 	initVelStd   = 0.5 // unknown initial speed: up to about half a face per frame
 )
 
-func newBoxFilter(b recognition.Rect) boxFilter {
+func newBoxFilter(b facedata.Rect) boxFilter {
 	c := b.Center()
 	s := boxSize(b)
 	mv := sq(measStd * s)
@@ -109,7 +109,7 @@ func (f *boxFilter) predict(dt float64) {
 	f.h.predict(dt)
 }
 
-func (f *boxFilter) update(b recognition.Rect) {
+func (f *boxFilter) update(b facedata.Rect) {
 	c := b.Center()
 	f.cx.update(c.X)
 	f.cy.update(c.Y)
@@ -118,20 +118,20 @@ func (f *boxFilter) update(b recognition.Rect) {
 }
 
 // box is the current estimate; width and height never drop below a pixel.
-func (f *boxFilter) box() recognition.Rect {
+func (f *boxFilter) box() facedata.Rect {
 	w, h := math.Max(f.w.pos, 1), math.Max(f.h.pos, 1)
-	return recognition.Rect{X: f.cx.pos - w/2, Y: f.cy.pos - h/2, W: w, H: h}
+	return facedata.Rect{X: f.cx.pos - w/2, Y: f.cy.pos - h/2, W: w, H: h}
 }
 
 // velocity is the centre's speed in pixels per frame.
-func (f *boxFilter) velocity() recognition.Point {
-	return recognition.Point{X: f.cx.vel, Y: f.cy.vel}
+func (f *boxFilter) velocity() facedata.Point {
+	return facedata.Point{X: f.cx.vel, Y: f.cy.vel}
 }
 
 // posStd is the uncertainty of the centre, in pixels.
 func (f *boxFilter) posStd() float64 { return math.Hypot(f.cx.posStd(), f.cy.posStd()) }
 
 // boxSize is the geometric mean of width and height.
-func boxSize(b recognition.Rect) float64 { return math.Sqrt(b.Area()) }
+func boxSize(b facedata.Rect) float64 { return math.Sqrt(b.Area()) }
 
 func sq(x float64) float64 { return x * x }

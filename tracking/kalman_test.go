@@ -5,7 +5,7 @@ import (
 	"math/rand"
 	"testing"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 func TestKalmanLearnsConstantVelocity(t *testing.T) {
@@ -13,8 +13,8 @@ func TestKalmanLearnsConstantVelocity(t *testing.T) {
 	// noise: after 20 frames the filter predicts 10 frames ahead within a
 	// few pixels.
 	rng := rand.New(rand.NewSource(3))
-	truth := func(f int) recognition.Rect {
-		return recognition.Rect{X: 100 + 4*float64(f), Y: 50 + float64(f), W: 60, H: 60}
+	truth := func(f int) facedata.Rect {
+		return facedata.Rect{X: 100 + 4*float64(f), Y: 50 + float64(f), W: 60, H: 60}
 	}
 	kf := newBoxFilter(truth(0))
 	for f := 1; f <= 20; f++ {
@@ -35,10 +35,10 @@ func TestKalmanLearnsConstantVelocity(t *testing.T) {
 }
 
 func TestKalmanUncertaintyGrowsWithoutMeasurements(t *testing.T) {
-	kf := newBoxFilter(recognition.Rect{X: 0, Y: 0, W: 50, H: 50})
+	kf := newBoxFilter(facedata.Rect{X: 0, Y: 0, W: 50, H: 50})
 	for i := 0; i < 10; i++ {
 		kf.predict(1)
-		kf.update(recognition.Rect{X: float64(i), Y: 0, W: 50, H: 50})
+		kf.update(facedata.Rect{X: float64(i), Y: 0, W: 50, H: 50})
 	}
 	before := kf.posStd()
 	kf.predict(10)
@@ -49,10 +49,10 @@ func TestKalmanUncertaintyGrowsWithoutMeasurements(t *testing.T) {
 
 func TestKalmanSkippedFramesEqualSingleSteps(t *testing.T) {
 	// Predicting dt=3 at once equals three steps of 1 (detection every 3rd frame).
-	a := newBoxFilter(recognition.Rect{X: 10, Y: 10, W: 40, H: 40})
+	a := newBoxFilter(facedata.Rect{X: 10, Y: 10, W: 40, H: 40})
 	b := a
-	a.update(recognition.Rect{X: 14, Y: 11, W: 40, H: 40})
-	b.update(recognition.Rect{X: 14, Y: 11, W: 40, H: 40})
+	a.update(facedata.Rect{X: 14, Y: 11, W: 40, H: 40})
+	b.update(facedata.Rect{X: 14, Y: 11, W: 40, H: 40})
 	a.predict(3)
 	b.predict(1)
 	b.predict(1)
@@ -66,10 +66,10 @@ func TestKalmanSizeDoesNotExtrapolate(t *testing.T) {
 	// A face slides behind another: its box shrinks for a few frames, then
 	// it is gone. The predicted size must not keep shrinking while it is
 	// hidden, or the face would not be recognised when it comes out.
-	kf := newBoxFilter(recognition.Rect{X: 100, Y: 100, W: 60, H: 60})
+	kf := newBoxFilter(facedata.Rect{X: 100, Y: 100, W: 60, H: 60})
 	for i, w := range []float64{60, 60, 60, 57, 53, 49, 45} {
 		kf.predict(1)
-		kf.update(recognition.Rect{X: 100 + 5*float64(i), Y: 100, W: w, H: w})
+		kf.update(facedata.Rect{X: 100 + 5*float64(i), Y: 100, W: w, H: w})
 	}
 	kf.predict(10)
 	if b := kf.box(); b.W < 40 || b.W > 60 {

@@ -1,13 +1,13 @@
 package tracking
 
 import (
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // hit records that face f, detected in frame s, continues the track. clean
 // is false when the face overlaps another detection, whose pixels may have
 // leaked into the descriptor: then the appearance history is not updated.
-func (tr *liveTrack) hit(s Stamp, f *recognition.Face, clean bool, cfg Config) {
+func (tr *liveTrack) hit(s Stamp, f *facedata.Face, clean bool, cfg Config) {
 	if tr.hits > 0 {
 		tr.filter.update(f.Box)
 		tr.fillGap(s, f.Box)
@@ -29,7 +29,7 @@ func (tr *liveTrack) hit(s Stamp, f *recognition.Face, clean bool, cfg Config) {
 		if len(tr.Descriptors) >= cfg.AppearanceHistory {
 			// Keep the history's memory fresh without rewriting what
 			// snapshots may still be reading.
-			tr.Descriptors = append([]recognition.Descriptor(nil), tr.Descriptors[1:]...)
+			tr.Descriptors = append([]facedata.Descriptor(nil), tr.Descriptors[1:]...)
 		}
 		tr.Descriptors = append(tr.Descriptors, *f.Descriptor)
 	}
@@ -37,7 +37,7 @@ func (tr *liveTrack) hit(s Stamp, f *recognition.Face, clean bool, cfg Config) {
 
 // fillGap adds interpolated points for the frames between the last
 // detection and frame s, where the face was not detected.
-func (tr *liveTrack) fillGap(s Stamp, box recognition.Rect) {
+func (tr *liveTrack) fillGap(s Stamp, box facedata.Rect) {
 	from, to := tr.lastHit, s
 	n := to.Index - from.Index
 	for k := 1; k < n; k++ {

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"facecase/facedata"
 	"facecase/internal/synth"
-	"facecase/recognition"
 )
 
 // synthDetector turns a synthetic scene's ground truth into detections the
@@ -19,7 +19,7 @@ import (
 // dlib), and false alarms appear now and then.
 type synthDetector struct {
 	rng     *rand.Rand
-	centres map[int]recognition.Descriptor
+	centres map[int]facedata.Descriptor
 	// descriptors can be switched off to test motion alone.
 	descriptors bool
 	missRate    float64
@@ -28,22 +28,22 @@ type synthDetector struct {
 
 func newSynthDetector(seed int64, descriptors bool) *synthDetector {
 	return &synthDetector{
-		rng: rand.New(rand.NewSource(seed)), centres: map[int]recognition.Descriptor{},
+		rng: rand.New(rand.NewSource(seed)), centres: map[int]facedata.Descriptor{},
 		descriptors: descriptors, missRate: 0.03, falseRate: 0.05,
 	}
 }
 
 // randomDescriptor draws a unit-length vector near a shared mean, so two
 // draws are about 0.9 apart.
-func (d *synthDetector) randomDescriptor() recognition.Descriptor {
-	var v recognition.Descriptor
+func (d *synthDetector) randomDescriptor() facedata.Descriptor {
+	var v facedata.Descriptor
 	for i := range v {
 		v[i] = float32(0.04 + 0.064*d.rng.NormFloat64())
 	}
 	return normalize(v)
 }
 
-func normalize(v recognition.Descriptor) recognition.Descriptor {
+func normalize(v facedata.Descriptor) facedata.Descriptor {
 	n := v.Norm()
 	for i := range v {
 		v[i] = float32(float64(v[i]) / n)
@@ -51,7 +51,7 @@ func normalize(v recognition.Descriptor) recognition.Descriptor {
 	return v
 }
 
-func (d *synthDetector) noisy(c recognition.Descriptor, sigma float64) *recognition.Descriptor {
+func (d *synthDetector) noisy(c facedata.Descriptor, sigma float64) *facedata.Descriptor {
 	for i := range c {
 		c[i] += float32(sigma * d.rng.NormFloat64())
 	}
@@ -59,19 +59,19 @@ func (d *synthDetector) noisy(c recognition.Descriptor, sigma float64) *recognit
 	return &c
 }
 
-func (d *synthDetector) detect(truth []synth.TruthBox, w, h int) []recognition.Face {
-	var faces []recognition.Face
+func (d *synthDetector) detect(truth []synth.TruthBox, w, h int) []facedata.Face {
+	var faces []facedata.Face
 	for _, tb := range truth {
 		if tb.Visible < 0.6 || d.rng.Float64() < d.missRate {
 			continue
 		}
-		b := recognition.RectFromImage(tb.Box)
+		b := facedata.RectFromImage(tb.Box)
 		s := math.Sqrt(b.Area())
 		j := 0.03 * s
-		b = recognition.Rect{X: b.X + j*d.rng.NormFloat64(), Y: b.Y + j*d.rng.NormFloat64(),
+		b = facedata.Rect{X: b.X + j*d.rng.NormFloat64(), Y: b.Y + j*d.rng.NormFloat64(),
 			W: b.W * (1 + 0.03*d.rng.NormFloat64()), H: b.H * (1 + 0.03*d.rng.NormFloat64())}
-		f := recognition.Face{Box: b, Score: 0.9}
-		f.Quality = recognition.Quality{Size: 0.4 * b.W, Usable: tb.Visible > 0.9}
+		f := facedata.Face{Box: b, Score: 0.9}
+		f.Quality = facedata.Quality{Size: 0.4 * b.W, Usable: tb.Visible > 0.9}
 		if d.descriptors {
 			c, ok := d.centres[tb.ID]
 			if !ok {
@@ -88,7 +88,7 @@ func (d *synthDetector) detect(truth []synth.TruthBox, w, h int) []recognition.F
 	}
 	if d.rng.Float64() < d.falseRate {
 		s := 40 + 40*d.rng.Float64()
-		f := recognition.Face{Box: recognition.Rect{X: d.rng.Float64() * float64(w-80), Y: d.rng.Float64() * float64(h-80), W: s, H: s}, Score: 0.6}
+		f := facedata.Face{Box: facedata.Rect{X: d.rng.Float64() * float64(w-80), Y: d.rng.Float64() * float64(h-80), W: s, H: s}, Score: 0.6}
 		if d.descriptors {
 			r := d.randomDescriptor()
 			f.Descriptor = &r
@@ -132,7 +132,7 @@ func runScenario(scene synth.VideoScene, det *synthDetector, every int, cfg Conf
 		var fr synth.MOTFrame
 		for _, tb := range truth {
 			if tb.Visible >= 0.5 {
-				fr.Truth = append(fr.Truth, synth.MOTBox{ID: tb.ID, Box: recognition.RectFromImage(tb.Box)})
+				fr.Truth = append(fr.Truth, synth.MOTBox{ID: tb.ID, Box: facedata.RectFromImage(tb.Box)})
 			}
 		}
 		for _, t := range tr.Active() {

@@ -4,7 +4,7 @@ import (
 	"image/color"
 	"time"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // Stamp says which frame the tracker is looking at.
@@ -17,9 +17,9 @@ type Stamp struct {
 
 // PathPoint is where a track's face was in one frame.
 type PathPoint struct {
-	Frame int              `json:"frame"`
-	Time  time.Duration    `json:"time_ns"`
-	Box   recognition.Rect `json:"box"`
+	Frame int           `json:"frame"`
+	Time  time.Duration `json:"time_ns"`
+	Box   facedata.Rect `json:"box"`
 	// Detected is false for frames where the face was not detected (not
 	// run, occluded, missed) and the box is interpolated between the
 	// detections on either side.
@@ -27,7 +27,7 @@ type PathPoint struct {
 }
 
 // Center is the middle of the box: the point drawn for the path.
-func (p PathPoint) Center() recognition.Point { return p.Box.Center() }
+func (p PathPoint) Center() facedata.Point { return p.Box.Center() }
 
 // Track is one person followed through a source, as reported by the
 // tracker. Values returned by the tracker are snapshots: the tracker does
@@ -45,7 +45,7 @@ type Track struct {
 	Last  Stamp `json:"last"`
 	// Box is the current estimate of the face box: the filtered detection
 	// on frames with one, the motion prediction in between.
-	Box recognition.Rect `json:"box"`
+	Box facedata.Rect `json:"box"`
 	// Visible is true when the face was detected in the latest detection
 	// round.
 	Visible bool `json:"-"`
@@ -55,17 +55,17 @@ type Track struct {
 	Path []PathPoint `json:"path"`
 	// Best is the best face for searching seen so far (see BetterFace),
 	// and BestAt the frame it was seen in.
-	Best   recognition.Face `json:"best"`
-	BestAt Stamp            `json:"best_at"`
+	Best   facedata.Face `json:"best"`
+	BestAt Stamp         `json:"best_at"`
 	// Descriptors are the track's most recent descriptors from faces that
 	// did not overlap others (at most Config.AppearanceHistory).
-	Descriptors []recognition.Descriptor `json:"-"`
+	Descriptors []facedata.Descriptor `json:"-"`
 }
 
 // BetterFace reports whether face a is better than b for searching: a
 // usable face beats an unusable one; then the larger face (inter-ocular
 // distance, or box size when no landmarks were measured); then the sharper.
-func BetterFace(a, b *recognition.Face) bool {
+func BetterFace(a, b *facedata.Face) bool {
 	if a.Quality.Usable != b.Quality.Usable {
 		return a.Quality.Usable
 	}
@@ -78,7 +78,7 @@ func BetterFace(a, b *recognition.Face) bool {
 
 // faceSize is the inter-ocular distance, or its usual share of the box
 // width (about 0.4 for detector boxes) when landmarks were not measured.
-func faceSize(f *recognition.Face) float64 {
+func faceSize(f *facedata.Face) float64 {
 	if f.Quality.Size > 0 {
 		return f.Quality.Size
 	}

@@ -3,7 +3,7 @@ package tracking
 import (
 	"math"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // Tracker assigns identities to faces frame after frame. It is not safe for
@@ -37,7 +37,7 @@ type liveTrack struct {
 	hits         int
 	missedRounds int
 	lastHit      Stamp
-	lastBox      recognition.Rect // last detected box
+	lastBox      facedata.Rect // last detected box
 }
 
 // New makes a tracker; zero fields of cfg take their defaults.
@@ -59,7 +59,7 @@ func (t *Tracker) Predict(s Stamp) {
 // found; an empty slice when it found none). It returns, for each face, the
 // track it went to. A face on a tentative track gets ID 0: ask IDOf later
 // whether that track was confirmed or dropped.
-func (t *Tracker) Update(s Stamp, faces []recognition.Face) []Assignment {
+func (t *Tracker) Update(s Stamp, faces []facedata.Face) []Assignment {
 	t.advance(s)
 	crowded := crowdedFaces(faces)
 	matches := t.match(faces, crowded)
@@ -124,7 +124,7 @@ func (t *Tracker) advance(s Stamp) {
 }
 
 // match returns, for each face, the index of the track it continues or -1.
-func (t *Tracker) match(faces []recognition.Face, crowded []bool) []int {
+func (t *Tracker) match(faces []facedata.Face, crowded []bool) []int {
 	out := make([]int, len(faces))
 	for i := range out {
 		out[i] = -1
@@ -147,7 +147,7 @@ func (t *Tracker) match(faces []recognition.Face, crowded []bool) []int {
 }
 
 // newTrack starts a tentative track from an unmatched face.
-func (t *Tracker) newTrack(s Stamp, f *recognition.Face, clean bool) *liveTrack {
+func (t *Tracker) newTrack(s Stamp, f *facedata.Face, clean bool) *liveTrack {
 	tr := &liveTrack{key: t.nextKey, filter: newBoxFilter(f.Box)}
 	t.nextKey++
 	tr.First = s

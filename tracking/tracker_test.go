@@ -5,16 +5,16 @@ import (
 	"testing"
 	"time"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 func stamp(i int) Stamp { return Stamp{Index: i, Time: time.Duration(i) * 40 * time.Millisecond} }
 
-func faceAt(x, y, size float64) recognition.Face {
-	return recognition.Face{Box: recognition.Rect{X: x, Y: y, W: size, H: size}, Score: 0.9}
+func faceAt(x, y, size float64) facedata.Face {
+	return facedata.Face{Box: facedata.Rect{X: x, Y: y, W: size, H: size}, Score: 0.9}
 }
 
-func withDescriptor(f recognition.Face, d recognition.Descriptor) recognition.Face {
+func withDescriptor(f facedata.Face, d facedata.Descriptor) facedata.Face {
 	f.Descriptor = &d
 	return f
 }
@@ -22,7 +22,7 @@ func withDescriptor(f recognition.Face, d recognition.Descriptor) recognition.Fa
 func TestTrackerConfirmsAfterMinHits(t *testing.T) {
 	tr := New(Config{MinHits: 3})
 	for i := 0; i < 3; i++ {
-		as := tr.Update(stamp(i), []recognition.Face{faceAt(100+2*float64(i), 100, 60)})
+		as := tr.Update(stamp(i), []facedata.Face{faceAt(100+2*float64(i), 100, 60)})
 		want := 0
 		if i == 2 {
 			want = 1
@@ -46,7 +46,7 @@ func TestTrackerConfirmsAfterMinHits(t *testing.T) {
 func TestTrackerDropsFalseAlarms(t *testing.T) {
 	// A detection seen once, then never again, is never reported.
 	tr := New(DefaultConfig())
-	key := tr.Update(stamp(0), []recognition.Face{faceAt(10, 10, 40)})[0].Key
+	key := tr.Update(stamp(0), []facedata.Face{faceAt(10, 10, 40)})[0].Key
 	for i := 1; i < 5; i++ {
 		tr.Update(stamp(i), nil)
 	}
@@ -65,7 +65,7 @@ func TestTrackerEndsAfterMaxMissFrames(t *testing.T) {
 	cfg := Config{MaxMissFrames: 10}
 	tr := New(cfg)
 	for i := 0; i < 10; i++ {
-		tr.Update(stamp(i), []recognition.Face{faceAt(100+3*float64(i), 200, 60)})
+		tr.Update(stamp(i), []facedata.Face{faceAt(100+3*float64(i), 200, 60)})
 	}
 	endedAt := -1
 	for i := 10; i < 40 && endedAt < 0; i++ {
@@ -91,7 +91,7 @@ func TestTrackerPathCoversSkippedFrames(t *testing.T) {
 	tr := New(DefaultConfig())
 	for i := 0; i <= 12; i++ {
 		if i%3 == 0 {
-			tr.Update(stamp(i), []recognition.Face{faceAt(100+float64(5*i), 50, 60)})
+			tr.Update(stamp(i), []facedata.Face{faceAt(100+float64(5*i), 50, 60)})
 		} else {
 			tr.Predict(stamp(i))
 		}
@@ -121,7 +121,7 @@ func TestTrackerPredictsBetweenDetections(t *testing.T) {
 	// The box moves on frames without detection (used for drawing).
 	tr := New(DefaultConfig())
 	for i := 0; i < 10; i++ {
-		tr.Update(stamp(i), []recognition.Face{faceAt(100+float64(4*i), 50, 60)})
+		tr.Update(stamp(i), []facedata.Face{faceAt(100+float64(4*i), 50, 60)})
 	}
 	tr.Predict(stamp(12))
 	b := tr.Active()[0].Box
@@ -133,13 +133,13 @@ func TestTrackerPredictsBetweenDetections(t *testing.T) {
 func TestTrackerKeepsBestFace(t *testing.T) {
 	tr := New(DefaultConfig())
 	big := faceAt(100, 100, 90)
-	big.Quality = recognition.Quality{Size: 36, Usable: false, Reasons: []recognition.Reason{recognition.ReasonBlurred}}
+	big.Quality = facedata.Quality{Size: 36, Usable: false, Reasons: []facedata.Reason{facedata.ReasonBlurred}}
 	usable := faceAt(101, 100, 80)
-	usable.Quality = recognition.Quality{Size: 30, Usable: true}
+	usable.Quality = facedata.Quality{Size: 30, Usable: true}
 	smaller := faceAt(102, 100, 70)
-	smaller.Quality = recognition.Quality{Size: 25, Usable: true}
-	for i, f := range []recognition.Face{big, usable, smaller, big} {
-		tr.Update(stamp(i), []recognition.Face{f})
+	smaller.Quality = facedata.Quality{Size: 25, Usable: true}
+	for i, f := range []facedata.Face{big, usable, smaller, big} {
+		tr.Update(stamp(i), []facedata.Face{f})
 	}
 	got := tr.Finish()[0]
 	if !got.Best.Quality.Usable || got.Best.Quality.Size != 30 || got.BestAt.Index != 1 {
@@ -159,7 +159,7 @@ func TestTrackerCrossingWithDescriptors(t *testing.T) {
 		xa, xb := 50+float64(8*i), 530-float64(8*i)
 		fa := withDescriptor(faceAt(xa, 100, 60), *det.noisy(a, 0.025))
 		fb := withDescriptor(faceAt(xb, 102, 60), *det.noisy(b, 0.025))
-		faces := []recognition.Face{fa, fb}
+		faces := []facedata.Face{fa, fb}
 		if d := xa - xb; d > -40 && d < 40 {
 			faces = faces[1:] // a is behind b
 		}
@@ -190,18 +190,18 @@ func TestTrackerReidentifiesAfterJump(t *testing.T) {
 	stranger := det.randomDescriptor()
 	for _, c := range []struct {
 		name   string
-		d      recognition.Descriptor
+		d      facedata.Descriptor
 		sameID bool
 	}{{"same person", who, true}, {"stranger", stranger, false}} {
 		tr := New(DefaultConfig())
 		for i := 0; i < 5; i++ {
-			tr.Update(stamp(i), []recognition.Face{withDescriptor(faceAt(100, 100, 60), *det.noisy(who, 0.02))})
+			tr.Update(stamp(i), []facedata.Face{withDescriptor(faceAt(100, 100, 60), *det.noisy(who, 0.02))})
 		}
 		tr.Update(stamp(5), nil)
 		tr.Update(stamp(6), nil)
 		var id int
 		for i := 7; i < 10; i++ {
-			id = tr.Update(stamp(i), []recognition.Face{withDescriptor(faceAt(300, 100, 60), *det.noisy(c.d, 0.02))})[0].ID
+			id = tr.Update(stamp(i), []facedata.Face{withDescriptor(faceAt(300, 100, 60), *det.noisy(c.d, 0.02))})[0].ID
 		}
 		if (id == 1) != c.sameID {
 			t.Errorf("%s: id after the jump is %d", c.name, id)
@@ -212,12 +212,12 @@ func TestTrackerReidentifiesAfterJump(t *testing.T) {
 func TestTrackerSnapshotsDoNotChange(t *testing.T) {
 	tr := New(DefaultConfig())
 	for i := 0; i < 5; i++ {
-		tr.Update(stamp(i), []recognition.Face{faceAt(10+float64(i), 10, 50)})
+		tr.Update(stamp(i), []facedata.Face{faceAt(10+float64(i), 10, 50)})
 	}
 	snap := tr.Active()[0]
 	before := append([]PathPoint(nil), snap.Path...)
 	for i := 5; i < 50; i++ {
-		tr.Update(stamp(i), []recognition.Face{faceAt(10+float64(i), 10, 50)})
+		tr.Update(stamp(i), []facedata.Face{faceAt(10+float64(i), 10, 50)})
 	}
 	if len(snap.Path) != len(before) {
 		t.Fatalf("snapshot path grew from %d to %d", len(before), len(snap.Path))
@@ -232,9 +232,9 @@ func TestTrackerSnapshotsDoNotChange(t *testing.T) {
 func TestTrackerCutEndsEverything(t *testing.T) {
 	tr := New(DefaultConfig())
 	for i := 0; i < 5; i++ {
-		tr.Update(stamp(i), []recognition.Face{faceAt(100, 100, 60), faceAt(300, 100, 60)})
+		tr.Update(stamp(i), []facedata.Face{faceAt(100, 100, 60), faceAt(300, 100, 60)})
 	}
-	tr.Update(stamp(5), []recognition.Face{faceAt(100, 100, 60), faceAt(300, 100, 60), faceAt(500, 100, 60)})
+	tr.Update(stamp(5), []facedata.Face{faceAt(100, 100, 60), faceAt(300, 100, 60), faceAt(500, 100, 60)})
 	tr.Cut()
 	if a := tr.Active(); len(a) != 0 {
 		t.Fatalf("active after a cut: %d", len(a))
@@ -243,7 +243,7 @@ func TestTrackerCutEndsEverything(t *testing.T) {
 		t.Fatalf("ended after a cut: %+v", e)
 	}
 	// The same place after the cut is a new person.
-	as := tr.Update(stamp(6), []recognition.Face{faceAt(100, 100, 60)})
+	as := tr.Update(stamp(6), []facedata.Face{faceAt(100, 100, 60)})
 	if as[0].ID != 0 || as[0].Key <= 3 {
 		t.Fatalf("after the cut: %+v", as[0])
 	}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"facecase/facedata"
 	"facecase/media"
 	"facecase/progress"
 	"facecase/recognition"
@@ -20,7 +21,7 @@ import (
 type analyzeResult struct {
 	File          string
 	Width, Height int
-	Faces         []recognition.Face
+	Faces         []facedata.Face
 	Elapsed       time.Duration
 	Err           error
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"facecase/casefile"
+	"facecase/facedata"
+	"facecase/internal/scanstore"
 	"facecase/recognition"
 	"facecase/tracking"
 )
@@ -30,7 +32,7 @@ func newCaseEngine(detector string, minFace int) *caseEngine {
 }
 
 // faces analyses one photo; faces come in reading order.
-func (ce *caseEngine) faces(ctx context.Context, path string) ([]recognition.Face, error) {
+func (ce *caseEngine) faces(ctx context.Context, path string) ([]facedata.Face, error) {
 	if ce.engine == nil {
 		e, err := recognition.NewEngine(ce.opts)
 		if err != nil {
@@ -54,10 +56,10 @@ func (ce *caseEngine) Close() {
 }
 
 // facesToDetections turns the faces of a photo into detections of frame 0.
-func facesToDetections(evidenceID uint64, faces []recognition.Face) []casefile.Detection {
+func facesToDetections(evidenceID uint64, faces []facedata.Face) []casefile.Detection {
 	dets := make([]casefile.Detection, len(faces))
 	for i := range faces {
-		dets[i] = casefile.DetectionOf(evidenceID, tracking.Stamp{}, &faces[i], 0)
+		dets[i] = scanstore.DetectionOf(evidenceID, tracking.Stamp{}, &faces[i], 0)
 	}
 	return dets
 }

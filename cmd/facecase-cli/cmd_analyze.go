@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"time"
 
+	"facecase/facedata"
 	"facecase/progress"
 	"facecase/recognition"
 )
@@ -24,14 +25,14 @@ func init() {
 
 // faceRecord is one face as analyze --json prints it.
 type faceRecord struct {
-	File       string                  `json:"file"`
-	Face       int                     `json:"face"`
-	Box        recognition.Rect        `json:"box"`
-	Score      float32                 `json:"score"`
-	Detector   string                  `json:"detector"`
-	Landmarks  []recognition.Point     `json:"landmarks"`
-	Quality    recognition.Quality     `json:"quality"`
-	Descriptor *recognition.Descriptor `json:"descriptor,omitempty"`
+	File       string               `json:"file"`
+	Face       int                  `json:"face"`
+	Box        facedata.Rect        `json:"box"`
+	Score      float32              `json:"score"`
+	Detector   string               `json:"detector"`
+	Landmarks  []facedata.Point     `json:"landmarks"`
+	Quality    facedata.Quality     `json:"quality"`
+	Descriptor *facedata.Descriptor `json:"descriptor,omitempty"`
 }
 
 func runAnalyze(ctx context.Context, env *cliEnv, args []string) error {

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"facecase/facedata"
 	"facecase/internal/testenv"
-	"facecase/recognition"
 )
 
 func TestAnalyzeJSONOneObjectPerFace(t *testing.T) {
@@ -24,12 +24,12 @@ func TestAnalyzeJSONOneObjectPerFace(t *testing.T) {
 	}
 	for i, l := range lines {
 		var rec struct {
-			File       string                  `json:"file"`
-			Box        recognition.Rect        `json:"box"`
-			Score      float64                 `json:"score"`
-			Landmarks  []recognition.Point     `json:"landmarks"`
-			Quality    *recognition.Quality    `json:"quality"`
-			Descriptor *recognition.Descriptor `json:"descriptor"`
+			File       string               `json:"file"`
+			Box        facedata.Rect        `json:"box"`
+			Score      float64              `json:"score"`
+			Landmarks  []facedata.Point     `json:"landmarks"`
+			Quality    *facedata.Quality    `json:"quality"`
+			Descriptor *facedata.Descriptor `json:"descriptor"`
 		}
 		if err := json.Unmarshal([]byte(l), &rec); err != nil {
 			t.Fatalf("line %d: %v", i, err)

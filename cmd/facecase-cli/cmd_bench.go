@@ -16,6 +16,7 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"facecase/facedata"
 	"facecase/internal/synth"
 	"facecase/media"
 	"facecase/models"
@@ -128,13 +129,13 @@ func median(n int, fn func() error) (time.Duration, error) {
 func benchDescriptor(ctx context.Context, engine *recognition.Engine, crops []synth.Crop, runs int) (benchFigure, error) {
 	const batch = 32
 	img := synth.Background(600, 300, rand.New(rand.NewSource(1)))
-	var boxes []recognition.Rect
+	var boxes []facedata.Rect
 	for i := 0; i < batch; i++ {
 		x, y := (i%8)*75, (i/8)*75
 		if len(crops) > 0 {
 			synth.PasteFace(img, crops[i%len(crops)].Image, image.Rect(x, y, x+70, y+70))
 		}
-		boxes = append(boxes, recognition.Rect{X: float64(x), Y: float64(y), W: 70, H: 70})
+		boxes = append(boxes, facedata.Rect{X: float64(x), Y: float64(y), W: 70, H: 70})
 	}
 	frame, err := gocv.ImageToMatRGB(img)
 	if err != nil {

@@ -7,8 +7,8 @@ import (
 	"strconv"
 
 	"facecase/casefile"
+	"facecase/facedata"
 	"facecase/internal/fsutil"
-	"facecase/recognition"
 )
 
 func init() {
@@ -51,7 +51,7 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 	// leaves no half-enrolled subject.
 	type enrolment struct {
 		prov casefile.Provenance
-		desc recognition.Descriptor
+		desc facedata.Descriptor
 		note string
 	}
 	var todo []enrolment
@@ -96,7 +96,7 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	for _, e := range todo {
-		en, err := c.Enrol(s.ID, e.prov, []recognition.Descriptor{e.desc})
+		en, err := c.Enrol(s.ID, e.prov, []facedata.Descriptor{e.desc})
 		if err != nil {
 			return err
 		}
@@ -107,14 +107,14 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 
 // pickFace chooses the face to use: the k-th (1-based) or, when k is 0,
 // the only one.
-func pickFace(faces []recognition.Face, k int, path string) (recognition.Face, error) {
+func pickFace(faces []facedata.Face, k int, path string) (facedata.Face, error) {
 	switch {
 	case len(faces) == 0:
-		return recognition.Face{}, fmt.Errorf("%s: no face found", path)
+		return facedata.Face{}, fmt.Errorf("%s: no face found", path)
 	case k == 0 && len(faces) > 1:
-		return recognition.Face{}, fmt.Errorf("%s shows %d faces: choose one with --face 1..%d", path, len(faces), len(faces))
+		return facedata.Face{}, fmt.Errorf("%s shows %d faces: choose one with --face 1..%d", path, len(faces), len(faces))
 	case k < 0 || k > len(faces):
-		return recognition.Face{}, fmt.Errorf("%s shows %d faces, there is no face %s", path, len(faces), strconv.Itoa(k))
+		return facedata.Face{}, fmt.Errorf("%s shows %d faces, there is no face %s", path, len(faces), strconv.Itoa(k))
 	}
 	f := faces[max(k, 1)-1]
 	if f.Descriptor == nil {

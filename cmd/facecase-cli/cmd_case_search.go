@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"facecase/casefile"
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 func init() {
@@ -22,7 +22,7 @@ func runCaseSearch(ctx context.Context, env *cliEnv, args []string) error {
 	detection := fs.Uint64("detection", 0, "search with this stored detection")
 	evidence := fs.Uint64("evidence", 0, "search with a face of this evidence photo (with --face)")
 	face := fs.Int("face", 0, "the K-th face of the photo (1 = first in reading order)")
-	threshold := fs.Float64("threshold", recognition.SameThreshold, "largest distance returned")
+	threshold := fs.Float64("threshold", facedata.SameThreshold, "largest distance returned")
 	maxCand := fs.Int("max", 0, "return at most N candidates (0: all within the threshold)")
 	purpose := fs.String("purpose", "", "why this search is made (default: the case's purpose)")
 	detector := fs.String("detector", "ssd", "face detector used when the photo's faces are not stored yet")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"facecase/facedata"
 	"facecase/recognition"
 )
 
@@ -19,12 +20,12 @@ func init() {
 
 // pairRecord is one face pair as compare --json prints it.
 type pairRecord struct {
-	FaceA    int              `json:"face_a"`
-	FaceB    int              `json:"face_b"`
-	BoxA     recognition.Rect `json:"box_a"`
-	BoxB     recognition.Rect `json:"box_b"`
-	Distance float64          `json:"distance"`
-	Verdict  string           `json:"verdict"`
+	FaceA    int           `json:"face_a"`
+	FaceB    int           `json:"face_b"`
+	BoxA     facedata.Rect `json:"box_a"`
+	BoxB     facedata.Rect `json:"box_b"`
+	Distance float64       `json:"distance"`
+	Verdict  string        `json:"verdict"`
 	// Warning says when either face is below the quality limits.
 	Warning string `json:"warning,omitempty"`
 }
@@ -38,7 +39,7 @@ const (
 func runCompare(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, commands["compare"])
 	opts := recognition.DefaultOptions()
-	threshold := fs.Float64("threshold", recognition.SameThreshold, "distance at or below which a pair is a possible match")
+	threshold := fs.Float64("threshold", facedata.SameThreshold, "distance at or below which a pair is a possible match")
 	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: ssd, blazeface, hog or haar")
 	fs.IntVar(&opts.MinFaceSize, "min-face", opts.MinFaceSize, "smallest face to find, in pixels")
 	asJSON := fs.Bool("json", false, "print one JSON object per face pair")
@@ -53,7 +54,7 @@ func runCompare(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer engine.Close()
-	var faces [2][]recognition.Face
+	var faces [2][]facedata.Face
 	for i, path := range fs.Args() {
 		r := analyzeFile(ctx, engine, path)
 		if r.Err != nil {
@@ -91,6 +92,6 @@ func runCompare(ctx context.Context, env *cliEnv, args []string) error {
 	return nil
 }
 
-func boxText(r recognition.Rect) string {
+func boxText(r facedata.Rect) string {
 	return fmt.Sprintf("(%.0f,%.0f %.0fx%.0f)", r.X, r.Y, r.W, r.H)
 }

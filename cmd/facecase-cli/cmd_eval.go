@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"facecase/facedata"
 	"facecase/progress"
-	"facecase/recognition"
 	"facecase/recognition/eval"
 )
 
@@ -44,7 +44,7 @@ func runEval(ctx context.Context, env *cliEnv, args []string) error {
 	fs.StringVar(&f.out, "out", "", "folder for report.html, summary.json, groups.csv, samples.csv and scores.csv (created if needed)")
 	fs.StringVar(&f.groups, "groups", "", "group columns of the manifest or fields of --pattern to report on (default: all)")
 	fs.StringVar(&f.targetFMR, "target-fmr", "1e-3,1e-4", "false match rates to calibrate thresholds for, comma-separated")
-	fs.Float64Var(&f.threshold, "threshold", recognition.SameThreshold, "operating threshold (distance at or below = match), a multiple of 0.0001")
+	fs.Float64Var(&f.threshold, "threshold", facedata.SameThreshold, "operating threshold (distance at or below = match), a multiple of 0.0001")
 	fs.StringVar(&f.pairs, "pairs", "", "LFW-style pairs file; --dataset is then the folder of NAME/NAME_NNNN.jpg images")
 	fs.StringVar(&f.pattern, "pattern", "", "read labels from file names, e.g. '{age}_{sex}_*.jpg' ({identity} or the folder names the person)")
 	fs.StringVar(&f.labels, "labels", "", "CSV of field,value,name giving names to coded --pattern values")

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"facecase/recognition"
+	"facecase/facedata"
 	"facecase/recognition/eval"
 )
 
@@ -25,8 +25,8 @@ type folderEmbedder struct{ closed *bool }
 
 func (folderEmbedder) ModelID() string { return "test-folder-embedder" }
 
-func (folderEmbedder) Embed(ctx context.Context, path string) (recognition.Descriptor, error) {
-	var d recognition.Descriptor
+func (folderEmbedder) Embed(ctx context.Context, path string) (facedata.Descriptor, error) {
+	var d facedata.Descriptor
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return d, errors.Join(eval.ErrUnreadable, err)

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"facecase/casefile"
+	"facecase/media"
 	"facecase/progress"
 )
 
@@ -24,7 +25,7 @@ const exportUsage = "[--media] [--force] [--actor NAME] [--json] CASE OUT.zip"
 
 func runExport(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, commands["export"])
-	media := fs.Bool("media", false, "add copies of the photos with every face that is not a confirmed match blurred")
+	withMedia := fs.Bool("media", false, "add copies of the photos with every face that is not a confirmed match blurred")
 	force := fs.Bool("force", false, "replace OUT.zip if it exists")
 	asJSON := fs.Bool("json", false, "print the result as JSON (progress as JSON lines on stderr)")
 	actor := actorFlag(fs)
@@ -40,7 +41,7 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	defer c.Close()
 	rep, done := exportProgress(env, *asJSON)
-	res, err := casefile.Export(ctx, c, fs.Arg(1), casefile.ExportOptions{Media: *media, Force: *force}, rep)
+	res, err := casefile.Export(ctx, c, fs.Arg(1), casefile.ExportOptions{Media: *withMedia, Redactor: media.RedactPhoto, Force: *force}, rep)
 	done()
 	if errors.Is(err, casefile.ErrExists) {
 		return &exitError{code: 1, err: fmt.Errorf("%w (use --force to replace it)", err)}

@@ -16,9 +16,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"facecase/facedata"
 	"facecase/internal/synthdesc"
 	"facecase/progress"
-	"facecase/recognition"
 	"facecase/recognition/gallery"
 )
 
@@ -152,7 +152,7 @@ func (s *jsonlSource) next(dst []gallery.Face) (int, error) {
 		if jf.ID == nil || *jf.ID == 0 {
 			return 0, fmt.Errorf("%s line %d: need a positive \"id\"", s.name, s.line)
 		}
-		d, err := recognition.DescriptorFromSlice(jf.Descriptor)
+		d, err := facedata.DescriptorFromSlice(jf.Descriptor)
 		if err != nil {
 			return 0, fmt.Errorf("%s line %d: %w", s.name, s.line, err)
 		}
@@ -181,7 +181,7 @@ func newSyntheticSource(seed uint64, n, already int) *syntheticSource {
 
 func (s *syntheticSource) next(dst []gallery.Face) (int, error) {
 	n := min(len(dst), s.end-s.next0)
-	ds := make([]recognition.Descriptor, n)
+	ds := make([]facedata.Descriptor, n)
 	s.gen.Fill(s.next0, ds)
 	for i := range n {
 		id := s.next0 + i
@@ -202,7 +202,7 @@ func gallerySearch(ctx context.Context, env *cliEnv, args []string) error {
 	descFile := fs.String("descriptor", "", `JSON file: an array of 128 numbers, {"descriptor": [...]}, or JSON lines of either, one per face ("-": standard input)`)
 	image := fs.String("image", "", "photo whose faces to search (through the recognition engine)")
 	k := fs.Int("k", 50, "candidates per face")
-	threshold := fs.Float64("threshold", recognition.SameThreshold, "largest distance returned (0: no limit)")
+	threshold := fs.Float64("threshold", facedata.SameThreshold, "largest distance returned (0: no limit)")
 	exact := fs.Bool("exact", false, "exact search (scans the whole gallery)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parseFlags(fs, args); err != nil {
@@ -214,7 +214,7 @@ func gallerySearch(ctx context.Context, env *cliEnv, args []string) error {
 	if *k <= 0 || *threshold < 0 {
 		return fmt.Errorf("%w: -k must be positive and -threshold not negative", errUsage)
 	}
-	var probes []recognition.Descriptor
+	var probes []facedata.Descriptor
 	var err error
 	if *image != "" {
 		probes, err = photoDescriptors(ctx, *image)
@@ -247,14 +247,14 @@ func gallerySearch(ctx context.Context, env *cliEnv, args []string) error {
 }
 
 // readDescriptors reads probe descriptors from a JSON file.
-func readDescriptors(name string) ([]recognition.Descriptor, error) {
+func readDescriptors(name string) ([]facedata.Descriptor, error) {
 	r, closeIn, err := openInput(name)
 	if err != nil {
 		return nil, err
 	}
 	defer closeIn()
 	dec := json.NewDecoder(r)
-	var out []recognition.Descriptor
+	var out []facedata.Descriptor
 	for {
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); errors.Is(err, io.EOF) {
@@ -270,7 +270,7 @@ func readDescriptors(name string) ([]recognition.Descriptor, error) {
 			}
 			vals = obj.Descriptor
 		}
-		d, err := recognition.DescriptorFromSlice(vals)
+		d, err := facedata.DescriptorFromSlice(vals)
 		if err != nil {
 			return nil, fmt.Errorf("%s: face %d: %w", name, len(out)+1, err)
 		}
@@ -456,10 +456,10 @@ func buildSyntheticGallery(ctx context.Context, env *cliEnv, path string, n int)
 
 // benchProbes are new photos of enrolled identities (three in four) and of
 // strangers, as an investigator's searches would be.
-func benchProbes(n, faces int) []recognition.Descriptor {
+func benchProbes(n, faces int) []facedata.Descriptor {
 	gen := synthdesc.New(synthdesc.Config{Seed: synthdesc.DefaultSeed})
 	ids := max(1, faces/gen.ImagesPerIdentity())
-	out := make([]recognition.Descriptor, n)
+	out := make([]facedata.Descriptor, n)
 	for i := range out {
 		if i%4 == 3 {
 			out[i] = gen.Stranger(i)

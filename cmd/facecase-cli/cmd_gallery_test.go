@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"facecase/facedata"
 	"facecase/internal/synthdesc"
-	"facecase/recognition"
 )
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {
@@ -24,7 +24,7 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 func TestGalleryImportAndSearch(t *testing.T) {
 	dir := t.TempDir()
 	gen := synthdesc.New(synthdesc.Config{Seed: 3})
-	faces := make([]recognition.Descriptor, 300)
+	faces := make([]facedata.Descriptor, 300)
 	gen.Fill(0, faces)
 	var lines bytes.Buffer
 	for i, d := range faces {

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"os"
 
+	"facecase/facedata"
 	"facecase/media"
 	"facecase/progress"
-	"facecase/recognition"
 	"facecase/tracking"
 )
 
@@ -55,7 +55,7 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	fs.IntVar(&f.maxEvery, "max-every", 8, "largest N the automatic choice may take")
 	fs.StringVar(&f.render, "render", "", "write the video with face boxes and path dots to this new file (.mp4, .avi, .mkv; one video source)")
 	fs.Var(&f.watch, "watch", "name tracks after the person in this photo: NAME=PHOTO or PHOTO (repeatable)")
-	fs.Float64Var(&f.threshold, "threshold", recognition.SameThreshold, "largest descriptor distance for naming a track after a --watch person")
+	fs.Float64Var(&f.threshold, "threshold", facedata.SameThreshold, "largest descriptor distance for naming a track after a --watch person")
 	fs.BoolVar(&f.descriptors, "descriptors", true, "compute descriptors (tracking through crossings and --watch need them)")
 	fs.BoolVar(&f.asJSON, "json", false, "print progress as JSON lines on stderr")
 	if err := parseFlags(fs, args); err != nil {

@@ -18,10 +18,10 @@ import (
 	"testing"
 
 	"facecase/casefile"
+	"facecase/facedata"
 	"facecase/internal/synth"
 	"facecase/internal/testenv"
 	"facecase/media"
-	"facecase/recognition"
 	"facecase/tracking"
 )
 
@@ -130,7 +130,7 @@ func trackFrames(scene synth.VideoScene, tracks []scanTrackRecord) []synth.MOTFr
 	for f := range frames {
 		for _, tb := range scene.Truth(f) {
 			if tb.Visible >= 0.5 {
-				frames[f].Truth = append(frames[f].Truth, synth.MOTBox{ID: tb.ID, Box: recognition.RectFromImage(tb.Box)})
+				frames[f].Truth = append(frames[f].Truth, synth.MOTBox{ID: tb.ID, Box: facedata.RectFromImage(tb.Box)})
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"facecase/facedata"
 	"facecase/media"
 	"facecase/recognition"
 )
@@ -11,7 +12,7 @@ import (
 // photoDescriptors finds the faces of a photo and returns their
 // descriptors in the engine's order (reading order). A photo without a
 // face is an error: there is nothing to search with.
-func photoDescriptors(ctx context.Context, path string) ([]recognition.Descriptor, error) {
+func photoDescriptors(ctx context.Context, path string) ([]facedata.Descriptor, error) {
 	img, err := media.LoadImage(path)
 	if err != nil {
 		return nil, err
@@ -29,7 +30,7 @@ func photoDescriptors(ctx context.Context, path string) ([]recognition.Descripto
 	if len(faces) == 0 {
 		return nil, fmt.Errorf("photo %s: no face found", path)
 	}
-	descs := make([]recognition.Descriptor, len(faces))
+	descs := make([]facedata.Descriptor, len(faces))
 	for i, f := range faces {
 		descs[i] = *f.Descriptor
 	}

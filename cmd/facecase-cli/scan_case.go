@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"facecase/casefile"
+	"facecase/internal/scanstore"
 	"facecase/media"
 	"facecase/tracking"
 )
@@ -22,7 +23,7 @@ var errAlreadyScanned = errors.New("already scanned into this case")
 type caseScanSink struct {
 	ctx context.Context
 	c   *casefile.Case
-	w   *casefile.ScanWriter // of the current source
+	w   *scanstore.Writer // of the current source
 }
 
 func openCaseScanSink(ctx context.Context, path string) (scanSink, error) {
@@ -54,7 +55,7 @@ func (s *caseScanSink) BeginSource(info media.Info) error {
 	if n > 0 {
 		return fmt.Errorf("%s is evidence %d with %d detections: %w", info.URI, ev.ID, n, errAlreadyScanned)
 	}
-	s.w = casefile.NewScanWriter(s.c, ev.ID)
+	s.w = scanstore.NewWriter(s.c, ev.ID)
 	return nil
 }
 

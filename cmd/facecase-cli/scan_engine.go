@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"facecase/facedata"
 	"facecase/media"
 	"facecase/recognition"
 )
@@ -51,7 +52,7 @@ func (s *scanEngines) Close() {
 type watchEntry struct {
 	Name       string
 	Photo      string
-	Descriptor recognition.Descriptor
+	Descriptor facedata.Descriptor
 }
 
 // enrol reads "NAME=PHOTO" or "PHOTO" (named after the file) and describes

@@ -7,8 +7,8 @@ import (
 	"io"
 	"time"
 
+	"facecase/facedata"
 	"facecase/media"
-	"facecase/recognition"
 	"facecase/tracking"
 )
 
@@ -39,17 +39,17 @@ type watchMatch struct {
 
 // scanDetectionRecord is one face, one JSON line.
 type scanDetectionRecord struct {
-	Type       string                  `json:"type"` // "detection"
-	Source     string                  `json:"source"`
-	Frame      int                     `json:"frame"`
-	Time       time.Duration           `json:"time_ns"`
-	TrackID    int                     `json:"track_id"`
-	Box        recognition.Rect        `json:"box"`
-	Score      float32                 `json:"score"`
-	Detector   string                  `json:"detector"`
-	Landmarks  []recognition.Point     `json:"landmarks,omitempty"`
-	Quality    recognition.Quality     `json:"quality"`
-	Descriptor *recognition.Descriptor `json:"descriptor,omitempty"`
+	Type       string               `json:"type"` // "detection"
+	Source     string               `json:"source"`
+	Frame      int                  `json:"frame"`
+	Time       time.Duration        `json:"time_ns"`
+	TrackID    int                  `json:"track_id"`
+	Box        facedata.Rect        `json:"box"`
+	Score      float32              `json:"score"`
+	Detector   string               `json:"detector"`
+	Landmarks  []facedata.Point     `json:"landmarks,omitempty"`
+	Quality    facedata.Quality     `json:"quality"`
+	Descriptor *facedata.Descriptor `json:"descriptor,omitempty"`
 }
 
 // scanTrackRecord is one finished track, one JSON line.
@@ -71,12 +71,12 @@ type scanTrackRecord struct {
 
 // scanBestFace is a track's best face.
 type scanBestFace struct {
-	Frame      int                     `json:"frame"`
-	Time       time.Duration           `json:"time_ns"`
-	Box        recognition.Rect        `json:"box"`
-	Score      float32                 `json:"score"`
-	Quality    recognition.Quality     `json:"quality"`
-	Descriptor *recognition.Descriptor `json:"descriptor,omitempty"`
+	Frame      int                  `json:"frame"`
+	Time       time.Duration        `json:"time_ns"`
+	Box        facedata.Rect        `json:"box"`
+	Score      float32              `json:"score"`
+	Quality    facedata.Quality     `json:"quality"`
+	Descriptor *facedata.Descriptor `json:"descriptor,omitempty"`
 }
 
 // scanSourceRecord sums up one source, one JSON line.

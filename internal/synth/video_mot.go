@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // This file scores a tracker's output against a scene's ground truth with
@@ -15,7 +15,7 @@ import (
 // MOTBox is one box in one frame: ground truth or tracker output.
 type MOTBox struct {
 	ID  int
-	Box recognition.Rect
+	Box facedata.Rect
 }
 
 // MOTFrame is one frame's ground truth and tracker output.

@@ -5,7 +5,7 @@ import (
 	"math/rand"
 	"testing"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 func mustScores(t *testing.T, frames []MOTFrame, minIoU float64) IDScores {
@@ -27,7 +27,7 @@ func mustSwitches(t *testing.T, frames []MOTFrame, minIoU float64) int {
 }
 
 // box10 is a 10x10 box at x, y.
-func box10(x, y float64) recognition.Rect { return recognition.Rect{X: x, Y: y, W: 10, H: 10} }
+func box10(x, y float64) facedata.Rect { return facedata.Rect{X: x, Y: y, W: 10, H: 10} }
 
 // twoWalkers: ground truth 1 walks right along y=0, 2 along y=100, for n
 // frames; hypID(f, gt) names the output id given to each, 0 for none.

@@ -4,10 +4,10 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
-const dim = recognition.DescriptorSize
+const dim = facedata.DescriptorSize
 
 // DefaultSeed is the seed benchmarks use, so every run sees the same faces.
 const DefaultSeed = 20240607
@@ -108,14 +108,14 @@ func (g *Generator) person(id int) identity {
 }
 
 // image draws one photo of p from the stream (stream, n).
-func (g *Generator) image(p *identity, stream, n uint64) recognition.Descriptor {
+func (g *Generator) image(p *identity, stream, n uint64) facedata.Descriptor {
 	r := rand.New(rand.NewPCG(g.cfg.Seed^stream, n))
 	var e [dim]float64
 	for j := range e {
 		e[j] = p.noise * g.tau[j] * r.NormFloat64()
 	}
 	reflect(&g.noiseMirrors, &e)
-	var d recognition.Descriptor
+	var d facedata.Descriptor
 	for j := range d {
 		d[j] = float32(p.centre[j] + e[j])
 	}
@@ -153,14 +153,14 @@ func reflect(mirrors *[reflections][dim]float64, x *[dim]float64) {
 }
 
 // Face is enrolled face i.
-func (g *Generator) Face(i int) recognition.Descriptor {
+func (g *Generator) Face(i int) facedata.Descriptor {
 	p := g.person(g.IdentityOf(i))
 	return g.image(&p, 0x2f, uint64(i))
 }
 
 // Fill writes enrolled faces from, from+1, ... into dst, building each
 // identity once.
-func (g *Generator) Fill(from int, dst []recognition.Descriptor) {
+func (g *Generator) Fill(from int, dst []facedata.Descriptor) {
 	last := -1
 	var p identity
 	for k := range dst {
@@ -174,14 +174,14 @@ func (g *Generator) Fill(from int, dst []recognition.Descriptor) {
 
 // Probe is a new photo of identity id, never among the enrolled faces: the
 // n-th probe of that person. It is what an investigator searches with.
-func (g *Generator) Probe(id, n int) recognition.Descriptor {
+func (g *Generator) Probe(id, n int) facedata.Descriptor {
 	p := g.person(id)
 	return g.image(&p, 0x3b, uint64(id)<<8|uint64(n&0xff))
 }
 
 // Stranger is a photo of someone who is not enrolled (identities are
 // numbered from the top of the range, so they never meet enrolled ones).
-func (g *Generator) Stranger(n int) recognition.Descriptor {
+func (g *Generator) Stranger(n int) facedata.Descriptor {
 	p := g.person(math.MaxInt32 - n)
 	return g.image(&p, 0x47, uint64(n))
 }

@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // TestDistanceStatistics checks the calibration against what real dlib
@@ -13,7 +13,7 @@ import (
 func TestDistanceStatistics(t *testing.T) {
 	g := New(Config{Seed: DefaultSeed})
 	const ids = 2000
-	faces := make([]recognition.Descriptor, ids*g.ImagesPerIdentity())
+	faces := make([]facedata.Descriptor, ids*g.ImagesPerIdentity())
 	g.Fill(0, faces)
 	var same, diff, norm stat
 	for i := range faces {
@@ -38,17 +38,17 @@ func TestDistanceStatistics(t *testing.T) {
 	check("mean norm", norm.mean(), 1.4, 0.05)
 	// The two distributions overlap a little, as real ones do, but most
 	// same-person pairs fall under dlib's 0.6 and most others above it.
-	if f := same.below(recognition.SameThreshold); f < 0.9 {
-		t.Errorf("only %.2f of same-person pairs under %.1f", f, recognition.SameThreshold)
+	if f := same.below(facedata.SameThreshold); f < 0.9 {
+		t.Errorf("only %.2f of same-person pairs under %.1f", f, facedata.SameThreshold)
 	}
-	if f := diff.below(recognition.SameThreshold); f > 0.05 {
-		t.Errorf("%.2f of different-person pairs under %.1f", f, recognition.SameThreshold)
+	if f := diff.below(facedata.SameThreshold); f > 0.05 {
+		t.Errorf("%.2f of different-person pairs under %.1f", f, facedata.SameThreshold)
 	}
 }
 
 func TestDeterministic(t *testing.T) {
 	a, b := New(Config{Seed: 1}), New(Config{Seed: 1})
-	batch := make([]recognition.Descriptor, 20)
+	batch := make([]facedata.Descriptor, 20)
 	b.Fill(37, batch)
 	for k := range batch {
 		if a.Face(37+k) != batch[k] {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // BenchmarkScoreImpostorPairs scores every pair of 10,000 descriptors
@@ -52,8 +52,8 @@ type noEmbedder struct{ id string }
 
 func (e noEmbedder) ModelID() string { return e.id }
 
-func (noEmbedder) Embed(context.Context, string) (recognition.Descriptor, error) {
-	return recognition.Descriptor{}, errors.New("cached re-run asked for a descriptor")
+func (noEmbedder) Embed(context.Context, string) (facedata.Descriptor, error) {
+	return facedata.Descriptor{}, errors.New("cached re-run asked for a descriptor")
 }
 
 // BenchmarkCachedRerun10k is a whole evaluation of 10,000 images (2,000

@@ -12,7 +12,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // ErrCacheBusy is returned when another process holds the cache file.
@@ -36,13 +36,13 @@ type imageHash [sha256.Size]byte
 // cached is what the cache holds for one image under one model.
 type cached struct {
 	noFace     bool
-	descriptor recognition.Descriptor
+	descriptor facedata.Descriptor
 }
 
 const (
 	cacheKindDescriptor byte = 1
 	cacheKindNoFace     byte = 2
-	cacheValueSize           = 1 + 4*recognition.DescriptorSize
+	cacheValueSize           = 1 + 4*facedata.DescriptorSize
 )
 
 // DefaultCachePath is the user's cache folder's facecase/eval-cache.db.

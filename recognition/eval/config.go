@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 
+	"facecase/facedata"
 	"facecase/progress"
-	"facecase/recognition"
 )
 
 // ErrConfig is returned for settings that cannot be used.
@@ -44,7 +44,7 @@ type Config struct {
 // and 10, 1000 bootstrap replicates with seed 1.
 func DefaultConfig() Config {
 	return Config{
-		Threshold:         recognition.SameThreshold,
+		Threshold:         facedata.SameThreshold,
 		TargetFMRs:        []float64{1e-3, 1e-4},
 		Ranks:             []int{1, 5, 10},
 		Bootstrap:         1000,

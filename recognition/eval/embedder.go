@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // ErrNoFace is returned by an Embedder when an image has no usable face:
@@ -25,7 +25,7 @@ type Embedder interface {
 	// the largest usable face. It returns an error wrapping ErrNoFace when
 	// there is none, ErrUnreadable when the file cannot be decoded; any
 	// other error stops the evaluation. It must be safe for concurrent use.
-	Embed(ctx context.Context, path string) (recognition.Descriptor, error)
+	Embed(ctx context.Context, path string) (facedata.Descriptor, error)
 }
 
 // EngineConfig selects how the recognition engine finds faces for the lab.

@@ -10,6 +10,7 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"facecase/facedata"
 	"facecase/internal/fsutil"
 	"facecase/media"
 	"facecase/models"
@@ -102,19 +103,19 @@ const cropPaddingMaxSide = 1024
 // face (the higher detector score breaks a tie). A small image without a
 // usable face is searched again inside a grey border (see
 // cropPaddingMaxSide).
-func (e *engineEmbedder) Embed(ctx context.Context, path string) (recognition.Descriptor, error) {
+func (e *engineEmbedder) Embed(ctx context.Context, path string) (facedata.Descriptor, error) {
 	engine, err := e.loaded()
 	if err != nil {
-		return recognition.Descriptor{}, err
+		return facedata.Descriptor{}, err
 	}
 	img, err := media.LoadImage(path)
 	if err != nil {
-		return recognition.Descriptor{}, fmt.Errorf("%w: %w", ErrUnreadable, err)
+		return facedata.Descriptor{}, fmt.Errorf("%w: %w", ErrUnreadable, err)
 	}
 	defer img.Close()
 	faces, err := engine.Analyze(ctx, img)
 	if err != nil {
-		return recognition.Descriptor{}, fmt.Errorf("analyze %s: %w", path, err)
+		return facedata.Descriptor{}, fmt.Errorf("analyze %s: %w", path, err)
 	}
 	d, ok := largestUsable(faces)
 	if !ok && max(img.Cols(), img.Rows()) <= cropPaddingMaxSide {
@@ -123,24 +124,24 @@ func (e *engineEmbedder) Embed(ctx context.Context, path string) (recognition.De
 		gocv.CopyMakeBorder(img, &framed, img.Rows(), img.Rows(), img.Cols(), img.Cols(), gocv.BorderConstant, color.RGBA{R: 128, G: 128, B: 128})
 		more, err := engine.Analyze(ctx, framed)
 		if err != nil {
-			return recognition.Descriptor{}, fmt.Errorf("analyze %s (framed): %w", path, err)
+			return facedata.Descriptor{}, fmt.Errorf("analyze %s (framed): %w", path, err)
 		}
 		faces = append(faces, more...)
 		d, ok = largestUsable(more)
 	}
 	if !ok {
-		return recognition.Descriptor{}, fmt.Errorf("%s: %w (%s)", path, ErrNoFace, describeUnusable(faces))
+		return facedata.Descriptor{}, fmt.Errorf("%s: %w (%s)", path, ErrNoFace, describeUnusable(faces))
 	}
 	return d, nil
 }
 
 // describeUnusable says why faces were not used: "no face found" or
 // "1 face found: extreme pose".
-func describeUnusable(faces []recognition.Face) string {
+func describeUnusable(faces []facedata.Face) string {
 	if len(faces) == 0 {
 		return "no face found"
 	}
-	seen := map[recognition.Reason]bool{}
+	seen := map[facedata.Reason]bool{}
 	var reasons []string
 	for _, f := range faces {
 		for _, r := range f.Quality.Reasons {
@@ -157,7 +158,7 @@ func describeUnusable(faces []recognition.Face) string {
 }
 
 // largestUsable returns the descriptor of the largest usable face.
-func largestUsable(faces []recognition.Face) (recognition.Descriptor, bool) {
+func largestUsable(faces []facedata.Face) (facedata.Descriptor, bool) {
 	best := -1
 	for i := range faces {
 		f := &faces[i]
@@ -170,7 +171,7 @@ func largestUsable(faces []recognition.Face) (recognition.Descriptor, bool) {
 		}
 	}
 	if best < 0 {
-		return recognition.Descriptor{}, false
+		return facedata.Descriptor{}, false
 	}
 	return *faces[best].Descriptor, true
 }

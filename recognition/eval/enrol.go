@@ -12,8 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"facecase/facedata"
 	"facecase/progress"
-	"facecase/recognition"
 )
 
 // SampleStatus is what enrolment made of one image.
@@ -31,7 +31,7 @@ type Enrolment struct {
 	// Status and Descriptors are indexed like Dataset.Samples; a descriptor
 	// is only meaningful for an enrolled sample.
 	Status      []SampleStatus
-	Descriptors []recognition.Descriptor
+	Descriptors []facedata.Descriptor
 	// FromCache counts samples answered by the cache, Computed those the
 	// embedder was run on.
 	FromCache, Computed int
@@ -54,7 +54,7 @@ func Enrol(ctx context.Context, ds *Dataset, emb Embedder, cache *Cache, workers
 		workers = runtime.GOMAXPROCS(0)
 	}
 	n := len(ds.Samples)
-	en := &Enrolment{Status: make([]SampleStatus, n), Descriptors: make([]recognition.Descriptor, n)}
+	en := &Enrolment{Status: make([]SampleStatus, n), Descriptors: make([]facedata.Descriptor, n)}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	model := emb.ModelID()
@@ -149,7 +149,7 @@ feed:
 
 type enrolResult struct {
 	status     SampleStatus
-	descriptor recognition.Descriptor
+	descriptor facedata.Descriptor
 }
 
 // enrolOne hashes the file, asks the cache, else runs the embedder; write is

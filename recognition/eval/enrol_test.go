@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // pathEmbedder answers by path relative to a root.
@@ -18,7 +18,7 @@ type pathEmbedder struct {
 	root string
 }
 
-func (e *pathEmbedder) Embed(ctx context.Context, path string) (d recognition.Descriptor, err error) {
+func (e *pathEmbedder) Embed(ctx context.Context, path string) (d facedata.Descriptor, err error) {
 	e.calls.Add(1)
 	rel, _ := filepath.Rel(e.root, path)
 	v, ok := e.table[filepath.ToSlash(rel)]

@@ -10,8 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"facecase/facedata"
 	"facecase/progress"
-	"facecase/recognition"
 )
 
 // tableEmbedder returns descriptors from a table keyed by file base name:
@@ -24,17 +24,17 @@ type tableEmbedder struct {
 
 // embedding is what tableEmbedder answers for one file.
 type embedding struct {
-	d   recognition.Descriptor
+	d   facedata.Descriptor
 	err error
 }
 
 func (e *tableEmbedder) ModelID() string { return e.id }
 
-func (e *tableEmbedder) Embed(ctx context.Context, path string) (recognition.Descriptor, error) {
+func (e *tableEmbedder) Embed(ctx context.Context, path string) (facedata.Descriptor, error) {
 	e.calls.Add(1)
 	v, ok := e.table[filepath.Base(path)]
 	if !ok {
-		return recognition.Descriptor{}, fmt.Errorf("table embedder: no entry for %s", path)
+		return facedata.Descriptor{}, fmt.Errorf("table embedder: no entry for %s", path)
 	}
 	return v.d, v.err
 }
@@ -42,7 +42,7 @@ func (e *tableEmbedder) Embed(ctx context.Context, path string) (recognition.Des
 // at is a descriptor whose first component is x: distances between such
 // descriptors are |x1 - x2| exactly for values like 0.25 or 1.5.
 func at(x float32) embedding {
-	var d recognition.Descriptor
+	var d facedata.Descriptor
 	d[0] = x
 	return embedding{d: d}
 }
@@ -110,7 +110,7 @@ type countingEmbedder struct {
 	calls atomic.Int64
 }
 
-func (c *countingEmbedder) Embed(ctx context.Context, path string) (recognition.Descriptor, error) {
+func (c *countingEmbedder) Embed(ctx context.Context, path string) (facedata.Descriptor, error) {
 	c.calls.Add(1)
 	return c.Embedder.Embed(ctx, path)
 }

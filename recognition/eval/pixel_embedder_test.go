@@ -8,8 +8,8 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"facecase/facedata"
 	"facecase/media"
-	"facecase/recognition"
 )
 
 // pixelEmbedder is a real, if weak, stand-in for the engine: it decodes the
@@ -21,8 +21,8 @@ type pixelEmbedder struct{}
 
 func (pixelEmbedder) ModelID() string { return "test-pixels-16x8" }
 
-func (pixelEmbedder) Embed(ctx context.Context, path string) (recognition.Descriptor, error) {
-	var d recognition.Descriptor
+func (pixelEmbedder) Embed(ctx context.Context, path string) (facedata.Descriptor, error) {
+	var d facedata.Descriptor
 	img, err := media.LoadImage(path)
 	if err != nil {
 		return d, fmt.Errorf("%w: %w", ErrUnreadable, err)
@@ -47,7 +47,7 @@ func (pixelEmbedder) Embed(ctx context.Context, path string) (recognition.Descri
 		ss += x * x
 	}
 	if math.Sqrt(ss/float64(len(px))) < 1 {
-		return recognition.Descriptor{}, fmt.Errorf("%s: flat image: %w", path, ErrNoFace)
+		return facedata.Descriptor{}, fmt.Errorf("%s: flat image: %w", path, ErrNoFace)
 	}
 	n := float32(math.Sqrt(ss))
 	for i := range d {

@@ -3,7 +3,7 @@ package eval
 import (
 	"math"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // Score is the comparison score of two descriptors: their Euclidean distance
@@ -13,9 +13,9 @@ import (
 // The sum of squares is accumulated in four float32 lanes, so a score can
 // differ from recognition.Descriptor.Distance in the last bit of a float32
 // (about 1e-7), far below the 0.0001 threshold grid.
-func Score(a, b *recognition.Descriptor) float32 {
+func Score(a, b *facedata.Descriptor) float32 {
 	var s0, s1, s2, s3 float32
-	for i := 0; i < recognition.DescriptorSize; i += 4 {
+	for i := 0; i < facedata.DescriptorSize; i += 4 {
 		d0 := a[i] - b[i]
 		d1 := a[i+1] - b[i+1]
 		d2 := a[i+2] - b[i+2]

@@ -3,7 +3,7 @@ package eval
 import (
 	"sort"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // overallColumn is the name of the built-in column that puts every sample
@@ -15,7 +15,7 @@ const overallColumn = "all"
 type scoringSet struct {
 	// sample maps an enrolled index to its Dataset.Samples index.
 	sample []int32
-	desc   []recognition.Descriptor
+	desc   []facedata.Descriptor
 	// ident is the identity index of each enrolled sample; identities lists
 	// every identity of the dataset (enrolled or not), sorted.
 	ident      []int32

@@ -4,7 +4,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // syntheticSet makes an enrolled set of people × perPerson descriptors
@@ -23,7 +23,7 @@ func syntheticSet(people, perPerson int, seed uint64, wide bool) *scoringSet {
 	set.sampleGroup = make([][]uint16, 3)
 	for p := 0; p < people; p++ {
 		set.identities = append(set.identities, "p"+strconv.Itoa(p))
-		var c recognition.Descriptor
+		var c facedata.Descriptor
 		for i := range c {
 			c[i] = float32(rng.NormFloat64() * centre)
 		}

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"facecase/facedata"
 	"facecase/internal/synthdesc"
-	"facecase/recognition"
 )
 
 // Benchmarks of issue 7's figures on synthetic faces (package synthdesc).
@@ -96,7 +96,7 @@ func buildSynthetic(path string, n int) (time.Duration, error) {
 	defer g.Close()
 	gen := synthdesc.New(synthdesc.Config{Seed: synthdesc.DefaultSeed})
 	const batch = 65536
-	ds := make([]recognition.Descriptor, batch)
+	ds := make([]facedata.Descriptor, batch)
 	faces := make([]Face, batch)
 	for lo := 0; lo < n; lo += batch {
 		m := min(batch, n-lo)
@@ -155,10 +155,10 @@ func BenchmarkLoad(b *testing.B) {
 
 // probeSet is what an investigator searches with: new photos of enrolled
 // people (three in four) and of people who are not enrolled.
-func probeSet(n, faces int) []recognition.Descriptor {
+func probeSet(n, faces int) []facedata.Descriptor {
 	gen := synthdesc.New(synthdesc.Config{Seed: synthdesc.DefaultSeed})
 	ids := max(1, faces/gen.ImagesPerIdentity())
-	out := make([]recognition.Descriptor, n)
+	out := make([]facedata.Descriptor, n)
 	for i := range out {
 		if i%4 == 3 {
 			out[i] = gen.Stranger(i)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // FaceID identifies one enrolled face: the caller's record number for the
@@ -18,7 +18,7 @@ type Face struct {
 	// Label names the subject the face belongs to (a watchlist record).
 	// Several faces usually share one label.
 	Label      string
-	Descriptor recognition.Descriptor
+	Descriptor facedata.Descriptor
 }
 
 // Candidate is one search result: an investigative lead for human review,
@@ -42,7 +42,7 @@ type Gallery interface {
 	// Search returns at most k candidates no farther than threshold from
 	// probe, nearest first (ties broken by face id). A candidate beyond the
 	// threshold is never returned; threshold <= 0 means no limit.
-	Search(ctx context.Context, probe recognition.Descriptor, k int, threshold float64) ([]Candidate, error)
+	Search(ctx context.Context, probe facedata.Descriptor, k int, threshold float64) ([]Candidate, error)
 	// Len is the number of enrolled faces.
 	Len() int
 	// Close releases the gallery; later calls give ErrClosed.
@@ -51,7 +51,7 @@ type Gallery interface {
 
 // SearchEach searches every face of a probe photo (a photo may show several
 // people) and returns one candidate list per probe, in order.
-func SearchEach(ctx context.Context, g Gallery, probes []recognition.Descriptor, k int, threshold float64) ([][]Candidate, error) {
+func SearchEach(ctx context.Context, g Gallery, probes []facedata.Descriptor, k int, threshold float64) ([][]Candidate, error) {
 	out := make([][]Candidate, len(probes))
 	for i := range probes {
 		c, err := g.Search(ctx, probes[i], k, threshold)
@@ -65,7 +65,7 @@ func SearchEach(ctx context.Context, g Gallery, probes []recognition.Descriptor,
 
 // checkDescriptor rejects NaN and infinite values, which would poison
 // every distance computed with them.
-func checkDescriptor(d *recognition.Descriptor) error {
+func checkDescriptor(d *facedata.Descriptor) error {
 	for _, v := range d {
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 			return ErrBadDescriptor

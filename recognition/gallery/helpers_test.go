@@ -8,8 +8,8 @@ import (
 	"slices"
 	"testing"
 
+	"facecase/facedata"
 	"facecase/internal/synthdesc"
-	"facecase/recognition"
 )
 
 // randomFaces makes n faces with Gaussian descriptors of norm about 1.4,
@@ -30,7 +30,7 @@ func randomFaces(seed uint64, n int, firstID FaceID) []Face {
 
 // synthFaces makes n realistic faces (see package synthdesc).
 func synthFaces(g *synthdesc.Generator, from, n int) []Face {
-	ds := make([]recognition.Descriptor, n)
+	ds := make([]facedata.Descriptor, n)
 	g.Fill(from, ds)
 	faces := make([]Face, n)
 	for i := range faces {
@@ -41,7 +41,7 @@ func synthFaces(g *synthdesc.Generator, from, n int) []Face {
 }
 
 // bruteForce is the reference: every distance in float64, sorted.
-func bruteForce(faces []Face, q *recognition.Descriptor, k int, threshold float64) []Candidate {
+func bruteForce(faces []Face, q *facedata.Descriptor, k int, threshold float64) []Candidate {
 	var out []Candidate
 	for i := range faces {
 		var s float64

@@ -1,8 +1,10 @@
 package gallery
 
-import "facecase/recognition"
+import (
+	"facecase/facedata"
+)
 
-const dim = recognition.DescriptorSize
+const dim = facedata.DescriptorSize
 
 // Two of the inner loops searches spend their time in (the third, pqScan,
 // is in pq_layout.go). Each has a portable Go version and, where the CPU

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // Local is a gallery on this machine: in memory (NewMemory) or in a gallery
@@ -61,7 +61,7 @@ func (g *Local) Len() int {
 // Search returns up to k candidates within threshold (<= 0: no limit),
 // nearest first. Small galleries are searched exactly; indexed ones with the
 // inverted-file index and exact re-ranking (see Options.NProbe).
-func (g *Local) Search(ctx context.Context, probe recognition.Descriptor, k int, threshold float64) ([]Candidate, error) {
+func (g *Local) Search(ctx context.Context, probe facedata.Descriptor, k int, threshold float64) ([]Candidate, error) {
 	return g.search(ctx, &probe, k, threshold, false)
 }
 
@@ -69,11 +69,11 @@ func (g *Local) Search(ctx context.Context, probe recognition.Descriptor, k int,
 // whatever the index: every list is scanned and every face that per-face
 // error bounds cannot rule out is re-ranked with its float descriptor. It is
 // the reference approximate search is measured against.
-func (g *Local) SearchExact(ctx context.Context, probe recognition.Descriptor, k int, threshold float64) ([]Candidate, error) {
+func (g *Local) SearchExact(ctx context.Context, probe facedata.Descriptor, k int, threshold float64) ([]Candidate, error) {
 	return g.search(ctx, &probe, k, threshold, true)
 }
 
-func (g *Local) search(ctx context.Context, probe *recognition.Descriptor, k int, threshold float64, exact bool) ([]Candidate, error) {
+func (g *Local) search(ctx context.Context, probe *facedata.Descriptor, k int, threshold float64, exact bool) ([]Candidate, error) {
 	if g.closed.Load() {
 		return nil, ErrClosed
 	}

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // Recall is the share of the exact candidates that an approximate search
@@ -47,7 +47,7 @@ type SearchFigures struct {
 
 // MeasureSearch runs every probe through exact and approximate top-k search
 // (no threshold, the hardest case for recall) and measures both.
-func MeasureSearch(ctx context.Context, g *Local, probes []recognition.Descriptor, k int) (SearchFigures, error) {
+func MeasureSearch(ctx context.Context, g *Local, probes []facedata.Descriptor, k int) (SearchFigures, error) {
 	f := SearchFigures{Probes: len(probes)}
 	if len(probes) == 0 {
 		return f, fmt.Errorf("measure search: no probes")

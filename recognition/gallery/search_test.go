@@ -5,8 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"facecase/facedata"
 	"facecase/internal/synthdesc"
-	"facecase/recognition"
 )
 
 func TestExactSearchMatchesBruteForce(t *testing.T) {
@@ -64,7 +64,7 @@ func TestThresholdNeverExceeded(t *testing.T) {
 		if i%3 == 0 {
 			q = gen.Stranger(i)
 		}
-		for _, thr := range []float64{0.3, 0.5, recognition.SameThreshold, 0.7} {
+		for _, thr := range []float64{0.3, 0.5, facedata.SameThreshold, 0.7} {
 			for _, exact := range []bool{false, true} {
 				search := g.Search
 				if exact {
@@ -128,7 +128,7 @@ func TestSearchEachFace(t *testing.T) {
 	g := NewMemory(Options{})
 	defer g.Close()
 	mustAdd(t, g, faces)
-	probes := []recognition.Descriptor{faces[3].Descriptor, faces[400].Descriptor}
+	probes := []facedata.Descriptor{faces[3].Descriptor, faces[400].Descriptor}
 	lists, err := SearchEach(ctx, g, probes, 5, 0.6)
 	if err != nil {
 		t.Fatal(err)
@@ -136,9 +136,9 @@ func TestSearchEachFace(t *testing.T) {
 	if len(lists) != 2 || lists[0][0].Face != faces[3].ID || lists[1][0].Face != faces[400].ID {
 		t.Fatalf("each face of the photo should find itself first: %+v", lists)
 	}
-	var bad recognition.Descriptor
+	var bad facedata.Descriptor
 	bad[5] = float32(nanValue())
-	if _, err := SearchEach(ctx, g, []recognition.Descriptor{faces[0].Descriptor, bad}, 5, 0); !errors.Is(err, ErrBadDescriptor) {
+	if _, err := SearchEach(ctx, g, []facedata.Descriptor{faces[0].Descriptor, bad}, 5, 0); !errors.Is(err, ErrBadDescriptor) {
 		t.Fatalf("NaN probe: err = %v, want ErrBadDescriptor", err)
 	}
 	if _, err := g.Search(ctx, faces[0].Descriptor, 0, 0); err == nil {

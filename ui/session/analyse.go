@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"facecase/casefile"
+	"facecase/internal/scanstore"
 	"facecase/media"
 	"facecase/progress"
 	"facecase/tracking"
@@ -92,7 +93,7 @@ func (s *Session) analysePhoto(ctx context.Context, ev casefile.Evidence, path s
 	}
 	dets := make([]casefile.Detection, len(faces))
 	for i := range faces {
-		dets[i] = casefile.DetectionOf(ev.ID, tracking.Stamp{}, &faces[i], 0)
+		dets[i] = scanstore.DetectionOf(ev.ID, tracking.Stamp{}, &faces[i], 0)
 	}
 	if len(dets) > 0 {
 		if _, err := s.AddDetections(ctx, dets, nil); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"facecase/casefile"
+	"facecase/internal/scanstore"
 	"facecase/media"
 	"facecase/progress"
 )
@@ -21,7 +22,7 @@ func (s *Session) analyseVideo(ctx context.Context, ev casefile.Evidence, path s
 		return Analysis{}, err
 	}
 	defer src.Close()
-	w := casefile.NewScanWriter(s.Case, ev.ID)
+	w := scanstore.NewWriter(s.Case, ev.ID)
 	sum, err := media.Scan(ctx, src, eng, media.ScanOptions{
 		Progress: progress.Func(func(u progress.Update) {
 			u.Item = ev.Name

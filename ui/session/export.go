@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"facecase/casefile"
+	"facecase/media"
 	"facecase/progress"
 )
 
@@ -19,8 +20,8 @@ type ExportOutcome struct {
 // clerk would. The error is non-nil when either step fails; a bundle that
 // was written but does not verify is an error matching
 // casefile.ErrBundleInvalid, with the report in the outcome.
-func (s *Session) ExportAndVerify(ctx context.Context, out string, media bool, rep progress.Reporter) (ExportOutcome, error) {
-	res, err := casefile.Export(ctx, s.Case, out, casefile.ExportOptions{Media: media}, rep)
+func (s *Session) ExportAndVerify(ctx context.Context, out string, withMedia bool, rep progress.Reporter) (ExportOutcome, error) {
+	res, err := casefile.Export(ctx, s.Case, out, casefile.ExportOptions{Media: withMedia, Redactor: media.RedactPhoto}, rep)
 	if err != nil {
 		return ExportOutcome{}, err
 	}

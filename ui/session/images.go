@@ -11,6 +11,7 @@ import (
 	"gocv.io/x/gocv"
 
 	"facecase/casefile"
+	"facecase/facedata"
 	"facecase/internal/fsutil"
 	"facecase/media"
 	"facecase/recognition"
@@ -102,7 +103,7 @@ func (s *Session) FaceCrop(ctx context.Context, detectionID uint64, side int) (i
 
 // cropFace cuts box, grown by a quarter on every side (the chip's
 // padding), out of a BGR frame and scales it to at most side pixels.
-func cropFace(m gocv.Mat, box recognition.Rect, side int) (image.Image, error) {
+func cropFace(m gocv.Mat, box facedata.Rect, side int) (image.Image, error) {
 	r := box.Inset(-recognition.ChipPadding).Clip(m.Cols(), m.Rows()).Image()
 	if r.Empty() {
 		return nil, fmt.Errorf("crop face: box %v is outside the %dx%d frame", box, m.Cols(), m.Rows())

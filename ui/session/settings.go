@@ -1,7 +1,7 @@
 package session
 
 import (
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // Settings are the user's choices that analysis and searching use.
@@ -20,7 +20,7 @@ type Settings struct {
 
 // DefaultSettings: SSD for photos, BlazeFace for video, dlib's 0.6.
 func DefaultSettings() Settings {
-	return Settings{Detector: "ssd", VideoDetector: "blazeface", Threshold: recognition.SameThreshold}
+	return Settings{Detector: "ssd", VideoDetector: "blazeface", Threshold: facedata.SameThreshold}
 }
 
 // withDefaults fills in empty fields.

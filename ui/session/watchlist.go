@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"facecase/casefile"
+	"facecase/facedata"
 	"facecase/internal/fsutil"
 	"facecase/media"
 	"facecase/progress"
@@ -58,7 +59,7 @@ func (s *Session) EnrolFace(detectionID, subjectID uint64, label, notes string, 
 	if err != nil {
 		return casefile.Subject{}, err
 	}
-	if _, err := s.Enrol(subj.ID, prov, []recognition.Descriptor{*d.Descriptor}); err != nil {
+	if _, err := s.Enrol(subj.ID, prov, []facedata.Descriptor{*d.Descriptor}); err != nil {
 		return subj, err
 	}
 	return subj, nil
@@ -141,6 +142,6 @@ func (s *Session) enrolFile(ctx context.Context, eng *recognition.Engine, subjec
 		prov.Source = filepath.Base(path)
 	}
 	prov.ImageSHA256 = sum
-	_, err = s.Enrol(subjectID, prov, []recognition.Descriptor{*faces[0].Descriptor})
+	_, err = s.Enrol(subjectID, prov, []facedata.Descriptor{*faces[0].Descriptor})
 	return err
 }

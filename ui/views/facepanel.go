@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"facecase/casefile"
+	"facecase/facedata"
 	"facecase/recognition"
 	"facecase/ui/dialogs"
 	"facecase/ui/widgets"
@@ -124,7 +125,7 @@ func (p *FacePanel) Show(ev casefile.Evidence, det casefile.Detection, chip imag
 
 // QualityText describes a face's quality measures and why it is not
 // usable, if it is not.
-func QualityText(q recognition.Quality) string {
+func QualityText(q facedata.Quality) string {
 	verdict := "Usable for searching."
 	if !q.Usable {
 		reasons := make([]string, len(q.Reasons))

@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"facecase/casefile"
+	"facecase/facedata"
 	"facecase/progress"
-	"facecase/recognition"
 	"facecase/recognition/eval"
 	"facecase/ui/session"
 )
@@ -146,8 +146,8 @@ type labEmbedder struct{}
 
 func (labEmbedder) ModelID() string { return "views-test-embedder" }
 
-func (labEmbedder) Embed(ctx context.Context, path string) (recognition.Descriptor, error) {
-	var d recognition.Descriptor
+func (labEmbedder) Embed(ctx context.Context, path string) (facedata.Descriptor, error) {
+	var d facedata.Descriptor
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return d, errors.Join(eval.ErrUnreadable, err)

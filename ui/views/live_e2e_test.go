@@ -15,9 +15,9 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"facecase/casefile"
+	"facecase/facedata"
 	"facecase/internal/testenv"
 	"facecase/media"
-	"facecase/recognition"
 	"facecase/ui/async"
 	"facecase/ui/session"
 )
@@ -25,7 +25,7 @@ import (
 // watchBackend is a LiveBackend whose watchlist holds one subject.
 type watchBackend struct {
 	fakeLive
-	desc recognition.Descriptor
+	desc facedata.Descriptor
 }
 
 func (b watchBackend) Subjects() ([]casefile.Subject, error) {
@@ -33,7 +33,7 @@ func (b watchBackend) Subjects() ([]casefile.Subject, error) {
 }
 
 func (b watchBackend) Enrolments(uint64) ([]casefile.Enrolment, error) {
-	return []casefile.Enrolment{{ID: 1, SubjectID: 1, Descriptors: []recognition.Descriptor{b.desc}}}, nil
+	return []casefile.Enrolment{{ID: 1, SubjectID: 1, Descriptors: []facedata.Descriptor{b.desc}}}, nil
 }
 
 // mjpegServer serves a photo over and over as an MJPEG camera (loopback).

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"facecase/casefile"
+	"facecase/facedata"
 	"facecase/recognition"
 	"facecase/ui/session"
 )
@@ -65,7 +66,7 @@ func ShowCaseSettings(win fyne.Window, cur session.Settings, cs casefile.Setting
 	}
 	help := widget.NewLabel(fmt.Sprintf("Searches return watchlist subjects whose descriptor distance is at most the threshold "+
 		"(dlib's %.1f by default): a lower threshold gives fewer, closer candidates. The reviewer's name applies to cases opened from now on.",
-		recognition.SameThreshold))
+		facedata.SameThreshold))
 	help.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{
 		widget.NewFormItem("Photo detector", f.Detector),

@@ -2,7 +2,7 @@ package views
 
 import (
 	"facecase/casefile"
-	"facecase/recognition"
+	"facecase/facedata"
 	"facecase/ui/async"
 	"facecase/ui/dialogs"
 	"facecase/ui/session"
@@ -55,7 +55,7 @@ const trackSearchFrames = 8
 // SelectTrack opens the face panel for the detection of a track nearest
 // the frame on screen (the box there was carried by the tracker).
 func (v *ViewerView) SelectTrack(trackID uint64) {
-	var box recognition.Rect
+	var box facedata.Rect
 	for _, m := range v.faces.Scene().Faces {
 		if m.ID == -int(trackID) {
 			box = m.Box

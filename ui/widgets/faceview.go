@@ -7,8 +7,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"facecase/facedata"
 	"facecase/media"
-	"facecase/recognition"
 )
 
 // FaceMark is a face drawn over the image.
@@ -16,12 +16,12 @@ type FaceMark struct {
 	// ID is the caller's key for the face, passed back by OnFaceTapped.
 	ID int
 	// Box is the face box in image pixels.
-	Box   recognition.Rect
+	Box   facedata.Rect
 	Color color.RGBA
 	// Label is drawn on a tab above the box; empty for none.
 	Label string
 	// Landmarks are drawn as small dots when the view shows landmarks.
-	Landmarks []recognition.Point
+	Landmarks []facedata.Point
 }
 
 // Scene is what a FaceView shows: an image and, in its pixel coordinates,

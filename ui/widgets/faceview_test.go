@@ -10,8 +10,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"facecase/facedata"
 	"facecase/media"
-	"facecase/recognition"
 	"facecase/ui/internal/uitest"
 )
 
@@ -22,8 +22,8 @@ var (
 	faceA      = color.RGBA{0xff, 0x00, 0xff, 0xff}
 	faceB      = color.RGBA{0x00, 0x60, 0xff, 0xff}
 	boxColor   = color.RGBA{0xff, 0xe0, 0x00, 0xff}
-	boxA       = recognition.Rect{X: 60, Y: 80, W: 100, H: 100}
-	boxB       = recognition.Rect{X: 250, Y: 40, W: 80, H: 80}
+	boxA       = facedata.Rect{X: 60, Y: 80, W: 100, H: 100}
+	boxB       = facedata.Rect{X: 250, Y: 40, W: 80, H: 80}
 	testFrameW = 400
 	testFrameH = 300
 )
@@ -35,7 +35,7 @@ func testScene() Scene {
 	draw.Draw(img, boxB.Image(), image.NewUniform(faceB), image.Point{}, draw.Src)
 	path := media.OverlayPath{Color: color.RGBA{0x00, 0xff, 0x40, 0xff}}
 	for x := 20.0; x <= 380; x += 20 {
-		path.Points = append(path.Points, recognition.Point{X: x, Y: 260})
+		path.Points = append(path.Points, facedata.Point{X: x, Y: 260})
 	}
 	return Scene{
 		Image: img,
@@ -91,7 +91,7 @@ func checkBoxesOnFaces(t *testing.T, v *FaceView, img image.Image) {
 		return c
 	}
 	for _, f := range []struct {
-		box  recognition.Rect
+		box  facedata.Rect
 		fill color.RGBA
 	}{{boxA, faceA}, {boxB, faceB}} {
 		centre := lb.ToArea(f.box.Center())
@@ -100,8 +100,8 @@ func checkBoxesOnFaces(t *testing.T, v *FaceView, img image.Image) {
 		}
 		// The box line lies just inside the box edge; rounding to screen
 		// pixels may move it by a pixel, a letterboxing error by many.
-		left := lb.ToArea(recognition.Point{X: f.box.X, Y: f.box.Y + f.box.H/2})
-		bottom := lb.ToArea(recognition.Point{X: f.box.X + f.box.W/2, Y: f.box.Y + f.box.H})
+		left := lb.ToArea(facedata.Point{X: f.box.X, Y: f.box.Y + f.box.H/2})
+		bottom := lb.ToArea(facedata.Point{X: f.box.X + f.box.W/2, Y: f.box.Y + f.box.H})
 		for name, p := range map[string]fyne.Position{"left": left, "bottom": bottom} {
 			if !colorNear(img, p, 2, boxColor) {
 				t.Errorf("%s edge of box %v: no box colour within 2 px of %v", name, f.box, p)
@@ -142,8 +142,8 @@ func TestFaceViewTapFindsFace(t *testing.T) {
 			var tapped []int
 			v.OnFaceTapped = func(id int) { tapped = append(tapped, id) }
 			test.TapAt(v, lb.ToArea(boxA.Center()))
-			test.TapAt(v, lb.ToArea(recognition.Point{X: boxB.X + 2, Y: boxB.Y + boxB.H - 2}))
-			test.TapAt(v, lb.ToArea(recognition.Point{X: 200, Y: 250})) // no face there
+			test.TapAt(v, lb.ToArea(facedata.Point{X: boxB.X + 2, Y: boxB.Y + boxB.H - 2}))
+			test.TapAt(v, lb.ToArea(facedata.Point{X: 200, Y: 250})) // no face there
 			if len(tapped) != 2 || tapped[0] != 7 || tapped[1] != 9 {
 				t.Fatalf("tapped %v, want [7 9]", tapped)
 			}
@@ -160,7 +160,7 @@ func TestFaceViewLandmarksAndSelection(t *testing.T) {
 	v, w := showFaceView(t, fyne.NewSize(400, 300))
 	s := testScene()
 	for i := 0; i < 10; i++ {
-		s.Faces[0].Landmarks = append(s.Faces[0].Landmarks, recognition.Point{X: 80 + float64(6*i), Y: 130})
+		s.Faces[0].Landmarks = append(s.Faces[0].Landmarks, facedata.Point{X: 80 + float64(6*i), Y: 130})
 	}
 	v.SetScene(s)
 	v.SetShowLandmarks(true)
@@ -181,12 +181,12 @@ func TestLetterboxRoundTrip(t *testing.T) {
 	if lb.Scale != 0.5 || lb.Pos != fyne.NewPos(0, 60) || lb.Size != fyne.NewSize(640, 360) {
 		t.Fatalf("letterbox %+v", lb)
 	}
-	p := lb.ToArea(recognition.Point{X: 100, Y: 200})
+	p := lb.ToArea(facedata.Point{X: 100, Y: 200})
 	if p != fyne.NewPos(50, 160) {
 		t.Fatalf("ToArea = %v", p)
 	}
 	back, ok := lb.ToImage(p)
-	if !ok || back != (recognition.Point{X: 100, Y: 200}) {
+	if !ok || back != (facedata.Point{X: 100, Y: 200}) {
 		t.Fatalf("ToImage = %v, %v", back, ok)
 	}
 	if _, ok := lb.ToImage(fyne.NewPos(10, 10)); ok {

@@ -3,7 +3,7 @@ package widgets
 import (
 	"fyne.io/fyne/v2"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // Letterbox places an image of imgW x imgH pixels in an area of the given
@@ -31,16 +31,16 @@ func NewLetterbox(imgW, imgH int, area fyne.Size) Letterbox {
 
 // ToImage maps a position in the area to image pixels; ok is false outside
 // the image.
-func (l Letterbox) ToImage(p fyne.Position) (pt recognition.Point, ok bool) {
+func (l Letterbox) ToImage(p fyne.Position) (pt facedata.Point, ok bool) {
 	if l.Scale == 0 {
-		return recognition.Point{}, false
+		return facedata.Point{}, false
 	}
 	x, y := (p.X-l.Pos.X)/l.Scale, (p.Y-l.Pos.Y)/l.Scale
 	ok = p.X >= l.Pos.X && p.Y >= l.Pos.Y && p.X <= l.Pos.X+l.Size.Width && p.Y <= l.Pos.Y+l.Size.Height
-	return recognition.Point{X: float64(x), Y: float64(y)}, ok
+	return facedata.Point{X: float64(x), Y: float64(y)}, ok
 }
 
 // ToArea maps an image pixel position to the area.
-func (l Letterbox) ToArea(p recognition.Point) fyne.Position {
+func (l Letterbox) ToArea(p facedata.Point) fyne.Position {
 	return fyne.NewPos(l.Pos.X+float32(p.X)*l.Scale, l.Pos.Y+float32(p.Y)*l.Scale)
 }

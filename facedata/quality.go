@@ -1,4 +1,4 @@
-package recognition
+package facedata
 
 // Reason says why a face is too poor to search with.
 type Reason string

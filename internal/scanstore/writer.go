@@ -1,18 +1,23 @@
-package casefile
+// Package scanstore stores what a media.Scan finds in a case file: it is
+// the glue between media and tracking on one side and casefile on the
+// other, so that casefile stays free of media code (and of cgo). The
+// desktop app and `facecase-cli scan --case` both use it.
+package scanstore
 
 import (
 	"context"
 	"fmt"
 
+	"facecase/casefile"
+	"facecase/facedata"
 	"facecase/media"
-	"facecase/recognition"
 	"facecase/tracking"
 )
 
 // DetectionOf is the detection record of a face found at a frame of an
 // evidence item (trackID 0 when no tracker ran, as for photos).
-func DetectionOf(evidenceID uint64, at tracking.Stamp, f *recognition.Face, trackID int) Detection {
-	return Detection{
+func DetectionOf(evidenceID uint64, at tracking.Stamp, f *facedata.Face, trackID int) casefile.Detection {
+	return casefile.Detection{
 		EvidenceID: evidenceID, Frame: uint32(at.Index), Time: at.Time,
 		Box: f.Box, Score: f.Score, Detector: f.Detector,
 		Landmarks: f.Landmarks, Quality: f.Quality, Descriptor: f.Descriptor,
@@ -21,41 +26,41 @@ func DetectionOf(evidenceID uint64, at tracking.Stamp, f *recognition.Face, trac
 }
 
 // TrackOf is the track record of a tracker's track in an evidence item.
-func TrackOf(evidenceID uint64, t tracking.Track) Track {
-	ct := Track{EvidenceID: evidenceID, ID: uint64(t.ID),
+func TrackOf(evidenceID uint64, t tracking.Track) casefile.Track {
+	ct := casefile.Track{EvidenceID: evidenceID, ID: uint64(t.ID),
 		FirstFrame: uint32(t.First.Index), LastFrame: uint32(t.Last.Index),
-		Path: make([]TrackPoint, 0, len(t.Path))}
+		Path: make([]casefile.TrackPoint, 0, len(t.Path))}
 	for _, p := range t.Path {
-		ct.Path = append(ct.Path, TrackPoint{Frame: uint32(p.Frame), Time: p.Time, Box: p.Box})
+		ct.Path = append(ct.Path, casefile.TrackPoint{Frame: uint32(p.Frame), Time: p.Time, Box: p.Box})
 	}
 	return ct
 }
 
-// ScanWriter stores what a media.Scan of one evidence item finds:
-// detections in batched transactions of DetectionBatchSize, tracks as the
+// Writer stores what a media.Scan of one evidence item finds:
+// detections in batched transactions of casefile.DetectionBatchSize, tracks as the
 // tracker ends them. The desktop app and `facecase-cli scan --case` both
 // use it. It is not safe for concurrent use (media.Scan calls its
 // callbacks from one goroutine).
-type ScanWriter struct {
-	c          *Case
+type Writer struct {
+	c          *casefile.Case
 	evidenceID uint64
-	batch      []Detection
+	batch      []casefile.Detection
 	faces      int
 	tracks     int
 }
 
-// NewScanWriter stores scan results of evidence item evidenceID in c.
-func NewScanWriter(c *Case, evidenceID uint64) *ScanWriter {
-	return &ScanWriter{c: c, evidenceID: evidenceID}
+// NewWriter stores scan results of evidence item evidenceID in c.
+func NewWriter(c *casefile.Case, evidenceID uint64) *Writer {
+	return &Writer{c: c, evidenceID: evidenceID}
 }
 
-// Add buffers detections and stores a batch once DetectionBatchSize are
+// Add buffers detections and stores a batch once casefile.DetectionBatchSize are
 // waiting; pass it as media.ScanOptions.OnDetections.
-func (w *ScanWriter) Add(ctx context.Context, dets []media.ScanDetection) error {
+func (w *Writer) Add(ctx context.Context, dets []media.ScanDetection) error {
 	for i := range dets {
 		w.batch = append(w.batch, DetectionOf(w.evidenceID, dets[i].At, &dets[i].Face, dets[i].TrackID))
 	}
-	if len(w.batch) >= DetectionBatchSize {
+	if len(w.batch) >= casefile.DetectionBatchSize {
 		return w.Flush(ctx)
 	}
 	return nil
@@ -63,7 +68,7 @@ func (w *ScanWriter) Add(ctx context.Context, dets []media.ScanDetection) error 
 
 // Flush stores the buffered detections. It stores them even when ctx has
 // ended: what a cancelled scan found so far is kept (Ctrl-C, Cancel).
-func (w *ScanWriter) Flush(ctx context.Context) error {
+func (w *Writer) Flush(ctx context.Context) error {
 	if len(w.batch) == 0 {
 		return nil
 	}
@@ -79,7 +84,7 @@ func (w *ScanWriter) Flush(ctx context.Context) error {
 
 // PutTrack stores a track the tracker has ended; pass it as
 // media.ScanOptions.OnTrack.
-func (w *ScanWriter) PutTrack(t tracking.Track) error {
+func (w *Writer) PutTrack(t tracking.Track) error {
 	if err := w.c.PutTrack(TrackOf(w.evidenceID, t)); err != nil {
 		return fmt.Errorf("store track %d of evidence %d: %w", t.ID, w.evidenceID, err)
 	}
@@ -88,7 +93,7 @@ func (w *ScanWriter) PutTrack(t tracking.Track) error {
 }
 
 // Faces is the number of detections stored so far.
-func (w *ScanWriter) Faces() int { return w.faces }
+func (w *Writer) Faces() int { return w.faces }
 
 // Tracks is the number of tracks stored so far.
-func (w *ScanWriter) Tracks() int { return w.tracks }
+func (w *Writer) Tracks() int { return w.tracks }

@@ -1,4 +1,4 @@
-package recognition
+package facedata
 
 import (
 	"image"
@@ -50,10 +50,14 @@ func (r Rect) IoU(o Rect) float64 {
 }
 
 // Scale multiplies every coordinate by s.
-func (r Rect) Scale(s float64) Rect { return Rect{r.X * s, r.Y * s, r.W * s, r.H * s} }
+func (r Rect) Scale(s float64) Rect {
+	return Rect{r.X * s, r.Y * s, r.W * s, r.H * s}
+}
 
 // Translate moves the box by dx, dy.
-func (r Rect) Translate(dx, dy float64) Rect { return Rect{r.X + dx, r.Y + dy, r.W, r.H} }
+func (r Rect) Translate(dx, dy float64) Rect {
+	return Rect{r.X + dx, r.Y + dy, r.W, r.H}
+}
 
 // Clip limits the box to a w x h image.
 func (r Rect) Clip(w, h int) Rect {

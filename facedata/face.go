@@ -1,15 +1,11 @@
-package recognition
+package facedata
 
-import "image"
+import (
+	"image"
+)
 
 // LandmarkCount is the number of points of dlib's 68-point face shape.
 const LandmarkCount = 68
-
-// ChipSize is the side of dlib's aligned face chip, in pixels.
-const ChipSize = 150
-
-// ChipPadding is dlib's padding around the face in the aligned chip.
-const ChipPadding = 0.25
 
 // Face is one face found in a frame, with everything needed to search with it.
 type Face struct {

@@ -1,0 +1,7 @@
+// Package layering holds no code: its tests check the project's layering
+// rules with `go list`, so that a change which breaks them fails the build
+// instead of slipping through review. The rules (see README.md) are:
+// tracking, casefile and facedata stay pure Go (no cgo package anywhere
+// in their dependencies), and media, recognition and casefile never
+// import Fyne.
+package layering
