@@ -88,3 +88,32 @@ func TestExplainWithTriesTheViewsLeadsFirst(t *testing.T) {
 		t.Fatalf("ExplainWith fell back to %q", got)
 	}
 }
+
+// TestConfirmRiskyDefaultsToNo: the safe answer has the focus, so Enter,
+// Space or Escape answer No; only the risky button acts.
+func TestConfirmRiskyDefaultsToNo(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewWindow(nil)
+	w.Resize(fyne.NewSize(800, 600))
+	defer w.Close()
+	for _, key := range []fyne.KeyName{fyne.KeyReturn, fyne.KeySpace, fyne.KeyEscape} {
+		acted := false
+		c := ConfirmRisky(w, "Poor quality face", "Search anyway?", "Search anyway", func() { acted = true })
+		if w.Canvas().Focused() != c.no {
+			t.Fatalf("focus on %T, want the No button", w.Canvas().Focused())
+		}
+		if c.no.Importance != widget.HighImportance || c.yes.Importance == widget.HighImportance {
+			t.Fatal("the risky answer is highlighted, not No")
+		}
+		w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: key})
+		if acted || w.Canvas().Overlays().Top() != nil {
+			t.Fatalf("%s: acted %v, dialog still open %v", key, acted, w.Canvas().Overlays().Top() != nil)
+		}
+	}
+	acted := false
+	c := ConfirmRisky(w, "Poor quality face", "Search anyway?", "Search anyway", func() { acted = true })
+	test.Tap(c.yes)
+	if !acted {
+		t.Fatal("the risky button did not act")
+	}
+}

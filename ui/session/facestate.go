@@ -1,6 +1,10 @@
 package session
 
-import "facecase/casefile"
+import (
+	"facecase/casefile"
+	"facecase/facedata"
+	"facecase/tracking"
+)
 
 // FaceState is how a face is shown: not searched or without candidates,
 // with candidates awaiting review, or confirmed by review.
@@ -83,4 +87,31 @@ func (s *Session) SearchesFor(detectionID uint64) ([]casefile.SearchRecord, erro
 		}
 	}
 	return out, nil
+}
+
+// TrackBestFaces is, for each track of a video, its best face for
+// searching (tracking.BetterFace: usable first, then larger, then sharper).
+func (s *Session) TrackBestFaces(evidenceID uint64) (map[uint64]casefile.Detection, error) {
+	best := map[uint64]casefile.Detection{}
+	q := casefile.DetectionQuery{EvidenceID: evidenceID, Limit: 1000}
+	for {
+		page, err := s.Detections(q)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range page.Detections {
+			if d.TrackID == 0 {
+				continue
+			}
+			b, ok := best[d.TrackID]
+			a, cur := facedata.Face{Box: d.Box, Quality: d.Quality}, facedata.Face{Box: b.Box, Quality: b.Quality}
+			if !ok || tracking.BetterFace(&a, &cur) {
+				best[d.TrackID] = d
+			}
+		}
+		if !page.More {
+			return best, nil
+		}
+		q.After = page.Next
+	}
 }

@@ -49,9 +49,12 @@ type ViewerBackend interface {
 	FrameDetections(evidenceID uint64, frame uint32) ([]casefile.Detection, error)
 	Detection(id uint64) (casefile.Detection, error)
 	Tracks(evidenceID uint64) ([]casefile.Track, error)
-	FaceStates(evidenceID uint64) (map[uint64]session.FaceState, error)
+	FaceStates(evidenceID uint64) (map[uint64]session.FaceMatch, error)
+	TrackBestFaces(evidenceID uint64) (map[uint64]casefile.Detection, error)
 	SearchesFor(detectionID uint64) ([]casefile.SearchRecord, error)
 	SearchFace(ctx context.Context, detectionID uint64, purpose string) (casefile.SearchRecord, error)
+	EnrolmentEchoes(rec casefile.SearchRecord) ([]session.EnrolmentEcho, error)
+	CandidateStatus(searchID, subjectID uint64) (casefile.CandidateReview, error)
 	Subjects() ([]casefile.Subject, error)
 	EnrolFace(detectionID, subjectID uint64, label, notes string, prov casefile.Provenance) (casefile.Subject, error)
 	UserSettings() session.Settings
