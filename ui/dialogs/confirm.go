@@ -56,4 +56,3 @@ func ConfirmRisky(win fyne.Window, title, message, yes string, act func()) *Risk
 	win.Canvas().Focus(c.no)
 	return c
 }
-
