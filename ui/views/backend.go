@@ -86,12 +86,13 @@ type ReviewBackend interface {
 	FaceCrop(ctx context.Context, detectionID uint64, side int) (image.Image, error)
 	Enrolments(subjectID uint64) ([]casefile.Enrolment, error)
 	EnrolmentImage(ctx context.Context, e casefile.Enrolment, side int) (image.Image, error)
+	EnrolmentEchoes(rec casefile.SearchRecord) ([]session.EnrolmentEcho, error)
 	Actor() string
 }
 
 // AuditBackend is what the audit log view needs.
 type AuditBackend interface {
-	AuditLog() ([]casefile.AuditEntry, error)
+	AuditRows() ([]session.AuditRow, error)
 	VerifyAudit() (casefile.AuditHead, error)
 }
 

@@ -200,8 +200,11 @@ func (vt videoTracks) timelineTracks(states *faceStates, best map[uint64]casefil
 	for _, t := range vt.tracks {
 		m := states.ofTrack(uint64(t.ID))
 		tl := widgets.TimelineTrack{ID: t.ID, Color: t.Color, Label: fmt.Sprintf("#%d", t.ID)}
-		if m.State != session.FaceUnknown {
-			tl.Label += " " + m.Subject
+		switch m.State {
+		case session.FaceCandidate:
+			tl.Label += " ? " + m.Subject
+		case session.FaceConfirmed:
+			tl.Label += " ✓ " + m.Subject
 		}
 		lines := []string{fmt.Sprintf("Track #%d", t.ID),
 			"first " + frameTime(t.First.Time, t.First.Index), "last " + frameTime(t.Last.Time, t.Last.Index)}

@@ -250,3 +250,58 @@ func (f *fakeLab) UserSettings() session.Settings {
 }
 
 func (f *fakeLab) Path() string { return f.path }
+
+func (f *fakeReview) EnrolmentEchoes(rec casefile.SearchRecord) ([]session.EnrolmentEcho, error) {
+	var out []session.EnrolmentEcho
+	for _, c := range rec.Candidates {
+		if c.Distance == 0 {
+			out = append(out, session.EnrolmentEcho{SubjectID: c.SubjectID, EnrolmentID: c.EnrolmentID, Label: c.Label})
+		}
+	}
+	return out, nil
+}
+
+// fakeAudit is an AuditBackend over a log that grows when told.
+type fakeAudit struct {
+	mu   sync.Mutex
+	rows []session.AuditRow // oldest first
+}
+
+func newFakeAudit() *fakeAudit {
+	f := &fakeAudit{}
+	t := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+	add := func(actor, action, object, summary, note string) {
+		f.add(session.AuditRow{Time: t, Actor: actor, Action: action, Object: object, Summary: summary, Note: note})
+		t = t.Add(time.Minute)
+	}
+	add("DS Khan", "create", "case", "format version 1", "")
+	add("DS Khan", "add_evidence", "evidence 1", "name cctv.mp4 · size 1048576", "")
+	add("DS Khan", "search", "search 1", "candidates 2 · threshold 0.6 · purpose robbery 2024/117", "")
+	add("Det. Reviewer", "review", "search 1", "decision confirm · subject id 7 · note \"same scar\"", "same scar above the left eye")
+	return f
+}
+
+func (f *fakeAudit) add(r session.AuditRow) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r.Seq = uint64(len(f.rows) + 1)
+	r.Entry = casefile.AuditEntry{Seq: r.Seq, Time: r.Time, Actor: r.Actor, Action: casefile.Action(r.Action),
+		Details: []byte(`{"n":1}`), Prev: "00", Hash: fmt.Sprintf("%064d", r.Seq)}
+	f.rows = append(f.rows, r)
+}
+
+func (f *fakeAudit) AuditRows() ([]session.AuditRow, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]session.AuditRow, len(f.rows))
+	for i, r := range f.rows {
+		out[len(f.rows)-1-i] = r
+	}
+	return out, nil
+}
+
+func (f *fakeAudit) VerifyAudit() (casefile.AuditHead, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return casefile.AuditHead{Seq: uint64(len(f.rows)), SHA256: fmt.Sprintf("%064d", len(f.rows))}, nil
+}
