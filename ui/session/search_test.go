@@ -13,6 +13,7 @@ import (
 
 	"facecase/casefile"
 	"facecase/facedata"
+	"facecase/progress"
 )
 
 // plainSession is a case with one photo (a flat PNG) and two stored
@@ -134,4 +135,48 @@ func TestEnrolmentEchoAndFaceMatch(t *testing.T) {
 	if !(AuditFilter{Action: "REV", Object: "search 1"}).Match(rows[0]) || (AuditFilter{Actor: "nobody"}).Match(rows[0]) {
 		t.Fatal("audit filter")
 	}
+}
+
+// TestSearchAllSearchesEveryUsableFaceOnce: every usable face is searched
+// and logged; a second run finds them searched against this watchlist.
+func TestSearchAllSearchesEveryUsableFaceOnce(t *testing.T) {
+	s, ids := plainSession(t)
+	if _, err := s.SearchAll(context.Background(), nil, nil); !errors.Is(err, ErrEmptyWatchlist) {
+		t.Fatalf("search all of an empty watchlist: %v", err)
+	}
+	if _, err := s.EnrolFace(ids[0], 0, "Subject A", "", casefile.Provenance{Source: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	var updates int
+	out, err := s.SearchAll(context.Background(), nil, progressCounter(&updates))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Searched != 2 || out.WithCandidates != 1 || out.Already != 0 || updates < 3 {
+		t.Fatalf("first run %+v, %d progress updates", out, updates)
+	}
+	recs, _ := s.Searches()
+	if len(recs) != 2 {
+		t.Fatalf("%d searches stored, want 2", len(recs))
+	}
+	again, err := s.SearchAll(context.Background(), nil, nil)
+	if err != nil || again.Searched != 0 || again.Already != 2 {
+		t.Fatalf("second run %+v, %v", again, err)
+	}
+	counts, err := s.CandidateCounts()
+	if err != nil || len(counts) != 1 {
+		t.Fatalf("candidate counts %v, %v", counts, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.EnrolFace(ids[1], 0, "Subject B", "", casefile.Provenance{Source: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SearchAll(ctx, nil, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled run: %v", err)
+	}
+}
+
+func progressCounter(n *int) progress.Reporter {
+	return progress.Func(func(progress.Update) { *n++ })
 }
