@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -115,5 +117,59 @@ func TestConfirmRiskyDefaultsToNo(t *testing.T) {
 	test.Tap(c.yes)
 	if !acted {
 		t.Fatal("the risky button did not act")
+	}
+}
+
+// TestOpenManyPicksFilesAndFoldersAndRemembers: Fyne's chooser takes
+// several files and a folder at once, opens next time where it was left,
+// and Escape cancels it.
+func TestOpenManyPicksFilesAndFoldersAndRemembers(t *testing.T) {
+	test.NewTempApp(t)
+	UseNative = false
+	w := test.NewWindow(nil)
+	w.Resize(fyne.NewSize(900, 700))
+	defer w.Close()
+	dir := t.TempDir()
+	for _, name := range []string{"a.jpg", "b.mp4", "notes.txt", "sub/c.jpg"} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fyne.CurrentApp().Preferences().SetString(lastFolderKey, dir)
+	var got []string
+	c := newManyChooser(w, "Add evidence", []string{".jpg", ".mp4"}, func(p []string) { got = p })
+	c.show()
+	var names []string
+	for _, e := range c.entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, ",") != "sub,a.jpg,b.mp4" {
+		t.Fatalf("listed %v, want the folder first and only offered extensions", names)
+	}
+	c.set(filepath.Join(dir, "a.jpg"), true)
+	c.set(filepath.Join(dir, "sub"), true)
+	c.set(filepath.Join(dir, "b.mp4"), true)
+	test.Tap(c.add)
+	want := []string{filepath.Join(dir, "a.jpg"), filepath.Join(dir, "b.mp4"), filepath.Join(dir, "sub")}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("picked %v, want %v", got, want)
+	}
+	// Next time it opens where it was left; Escape closes it unpicked.
+	if LastFolder() != dir {
+		t.Fatalf("last folder %q", LastFolder())
+	}
+	got = nil
+	c2 := newManyChooser(w, "Add evidence", nil, func(p []string) { got = p })
+	c2.show()
+	if c2.dir != dir {
+		t.Fatalf("opened in %q, want the last folder %q", c2.dir, dir)
+	}
+	w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if got != nil || w.Canvas().Overlays().Top() != nil {
+		t.Fatalf("Escape: picked %v, dialog open %v", got, w.Canvas().Overlays().Top() != nil)
 	}
 }

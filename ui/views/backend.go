@@ -40,6 +40,8 @@ type EvidenceBackend interface {
 	ItemStatus(evidenceID uint64) session.ItemStatus
 	Intake(ctx context.Context, paths []string, rep progress.Reporter, onItem func(session.ItemStatus)) error
 	Thumbnail(ctx context.Context, evidenceID uint64) (image.Image, error)
+	CandidateCounts() (map[uint64]int, error)
+	SearchAll(ctx context.Context, ids []uint64, rep progress.Reporter) (session.SearchAllOutcome, error)
 }
 
 // ViewerBackend is what the viewer and its face panel need.

@@ -305,3 +305,53 @@ func (f *fakeAudit) VerifyAudit() (casefile.AuditHead, error) {
 	defer f.mu.Unlock()
 	return casefile.AuditHead{Seq: uint64(len(f.rows)), SHA256: fmt.Sprintf("%064d", len(f.rows))}, nil
 }
+
+// fakeEvidence is an EvidenceBackend with three items from nested
+// folders, two of them named alike.
+type fakeEvidence struct {
+	mu       sync.Mutex
+	evs      []casefile.Evidence
+	faces    map[uint64]uint64
+	cands    map[uint64]int
+	searched [][]uint64
+	intake   []session.ItemStatus // what Intake reports
+}
+
+func newFakeEvidence() *fakeEvidence {
+	t := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+	return &fakeEvidence{
+		evs: []casefile.Evidence{
+			{ID: 1, Name: "img1.jpg", OriginalPath: "/cases/drop/train/biden/img1.jpg", Kind: casefile.KindPhoto, MediaType: "image/jpeg", Size: 2048, SHA256: "aa", AddedAt: t},
+			{ID: 2, Name: "img1.jpg", OriginalPath: "/cases/drop/train/obama/img1.jpg", Kind: casefile.KindPhoto, MediaType: "image/jpeg", Size: 4096, SHA256: "bb", AddedAt: t},
+			{ID: 3, Name: "cctv.mp4", OriginalPath: "/cases/drop/cctv.mp4", Kind: casefile.KindVideo, MediaType: "video/mp4", Size: 1 << 20, SHA256: "cc", AddedAt: t},
+		},
+		faces: map[uint64]uint64{1: 1, 2: 0, 3: 12},
+		cands: map[uint64]int{3: 2},
+	}
+}
+
+func (f *fakeEvidence) EvidenceList() ([]casefile.Evidence, error) { return f.evs, nil }
+func (f *fakeEvidence) EvidenceCheckFor(id uint64) casefile.EvidenceCheck {
+	return casefile.EvidenceCheck{EvidenceID: id, State: casefile.EvidenceOK}
+}
+func (f *fakeEvidence) DetectionCount(id uint64) (uint64, error) { return f.faces[id], nil }
+func (f *fakeEvidence) ItemStatus(id uint64) session.ItemStatus {
+	return session.ItemStatus{EvidenceID: id, State: session.StateStored, Fraction: -1}
+}
+func (f *fakeEvidence) Intake(ctx context.Context, paths []string, rep progress.Reporter, onItem func(session.ItemStatus)) error {
+	for _, st := range f.intake {
+		onItem(st)
+	}
+	return nil
+}
+func (f *fakeEvidence) Thumbnail(ctx context.Context, id uint64) (image.Image, error) {
+	return flatPicture(color.RGBA{uint8(60 * id), 0x80, 0x60, 0xff}), nil
+}
+func (f *fakeEvidence) CandidateCounts() (map[uint64]int, error) { return f.cands, nil }
+func (f *fakeEvidence) SearchAll(ctx context.Context, ids []uint64, rep progress.Reporter) (session.SearchAllOutcome, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.searched = append(f.searched, ids)
+	rep.Report(progress.Update{Stage: "search", Done: 1, Total: 2, Unit: "faces"})
+	return session.SearchAllOutcome{Searched: 2, WithCandidates: 1}, nil
+}
