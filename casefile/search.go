@@ -48,6 +48,9 @@ type SearchRecord struct {
 	Time          time.Time `json:"time"`
 	Operator      string    `json:"operator"`
 	Purpose       string    `json:"purpose"`
+	// Authorisation is the case's authorisation reference at the time of
+	// the search (empty when the case has none and does not require one).
+	Authorisation string `json:"authorisation,omitempty"`
 	Probe         Probe     `json:"probe"`
 	Threshold     float64   `json:"threshold"`
 	MaxCandidates int       `json:"max_candidates,omitempty"`
@@ -91,16 +94,23 @@ func (c *Case) Search(ctx context.Context, req SearchRequest) (SearchRecord, err
 		if err != nil {
 			return err
 		}
+		info, err := readInfo(tx)
+		if err != nil {
+			return err
+		}
 		purpose := req.Purpose
 		if purpose == "" {
-			info, err := readInfo(tx)
-			if err != nil {
-				return err
-			}
 			purpose = info.Purpose
 		}
 		if purpose == "" {
 			return fmt.Errorf("%w: a search needs a purpose (the case has none)", ErrInvalid)
+		}
+		settings, err := readSettings(tx)
+		if err != nil {
+			return err
+		}
+		if settings.RequireAuthorisation && info.Authorisation == "" {
+			return ErrNoAuthorisation
 		}
 		subjects, err := readSubjects(tx)
 		if err != nil {
@@ -126,7 +136,7 @@ func (c *Case) Search(ctx context.Context, req SearchRequest) (SearchRecord, err
 			return err
 		}
 		rec = SearchRecord{
-			ID: id, Time: c.now(), Operator: c.actor, Purpose: purpose, Probe: probe,
+			ID: id, Time: c.now(), Operator: c.actor, Purpose: purpose, Authorisation: info.Authorisation, Probe: probe,
 			Threshold: req.Threshold, MaxCandidates: req.MaxCandidates,
 			WatchlistSize: len(enrolled), WatchlistDescriptors: descriptors,
 			WatchlistVersion: getU64(tx.Bucket(bucketMeta), metaWatchlistVersion),
@@ -144,7 +154,7 @@ func (c *Case) Search(ctx context.Context, req SearchRequest) (SearchRecord, err
 		}
 		_, err = appendAudit(tx, rec.Time, c.actor, ActionSearch,
 			map[string]any{"search_id": id, "evidence_id": probe.EvidenceID, "detection_id": probe.DetectionID, "threshold": rec.Threshold,
-				"purpose": purpose, "watchlist_version": rec.WatchlistVersion, "candidates": len(rec.Candidates)},
+				"purpose": purpose, "authorisation": info.Authorisation, "watchlist_version": rec.WatchlistVersion, "candidates": len(rec.Candidates)},
 			[]RecordRef{recordRef(bucketSearches, u64Key(id), raw)})
 		return err
 	})
