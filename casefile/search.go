@@ -44,16 +44,16 @@ type SearchRequest struct {
 // SearchRecord is a stored search: what was searched, with which
 // threshold, against which watchlist, by whom and why, and what came back.
 type SearchRecord struct {
-	ID            uint64    `json:"id"`
-	Time          time.Time `json:"time"`
-	Operator      string    `json:"operator"`
-	Purpose       string    `json:"purpose"`
+	ID       uint64    `json:"id"`
+	Time     time.Time `json:"time"`
+	Operator string    `json:"operator"`
+	Purpose  string    `json:"purpose"`
 	// Authorisation is the case's authorisation reference at the time of
 	// the search (empty when the case has none and does not require one).
-	Authorisation string `json:"authorisation,omitempty"`
-	Probe         Probe     `json:"probe"`
-	Threshold     float64   `json:"threshold"`
-	MaxCandidates int       `json:"max_candidates,omitempty"`
+	Authorisation string  `json:"authorisation,omitempty"`
+	Probe         Probe   `json:"probe"`
+	Threshold     float64 `json:"threshold"`
+	MaxCandidates int     `json:"max_candidates,omitempty"`
 	// WatchlistSize counts the subjects with at least one enrolment,
 	// WatchlistDescriptors their descriptors; WatchlistVersion is the
 	// watchlist's change counter at the time of the search.
