@@ -44,16 +44,13 @@ type SearchRequest struct {
 // SearchRecord is a stored search: what was searched, with which
 // threshold, against which watchlist, by whom and why, and what came back.
 type SearchRecord struct {
-	ID       uint64    `json:"id"`
-	Time     time.Time `json:"time"`
-	Operator string    `json:"operator"`
-	Purpose  string    `json:"purpose"`
-	// Authorisation is the case's authorisation reference at the time of
-	// the search (empty when the case has none and does not require one).
-	Authorisation string  `json:"authorisation,omitempty"`
-	Probe         Probe   `json:"probe"`
-	Threshold     float64 `json:"threshold"`
-	MaxCandidates int     `json:"max_candidates,omitempty"`
+	ID            uint64    `json:"id"`
+	Time          time.Time `json:"time"`
+	Operator      string    `json:"operator"`
+	Purpose       string    `json:"purpose"`
+	Probe         Probe     `json:"probe"`
+	Threshold     float64   `json:"threshold"`
+	MaxCandidates int       `json:"max_candidates,omitempty"`
 	// WatchlistSize counts the subjects with at least one enrolment,
 	// WatchlistDescriptors their descriptors; WatchlistVersion is the
 	// watchlist's change counter at the time of the search.
@@ -61,6 +58,9 @@ type SearchRecord struct {
 	WatchlistDescriptors int         `json:"watchlist_descriptors"`
 	WatchlistVersion     uint64      `json:"watchlist_version"`
 	Candidates           []Candidate `json:"candidates"`
+	// Authorisation is the case's authorisation reference at the time of
+	// the search (empty when the case has none and does not require one).
+	Authorisation string `json:"authorisation,omitempty"`
 }
 
 // MaxThreshold bounds search thresholds (real descriptors have a norm of
