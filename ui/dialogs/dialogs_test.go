@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -171,5 +172,42 @@ func TestOpenManyPicksFilesAndFoldersAndRemembers(t *testing.T) {
 	w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if got != nil || w.Canvas().Overlays().Top() != nil {
 		t.Fatalf("Escape: picked %v, dialog open %v", got, w.Canvas().Overlays().Top() != nil)
+	}
+}
+
+// TestOpenPathFallsBackToTheFolder: without the desktop's opener the
+// folder's path is shown with a copy button, naming what is missing.
+func TestOpenPathFallsBackToTheFolder(t *testing.T) {
+	if opener() == "" {
+		t.Skip("this system opens files without a named program")
+	}
+	test.NewTempApp(t)
+	w := test.NewWindow(nil)
+	w.Resize(fyne.NewSize(800, 600))
+	defer w.Close()
+	lookPath = func(string) (string, error) { return "", errors.New("not found") }
+	defer func() { lookPath = exec.LookPath }()
+	OpenPath(w, "report", "/reports/run-1/report.html")
+	var text []string
+	var copyBtn *widget.Button
+	uitest.Walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Label:
+			text = append(text, x.Text)
+		case *widget.Entry:
+			text = append(text, x.Text)
+		case *widget.Button:
+			if x.Text == "Copy folder path" {
+				copyBtn = x
+			}
+		}
+	})
+	all := strings.Join(text, "\n")
+	if !strings.Contains(all, "xdg-open was not found") || !strings.Contains(all, "/reports/run-1") || copyBtn == nil {
+		t.Fatalf("fallback shows %q (copy button %v)", all, copyBtn != nil)
+	}
+	test.Tap(copyBtn)
+	if got := fyne.CurrentApp().Clipboard().Content(); got != "/reports/run-1" {
+		t.Fatalf("copied %q", got)
 	}
 }

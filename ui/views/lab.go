@@ -121,8 +121,13 @@ func NewLabView(ctx context.Context, win fyne.Window, backend LabBackend, tasks 
 		"The figures are recognition/eval's, the same as facecase-cli eval.")
 	intro.Wrapping = fyne.TextWrapWord
 	v.results = container.NewVBox(widget.NewLabel("Choose a dataset and press Run."))
-	top := container.NewVBox(intro, v.form, container.NewBorder(nil, nil, v.RunButton, nil, v.Status), v.CaseDefault, widget.NewSeparator())
-	v.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(v.results))
+	// The form and the results side by side, each scrolling on its own:
+	// the results get the window's height, and the wheel over the form's
+	// fields never stops the results' scrolling.
+	form := container.NewVBox(intro, v.form, container.NewBorder(nil, nil, v.RunButton, nil, v.Status), v.CaseDefault)
+	split := container.NewHSplit(container.NewVScroll(form), container.NewVScroll(v.results))
+	split.Offset = 0.38
+	v.content = split
 	v.refreshCaseDefault()
 	return v
 }
@@ -241,7 +246,12 @@ func (v *LabView) Run() {
 		case err != nil:
 			v.setStatus(explainLab(err), widget.DangerImportance)
 		default:
-			v.setStatus(fmt.Sprintf("Evaluated %s: %s.", out.Dataset, out.Result.Dataset.Skipped.Summary()), widget.SuccessImportance)
+			// Anything skipped is a warning, in the theme's warning colour.
+			imp := widget.SuccessImportance
+			if len(out.Result.Dataset.Skipped.List()) > 0 {
+				imp = widget.WarningImportance
+			}
+			v.setStatus(fmt.Sprintf("Evaluated %s: %s.", out.Dataset, out.Result.Dataset.Skipped.Summary()), imp)
 			v.showOutcome(out)
 		}
 	})

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"facecase/casefile"
 	"facecase/recognition/eval"
@@ -132,7 +133,13 @@ func TestLabRunShowsResultsAndSetsTheCaseThreshold(t *testing.T) {
 	}
 	calibrated := *s.Calibration[0].Threshold
 	var text string
-	async.Locked(func() { text = visibleText(w.Canvas().Content()) })
+	async.Locked(func() {
+		text = visibleText(w.Canvas().Content())
+		// Something was skipped: the status is a warning, not a success.
+		if v.Status.Importance != widget.WarningImportance {
+			t.Errorf("status %q shown with importance %v, want the warning colour", v.Status.Text, v.Status.Importance)
+		}
+	})
 	want := []string{
 		"labels.csv (manifest): 32 images of 8 identities",
 		"failure to enrol 1",
