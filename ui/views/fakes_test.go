@@ -355,3 +355,137 @@ func (f *fakeEvidence) SearchAll(ctx context.Context, ids []uint64, rep progress
 	rep.Report(progress.Update{Stage: "search", Done: 1, Total: 2, Unit: "faces"})
 	return session.SearchAllOutcome{Searched: 2, WithCandidates: 1}, nil
 }
+
+// fakeViewer is a ViewerBackend over a synthetic video (testVideo): two
+// tracks, the first ended by a scene cut at frame 60, with a detection on
+// every 4th frame of each track, and a watchlist that is empty until
+// enrolled.
+type fakeViewer struct {
+	mu       sync.Mutex
+	path     string
+	dets     map[uint32][]casefile.Detection
+	byID     map[uint64]casefile.Detection
+	tracks   []casefile.Track
+	searches []casefile.SearchRecord
+	enrolled bool
+	reviews  []casefile.ReviewRecord
+}
+
+func newFakeViewer(t testing.TB) *fakeViewer {
+	f := &fakeViewer{path: testVideo(t), dets: map[uint32][]casefile.Detection{}, byID: map[uint64]casefile.Detection{}}
+	id := uint64(1)
+	for tr, span := range [][2]uint32{{0, 59}, {60, 149}} {
+		t := casefile.Track{EvidenceID: 9, ID: uint64(tr + 1)}
+		if tr == 0 {
+			t.CutFrame = 60
+		}
+		for fr := span[0]; fr <= span[1]; fr++ {
+			box := facedata.Rect{X: 20 + float64(fr), Y: 60 + 80*float64(tr), W: 40, H: 40}
+			t.Path = append(t.Path, casefile.TrackPoint{Frame: fr, Time: time.Duration(fr) * 40 * time.Millisecond, Box: box})
+			if fr%4 == 0 {
+				var d facedata.Descriptor
+				d[tr] = 1
+				det := casefile.Detection{ID: id, EvidenceID: 9, Frame: fr, Time: time.Duration(fr) * 40 * time.Millisecond,
+					Box: box, TrackID: t.ID, Detector: "blazeface", Score: 0.9, Descriptor: &d,
+					Quality: facedata.Quality{Usable: true, Size: 30}}
+				f.dets[fr] = append(f.dets[fr], det)
+				f.byID[id] = det
+				id++
+			}
+		}
+		t.FirstFrame, t.LastFrame = span[0], span[1]
+		f.tracks = append(f.tracks, t)
+	}
+	return f
+}
+
+func (f *fakeViewer) Evidence(id uint64) (casefile.Evidence, error) {
+	return casefile.Evidence{ID: 9, Name: "clip.avi", Kind: casefile.KindVideo}, nil
+}
+func (f *fakeViewer) EvidencePath(casefile.Evidence) string { return f.path }
+func (f *fakeViewer) FrameDetections(_ uint64, frame uint32) ([]casefile.Detection, error) {
+	return f.dets[frame], nil
+}
+func (f *fakeViewer) Detection(id uint64) (casefile.Detection, error) { return f.byID[id], nil }
+func (f *fakeViewer) Tracks(uint64) ([]casefile.Track, error)         { return f.tracks, nil }
+func (f *fakeViewer) TrackBestFaces(uint64) (map[uint64]casefile.Detection, error) {
+	return map[uint64]casefile.Detection{1: f.byID[1], 2: f.byID[16]}, nil
+}
+
+func (f *fakeViewer) FaceStates(uint64) (map[uint64]session.FaceMatch, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[uint64]session.FaceMatch{}
+	for _, s := range f.searches {
+		for _, c := range s.Candidates {
+			m := session.FaceMatch{State: session.FaceCandidate, SearchID: s.ID, SubjectID: c.SubjectID, Subject: c.Label}
+			for _, r := range f.reviews {
+				if r.SearchID == s.ID {
+					m.State, m.Reviews = session.FaceConfirmed, append(m.Reviews, r)
+				}
+			}
+			out[s.Probe.DetectionID] = m
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeViewer) SearchesFor(detectionID uint64) ([]casefile.SearchRecord, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []casefile.SearchRecord
+	for _, s := range f.searches {
+		if s.Probe.DetectionID == detectionID {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeViewer) SearchFace(ctx context.Context, detectionID uint64, purpose string) (casefile.SearchRecord, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.enrolled {
+		return casefile.SearchRecord{}, session.ErrEmptyWatchlist
+	}
+	rec := casefile.SearchRecord{ID: uint64(len(f.searches) + 1), Operator: "Det. Viewer", Threshold: 0.6, WatchlistSize: 1,
+		Probe: casefile.Probe{DetectionID: detectionID, EvidenceID: 9},
+		Candidates: []casefile.Candidate{{Rank: 1, SubjectID: 5, Label: "Subject Five", EnrolmentID: 50, Distance: 0}}}
+	f.searches = append(f.searches, rec)
+	return rec, nil
+}
+
+func (f *fakeViewer) EnrolmentEchoes(rec casefile.SearchRecord) ([]session.EnrolmentEcho, error) {
+	var out []session.EnrolmentEcho
+	for _, c := range rec.Candidates {
+		if c.Distance == 0 {
+			out = append(out, session.EnrolmentEcho{SubjectID: c.SubjectID, EnrolmentID: c.EnrolmentID, Label: c.Label})
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeViewer) CandidateStatus(searchID, subjectID uint64) (casefile.CandidateReview, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	cr := casefile.CandidateReview{SearchID: searchID, SubjectID: subjectID, Status: casefile.StatusUnreviewed, Required: 1}
+	for _, r := range f.reviews {
+		if r.SearchID == searchID {
+			cr.Reviews = append(cr.Reviews, r)
+			cr.Status, cr.Confirmations = casefile.StatusConfirmed, 1
+		}
+	}
+	return cr, nil
+}
+
+func (f *fakeViewer) Subjects() ([]casefile.Subject, error) { return nil, nil }
+func (f *fakeViewer) EnrolFace(detectionID, subjectID uint64, label, notes string, prov casefile.Provenance) (casefile.Subject, error) {
+	if label == "bad" {
+		return casefile.Subject{}, errors.New("label refused")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.enrolled = true
+	return casefile.Subject{ID: 5, Label: label}, nil
+}
+func (f *fakeViewer) UserSettings() session.Settings { return session.DefaultSettings() }

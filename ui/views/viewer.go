@@ -90,7 +90,11 @@ func NewViewerView(ctx context.Context, win fyne.Window, backend ViewerBackend) 
 	keys := widget.NewLabel("Space play/pause · ←/→ frame · Shift+←/→ second · Home/End · +/− or wheel zoom, drag to pan")
 	keys.SizeName = theme.SizeNameCaptionText
 	keys.Importance = widget.LowImportance
-	v.controls = container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(back, v.playBtn, fwd), v.position, v.timeline), keys)
+	// The position's room is fixed: its text changes with every frame.
+	v.position.SetText("00:00:00.000 · frame 00000 / 00000")
+	position := container.NewGridWrap(v.position.MinSize(), v.position)
+	v.position.SetText("")
+	v.controls = container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(back, v.playBtn, fwd), position, v.timeline), keys)
 	v.controls.Hide()
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.zoom, legend, landmarks), v.title)
 	side := container.New(&fixedWidthLayout{width: facePanelWidth}, v.panel.Content())

@@ -70,6 +70,7 @@ func (v *ViewerView) openVideo(ev casefile.Evidence, seq int64, loaded func(erro
 		v.timeline.SetTracks(max(1, info.FrameCount), vt.timelineTracks(v.states.Load(), best))
 		v.timeline.SetCuts(vt.cuts)
 		v.controls.Show()
+		v.content.Refresh() // lay the picture out again above the controls
 		v.setPlaying(false)
 		v.player = startPlayer(v.ctx, src, overlay, show, ended)
 	})
