@@ -449,7 +449,7 @@ func (f *fakeViewer) SearchFace(ctx context.Context, detectionID uint64, purpose
 		return casefile.SearchRecord{}, session.ErrEmptyWatchlist
 	}
 	rec := casefile.SearchRecord{ID: uint64(len(f.searches) + 1), Operator: "Det. Viewer", Threshold: 0.6, WatchlistSize: 1,
-		Probe: casefile.Probe{DetectionID: detectionID, EvidenceID: 9},
+		Probe:      casefile.Probe{DetectionID: detectionID, EvidenceID: 9},
 		Candidates: []casefile.Candidate{{Rank: 1, SubjectID: 5, Label: "Subject Five", EnrolmentID: 50, Distance: 0}}}
 	f.searches = append(f.searches, rec)
 	return rec, nil
