@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -159,11 +160,9 @@ func (a *App) RunTour(ctx context.Context, dir string) (TourFigures, error) {
 		return fig, err
 	}
 
-	async.DoAndWait("tour review", func() {
-		cw.SelectTab(TabReview)
-		cw.Review.Reload()
-		cw.Review.Select(0)
-	})
+	if err := tourReviewWithNote(ctx, cw); err != nil {
+		return fig, err
+	}
 	if err := shot("04-review", cw.win); err != nil {
 		return fig, err
 	}
@@ -171,7 +170,18 @@ func (a *App) RunTour(ctx context.Context, dir string) (TourFigures, error) {
 	if err := shot("05-watchlist", cw.win); err != nil {
 		return fig, err
 	}
-	async.DoAndWait("tour audit", func() { cw.SelectTab(TabAudit) })
+	// The audit log filtered to review decisions, the newest in the
+	// detail pane with its note.
+	async.DoAndWait("tour audit", func() {
+		cw.SelectTab(TabAudit)
+		cw.Audit.Reload()
+	})
+	if err := waitFor(ctx, time.Minute, "the review in the audit log", func() bool {
+		cw.Audit.Filter(session.AuditFilter{Action: string(casefile.ActionReview)})
+		return cw.Audit.Shown() > 0
+	}); err != nil {
+		return fig, err
+	}
 	if err := shot("06-audit", cw.win); err != nil {
 		return fig, err
 	}
@@ -182,6 +192,13 @@ func (a *App) RunTour(ctx context.Context, dir string) (TourFigures, error) {
 
 	if err := a.measureScan(ctx, cw, &fig); err != nil {
 		return fig, err
+	}
+	if clip := tourClip(); clip != "" {
+		if err := a.tourSceneCut(ctx, clip, shot); err != nil {
+			return fig, err
+		}
+	} else {
+		fmt.Println("tour: no clip with scene cuts found (set FACECASE_TOUR_CLIP); 08-viewer-cut skipped")
 	}
 	raw, _ := json.MarshalIndent(fig, "", "  ")
 	if err := os.WriteFile(filepath.Join(dir, "figures.json"), raw, 0o644); err != nil {
@@ -349,4 +366,101 @@ func greyStdDev(img image.Image) float64 {
 	}
 	mean := sum / n
 	return math.Sqrt(math.Max(0, sq/n-mean*mean))
+}
+
+// tourReviewWithNote opens the first search with candidates and records an
+// inconclusive decision with a note on its first candidate, so the review
+// screenshot shows a note with its reviewer and time.
+func tourReviewWithNote(ctx context.Context, cw *CaseWindow) error {
+	const note = "tour: hairline and ears agree, the probe is too small to tell"
+	async.DoAndWait("tour review", func() {
+		cw.SelectTab(TabReview)
+		cw.Review.Reload()
+		cw.Review.Select(0)
+		if cards := cw.Review.Cards(); len(cards) > 0 {
+			c := cards[0]
+			c.Note.SetText(note)
+			search := cw.Review.Searches()[0]
+			cw.Review.Decide(search.ID, c.Candidate.SubjectID, casefile.DecisionInconclusive, note)
+		}
+	})
+	return waitFor(ctx, time.Minute, "the note on the review card", func() bool {
+		cards := cw.Review.Cards()
+		return len(cards) > 0 && strings.Contains(cards[0].Status.Text, note)
+	})
+}
+
+// tourClip is a video with scene cuts for the tour: $FACECASE_TOUR_CLIP,
+// or the hamilton clip of the shared test data beside the checkout.
+func tourClip() string {
+	for _, p := range []string{os.Getenv("FACECASE_TOUR_CLIP"),
+		filepath.Join("..", "shared", "data", "face_recognition", "short_hamilton_clip.mp4")} {
+		if p == "" {
+			continue
+		}
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			abs, _ := filepath.Abs(p)
+			return abs
+		}
+	}
+	return ""
+}
+
+// tourSceneCut takes a clip with scene cuts into a new case, opens it in
+// the viewer a few frames after its first cut and takes a screenshot:
+// the paths of the people before the cut are gone.
+func (a *App) tourSceneCut(ctx context.Context, clip string, shot func(string, fyne.Window) error) error {
+	dir, err := os.MkdirTemp("", "facecase-tour-cut-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	s, err := a.CreateCase(ctx, casefile.CaseInfo{Number: "TOUR-2", Title: "A clip with scene cuts",
+		Investigator: a.Settings().Reviewer, Purpose: "show the viewer at a scene cut"}, filepath.Join(dir, "cut.facecase"))
+	if err != nil {
+		return err
+	}
+	var cw *CaseWindow
+	async.DoAndWait("tour cut window", func() {
+		a.ShowCase(s)
+		cw, _ = a.Window(s.Path())
+		cw.Evidence.AddPaths([]string{clip})
+	})
+	defer async.DoAndWait("tour close cut window", cw.closeNow)
+	if err := waitFor(ctx, 20*time.Minute, "the clip's scan", func() bool {
+		return !cw.tasks.Busy() && len(cw.Evidence.Rows()) == 1 && cw.Evidence.Rows()[0].Evidence.ID != 0
+	}); err != nil {
+		return err
+	}
+	ev, err := firstOfKind(s, casefile.KindVideo)
+	if err != nil {
+		return err
+	}
+	tracks, err := s.Tracks(ev.ID)
+	if err != nil {
+		return err
+	}
+	cut := 0
+	for _, t := range tracks {
+		if c := int(t.CutFrame); c > 0 && (cut == 0 || c < cut) {
+			cut = c
+		}
+	}
+	if cut == 0 {
+		return fmt.Errorf("tour: no scene cut recorded in %s", clip)
+	}
+	loaded := make(chan error, 1)
+	async.DoAndWait("tour open clip", func() {
+		cw.SelectTab(TabViewer)
+		cw.Viewer.Show(ev.ID, func(err error) { loaded <- err })
+	})
+	if err := <-loaded; err != nil {
+		return err
+	}
+	target := cut + 3
+	async.DoAndWait("tour seek after cut", func() { cw.Viewer.Seek(target) })
+	if err := waitFor(ctx, 30*time.Second, "the frame after the cut", func() bool { return cw.Viewer.Frame() == target }); err != nil {
+		return err
+	}
+	return shot("08-viewer-cut", cw.win)
 }

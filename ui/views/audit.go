@@ -111,6 +111,27 @@ func (v *AuditView) Reload() {
 	})
 }
 
+// Shown is how many entries pass the filter.
+func (v *AuditView) Shown() int { return len(v.shown) }
+
+// Filter shows only the entries that pass f (its fields are put in the
+// filter row), and the newest of them in the detail pane.
+func (v *AuditView) Filter(f session.AuditFilter) {
+	pick := func(sel *widget.Select, want string) {
+		if want == "" {
+			want = filterAny
+		}
+		sel.SetSelected(want)
+	}
+	pick(v.actor, f.Actor)
+	pick(v.action, f.Action)
+	v.object.SetText(f.Object)
+	v.setFilter()
+	if len(v.shown) > 0 {
+		v.list.Select(0)
+	}
+}
+
 // setFilter reads the filter fields and shows the rows that pass.
 func (v *AuditView) setFilter() {
 	f := session.AuditFilter{Object: v.object.Text}
