@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -302,9 +301,7 @@ func (v *EvidenceView) buildRows() (rows []EvidenceRow, summary string, skipped 
 	var failed, faces uint64
 	for _, ev := range evs {
 		r := EvidenceRow{Evidence: ev, Check: v.backend.EvidenceCheckFor(ev.ID), Candidates: cands[ev.ID]}
-		if rel, err := filepath.Rel(root, ev.OriginalPath); err == nil && root != "" && rel != ev.Name {
-			r.Where = rel
-		}
+		r.Where = whereBelow(root, ev.OriginalPath, ev.Name)
 		if st, ok := byID[ev.ID]; ok {
 			r.Status = st
 		} else {

@@ -107,6 +107,25 @@ func (r EvidenceRow) stateIcon() fyne.Resource {
 	return theme.ViewRefreshIcon()
 }
 
+// whereBelow names a file by its path below root, at most two folders
+// deep ("train/biden/img1.jpg"); below no useful root (items from all
+// over the disk) by its folder and name. It is empty when the name says
+// it all (every item in one folder).
+func whereBelow(root, path, name string) string {
+	rel, err := filepath.Rel(root, path)
+	if err != nil || root == "" || root == "/" || root == "." {
+		rel = filepath.Join(filepath.Base(filepath.Dir(path)), filepath.Base(path))
+	}
+	parts := strings.Split(filepath.ToSlash(rel), "/")
+	if len(parts) > 3 {
+		parts = parts[len(parts)-3:]
+	}
+	if rel = strings.Join(parts, "/"); rel == name {
+		return ""
+	}
+	return rel
+}
+
 // commonFolder is the deepest folder holding every path (empty for none).
 func commonFolder(paths []string) string {
 	if len(paths) == 0 {
