@@ -25,23 +25,6 @@ func newAudit(t *testing.T, f *fakeAudit) (*AuditView, fyne.Window) {
 	return v, w
 }
 
-// waitUntil polls cond under the UI lock until it holds, for at most 10 s.
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ok := false
-		async.Locked(func() { ok = cond() })
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 func TestAuditColumnsFilterAndDetail(t *testing.T) {
 	v, w := newAudit(t, newFakeAudit())
 	async.Locked(func() {

@@ -74,18 +74,7 @@ func labManifest(t *testing.T) string {
 // labEventually polls cond (read under the UI lock) until it holds.
 func labEventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		ok := false
-		async.Locked(func() { ok = cond() })
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitUntil(t, what, cond)
 }
 
 func TestLabRunShowsResultsAndSetsTheCaseThreshold(t *testing.T) {
