@@ -111,7 +111,11 @@ func (cw *CaseWindow) wire() {
 		cw.tabs.SelectIndex(1)
 		cw.Viewer.Show(id, nil)
 	}
-	cw.Evidence.OnChanged = cw.Audit.Reload
+	cw.Evidence.OnChanged = func() { // a batch, or a search of many faces
+		cw.Audit.Reload()
+		cw.Review.Reload()
+		cw.Viewer.Reload()
+	}
 	changed := func() {
 		cw.Review.Reload()
 		cw.Watchlist.Reload()

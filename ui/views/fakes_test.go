@@ -489,3 +489,30 @@ func (f *fakeViewer) EnrolFace(detectionID, subjectID uint64, label, notes strin
 	return casefile.Subject{ID: 5, Label: label}, nil
 }
 func (f *fakeViewer) UserSettings() session.Settings { return session.DefaultSettings() }
+
+// fakeWatchlist is a WatchlistBackend that enrols every photo given.
+type fakeWatchlist struct {
+	mu       sync.Mutex
+	subjects []casefile.Subject
+}
+
+func (f *fakeWatchlist) Subjects() ([]casefile.Subject, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]casefile.Subject(nil), f.subjects...), nil
+}
+func (f *fakeWatchlist) Enrolments(uint64) ([]casefile.Enrolment, error) { return nil, nil }
+func (f *fakeWatchlist) EnrolmentImage(context.Context, casefile.Enrolment, int) (image.Image, error) {
+	return nil, errors.New("no picture")
+}
+func (f *fakeWatchlist) EnrolFiles(ctx context.Context, subjectID uint64, label, notes string, paths []string, prov casefile.Provenance, rep progress.Reporter) (casefile.Subject, []session.EnrolOutcome, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := casefile.Subject{ID: uint64(len(f.subjects) + 1), Label: label}
+	f.subjects = append(f.subjects, s)
+	out := make([]session.EnrolOutcome, len(paths))
+	for i, p := range paths {
+		out[i] = session.EnrolOutcome{Path: p}
+	}
+	return s, out, nil
+}
