@@ -89,6 +89,9 @@ func newCaseWindow(a *App, s *session.Session) *CaseWindow {
 		container.NewTabItemWithIcon(TabLab, theme.GridIcon(), cw.Lab.Content()),
 	)
 	cw.wire()
+	// A widget of another tab (the evidence list) must not keep the
+	// keyboard: the viewer's keys go to the viewer.
+	cw.tabs.OnSelected = func(*container.TabItem) { cw.win.Canvas().Unfocus() }
 
 	header := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	where := widget.NewLabel(fmt.Sprintf("%s · working as %s", s.Path(), s.Actor()))

@@ -266,8 +266,10 @@ func (v *FaceView) FaceAt(pos fyne.Position) (int, bool) {
 	return best, found
 }
 
-// Tapped reports the face under the tap.
+// Tapped reports the face under the tap. It also takes the keyboard focus
+// from whatever had it, so the viewer's keys reach the viewer.
 func (v *FaceView) Tapped(ev *fyne.PointEvent) {
+	unfocus(v)
 	if id, ok := v.FaceAt(ev.Position); ok && v.OnFaceTapped != nil {
 		v.OnFaceTapped(id)
 	}
@@ -278,3 +280,12 @@ func (v *FaceView) MinSize() fyne.Size { return fyne.NewSize(160, 120) }
 
 // CreateRenderer is part of fyne.Widget.
 func (v *FaceView) CreateRenderer() fyne.WidgetRenderer { return newFaceViewRenderer(v) }
+
+// unfocus clears the keyboard focus of the canvas o is on.
+func unfocus(o fyne.CanvasObject) {
+	if a := fyne.CurrentApp(); a != nil {
+		if c := a.Driver().CanvasForObject(o); c != nil {
+			c.Unfocus()
+		}
+	}
+}

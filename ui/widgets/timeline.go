@@ -111,7 +111,10 @@ func (t *Timeline) xOf(frame int) float32 {
 }
 
 // Tapped seeks to the frame under the tap.
-func (t *Timeline) Tapped(ev *fyne.PointEvent) { t.seek(ev.Position.X) }
+func (t *Timeline) Tapped(ev *fyne.PointEvent) {
+	unfocus(t)
+	t.seek(ev.Position.X)
+}
 
 // Dragged seeks while the marker is dragged.
 func (t *Timeline) Dragged(ev *fyne.DragEvent) { t.seek(ev.Position.X) }
