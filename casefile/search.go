@@ -94,23 +94,9 @@ func (c *Case) Search(ctx context.Context, req SearchRequest) (SearchRecord, err
 		if err != nil {
 			return err
 		}
-		info, err := readInfo(tx)
+		purpose, info, err := searchGrounds(tx, req.Purpose)
 		if err != nil {
 			return err
-		}
-		purpose := req.Purpose
-		if purpose == "" {
-			purpose = info.Purpose
-		}
-		if purpose == "" {
-			return fmt.Errorf("%w: a search needs a purpose (the case has none)", ErrInvalid)
-		}
-		settings, err := readSettings(tx)
-		if err != nil {
-			return err
-		}
-		if settings.RequireAuthorisation && info.Authorisation == "" {
-			return ErrNoAuthorisation
 		}
 		subjects, err := readSubjects(tx)
 		if err != nil {
@@ -162,6 +148,31 @@ func (c *Case) Search(ctx context.Context, req SearchRequest) (SearchRecord, err
 		return SearchRecord{}, fmt.Errorf("search in %s: %w", c.path, err)
 	}
 	return rec, nil
+}
+
+// searchGrounds is why and under which authority a search is made: the
+// purpose given, or the case's, and the case record. A search without a
+// purpose, or without the authorisation reference the case's rules
+// require, is refused.
+func searchGrounds(tx *bolt.Tx, purpose string) (string, CaseInfo, error) {
+	info, err := readInfo(tx)
+	if err != nil {
+		return "", info, err
+	}
+	if purpose == "" {
+		purpose = info.Purpose
+	}
+	if purpose == "" {
+		return "", info, fmt.Errorf("%w: a search needs a purpose (the case has none)", ErrInvalid)
+	}
+	settings, err := readSettings(tx)
+	if err != nil {
+		return "", info, err
+	}
+	if settings.RequireAuthorisation && info.Authorisation == "" {
+		return "", info, ErrNoAuthorisation
+	}
+	return purpose, info, nil
 }
 
 // resolveProbe fills the probe in from its detection, or checks a probe
