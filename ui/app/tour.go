@@ -294,8 +294,9 @@ func tourClip() string {
 }
 
 // tourSceneCut takes a clip with scene cuts into a new case, opens it in
-// the viewer a few frames after its first cut and takes a screenshot:
-// the paths of the people before the cut are gone.
+// the viewer a few frames after its last cut and takes a screenshot: the
+// paths of the people before the cut are gone, though their tails would
+// still be fading without the cut.
 func (a *App) tourSceneCut(ctx context.Context, clip string, shot func(string, fyne.Window) error) error {
 	dir, err := os.MkdirTemp("", "facecase-tour-cut-")
 	if err != nil {
@@ -327,11 +328,9 @@ func (a *App) tourSceneCut(ctx context.Context, clip string, shot func(string, f
 	if err != nil {
 		return err
 	}
-	cut := 0
+	cut := 0 // the last cut: new people on screen, the earlier shot's gone
 	for _, t := range tracks {
-		if c := int(t.CutFrame); c > 0 && (cut == 0 || c < cut) {
-			cut = c
-		}
+		cut = max(cut, int(t.CutFrame))
 	}
 	if cut == 0 {
 		return fmt.Errorf("tour: no scene cut recorded in %s", clip)
