@@ -114,6 +114,7 @@ func (cw *CaseWindow) wire() {
 		cw.tabs.SelectIndex(1)
 		cw.Viewer.Show(id, nil)
 	}
+	cw.Viewer.OnSearchAll = func(id uint64) { cw.Evidence.SearchAll([]uint64{id}) }
 	cw.Evidence.OnChanged = func() { // a batch, or a search of many faces
 		cw.Audit.Reload()
 		cw.Review.Reload()

@@ -59,6 +59,10 @@ type ViewerView struct {
 	vt     videoTracks // read by the player goroutine; replaced, never changed
 	best   map[uint64]casefile.Detection
 
+	// OnSearchAll, when set, searches every usable face of the item shown
+	// (the case window runs it in the evidence view's task bar).
+	OnSearchAll func(evidenceID uint64)
+
 	// afterFrame, when set, runs after each frame is put on screen
 	// (benchmarks draw the overlay there, as the painter would).
 	afterFrame func()
@@ -96,7 +100,12 @@ func NewViewerView(ctx context.Context, win fyne.Window, backend ViewerBackend) 
 	v.position.SetText("")
 	v.controls = container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(back, v.playBtn, fwd), position, v.timeline), keys)
 	v.controls.Hide()
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.zoom, legend, landmarks), v.title)
+	searchAll := widget.NewButtonWithIcon("Search all faces", theme.SearchIcon(), func() {
+		if v.loaded && v.OnSearchAll != nil {
+			v.OnSearchAll(v.ev.ID)
+		}
+	})
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.zoom, legend, landmarks, searchAll), v.title)
 	side := container.New(&fixedWidthLayout{width: facePanelWidth}, v.panel.Content())
 	v.content = container.NewBorder(top, v.controls, nil, side, v.faces)
 	return v
