@@ -37,24 +37,24 @@ type BundleReport struct {
 	Snapshot *CaseReport `json:"snapshot,omitempty"`
 	// Problems is empty when the bundle verified.
 	Problems []Problem `json:"problems,omitempty"`
+	// Unfinished names the evidence of the snapshot whose analysis never
+	// finished: the bundle is intact but the case it holds is incomplete.
+	Unfinished []Problem `json:"unfinished,omitempty"`
 
 	seen map[string]bool
 }
 
-// OK reports whether nothing was found wrong.
-func (r *BundleReport) OK() bool { return len(r.Problems) == 0 }
+// OK reports whether nothing was found wrong and nothing is unfinished.
+func (r *BundleReport) OK() bool { return r.Intact() && len(r.Unfinished) == 0 }
+
+// Intact reports whether nothing was found changed or damaged.
+func (r *BundleReport) Intact() bool { return len(r.Problems) == 0 }
 
 // Err is nil when the bundle verified, else an error matching
-// ErrBundleInvalid that names the first problem.
+// ErrBundleInvalid that names the first problem (or ErrIncomplete naming
+// the first item whose analysis never finished).
 func (r *BundleReport) Err() error {
-	if r.OK() {
-		return nil
-	}
-	more := ""
-	if len(r.Problems) > 1 {
-		more = fmt.Sprintf(" (and %d more problems)", len(r.Problems)-1)
-	}
-	return fmt.Errorf("%s: %w: %s%s", r.Path, ErrBundleInvalid, r.Problems[0], more)
+	return reportErr(r.Path, r.Problems, r.Unfinished, ErrBundleInvalid)
 }
 
 // add records a problem once per place.
@@ -362,7 +362,10 @@ func (v *bundleVerifier) checkSnapshot() error {
 	for _, p := range cr.Problems {
 		v.r.add("snapshot: "+p.Where, "%s", p.What)
 	}
-	if !cr.OK() {
+	for _, p := range cr.Unfinished {
+		v.r.Unfinished = append(v.r.Unfinished, Problem{Where: "snapshot: " + p.Where, What: p.What})
+	}
+	if !cr.Intact() {
 		return nil
 	}
 	err = guard(func() error {

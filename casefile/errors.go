@@ -45,6 +45,9 @@ var (
 	// ErrDiskFull: a write failed because the disk (or the file size limit,
 	// or the user's quota) is full. Nothing acknowledged before is lost.
 	ErrDiskFull = errors.New("the disk is full")
+	// ErrIncomplete: the case is intact, but the analysis of some
+	// evidence was interrupted and never finished (see PendingAnalyses).
+	ErrIncomplete = errors.New("analysis of evidence never finished")
 	// ErrBundleInvalid: an export bundle failed verification.
 	ErrBundleInvalid = errors.New("bundle failed verification")
 	// ErrBundleTooLarge: a bundle would exceed 4 GiB, the limit of the

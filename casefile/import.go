@@ -56,8 +56,8 @@ func importBundle(ctx context.Context, bundle, target, actor string, rep progres
 	if err != nil {
 		return nil, err
 	}
-	if err := report.Err(); err != nil {
-		return nil, err
+	if !report.Intact() {
+		return nil, report.Err() // an incomplete but intact case can be reviewed
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*")
 	if err != nil {

@@ -19,7 +19,9 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(code)
 	case "intake":
-		os.Exit(crashChild())
+		os.Exit(crashChild(false))
+	case "resume":
+		os.Exit(crashChild(true))
 	case "fill":
 		os.Exit(fillChild())
 	case "tmpfs":

@@ -41,22 +41,41 @@ type CaseReport struct {
 	Evidence []EvidenceCheck `json:"evidence,omitempty"`
 	// Problems is empty when the case verified.
 	Problems []Problem `json:"problems,omitempty"`
+	// Unfinished names the evidence whose analysis was asked for and never
+	// finished (an interrupted intake): the case is intact but its faces
+	// are incomplete until the analysis is resumed.
+	Unfinished []Problem `json:"unfinished,omitempty"`
 }
 
-// OK reports whether nothing was found wrong.
-func (r *CaseReport) OK() bool { return len(r.Problems) == 0 }
+// OK reports whether nothing was found wrong and nothing is unfinished.
+func (r *CaseReport) OK() bool { return r.Intact() && len(r.Unfinished) == 0 }
+
+// Intact reports whether nothing was found changed or damaged (unfinished
+// analysis aside).
+func (r *CaseReport) Intact() bool { return len(r.Problems) == 0 }
 
 // Err is nil when the case verified, else an error matching ErrTampered
-// that names the first problem.
+// that names the first problem, or ErrIncomplete naming the first item
+// whose analysis never finished.
 func (r *CaseReport) Err() error {
-	if r.OK() {
+	return reportErr(r.Path, r.Problems, r.Unfinished, ErrTampered)
+}
+
+// reportErr is the error of a report with problems (wrapping sentinel) or
+// unfinished work (wrapping ErrIncomplete), naming the first of them.
+func reportErr(path string, problems, unfinished []Problem, sentinel error) error {
+	list := problems
+	if len(list) == 0 {
+		list, sentinel = unfinished, ErrIncomplete
+	}
+	if len(list) == 0 {
 		return nil
 	}
 	more := ""
-	if len(r.Problems) > 1 {
-		more = fmt.Sprintf(" (and %d more problems)", len(r.Problems)-1)
+	if len(list) > 1 {
+		more = fmt.Sprintf(" (and %d more)", len(list)-1)
 	}
-	return fmt.Errorf("%s: %w: %s%s", r.Path, ErrTampered, r.Problems[0], more)
+	return fmt.Errorf("%s: %w: %s%s", path, sentinel, list[0], more)
 }
 
 func (r *CaseReport) add(where, format string, args ...any) {
@@ -126,12 +145,14 @@ func (c *Case) verify(ctx context.Context, opts VerifyOptions) (*CaseReport, err
 		// bbolt's own page check runs in a goroutine of its own, where a
 		// page too damaged to read would crash the process; it runs only
 		// once every page has been read here (where damage is recovered).
-		if r.OK() {
+		if r.Intact() {
 			verifyStructure(tx, r)
 		}
 		var err error
-		evidence, err = readAllEvidence(tx)
-		return err
+		if evidence, err = readAllEvidence(tx); err != nil {
+			return err
+		}
+		return listUnfinished(tx, evidence, r)
 	})
 	if err != nil {
 		if errors.Is(err, ErrCorrupt) {
@@ -152,6 +173,23 @@ func (c *Case) verify(ctx context.Context, opts VerifyOptions) (*CaseReport, err
 		}
 	}
 	return r, nil
+}
+
+// listUnfinished names the evidence whose analysis never finished.
+func listUnfinished(tx *bolt.Tx, evidence []Evidence, r *CaseReport) error {
+	pending, err := readPending(tx)
+	if err != nil {
+		return err
+	}
+	names := map[uint64]string{}
+	for _, ev := range evidence {
+		names[ev.ID] = ev.Name
+	}
+	for _, p := range pending {
+		r.Unfinished = append(r.Unfinished, Problem{Where: fmt.Sprintf("evidence %d (%s)", p.EvidenceID, names[p.EvidenceID]),
+			What: fmt.Sprintf("analysis never finished (%d faces stored so far): open the case in facecase, or add the file again with 'facecase-cli case add', to resume it", p.Stored)})
+	}
+	return nil
 }
 
 // verifyStructure runs bbolt's own consistency check of the page tree.
@@ -207,7 +245,8 @@ func verifyChain(tx *bolt.Tx, r *CaseReport) (auditRefs, bool) {
 
 // auditedBuckets hold records written once (or replaced whole) by an
 // audited call; each must match the latest audit entry that wrote it.
-var auditedBuckets = [][]byte{bucketEvidence, bucketTracks, bucketSubjects, bucketEnrolments, bucketSearches, bucketReviews}
+// The analysis bucket is absent from cases made before it existed.
+var auditedBuckets = [][]byte{bucketEvidence, bucketTracks, bucketSubjects, bucketEnrolments, bucketSearches, bucketReviews, bucketAnalysis}
 
 func verifyRecords(tx *bolt.Tx, refs auditRefs, r *CaseReport) {
 	seen := map[string]bool{}
@@ -233,7 +272,11 @@ func verifyRecords(tx *bolt.Tx, refs auditRefs, r *CaseReport) {
 		check(bucketMeta, metaImported, v)
 	}
 	for _, name := range auditedBuckets {
-		tx.Bucket(name).ForEach(func(k, v []byte) error {
+		b := tx.Bucket(name)
+		if b == nil {
+			continue
+		}
+		b.ForEach(func(k, v []byte) error {
 			if len(r.Problems) < maxProblems {
 				check(name, k, v)
 			}
@@ -353,6 +396,8 @@ func recordName(bucket, k []byte) string {
 		return "case record " + string(k)
 	case string(bucketEvidence):
 		return fmt.Sprintf("evidence %d", keyU64(k))
+	case string(bucketAnalysis):
+		return fmt.Sprintf("analysis record of evidence %d", keyU64(k))
 	case string(bucketSubjects):
 		return fmt.Sprintf("subject %d", keyU64(k))
 	case string(bucketSearches):
