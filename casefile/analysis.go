@@ -53,9 +53,21 @@ type AnalysisStatus struct {
 	LastFrame uint32 `json:"last_frame"`
 }
 
-// Resumable reports whether an interrupted run already stored some
-// frames: a resumed analysis must then store only frames after LastFrame.
-func (s AnalysisStatus) Resumable() bool { return s.State == AnalysisPending && s.Stored > 0 }
+// StillToStore is what of a resumed analysis's detections is not stored
+// yet: when an interrupted run stored some frames (always whole frames),
+// only the frames after LastFrame.
+func (s AnalysisStatus) StillToStore(dets []Detection) []Detection {
+	if s.State != AnalysisPending || s.Stored == 0 {
+		return dets
+	}
+	out := dets[:0:0]
+	for _, d := range dets {
+		if d.Frame > s.LastFrame {
+			out = append(out, d)
+		}
+	}
+	return out
+}
 
 // Analysis returns the analysis state of an evidence item.
 func (c *Case) Analysis(evidenceID uint64) (AnalysisStatus, error) {

@@ -194,3 +194,33 @@ func TestBatchesEndAtFrames(t *testing.T) {
 		t.Fatalf("second batch starts at detection %d, frame %d (the one before is frame %d)", second, dets[second].Frame, dets[second-1].Frame)
 	}
 }
+
+// TestHugeFrameIsOneBatch: a photo with more faces than a batch is still
+// stored in one transaction.
+func TestHugeFrameIsOneBatch(t *testing.T) {
+	c := newTestCase(t)
+	ev := addTestEvidence(t, c, "crowd.jpg")
+	dets := testDetections(newRand(2), ev.ID, DetectionBatchSize+10)
+	for i := range dets {
+		dets[i].Frame = 0
+	}
+	var updates int
+	if _, err := c.AddDetections(context.Background(), dets, progressCounter(&updates)); err != nil || updates != 1 {
+		t.Fatalf("%d batches: %v", updates, err)
+	}
+}
+
+func TestStillToStore(t *testing.T) {
+	dets := testDetections(newRand(2), 1, 10)
+	for i := range dets {
+		dets[i].Frame = uint32(i)
+	}
+	fresh := AnalysisStatus{AnalysisRecord: AnalysisRecord{State: AnalysisPending}}
+	if got := fresh.StillToStore(dets); len(got) != 10 {
+		t.Fatalf("nothing stored yet: %d to store", len(got))
+	}
+	resumed := AnalysisStatus{AnalysisRecord: AnalysisRecord{State: AnalysisPending}, Stored: 4, LastFrame: 3}
+	if got := resumed.StillToStore(dets); len(got) != 6 || got[0].Frame != 4 {
+		t.Fatalf("after frame 3: %d to store from frame %d", len(got), got[0].Frame)
+	}
+}

@@ -16,10 +16,10 @@ import (
 const DetectionBatchSize = 25000
 
 // AddDetections stores detections and returns their ids, in input order.
-// The evidence items must exist. Detections are committed in batches of at
-// most DetectionBatchSize, each batch atomically with its audit entry and
-// ending where a frame ends (unless one frame alone holds more), so every
-// frame of a committed batch is complete; on error or cancellation the ids
+// The evidence items must exist. Detections are committed in batches of
+// about DetectionBatchSize, each batch atomically with its audit entry and
+// ending where a frame ends, so a frame's detections (all the faces of a
+// photo) are stored together or not at all; on error or cancellation the ids
 // of the batches already committed are returned with the error (those
 // detections are stored; the rest are not). rep receives "store" updates
 // counted in detections; nil discards them.
@@ -94,7 +94,9 @@ func (c *Case) addDetections(ctx context.Context, dets []Detection, rep progress
 
 // batchEnd is where the batch starting at from ends: after at most
 // DetectionBatchSize detections, moved back to the end of a frame when the
-// limit falls inside one (a frame larger than a batch is split).
+// limit falls inside one. A single frame with more detections than a
+// batch is committed whole, so every committed batch holds complete
+// frames only (what a resumed analysis relies on).
 func batchEnd(dets []Detection, from int) int {
 	end := min(len(dets), from+DetectionBatchSize)
 	if end == len(dets) {
@@ -105,6 +107,9 @@ func batchEnd(dets []Detection, from int) int {
 		if !sameFrame(&dets[e-1], &dets[e]) {
 			return e
 		}
+	}
+	for end < len(dets) && sameFrame(&dets[end-1], &dets[end]) {
+		end++
 	}
 	return end
 }

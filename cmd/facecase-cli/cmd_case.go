@@ -110,6 +110,14 @@ func openCase(path, actor string) (*casefile.Case, error) {
 	return caseOpenErr(casefile.Open(casePathArg(path), casefile.Options{Actor: actor}))
 }
 
+// closeCase closes a case a command opened, reporting a failure to close
+// on stderr (the deferred close of a command that has already finished).
+func closeCase(env *cliEnv, c *casefile.Case) {
+	if err := c.Close(); err != nil {
+		fmt.Fprintf(env.stderr, "facecase-cli: %v\n", err)
+	}
+}
+
 // openCaseReadOnly opens a case for reading.
 func openCaseReadOnly(path string, check casefile.MediaCheck) (*casefile.Case, error) {
 	return caseOpenErr(casefile.Open(casePathArg(path), casefile.Options{ReadOnly: true, MediaCheck: check}))

@@ -32,6 +32,8 @@ type caseInfoRecord struct {
 	Confirmed   []casefile.ConfirmedMatch `json:"confirmed_matches"`
 	AuditHead   casefile.AuditHead        `json:"audit_head"`
 	MediaFolder string                    `json:"media_folder"`
+	// Pending lists the evidence whose analysis never finished.
+	Pending []casefile.AnalysisStatus `json:"analysis_pending,omitempty"`
 }
 
 func runCaseInfo(ctx context.Context, env *cliEnv, args []string) error {
@@ -90,6 +92,10 @@ func runCaseInfo(ctx context.Context, env *cliEnv, args []string) error {
 			fmt.Fprintf(env.stderr, "warning: evidence %d (%s) is %s: %s\n", ch.EvidenceID, ch.Name, ch.State, ch.Detail)
 		}
 	}
+	for _, p := range rec.Pending {
+		fmt.Fprintf(env.stderr, "warning: evidence %d: its analysis never finished (%d faces stored so far); run 'facecase-cli case add %s' to finish it\n",
+			p.EvidenceID, p.Stored, c.Path())
+	}
 	return nil
 }
 
@@ -135,6 +141,9 @@ func readCaseInfo(c *casefile.Case) (*caseInfoRecord, error) {
 	}
 	rec.Reviews = len(reviews)
 	if rec.Confirmed, err = c.ConfirmedMatches(); err != nil {
+		return nil, err
+	}
+	if rec.Pending, err = c.PendingAnalyses(); err != nil {
 		return nil, err
 	}
 	rec.AuditHead, err = c.AuditHead()

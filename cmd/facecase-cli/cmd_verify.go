@@ -49,7 +49,7 @@ func runVerify(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	rep, done := exportProgress(env, *asJSON)
 	var rec verifyRecord
-	var problems []casefile.Problem
+	var problems, unfinished []casefile.Problem
 	if isZip {
 		r, err := casefile.VerifyBundle(ctx, path, rep)
 		done()
@@ -57,7 +57,7 @@ func runVerify(ctx context.Context, env *cliEnv, args []string) error {
 			return err
 		}
 		rec = verifyRecord{Kind: "bundle", OK: r.OK(), Bundle: r}
-		problems = r.Problems
+		problems, unfinished = r.Problems, r.Unfinished
 	} else {
 		r, err := casefile.Verify(ctx, casePathArg(path), casefile.VerifyOptions{SkipMedia: *skipMedia, Progress: rep})
 		done()
@@ -65,7 +65,7 @@ func runVerify(ctx context.Context, env *cliEnv, args []string) error {
 			return err
 		}
 		rec = verifyRecord{Kind: "case", OK: r.OK(), Case: r}
-		problems = r.Problems
+		problems, unfinished = r.Problems, r.Unfinished
 	}
 	if *asJSON {
 		if err := printJSON(env.stdout, rec); err != nil {
@@ -74,14 +74,17 @@ func runVerify(ctx context.Context, env *cliEnv, args []string) error {
 	} else {
 		printVerifyText(env.stdout, rec)
 	}
-	if len(problems) > 0 {
+	switch {
+	case len(problems) > 0:
 		return &exitError{code: 3, err: fmt.Errorf("%s FAILED verification: %s", path, problems[0])}
+	case len(unfinished) > 0:
+		return &exitError{code: 3, err: fmt.Errorf("%s is INCOMPLETE: %s", path, unfinished[0])}
 	}
 	return nil
 }
 
 func printVerifyText(w io.Writer, rec verifyRecord) {
-	var problems []casefile.Problem
+	var problems, unfinished []casefile.Problem
 	if b := rec.Bundle; b != nil {
 		fmt.Fprintf(w, "bundle %s\n  %d bytes, SHA-256 %s\n", b.Path, b.Size, b.SHA256)
 		fmt.Fprintf(w, "  exported %s by %s; audit log %d entries, newest SHA-256 %s\n",
@@ -89,7 +92,7 @@ func printVerifyText(w io.Writer, rec verifyRecord) {
 		for _, m := range b.Members {
 			fmt.Fprintf(w, "  %-40s %12d  %s\n", m.Name, m.Size, m.SHA256)
 		}
-		problems = b.Problems
+		problems, unfinished = b.Problems, b.Unfinished
 	}
 	if c := rec.Case; c != nil {
 		fmt.Fprintf(w, "case %s\n  audit log %d entries, newest SHA-256 %s\n  %d records and %d detections compared with their audit entries\n",
@@ -97,14 +100,21 @@ func printVerifyText(w io.Writer, rec verifyRecord) {
 		for _, ch := range c.Evidence {
 			fmt.Fprintf(w, "  evidence %d %-30s %s %s\n", ch.EvidenceID, ch.Name, ch.State, ch.Detail)
 		}
-		problems = c.Problems
+		problems, unfinished = c.Problems, c.Unfinished
 	}
-	if len(problems) == 0 {
+	switch {
+	case len(problems) > 0:
+		fmt.Fprintf(w, "FAILED: %d problems\n", len(problems))
+		for _, p := range problems {
+			fmt.Fprintf(w, "  %s: %s\n", p.Where, p.What)
+		}
+	case len(unfinished) > 0:
+		fmt.Fprintf(w, "INCOMPLETE: nothing was changed, but the analysis of %d evidence items never finished\n", len(unfinished))
+	default:
 		fmt.Fprintln(w, "OK: verified, nothing was changed")
 		return
 	}
-	fmt.Fprintf(w, "FAILED: %d problems\n", len(problems))
-	for _, p := range problems {
+	for _, p := range unfinished {
 		fmt.Fprintf(w, "  %s: %s\n", p.Where, p.What)
 	}
 }

@@ -88,6 +88,9 @@ func newCaseWindow(a *App, s *session.Session) *CaseWindow {
 		container.NewTabItemWithIcon(TabLab, theme.GridIcon(), cw.Lab.Content()),
 	)
 	cw.wire()
+	if !s.ReadOnly() {
+		cw.Evidence.ResumePending() // an interrupted intake left faces unstored
+	}
 
 	header := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	where := widget.NewLabel(fmt.Sprintf("%s · working as %s", s.Path(), s.Actor()))

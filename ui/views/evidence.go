@@ -139,6 +139,19 @@ func (v *EvidenceView) AddPaths(paths []string) {
 	if len(paths) == 0 {
 		return
 	}
+	v.intake(paths, "Adding evidence")
+}
+
+// ResumePending finishes in the background the analysis an interrupted
+// run left pending (the case window calls it when the case opens).
+func (v *EvidenceView) ResumePending() {
+	if pending, err := v.backend.PendingAnalyses(); err != nil || len(pending) == 0 {
+		return
+	}
+	v.intake(nil, "Finishing interrupted analysis")
+}
+
+func (v *EvidenceView) intake(paths []string, title string) {
 	if v.tasks.Busy() {
 		// Files dropped while other work runs wait for their turn.
 		v.queued = append(v.queued, paths...)
@@ -147,7 +160,7 @@ func (v *EvidenceView) AddPaths(paths []string) {
 		}
 		return
 	}
-	v.tasks.Run(v.ctx, "Adding evidence", func(ctx context.Context, rep progress.Reporter) error {
+	v.tasks.Run(v.ctx, title, func(ctx context.Context, rep progress.Reporter) error {
 		return v.backend.Intake(ctx, paths, rep, v.itemChanged)
 	}, func(err error) {
 		v.Reload()

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"facecase/casefile"
+	"facecase/internal/testenv"
+)
+
+// newCLICase makes a case with the CLI and returns its path.
+func newCLICase(t *testing.T, dir, name string) string {
+	t.Helper()
+	cs := filepath.Join(dir, name+casefile.Extension)
+	mustCLI(t, "DS Khan", "case", "new", "--number", "2024/0117", "--title", "Kiosk robbery", "--purpose", "identify the robbers", cs)
+	return cs
+}
+
+// TestCaseAddResumesInterruptedAnalysis is issue 16 B: a photo taken in
+// by a run that was killed before its faces were stored. verify says the
+// case is incomplete, case info warns, and the next case add finishes
+// the analysis (before its own files); adding the photo again does not
+// store its faces twice.
+func TestCaseAddResumesInterruptedAnalysis(t *testing.T) {
+	data := testenv.SharedData(t, "face_recognition")
+	testenv.Model(t, "descriptor")
+	testenv.Model(t, "ssd")
+	dir := t.TempDir()
+	cs := newCLICase(t, dir, "kiosk")
+	photo := filepath.Join(data, "two_people.jpg")
+	c, err := casefile.Open(cs, casefile.Options{Actor: "DC Mills"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AddEvidence(context.Background(), photo, casefile.AddOptions{Analyse: []string{casefile.KindPhoto}}); err != nil {
+		t.Fatal(err)
+	}
+	c.Close() // killed here: the faces were never stored
+
+	code, out, errOut := caseCLI(t, "x", "verify", "--skip-media", cs)
+	if code != 3 || !strings.Contains(out, "INCOMPLETE") || !strings.Contains(out, "evidence 1 (two_people.jpg): analysis never finished") {
+		t.Fatalf("verify of an interrupted intake: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, _, errOut := caseCLI(t, "x", "case", "info", "--quick", cs); !strings.Contains(errOut, "evidence 1: its analysis never finished") {
+		t.Fatalf("case info does not warn: %q", errOut)
+	}
+	out = mustCLI(t, "DC Mills", "case", "add", cs, photo)
+	if !strings.Contains(out, "evidence 1: two_people.jpg, analysis left unfinished by an earlier run finished now: 2 faces") ||
+		!strings.Contains(out, "already evidence 1") {
+		t.Fatalf("case add after the interruption: %q", out)
+	}
+	if out = mustCLI(t, "x", "verify", "--skip-media", cs); !strings.Contains(out, "2 detections") || !strings.Contains(out, "OK: verified") {
+		t.Fatalf("verify after resuming: %q", out)
+	}
+	if out = mustCLI(t, "DC Mills", "case", "add", cs); !strings.Contains(out, "no evidence of the case waits") {
+		t.Fatalf("case add with nothing to do: %q", out)
+	}
+
+	// A photo taken in with --no-detect is analysed when it is added again.
+	mustCLI(t, "DC Mills", "case", "add", "--no-detect", cs, filepath.Join(data, "biden.jpg"))
+	out = mustCLI(t, "DC Mills", "case", "add", cs, filepath.Join(data, "biden.jpg"))
+	if !strings.Contains(out, "it had not been analysed: 1 faces") {
+		t.Fatalf("re-adding a photo that was never analysed: %q", out)
+	}
+	out = mustCLI(t, "DC Mills", "case", "add", cs, filepath.Join(data, "biden.jpg"))
+	if !strings.HasSuffix(strings.TrimSpace(out), "same SHA-256") {
+		t.Fatalf("adding an analysed photo again: %q", out)
+	}
+}
