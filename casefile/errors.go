@@ -48,6 +48,10 @@ var (
 	// ErrIncomplete: the case is intact, but the analysis of some
 	// evidence was interrupted and never finished (see PendingAnalyses).
 	ErrIncomplete = errors.New("analysis of evidence never finished")
+	// ErrProtectedTarget: an export would write over the case file, into
+	// its media folder or over an original evidence file (also through a
+	// link); Force does not change that.
+	ErrProtectedTarget = errors.New("the output would overwrite the case or its evidence")
 	// ErrBundleInvalid: an export bundle failed verification.
 	ErrBundleInvalid = errors.New("bundle failed verification")
 	// ErrBundleTooLarge: a bundle would exceed 4 GiB, the limit of the

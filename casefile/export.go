@@ -26,7 +26,9 @@ type ExportOptions struct {
 	// (media.RedactPhoto).
 	Redactor PhotoRedactor
 	// Force replaces an existing target; otherwise an existing target is
-	// an ErrExists error and is left untouched.
+	// an ErrExists error and is left untouched. The case file, its media
+	// folder and the original evidence files are never replaced
+	// (ErrProtectedTarget), with or without Force.
 	Force bool
 }
 
@@ -69,6 +71,9 @@ func export(ctx context.Context, c *Case, out string, opts ExportOptions, rep pr
 	}
 	target, err := filepath.Abs(out)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.refuseOwnFiles(target); err != nil {
 		return nil, err
 	}
 	if !opts.Force {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,5 +68,30 @@ func TestCaseAddResumesInterruptedAnalysis(t *testing.T) {
 	out = mustCLI(t, "DC Mills", "case", "add", cs, filepath.Join(data, "biden.jpg"))
 	if !strings.HasSuffix(strings.TrimSpace(out), "same SHA-256") {
 		t.Fatalf("adding an analysed photo again: %q", out)
+	}
+}
+
+// TestExportRefusesTheCase is issue 16 A at the command line: "export
+// --force CASE CASE" exited 0 having replaced the case with a zip.
+func TestExportRefusesTheCase(t *testing.T) {
+	dir := t.TempDir()
+	cs := newCLICase(t, dir, "kiosk")
+	a := filepath.Join(dir, "a.jpg")
+	os.WriteFile(a, []byte("\xff\xd8\xff\xe0 not really a photo"), 0o444)
+	mustCLI(t, "DC Mills", "case", "add", "--no-detect", cs, a)
+	media := casefile.MediaDirFor(cs)
+	entries, _ := os.ReadDir(media)
+	if len(entries) != 1 {
+		t.Fatalf("media folder holds %d files", len(entries))
+	}
+	copyPath := filepath.Join(media, entries[0].Name())
+	for _, out := range []string{cs, copyPath, filepath.Join(media, "new.zip"), a} {
+		code, _, errOut := caseCLI(t, "Clerk Reyes", "export", "--force", cs, out)
+		if code != 1 || !strings.Contains(errOut, "would overwrite the case or its evidence") || strings.Contains(errOut, "--force") {
+			t.Fatalf("export --force to %s: exit %d %q", out, code, errOut)
+		}
+	}
+	if out := mustCLI(t, "x", "verify", cs); !strings.Contains(out, "OK: verified") {
+		t.Fatalf("case after refused exports: %q", out)
 	}
 }

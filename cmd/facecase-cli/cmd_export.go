@@ -26,7 +26,7 @@ const exportUsage = "[--media] [--force] [--actor NAME] [--json] CASE OUT.zip"
 func runExport(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, commands["export"])
 	withMedia := fs.Bool("media", false, "add copies of the photos with every face that is not a confirmed match blurred")
-	force := fs.Bool("force", false, "replace OUT.zip if it exists")
+	force := fs.Bool("force", false, "replace OUT.zip if it exists (never the case file, anything in its media folder or an evidence file: those are refused)")
 	asJSON := fs.Bool("json", false, "print the result as JSON (progress as JSON lines on stderr)")
 	actor := actorFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
