@@ -43,7 +43,7 @@ func TestExportNeverOverwritesTheCase(t *testing.T) {
 		filepath.Join(links, "case-link.zip"),
 		filepath.Join(links, "case-hardlink.zip"),
 		copyPath,
-		filepath.Join(c.MediaDir(), "bundle.zip"),       // a new file in the media folder
+		filepath.Join(c.MediaDir(), "bundle.zip"),        // a new file in the media folder
 		filepath.Join(c.MediaDir(), "sub", "bundle.zip"), // below it
 		c.MediaDir(),
 		filepath.Join(links, "media-link", filepath.Base(copyPath)),
