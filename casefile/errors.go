@@ -15,6 +15,11 @@ var (
 	// ErrCorrupt: the file looks like a case file but its structure is
 	// damaged (truncated, bad page, unreadable record).
 	ErrCorrupt = errors.New("case file is damaged")
+	// ErrDamaged: the check made on every open found the case damaged (a
+	// bad page, a record that does not match its audit entry): it is not
+	// written to, only opened read-only (Options.ReadOnlyIfDamaged), with
+	// the damage named (a *DamageError, Case.Damage).
+	ErrDamaged = errors.New("the case file is damaged and is not written to: open it read-only, or restore it from a verified export bundle")
 	// ErrNewerFormat: the case was written by a newer facecase; this
 	// version must not change it.
 	ErrNewerFormat = errors.New("case file was written by a newer version of facecase")

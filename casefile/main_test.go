@@ -3,6 +3,7 @@ package casefile
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -13,7 +14,17 @@ const childEnv = "FACECASE_CASEFILE_CHILD"
 func TestMain(m *testing.M) {
 	switch mode := os.Getenv(childEnv); mode {
 	case "":
+		// Remembered checks and receipt keys go to folders of the test
+		// run, not the user's (children inherit them).
+		tmp, err := os.MkdirTemp("", "facecase-casefile-test-*")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Setenv("XDG_CACHE_HOME", filepath.Join(tmp, "cache"))
+		os.Setenv("XDG_CONFIG_HOME", filepath.Join(tmp, "config"))
 		code := m.Run()
+		os.RemoveAll(tmp)
 		if bigCaseDir != "" {
 			os.RemoveAll(bigCaseDir)
 		}

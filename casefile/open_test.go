@@ -277,7 +277,7 @@ func TestOpenTruncatedAndCorrupt(t *testing.T) {
 		q := writeTestFile(t, dir, "flip.facecase", bad)
 		c, err := Open(q, Options{Actor: "x", MediaCheck: MediaCheckNone})
 		if err != nil {
-			if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrNotACase) && !errors.Is(err, ErrTampered) && !errors.Is(err, ErrNewerFormat) {
+			if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrNotACase) && !errors.Is(err, ErrTampered) && !errors.Is(err, ErrNewerFormat) && !errors.Is(err, ErrDamaged) {
 				t.Errorf("byte %d damaged: unexpected error %v", off, err)
 			}
 			continue

@@ -144,10 +144,9 @@ func (c *Case) verify(ctx context.Context, opts VerifyOptions) (*CaseReport, err
 		}
 		// bbolt's own page check runs in a goroutine of its own, where a
 		// page too damaged to read would crash the process; it runs only
-		// once every page has been read here (where damage is recovered).
-		if r.Intact() {
-			verifyStructure(tx, r)
-		}
+		// once every page has been read here (where damage is recovered)
+		// and the file's page tree was checked without the memory map.
+		verifyStructure(tx, r, r.Intact())
 		var err error
 		if evidence, err = readAllEvidence(tx); err != nil {
 			return err
@@ -192,8 +191,21 @@ func listUnfinished(tx *bolt.Tx, evidence []Evidence, r *CaseReport) error {
 	return nil
 }
 
-// verifyStructure runs bbolt's own consistency check of the page tree.
-func verifyStructure(tx *bolt.Tx, r *CaseReport) {
+// verifyStructure checks the page tree from the file (rawTree) and, when
+// that found nothing and withBolt is set, runs bbolt's own consistency
+// check as well.
+func verifyStructure(tx *bolt.Tx, r *CaseReport, withBolt bool) {
+	pages, err := checkRawTree(tx.DB().Path())
+	if err != nil {
+		r.add("database structure", "%v", err)
+		return
+	}
+	for _, p := range pages {
+		r.add("database structure", "%s", p)
+	}
+	if len(pages) > 0 || !withBolt {
+		return
+	}
 	n := 0
 	for err := range tx.Check() {
 		if n++; n <= 10 {
@@ -306,15 +318,13 @@ func verifyRecords(tx *bolt.Tx, refs auditRefs, r *CaseReport) {
 }
 
 // verifyDetections re-hashes every run of detections against the audit
-// entry that wrote it and checks the index and counters.
+// entry that wrote it and checks every detection's index entry and the
+// counters.
 func verifyDetections(ctx context.Context, tx *bolt.Tx, refs auditRefs, r *CaseReport, rep progress.Reporter) error {
 	start := time.Now()
 	total := getU64(tx.Bucket(bucketMeta), metaDetectionCount)
-	det := tx.Bucket(bucketDetections)
 	idx := tx.Bucket(bucketDetIndex)
 	counts := map[uint64]uint64{}
-	cur := det.Cursor()
-	k, v := cur.First()
 	var n uint64
 	visit := func(k, v []byte) {
 		n++
@@ -331,6 +341,38 @@ func verifyDetections(ctx context.Context, tx *bolt.Tx, refs auditRefs, r *CaseR
 			rep.Report(progress.Update{Stage: "verify", Done: int64(n), Total: int64(total), Unit: "detections", Elapsed: time.Since(start)})
 		}
 	}
+	if err := walkDetectionRuns(ctx, tx, refs, r, visit); err != nil || len(r.Problems) >= maxProblems {
+		return err
+	}
+	cb := tx.Bucket(bucketDetCounts)
+	cb.ForEach(func(k, v []byte) error {
+		if keyU64(v) != counts[keyU64(k)] {
+			r.add(fmt.Sprintf("evidence %d", keyU64(k)), "detection counter says %d, the case holds %d", keyU64(v), counts[keyU64(k)])
+		}
+		delete(counts, keyU64(k))
+		return nil
+	})
+	for ev, m := range counts {
+		r.add(fmt.Sprintf("evidence %d", ev), "has %d detections but no counter", m)
+	}
+	return nil
+}
+
+// walkDetectionRuns reads every detection once, in key order, re-hashing
+// each run against the audit entry that wrote it and naming detections no
+// entry wrote; it calls visit (when not nil) for each, sets r.Detections
+// and checks the total counter and the size of the index.
+func walkDetectionRuns(ctx context.Context, tx *bolt.Tx, refs auditRefs, r *CaseReport, visit func(k, v []byte)) error {
+	cur := tx.Bucket(bucketDetections).Cursor()
+	k, v := cur.First()
+	var n uint64
+	step := func() {
+		n++
+		if visit != nil {
+			visit(k, v)
+		}
+		k, v = cur.Next()
+	}
 	for _, ref := range refs.ranges {
 		if ref.Bucket != string(bucketDetections) {
 			r.add(fmt.Sprintf("audit entry %d", ref.seq), "refers to a run of records in bucket %q", ref.Bucket)
@@ -343,14 +385,12 @@ func verifyDetections(ctx context.Context, tx *bolt.Tx, refs auditRefs, r *CaseR
 		last, _ := hex.DecodeString(ref.LastKey)
 		for k != nil && bytes.Compare(k, first) < 0 {
 			r.add(fmt.Sprintf("detection %d", keyU64(k)), "was not written by facecase: no audit entry records it")
-			visit(k, v)
-			k, v = cur.Next()
+			step()
 		}
 		h := newRangeHasher()
 		for k != nil && bytes.Compare(k, last) <= 0 {
 			h.add(k, v)
-			visit(k, v)
-			k, v = cur.Next()
+			step()
 		}
 		got := h.ref(bucketDetections)
 		if got.Count != ref.Count || got.SHA256 != ref.SHA256 {
@@ -361,30 +401,19 @@ func verifyDetections(ctx context.Context, tx *bolt.Tx, refs auditRefs, r *CaseR
 			return nil
 		}
 	}
-	for ; k != nil; k, v = cur.Next() {
+	for k != nil {
 		r.add(fmt.Sprintf("detection %d", keyU64(k)), "was not written by facecase: no audit entry records it")
-		visit(k, v)
+		step()
 		if len(r.Problems) >= maxProblems {
 			return nil
 		}
 	}
 	r.Detections = n
-	if n != total {
+	if total := getU64(tx.Bucket(bucketMeta), metaDetectionCount); n != total {
 		r.add("detection counter", "says %d detections, the case holds %d", total, n)
 	}
-	if m := uint64(idx.Stats().KeyN); m != n {
+	if m := uint64(tx.Bucket(bucketDetIndex).Stats().KeyN); m != n {
 		r.add("evidence index", "holds %d entries for %d detections", m, n)
-	}
-	cb := tx.Bucket(bucketDetCounts)
-	cb.ForEach(func(k, v []byte) error {
-		if keyU64(v) != counts[keyU64(k)] {
-			r.add(fmt.Sprintf("evidence %d", keyU64(k)), "detection counter says %d, the case holds %d", keyU64(v), counts[keyU64(k)])
-		}
-		delete(counts, keyU64(k))
-		return nil
-	})
-	for ev, m := range counts {
-		r.add(fmt.Sprintf("evidence %d", ev), "has %d detections but no counter", m)
 	}
 	return nil
 }

@@ -123,12 +123,25 @@ func openCaseReadOnly(path string, check casefile.MediaCheck) (*casefile.Case, e
 	return caseOpenErr(casefile.Open(casePathArg(path), casefile.Options{ReadOnly: true, MediaCheck: check}))
 }
 
-// caseOpenErr gives a tampered case the verification exit code.
+// caseOpenErr gives a tampered or damaged case the verification exit code.
 func caseOpenErr(c *casefile.Case, err error) (*casefile.Case, error) {
-	if errors.Is(err, casefile.ErrTampered) {
+	switch {
+	case errors.Is(err, casefile.ErrTampered):
 		return nil, &exitError{code: 3, err: fmt.Errorf("%w\nrun 'facecase-cli verify CASE' for the full report", err)}
+	case errors.Is(err, casefile.ErrDamaged):
+		return nil, &exitError{code: 3, err: fmt.Errorf("%w\nnothing was written; run 'facecase-cli verify CASE' for the full report", err)}
 	}
 	return c, err
+}
+
+// damageErr is the verification exit of a command that showed a case it
+// found damaged (opened read-only), or nil for a sound case.
+func damageErr(c *casefile.Case) error {
+	if d := c.Damage(); len(d) > 0 {
+		return &exitError{code: 3, err: fmt.Errorf("%s: %w\nrun 'facecase-cli verify %s' for the full report",
+			c.Path(), &casefile.DamageError{Problems: d}, c.Path())}
+	}
+	return nil
 }
 
 // printJSON writes v as one JSON document.

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"facecase/casefile"
 	"facecase/internal/testenv"
@@ -93,5 +97,42 @@ func TestExportRefusesTheCase(t *testing.T) {
 	}
 	if out := mustCLI(t, "x", "verify", cs); !strings.Contains(out, "OK: verified") {
 		t.Fatalf("case after refused exports: %q", out)
+	}
+}
+
+// TestDamagedCaseRefusesWrites is issue 16 G at the command line: a case
+// verify calls damaged accepted "case add" with exit 0.
+func TestDamagedCaseRefusesWrites(t *testing.T) {
+	dir := t.TempDir()
+	cs := newCLICase(t, dir, "kiosk")
+	a := filepath.Join(dir, "a.jpg")
+	b := filepath.Join(dir, "b.jpg")
+	os.WriteFile(a, []byte("\xff\xd8\xff\xe0 not really a photo"), 0o444)
+	os.WriteFile(b, []byte("\xff\xd8\xff\xe0 another one"), 0o444)
+	mustCLI(t, "DC Mills", "case", "add", "--no-detect", cs, a)
+	db, err := bolt.Open(cs, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket([]byte("evidence"))
+		k := []byte{0, 0, 0, 0, 0, 0, 0, 1}
+		return bk.Put(k, bytes.Replace(append([]byte(nil), bk.Get(k)...), []byte(`"size":`), []byte(`"size":1`), 1))
+	})
+	db.Close()
+	before, _ := os.ReadFile(cs)
+	code, out, errOut := caseCLI(t, "DC Mills", "case", "add", "--no-detect", cs, b)
+	if code != 3 || !strings.Contains(errOut, "damaged") || !strings.Contains(errOut, "evidence 1: was changed") || strings.Contains(out, "evidence 2") {
+		t.Fatalf("case add to a damaged case: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if after, _ := os.ReadFile(cs); !bytes.Equal(before, after) {
+		t.Fatal("the refused case add changed the case file")
+	}
+	code, out, errOut = caseCLI(t, "x", "case", "info", "--quick", cs)
+	if code != 3 || !strings.Contains(out, "Kiosk robbery") || !strings.Contains(errOut, "evidence 1: was changed") {
+		t.Fatalf("case info of a damaged case: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, _ := caseCLI(t, "x", "verify", cs); code != 3 {
+		t.Fatalf("verify of the damaged case: exit %d", code)
 	}
 }

@@ -32,6 +32,9 @@ type caseInfoRecord struct {
 	Confirmed   []casefile.ConfirmedMatch `json:"confirmed_matches"`
 	AuditHead   casefile.AuditHead        `json:"audit_head"`
 	MediaFolder string                    `json:"media_folder"`
+	// Damage is what the check on open found wrong (the case is then
+	// read-only).
+	Damage []casefile.Problem `json:"damage,omitempty"`
 	// Pending lists the evidence whose analysis never finished.
 	Pending []casefile.AnalysisStatus `json:"analysis_pending,omitempty"`
 }
@@ -57,10 +60,16 @@ func runCaseInfo(ctx context.Context, env *cliEnv, args []string) error {
 	defer c.Close()
 	rec, err := readCaseInfo(c)
 	if err != nil {
+		if derr := damageErr(c); derr != nil {
+			return derr
+		}
 		return err
 	}
 	if *asJSON {
-		return printJSON(env.stdout, rec)
+		if err := printJSON(env.stdout, rec); err != nil {
+			return err
+		}
+		return damageErr(c)
 	}
 	w := env.stdout
 	fmt.Fprintf(w, "case %s: %s\n", rec.Case.Number, rec.Case.Title)
@@ -96,11 +105,11 @@ func runCaseInfo(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(env.stderr, "warning: evidence %d: its analysis never finished (%d faces stored so far); run 'facecase-cli case add %s' to finish it\n",
 			p.EvidenceID, p.Stored, c.Path())
 	}
-	return nil
+	return damageErr(c)
 }
 
 func readCaseInfo(c *casefile.Case) (*caseInfoRecord, error) {
-	rec := &caseInfoRecord{MediaFolder: c.MediaDir()}
+	rec := &caseInfoRecord{MediaFolder: c.MediaDir(), Damage: c.Damage()}
 	var err error
 	if rec.Case, err = c.Info(); err != nil {
 		return nil, err

@@ -1,0 +1,24 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestMain keeps what the commands remember per user (checked cases in
+// the cache folder, the receipt signing key in the config folder) in
+// folders of the test run, not the user's.
+func TestMain(m *testing.M) {
+	tmp, err := os.MkdirTemp("", "facecase-cli-test-*")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("XDG_CACHE_HOME", filepath.Join(tmp, "cache"))
+	os.Setenv("XDG_CONFIG_HOME", filepath.Join(tmp, "config"))
+	code := m.Run()
+	os.RemoveAll(tmp)
+	os.Exit(code)
+}
