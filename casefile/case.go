@@ -22,6 +22,8 @@ type Case struct {
 	db       *bolt.DB
 	readOnly bool
 	imported bool
+	// importInfo is the import record of an imported review copy.
+	importInfo *ImportInfo
 	actor    string
 	now      func() time.Time
 

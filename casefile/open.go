@@ -98,7 +98,10 @@ func open(p string, opts Options) (*Case, error) {
 		if version, err = checkFormat(tx); err != nil {
 			return err
 		}
-		c.imported = tx.Bucket(bucketMeta).Get(metaImported) != nil
+		if c.importInfo, err = readImportInfo(tx); err != nil {
+			return err
+		}
+		c.imported = c.importInfo != nil
 		if head, err = walkAudit(tx, nil); err != nil {
 			return err
 		}
@@ -134,7 +137,7 @@ func open(p string, opts Options) (*Case, error) {
 		db.Close()
 		return nil, fmt.Errorf("case format %d must be upgraded to %d: open it once for writing", version, FormatVersion)
 	}
-	c.checks = checkEvidenceFiles(context.Background(), evidence, p, opts.MediaCheck, nil)
+	c.checks = checkEvidenceFiles(context.Background(), evidence, p, c.importInfo, opts.MediaCheck, nil)
 	if opts.ReadOnly {
 		return c, nil
 	}

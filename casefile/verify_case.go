@@ -129,8 +129,13 @@ func (c *Case) verify(ctx context.Context, opts VerifyOptions) (*CaseReport, err
 	}
 	r := &CaseReport{Path: c.path}
 	var evidence []Evidence
+	var imported *ImportInfo
 	err := c.view(func(tx *bolt.Tx) error {
 		if _, err := checkFormat(tx); err != nil {
+			return err
+		}
+		var err error
+		if imported, err = readImportInfo(tx); err != nil {
 			return err
 		}
 		refs, ok := verifyChain(tx, r)
@@ -147,7 +152,6 @@ func (c *Case) verify(ctx context.Context, opts VerifyOptions) (*CaseReport, err
 		// once every page has been read here (where damage is recovered)
 		// and the file's page tree was checked without the memory map.
 		verifyStructure(tx, r, r.Intact())
-		var err error
 		if evidence, err = readAllEvidence(tx); err != nil {
 			return err
 		}
@@ -161,12 +165,12 @@ func (c *Case) verify(ctx context.Context, opts VerifyOptions) (*CaseReport, err
 		return nil, fmt.Errorf("verify case %s: %w", c.path, err)
 	}
 	if !opts.SkipMedia {
-		r.Evidence = checkEvidenceFiles(ctx, evidence, c.path, MediaCheckHash, opts.Progress)
+		r.Evidence = checkEvidenceFiles(ctx, evidence, c.path, imported, MediaCheckHash, opts.Progress)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		for _, ch := range r.Evidence {
-			if !ch.Usable() {
+			if !ch.Usable() && ch.State != EvidenceNotIncluded {
 				r.add(fmt.Sprintf("evidence %d (%s)", ch.EvidenceID, ch.Name), "file %s: %s", ch.State, ch.Detail)
 			}
 		}

@@ -136,3 +136,28 @@ func TestDamagedCaseRefusesWrites(t *testing.T) {
 		t.Fatalf("verify of the damaged case: exit %d", code)
 	}
 }
+
+// TestFreshImportVerifies is issue 16 I at the command line: verify of a
+// freshly imported, untouched bundle exited 3 ("evidence 1: file
+// missing").
+func TestFreshImportVerifies(t *testing.T) {
+	dir := t.TempDir()
+	cs := newCLICase(t, dir, "kiosk")
+	a := filepath.Join(dir, "a.jpg")
+	os.WriteFile(a, []byte("\xff\xd8\xff\xe0 not really a photo"), 0o444)
+	mustCLI(t, "DC Mills", "case", "add", "--no-detect", cs, a)
+	bundle := filepath.Join(dir, "kiosk.zip")
+	mustCLI(t, "Clerk Reyes", "export", cs, bundle)
+	elsewhere := t.TempDir()
+	review := filepath.Join(elsewhere, "review")
+	if out := mustCLI(t, "DI Osei", "case", "import", bundle, review); !strings.Contains(out, "no media") {
+		t.Fatalf("import: %q", out)
+	}
+	out := mustCLI(t, "x", "verify", review)
+	if !strings.Contains(out, "not_included") || !strings.Contains(out, "OK: verified") {
+		t.Fatalf("verify of a fresh review copy: %q", out)
+	}
+	if _, _, errOut := caseCLI(t, "x", "case", "info", review); strings.Contains(errOut, "warning") {
+		t.Fatalf("case info warns about a fresh review copy: %q", errOut)
+	}
+}

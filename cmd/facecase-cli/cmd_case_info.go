@@ -97,7 +97,7 @@ func runCaseInfo(ctx context.Context, env *cliEnv, args []string) error {
 		rec.Detections, rec.Subjects, rec.Watchlist, rec.Searches, rec.Reviews, len(rec.Confirmed))
 	fmt.Fprintf(w, "audit log: %d entries, newest SHA-256 %s\n", rec.AuditHead.Seq, rec.AuditHead.SHA256)
 	for _, ch := range rec.Checks {
-		if !ch.Usable() && ch.State != casefile.EvidenceUnchecked {
+		if !ch.Usable() && ch.State != casefile.EvidenceUnchecked && ch.State != casefile.EvidenceNotIncluded {
 			fmt.Fprintf(env.stderr, "warning: evidence %d (%s) is %s: %s\n", ch.EvidenceID, ch.Name, ch.State, ch.Detail)
 		}
 	}
