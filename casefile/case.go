@@ -24,8 +24,8 @@ type Case struct {
 	imported bool
 	// importInfo is the import record of an imported review copy.
 	importInfo *ImportInfo
-	actor    string
-	now      func() time.Time
+	actor      string
+	now        func() time.Time
 
 	mu       sync.Mutex
 	failed   error           // set when a commit failed; no more writes
