@@ -35,6 +35,9 @@ type BundleReport struct {
 	AuditHead AuditHead      `json:"audit_head"`
 	// Snapshot is the verification of the case snapshot inside.
 	Snapshot *CaseReport `json:"snapshot,omitempty"`
+	// Receipt is the bundle's signed receipt of the snapshot's audit
+	// chain (receipt.json), when it has one and it verified.
+	Receipt *Receipt `json:"receipt,omitempty"`
 	// Problems is empty when the bundle verified.
 	Problems []Problem `json:"problems,omitempty"`
 	// Unfinished names the evidence of the snapshot whose analysis never
@@ -423,6 +426,14 @@ func (v *bundleVerifier) rebuild(tx *bolt.Tx) error {
 			v.r.add("member "+d.name+v.firstDifferentLine(d.name, d.write), "differs from what the case snapshot gives (changed)")
 		}
 	}
+	if view.details.ReceiptKey != "" {
+		if got, ok := v.members[MemberReceipt]; ok {
+			expected = append(expected, got)
+			v.checkReceipt(tx, view)
+		} else {
+			v.r.add("member "+MemberReceipt, "missing (deleted): the export recorded a receipt signed by key %s", view.details.ReceiptKey)
+		}
+	}
 	order := make([]string, 0, len(expected)+1)
 	for _, m := range expected {
 		order = append(order, m.Name)
@@ -444,6 +455,49 @@ func (v *bundleVerifier) rebuild(tx *bolt.Tx) error {
 		v.r.add(fmt.Sprintf("member %s line %d", MemberManifest, line), "is %q, the case snapshot gives %q", got, want)
 	}
 	return nil
+}
+
+// maxReceiptMember bounds the receipt member read into memory.
+const maxReceiptMember = 64 << 10
+
+// checkReceipt checks the bundle's receipt: signed by the key the export
+// recorded, of the snapshot's audit chain exactly, made at the export, and
+// stored as facecase renders it.
+func (v *bundleVerifier) checkReceipt(tx *bolt.Tx, view *caseView) {
+	where := "member " + MemberReceipt
+	var raw []byte
+	for _, zf := range v.zr.File {
+		if zf.Name == MemberReceipt && zf.CompressedSize64 <= maxReceiptMember {
+			if rc, err := zf.OpenRaw(); err == nil {
+				raw, _ = io.ReadAll(io.LimitReader(rc, int64(zf.CompressedSize64)))
+			}
+		}
+	}
+	receipts, err := ParseReceipts(bytes.NewReader(raw))
+	if err != nil || len(receipts) != 1 {
+		v.r.add(where, "is not a receipt: %v", err)
+		return
+	}
+	r := receipts[0]
+	facts, err := readChainFacts(tx)
+	if err != nil {
+		v.r.add(where, "cannot be checked: %v", err)
+		return
+	}
+	ch := facts.check(r, nil)
+	switch {
+	case ch.Status != ReceiptMatches:
+		v.r.add(where, "does not match the snapshot: %s", ch.Detail)
+	case r.KeyID != view.details.ReceiptKey:
+		v.r.add(where, "is signed by key %s, the export recorded key %s", r.KeyID, view.details.ReceiptKey)
+	case r.Event != ReceiptAtExport || r.Bundle != view.details.Bundle || !r.Time.Equal(view.export.Time) ||
+		r.Case != (ReceiptCase{Number: view.info.Number, Title: view.info.Title}):
+		v.r.add(where, "is not the receipt of this export (%s %q at %s)", r.Event, r.Bundle, r.Time.Format(time.RFC3339))
+	case !sameBytes(raw, &r):
+		v.r.add(where, "holds more or other bytes than the receipt facecase writes")
+	default:
+		v.r.Receipt = &r
+	}
 }
 
 // firstDifferentLine names the first line of a member that differs from

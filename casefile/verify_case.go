@@ -45,6 +45,8 @@ type CaseReport struct {
 	// finished (an interrupted intake): the case is intact but its faces
 	// are incomplete until the analysis is resumed.
 	Unfinished []Problem `json:"unfinished,omitempty"`
+
+	chain chainFacts // every entry's hash, when the chain is intact
 }
 
 // OK reports whether nothing was found wrong and nothing is unfinished.
@@ -237,6 +239,7 @@ func verifyChain(tx *bolt.Tx, r *CaseReport) (auditRefs, bool) {
 	refs := auditRefs{single: map[string]refAt{}}
 	head, err := walkAudit(tx, func(e AuditEntry) error {
 		r.AuditEntries = e.Seq
+		r.chain = append(r.chain, e.Hash)
 		for _, ref := range e.Records {
 			if ref.LastKey != "" || ref.Count > 0 {
 				refs.ranges = append(refs.ranges, refAt{ref, e.Seq})
@@ -246,6 +249,9 @@ func verifyChain(tx *bolt.Tx, r *CaseReport) (auditRefs, bool) {
 		}
 		return nil
 	})
+	if err != nil {
+		r.chain = nil
+	}
 	var ce *ChainError
 	switch {
 	case errors.As(err, &ce):
