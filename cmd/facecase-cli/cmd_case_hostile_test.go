@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"os"
 	"path/filepath"
 	"strings"
@@ -159,5 +160,77 @@ func TestFreshImportVerifies(t *testing.T) {
 	}
 	if _, _, errOut := caseCLI(t, "x", "case", "info", review); strings.Contains(errOut, "warning") {
 		t.Fatalf("case info warns about a fresh review copy: %q", errOut)
+	}
+}
+
+// TestReceiptsAtTheCommandLine is issue 16 H: a receipt printed at export
+// and kept at every close; verify --receipt says a later state extends
+// it, and a rechained audit log does not match it.
+func TestReceiptsAtTheCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	cs := newCLICase(t, dir, "kiosk")
+	a := filepath.Join(dir, "a.jpg")
+	os.WriteFile(a, []byte("\xff\xd8\xff\xe0 not really a photo"), 0o444)
+	code, _, errOut := caseCLI(t, "DC Mills", "case", "add", "--no-detect", cs, a)
+	if code != 0 || !strings.Contains(errOut, "receipt: case 2024/0117, audit log") {
+		t.Fatalf("case add: exit %d, stderr %q", code, errOut)
+	}
+	bundle := filepath.Join(dir, "kiosk.zip")
+	receipt := filepath.Join(t.TempDir(), "kiosk-receipt.json")
+	out := mustCLI(t, "Clerk Reyes", "export", "--receipt", receipt, cs, bundle)
+	if !strings.Contains(out, `"format": "facecase-receipt"`) || !strings.Contains(out, "receipt.json") {
+		t.Fatalf("export does not print its receipt: %q", out)
+	}
+	out = mustCLI(t, "x", "verify", "--receipt", receipt, bundle)
+	if !strings.Contains(out, "MATCHES") || !strings.Contains(out, "this installation's key") {
+		t.Fatalf("bundle against its receipt: %q", out)
+	}
+	if out = mustCLI(t, "x", "verify", "--receipt", receipt, cs); !strings.Contains(out, "MATCHES") {
+		t.Fatalf("case against the export receipt: %q", out)
+	}
+	mustCLI(t, "DS Khan", "case", "settings", "--two-reviewers=true", cs)
+	if out = mustCLI(t, "x", "verify", "--receipt", receipt, cs); !strings.Contains(out, "EXTENDS") {
+		t.Fatalf("case that grew after the receipt: %q", out)
+	}
+	// The journal of this installation holds every close and export
+	// receipt: all of this case, all consistent.
+	journal := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "facecase", "receipts.jsonl")
+	if out = mustCLI(t, "x", "verify", "--receipt", journal, cs); strings.Contains(out, "NOT MATCH") || strings.Count(out, "receipt of case") < 3 {
+		t.Fatalf("case against the journal: %q", out)
+	}
+	if out = mustCLI(t, "x", "case", "receipt", cs); !strings.Contains(out, `"event": "request"`) {
+		t.Fatalf("case receipt: %q", out)
+	}
+	// Rechain: open the case once more (an "open" entry, which writes no
+	// record), then delete that newest entry and fix the head: verify
+	// alone cannot see it.
+	mustCLI(t, "DC Mills", "case", "add", cs)
+	db, err := bolt.Open(cs, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		audit := tx.Bucket([]byte("audit"))
+		c := audit.Cursor()
+		last, _ := c.Last()
+		last = append([]byte(nil), last...)
+		pk, pv := c.Prev()
+		sum := sha256.Sum256(pv)
+		head := append(append([]byte(nil), pk...), sum[:]...)
+		if err := audit.Delete(last); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("audit_head"), head)
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out = mustCLI(t, "x", "verify", cs); !strings.Contains(out, "OK: verified") {
+		t.Fatalf("the rechained case should pass verify without a receipt: %q", out)
+	}
+	code, out, errOut = caseCLI(t, "x", "verify", "--receipt", journal, cs)
+	if code != 3 || !strings.Contains(out, "DOES NOT MATCH") || !strings.Contains(errOut, "does NOT MATCH") {
+		t.Fatalf("rechained case against the journal: exit %d\n%s\n%s", code, out, errOut)
 	}
 }

@@ -41,7 +41,7 @@ func runCaseSearch(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer closeCase(env, c)
 	probe := casefile.Probe{DetectionID: *detection}
 	if *evidence != 0 {
 		id, err := photoFaceDetection(ctx, c, *evidence, *face, *detector)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"facecase/casefile"
 	"facecase/internal/scanstore"
@@ -109,7 +110,7 @@ func (s *caseScanSink) EndSource(_ media.Info, rec scanSourceRecord) error {
 // Close stores what is buffered and closes the case.
 func (s *caseScanSink) Close() error {
 	err := s.flush()
-	if cerr := s.c.Close(); err == nil {
+	if cerr := closeWithReceipt(s.c, os.Stderr); err == nil {
 		err = cerr
 	}
 	return err

@@ -220,7 +220,9 @@ func (cw *CaseWindow) closeNow() {
 		for i := 0; cw.tasks.Busy() && i < 100; i++ {
 			time.Sleep(50 * time.Millisecond)
 		}
-		cw.sess.Close()
+		if _, err := cw.sess.CloseWithReceipt(); err != nil {
+			fyne.LogError("close case "+cw.sess.Path(), err)
+		}
 	}()
 }
 

@@ -2,7 +2,9 @@ package session
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"facecase/casefile"
@@ -84,5 +86,21 @@ func TestVideoAnalysisResumesAfterStoredFrames(t *testing.T) {
 		if !firstIDs[d.ID] && d.Frame <= first.LastFrame {
 			t.Fatalf("the resumed run stored detection %d of frame %d; frames up to %d were stored before", d.ID, d.Frame, first.LastFrame)
 		}
+	}
+}
+
+// TestCloseWithReceipt: closing a case open for writing keeps a signed
+// receipt of its audit chain in the installation's journal.
+func TestCloseWithReceipt(t *testing.T) {
+	s := newTestSession(t)
+	head, _ := s.AuditHead()
+	r, err := s.CloseWithReceipt()
+	if err != nil || r == nil || r.Event != casefile.ReceiptAtClose || r.Chain.Entries != head.Seq || r.Chain.Head != head.SHA256 {
+		t.Fatalf("receipt %+v, head %+v: %v", r, head, err)
+	}
+	dir, _ := casefile.KeyDir()
+	raw, err := os.ReadFile(filepath.Join(dir, "receipts.jsonl"))
+	if err != nil || !strings.Contains(string(raw), r.Signature) {
+		t.Fatalf("journal: %v", err)
 	}
 }
