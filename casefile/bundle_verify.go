@@ -199,17 +199,31 @@ func (v *bundleVerifier) readManifest() {
 			v.r.add("member "+MemberManifest, "is damaged: %v", err)
 			v.damaged[MemberManifest] = true
 		}
-		var m Manifest
-		if jerr := json.Unmarshal(raw, &m); jerr != nil {
+		m, jerr := parseManifest(raw)
+		if jerr != nil {
 			v.r.add("member "+MemberManifest, "is not a valid manifest: %v", jerr)
 			v.damaged[MemberManifest] = true
 			return
 		}
-		v.manifest, v.rawMan = &m, raw
+		v.manifest, v.rawMan = m, raw
 		v.r.Export, v.r.AuditHead = m.Export, m.AuditHead
 		return
 	}
 	v.r.add("member "+MemberManifest, "missing")
+}
+
+// parseManifest reads a bundle's manifest.json. What it says is only
+// trusted once the manifest rebuilt from the snapshot equals it byte for
+// byte (see rebuild).
+func parseManifest(raw []byte) (*Manifest, error) {
+	var m Manifest
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	if m.Format != "facecase-bundle" {
+		return nil, fmt.Errorf("format %q is not facecase-bundle", m.Format)
+	}
+	return &m, nil
 }
 
 // streamMembers reads every member once: it hashes it, extracts the

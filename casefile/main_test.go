@@ -3,8 +3,9 @@ package casefile
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
+
+	"facecase/internal/testenv"
 )
 
 // childEnv makes the test binary act as a child process for the crash and
@@ -16,15 +17,13 @@ func TestMain(m *testing.M) {
 	case "":
 		// Remembered checks and receipt keys go to folders of the test
 		// run, not the user's (children inherit them).
-		tmp, err := os.MkdirTemp("", "facecase-casefile-test-*")
+		cleanup, err := testenv.IsolateUserDirs()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		os.Setenv("XDG_CACHE_HOME", filepath.Join(tmp, "cache"))
-		os.Setenv("XDG_CONFIG_HOME", filepath.Join(tmp, "config"))
 		code := m.Run()
-		os.RemoveAll(tmp)
+		cleanup()
 		if bigCaseDir != "" {
 			os.RemoveAll(bigCaseDir)
 		}

@@ -27,12 +27,23 @@ func fileSum(t *testing.T, p string) [32]byte {
 // editing it outside facecase would.
 func rawUpdate(t *testing.T, p string, fn func(tx *bolt.Tx) error) {
 	t.Helper()
-	db, err := bolt.Open(p, 0o600, &bolt.Options{Timeout: time.Second})
+	rawTx(t, p, false, fn)
+}
+
+// rawTx runs fn in a read or write transaction of the file, with bbolt
+// alone.
+func rawTx(t *testing.T, p string, readOnly bool, fn func(tx *bolt.Tx) error) {
+	t.Helper()
+	db, err := bolt.Open(p, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: readOnly})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.Update(fn); err != nil {
+	run := db.Update
+	if readOnly {
+		run = db.View
+	}
+	if err := run(fn); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -122,13 +122,14 @@ func TestReceiptCatchesRechainedAudit(t *testing.T) {
 			t.Fatalf("receipt check: %+v", ch)
 		}
 	})
+	editSecond := func(e *AuditEntry) {
+		if e.Seq == 2 {
+			e.Actor = "someone else"
+		}
+	}
 	t.Run("entry edited, chain recomputed", func(t *testing.T) {
 		p, r, key := receiptFixture(t)
-		rechain(t, p, func(e *AuditEntry) {
-			if e.Seq == 2 {
-				e.Actor = "someone else"
-			}
-		})
+		rechain(t, p, editSecond)
 		ch, rep := checkCaseReceipt(t, p, r, key)
 		if !rep.OK() {
 			t.Fatalf("verify finds %v", rep.Problems)
@@ -139,11 +140,7 @@ func TestReceiptCatchesRechainedAudit(t *testing.T) {
 	})
 	t.Run("receipt edited to fit", func(t *testing.T) {
 		p, r, key := receiptFixture(t)
-		rechain(t, p, func(e *AuditEntry) {
-			if e.Seq == 2 {
-				e.Actor = "someone else"
-			}
-		})
+		rechain(t, p, editSecond)
 		rep, _ := Verify(context.Background(), p, VerifyOptions{SkipMedia: true})
 		forged := *r
 		forged.Chain.Head, forged.Chain.First = rep.chain[len(rep.chain)-1], rep.chain[0]

@@ -12,8 +12,11 @@ import (
 // on open and found sound, so that opening it again unchanged does not
 // re-read the whole file. An entry is keyed by what any write to the file
 // changes: device, inode, size, and the change time, which an ordinary
-// user cannot set back (unlike the modification time); with the audit
-// head as recorded. Anything else, including a file copied, edited,
+// user cannot set back (unlike the modification time); with bbolt's
+// transaction id (every commit raises it, whatever the clock) and the
+// audit head as recorded. (On a kernel with coarse timestamps, bytes
+// overwritten outside bbolt within the same clock tick as facecase's last
+// write keep the change time: a race no one editing a file by hand wins.) Anything else, including a file copied, edited,
 // restored from a backup or written by another installation, is checked
 // in full again. Entries live in the user's cache folder (not beside the
 // case, where whoever can edit the case could edit them too); losing them
@@ -36,7 +39,26 @@ func defaultVerifiedCache() verifiedCache {
 type verifiedEntry struct {
 	Path  string    `json:"path"`
 	Stamp fileStamp `json:"stamp"`
+	TxID  uint64    `json:"txid"`
 	Head  AuditHead `json:"audit_head"`
+}
+
+// entryOf is the entry the file at path would have now.
+func entryOf(path string, head AuditHead) (verifiedEntry, bool) {
+	st, ok := stampOf(path)
+	if !ok {
+		return verifiedEntry{}, false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return verifiedEntry{}, false
+	}
+	defer f.Close()
+	m, _, err := readRawMeta(f, st.Size)
+	if err != nil {
+		return verifiedEntry{}, false
+	}
+	return verifiedEntry{Path: path, Stamp: st, TxID: m.txid, Head: head}, true
 }
 
 func (vc verifiedCache) entryPath(path string) string {
@@ -47,7 +69,7 @@ func (vc verifiedCache) entryPath(path string) string {
 // sound reports whether path, with audit head head, is the file last
 // remembered as sound.
 func (vc verifiedCache) sound(path string, head AuditHead) bool {
-	st, ok := stampOf(path)
+	now, ok := entryOf(path, head)
 	if vc.dir == "" || !ok {
 		return false
 	}
@@ -56,17 +78,17 @@ func (vc verifiedCache) sound(path string, head AuditHead) bool {
 		return false
 	}
 	var e verifiedEntry
-	return json.Unmarshal(raw, &e) == nil && e.Path == path && e.Stamp == st && e.Head == head
+	return json.Unmarshal(raw, &e) == nil && e == now
 }
 
 // remember records path, as it is now, as sound. Failing to is not an
 // error: the next open checks the file in full.
 func (vc verifiedCache) remember(path string, head AuditHead) {
-	st, ok := stampOf(path)
+	e, ok := entryOf(path, head)
 	if vc.dir == "" || !ok || os.MkdirAll(vc.dir, 0o700) != nil {
 		return
 	}
-	raw, err := json.Marshal(verifiedEntry{Path: path, Stamp: st, Head: head})
+	raw, err := json.Marshal(e)
 	if err != nil {
 		return
 	}

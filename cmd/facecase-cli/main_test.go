@@ -3,22 +3,20 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
+
+	"facecase/internal/testenv"
 )
 
-// TestMain keeps what the commands remember per user (checked cases in
-// the cache folder, the receipt signing key in the config folder) in
-// folders of the test run, not the user's.
+// TestMain keeps what casefile remembers per user (checked cases, the
+// receipt signing key and journal) in folders of the test run.
 func TestMain(m *testing.M) {
-	tmp, err := os.MkdirTemp("", "facecase-cli-test-*")
+	cleanup, err := testenv.IsolateUserDirs()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	os.Setenv("XDG_CACHE_HOME", filepath.Join(tmp, "cache"))
-	os.Setenv("XDG_CONFIG_HOME", filepath.Join(tmp, "config"))
 	code := m.Run()
-	os.RemoveAll(tmp)
+	cleanup()
 	os.Exit(code)
 }

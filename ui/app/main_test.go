@@ -3,21 +3,20 @@ package app
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
+
+	"facecase/internal/testenv"
 )
 
 // TestMain keeps what casefile remembers per user (checked cases, the
-// receipt signing key) in folders of the test run, not the user's.
+// receipt signing key and journal) in folders of the test run.
 func TestMain(m *testing.M) {
-	tmp, err := os.MkdirTemp("", "facecase-app-test-*")
+	cleanup, err := testenv.IsolateUserDirs()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	os.Setenv("XDG_CACHE_HOME", filepath.Join(tmp, "cache"))
-	os.Setenv("XDG_CONFIG_HOME", filepath.Join(tmp, "config"))
 	code := m.Run()
-	os.RemoveAll(tmp)
+	cleanup()
 	os.Exit(code)
 }
