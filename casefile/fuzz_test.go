@@ -9,14 +9,29 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"facecase/media"
 )
 
-// fuzzSeeds are real bundles, made once per test binary: a signed one with
-// redacted media, and an unsigned one without.
+// fuzzSeedDir is the folder of a fuzz target's seed files. They hold
+// times and keys, so each making differs: the fuzzing process makes them
+// (make writes into the folder) and passes the folder to its worker
+// processes in the environment variable env, so that every process
+// checks inputs against the same seeds.
+func fuzzSeedDir(f *testing.F, env string, make func(dir string)) string {
+	f.Helper()
+	if dir := os.Getenv(env); dir != "" {
+		return dir
+	}
+	dir := f.TempDir()
+	make(dir)
+	f.Setenv(env, dir)
+	return dir
+}
+
+// fuzzSeeds are real bundles: a signed one with redacted media, and an
+// unsigned one without.
 type fuzzSeeds struct {
 	bundles [][]byte
 	// members of the signed bundle, in order, and their timestamp
@@ -29,49 +44,39 @@ type fuzzMember struct {
 	data []byte
 }
 
-var (
-	fuzzSeedsOnce sync.Once
-	fuzzSeedsVal  *fuzzSeeds
-)
-
 func seedsForFuzz(f *testing.F) *fuzzSeeds {
 	f.Helper()
-	fuzzSeedsOnce.Do(func() {
+	names := []string{"signed.zip", "plain.zip"}
+	dir := fuzzSeedDir(f, "FACECASE_FUZZ_BUNDLES", func(dir string) {
 		fx := newExportFixture(f, 5)
 		key, err := LoadOrCreateSigningKey(f.TempDir())
 		if err != nil {
 			f.Fatal(err)
 		}
-		s := &fuzzSeeds{}
-		dir := f.TempDir()
 		for i, opts := range []ExportOptions{{Media: true, Redactor: media.RedactPhoto, Signer: key}, {}} {
-			out := filepath.Join(dir, []string{"signed.zip", "plain.zip"}[i])
-			res, err := Export(context.Background(), fx.c, out, opts, nil)
-			if err != nil {
+			if _, err := Export(context.Background(), fx.c, filepath.Join(dir, names[i]), opts, nil); err != nil {
 				f.Fatal(err)
-			}
-			raw, err := os.ReadFile(out)
-			if err != nil {
-				f.Fatal(err)
-			}
-			s.bundles = append(s.bundles, raw)
-			if res.Receipt != nil {
-				zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
-				if err != nil {
-					f.Fatal(err)
-				}
-				s.dosTime, s.dosDate = zr.File[0].ModifiedTime, zr.File[0].ModifiedDate
-				for _, zf := range zr.File {
-					s.members = append(s.members, fuzzMember{zf.Name, readZipMember(f, out, zf.Name)})
-				}
 			}
 		}
-		fuzzSeedsVal = s
 	})
-	if fuzzSeedsVal == nil {
-		f.Fatal("no fuzz seeds")
+	s := &fuzzSeeds{}
+	for _, name := range names {
+		raw, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		s.bundles = append(s.bundles, raw)
 	}
-	return fuzzSeedsVal
+	signed := filepath.Join(dir, names[0])
+	zr, err := zip.NewReader(bytes.NewReader(s.bundles[0]), int64(len(s.bundles[0])))
+	if err != nil {
+		f.Fatal(err)
+	}
+	s.dosTime, s.dosDate = zr.File[0].ModifiedTime, zr.File[0].ModifiedDate
+	for _, zf := range zr.File {
+		s.members = append(s.members, fuzzMember{zf.Name, readZipMember(f, signed, zf.Name)})
+	}
+	return s
 }
 
 // FuzzBundleReader feeds any bytes to VerifyBundle as a bundle file. It
@@ -153,36 +158,53 @@ func FuzzBundleManifest(f *testing.F) {
 }
 
 // chainSeeds is the audit log of a small case (as audit.jsonl holds it),
-// its head and a signed receipt of it: light to make, since every fuzz
-// worker makes it again.
+// its head and a signed receipt of it.
 func chainSeeds(f *testing.F) ([]byte, AuditHead, Receipt) {
 	f.Helper()
-	c := newTestCase(f)
-	ev := addTestEvidence(f, c, "a.jpg")
-	if _, err := c.AddDetections(context.Background(), testDetections(newRand(1), ev.ID, 3), nil); err != nil {
-		f.Fatal(err)
-	}
-	if _, err := c.AddSubject("Alice Example", ""); err != nil {
-		f.Fatal(err)
-	}
-	key, err := LoadOrCreateSigningKey(f.TempDir())
+	dir := fuzzSeedDir(f, "FACECASE_FUZZ_CHAIN", func(dir string) {
+		c := newTestCase(f)
+		ev := addTestEvidence(f, c, "a.jpg")
+		if _, err := c.AddDetections(context.Background(), testDetections(newRand(1), ev.ID, 3), nil); err != nil {
+			f.Fatal(err)
+		}
+		if _, err := c.AddSubject("Alice Example", ""); err != nil {
+			f.Fatal(err)
+		}
+		key, err := LoadOrCreateSigningKey(f.TempDir())
+		if err != nil {
+			f.Fatal(err)
+		}
+		r, err := c.Receipt(key, ReceiptOnDemand)
+		if err != nil {
+			f.Fatal(err)
+		}
+		entries, err := c.AuditLog()
+		if err != nil {
+			f.Fatal(err)
+		}
+		var log []byte
+		for _, e := range entries {
+			log = append(append(log, e.Raw...), '\n')
+		}
+		rj, _ := r.Indented()
+		writeTestFile(f, dir, "audit.jsonl", log)
+		writeTestFile(f, dir, "receipt.json", rj)
+	})
+	log, err := os.ReadFile(filepath.Join(dir, "audit.jsonl"))
 	if err != nil {
 		f.Fatal(err)
 	}
-	r, err := c.Receipt(key, ReceiptOnDemand)
+	rf, err := os.Open(filepath.Join(dir, "receipt.json"))
 	if err != nil {
 		f.Fatal(err)
 	}
-	entries, err := c.AuditLog()
+	defer rf.Close()
+	rs, err := ParseReceipts(rf)
 	if err != nil {
 		f.Fatal(err)
 	}
-	var log []byte
-	for _, e := range entries {
-		log = append(append(log, e.Raw...), '\n')
-	}
-	last := entries[len(entries)-1]
-	return log, AuditHead{Seq: last.Seq, SHA256: last.Hash}, *r
+	r := rs[0]
+	return log, AuditHead{Seq: r.Chain.Entries, SHA256: r.Chain.Head}, r
 }
 
 // FuzzAuditChain runs the audit-chain checker, and the receipt check, on
