@@ -24,6 +24,11 @@ const (
 	AnalysisPending AnalysisState = "pending"
 	// AnalysisDone: every face the analysis found is stored.
 	AnalysisDone AnalysisState = "done"
+	// AnalysisFailed: the analysis ran and could not be made (the file
+	// does not decode, for example); Error says why. It is not resumed
+	// when the case opens, only when asked again (RequestAnalysis: the
+	// file added again).
+	AnalysisFailed AnalysisState = "failed"
 )
 
 // AnalysisRecord is the stored analysis state of one evidence item. It is
@@ -37,9 +42,11 @@ type AnalysisRecord struct {
 	Requested   time.Time     `json:"requested"`
 	RequestedBy string        `json:"requested_by"`
 	// Finished and Detections (the item's detections when it finished)
-	// are set when State is AnalysisDone.
+	// are set when State is AnalysisDone or AnalysisFailed.
 	Finished   time.Time `json:"finished,omitzero"`
 	Detections uint64    `json:"detections"`
+	// Error is why a failed analysis failed.
+	Error string `json:"error,omitempty"`
 }
 
 // AnalysisStatus is an item's analysis state with what is stored of it.
@@ -114,9 +121,10 @@ func readPending(tx *bolt.Tx) ([]AnalysisStatus, error) {
 	return out, err
 }
 
-// RequestAnalysis marks an item taken in without analysis as pending (an
-// item already pending is left as it is). An item whose analysis is done
-// is not analysed again: that is an ErrInvalid error.
+// RequestAnalysis marks an item taken in without analysis, or whose
+// analysis failed, as pending (an item already pending is left as it is).
+// An item whose analysis is done is not analysed again: that is an
+// ErrInvalid error.
 func (c *Case) RequestAnalysis(evidenceID uint64) error {
 	err := c.update(func(tx *bolt.Tx) error {
 		if _, err := readEvidence(tx, evidenceID); err != nil {
@@ -149,8 +157,24 @@ func (c *Case) FinishAnalysis(evidenceID uint64) error {
 	return nil
 }
 
+// FailAnalysis records that the analysis of a pending item could not be
+// made, and why (not for an interruption: a cancelled analysis stays
+// pending, to be resumed). The faces it stored before failing stay.
+func (c *Case) FailAnalysis(evidenceID uint64, reason string) error {
+	err := c.update(func(tx *bolt.Tx) error { return endAnalysis(tx, c, evidenceID, AnalysisFailed, reason) })
+	if err != nil {
+		return fmt.Errorf("record failed analysis of evidence %d in %s: %w", evidenceID, c.path, err)
+	}
+	return nil
+}
+
 // finishAnalysis replaces a pending record by the done record in tx.
 func finishAnalysis(tx *bolt.Tx, c *Case, evidenceID uint64) error {
+	return endAnalysis(tx, c, evidenceID, AnalysisDone, "")
+}
+
+// endAnalysis replaces a pending record by a done or failed one in tx.
+func endAnalysis(tx *bolt.Tx, c *Case, evidenceID uint64, state AnalysisState, reason string) error {
 	st, err := readAnalysisStatus(tx, evidenceID)
 	if err != nil {
 		return err
@@ -159,8 +183,12 @@ func finishAnalysis(tx *bolt.Tx, c *Case, evidenceID uint64) error {
 		return fmt.Errorf("%w: the analysis of evidence %d is not pending", ErrInvalid, evidenceID)
 	}
 	rec := st.AnalysisRecord
-	rec.State, rec.Finished, rec.Detections = AnalysisDone, c.now(), st.Stored
-	return putAnalysis(tx, c, rec, ActionFinishAnalysis)
+	rec.State, rec.Finished, rec.Detections, rec.Error = state, c.now(), st.Stored, reason
+	action := ActionFinishAnalysis
+	if state == AnalysisFailed {
+		action = ActionFailAnalysis
+	}
+	return putAnalysis(tx, c, rec, action)
 }
 
 // putAnalysis writes an analysis record with its audit entry.
@@ -169,8 +197,11 @@ func putAnalysis(tx *bolt.Tx, c *Case, rec AnalysisRecord, action Action) error 
 	if err != nil {
 		return err
 	}
-	_, err = appendAudit(tx, c.now(), c.actor, action,
-		map[string]any{"evidence_id": rec.EvidenceID, "state": rec.State, "detections": rec.Detections},
+	details := map[string]any{"evidence_id": rec.EvidenceID, "state": rec.State, "detections": rec.Detections}
+	if rec.Error != "" {
+		details["error"] = rec.Error
+	}
+	_, err = appendAudit(tx, c.now(), c.actor, action, details,
 		[]RecordRef{recordRef(bucketAnalysis, u64Key(rec.EvidenceID), raw)})
 	return err
 }

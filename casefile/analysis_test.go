@@ -224,3 +224,39 @@ func TestStillToStore(t *testing.T) {
 		t.Fatalf("after frame 3: %d to store from frame %d", len(got), got[0].Frame)
 	}
 }
+
+// TestFailedAnalysis: an analysis that cannot be made (a photo that does
+// not decode) is recorded as failed with the reason: it is not pending, so
+// the case is complete, and it is analysed again only when asked.
+func TestFailedAnalysis(t *testing.T) {
+	c := newTestCase(t)
+	ctx := context.Background()
+	photo := writeTestFile(t, t.TempDir(), "broken.jpg", append(append([]byte(nil), jpegHead...), "truncated"...))
+	ev, err := c.AddEvidence(ctx, photo, AddOptions{Analyse: []string{KindPhoto}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.FailAnalysis(ev.ID, "image data is damaged or truncated"); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := c.Analysis(ev.ID)
+	if st.State != AnalysisFailed || st.Error != "image data is damaged or truncated" {
+		t.Fatalf("after failing: %+v", st)
+	}
+	if p, _ := c.PendingAnalyses(); len(p) != 0 {
+		t.Fatalf("a failed analysis is pending: %+v", p)
+	}
+	if err := c.FailAnalysis(ev.ID, "again"); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("failing a failed analysis: %v", err)
+	}
+	rep, err := c.Verify(ctx, VerifyOptions{SkipMedia: true})
+	if err != nil || !rep.OK() {
+		t.Fatalf("a case with a failed analysis: %v %v %v", err, rep.Problems, rep.Unfinished)
+	}
+	if err := c.RequestAnalysis(ev.ID); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := c.Analysis(ev.ID); st.State != AnalysisPending {
+		t.Fatalf("retry: %+v", st)
+	}
+}

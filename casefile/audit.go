@@ -23,9 +23,10 @@ const (
 	ActionAddDetections Action = "add_detections"
 	// ActionRequestAnalysis marks an item taken in without analysis as
 	// waiting for its faces; ActionFinishAnalysis records that all of
-	// them are stored.
+	// them are stored, ActionFailAnalysis that the analysis failed.
 	ActionRequestAnalysis Action = "request_analysis"
 	ActionFinishAnalysis  Action = "finish_analysis"
+	ActionFailAnalysis    Action = "fail_analysis"
 	ActionPutTrack        Action = "put_track"
 	ActionAddSubject      Action = "add_subject"
 	ActionEnrol           Action = "enrol"

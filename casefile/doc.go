@@ -24,7 +24,9 @@
 //     casefile has no engine: PendingAnalyses lists what an interrupted
 //     run left, and the app and the CLI resume it (a video after the last
 //     frame stored, AnalysisStatus.StillToStore); Verify names it
-//     (CaseReport.Unfinished, ErrIncomplete).
+//     (CaseReport.Unfinished, ErrIncomplete). An analysis that cannot be
+//     made (a photo that does not decode) is recorded as failed, with the
+//     reason (FailAnalysis), and tried again only when asked.
 //   - The watchlist: subjects and, per enrolment image, its provenance and
 //     descriptors.
 //   - Searches (probe, threshold, watchlist size and version, ranked

@@ -102,7 +102,7 @@ func (a *caseAdder) resumePending() error {
 		n, err := a.storeFaces(ev)
 		if err != nil {
 			a.failed++
-			fmt.Fprintf(a.env.stderr, "evidence %d (%s): the analysis an earlier run left unfinished failed again: %v\n", ev.ID, ev.Name, err)
+			fmt.Fprintf(a.env.stderr, "evidence %d (%s): the analysis an earlier run left unfinished failed: %v%s\n", ev.ID, ev.Name, err, a.recordFailure(ev, err))
 			continue
 		}
 		fmt.Fprintf(a.env.stdout, "evidence %d: %s, analysis left unfinished by an earlier run finished now: %d faces\n", ev.ID, ev.Name, n)
@@ -135,8 +135,7 @@ func (a *caseAdder) add(path string, opts casefile.AddOptions) {
 	if err != nil {
 		a.failed++
 		fmt.Fprintln(w)
-		fmt.Fprintf(a.env.stderr, "evidence %d (%s) was added, but its faces were not stored: %v\n(its analysis stays pending: run 'facecase-cli case add %s' to finish it)\n",
-			ev.ID, ev.Name, err, a.c.Path())
+		fmt.Fprintf(a.env.stderr, "evidence %d (%s) was added, but its faces were not stored: %v%s\n", ev.ID, ev.Name, err, a.recordFailure(ev, err))
 		return
 	}
 	fmt.Fprintf(w, ", %d faces\n", n)
@@ -153,7 +152,8 @@ func (a *caseAdder) addAgain(path string, ev casefile.Evidence) {
 		fmt.Fprintf(a.env.stderr, "%s: %v\n", path, err)
 		return
 	}
-	unanalysed := st.State == casefile.AnalysisPending || (st.State == casefile.AnalysisNotRequested && st.Stored == 0)
+	unanalysed := st.State == casefile.AnalysisPending || st.State == casefile.AnalysisFailed ||
+		(st.State == casefile.AnalysisNotRequested && st.Stored == 0)
 	if !a.detect || ev.Kind != casefile.KindPhoto || !unanalysed {
 		fmt.Fprintf(w, "%s: already evidence %d (%s), same SHA-256\n", path, ev.ID, ev.Name)
 		return
@@ -161,10 +161,22 @@ func (a *caseAdder) addAgain(path string, ev casefile.Evidence) {
 	n, err := a.storeFaces(ev)
 	if err != nil {
 		a.failed++
-		fmt.Fprintf(a.env.stderr, "%s: already evidence %d, but its faces were not stored: %v\n", path, ev.ID, err)
+		fmt.Fprintf(a.env.stderr, "%s: already evidence %d, but its faces were not stored: %v%s\n", path, ev.ID, err, a.recordFailure(ev, err))
 		return
 	}
 	fmt.Fprintf(w, "%s: already evidence %d (%s), same SHA-256; it had not been analysed: %d faces\n", path, ev.ID, ev.Name, n)
+}
+
+// recordFailure records a failed analysis (an interrupted one stays
+// pending, to be resumed) and says what happens to the item next.
+func (a *caseAdder) recordFailure(ev casefile.Evidence, err error) string {
+	if a.ctx.Err() != nil {
+		return fmt.Sprintf("\n(its analysis stays pending: run 'facecase-cli case add %s' to finish it)", a.c.Path())
+	}
+	if ferr := a.c.FailAnalysis(ev.ID, err.Error()); ferr != nil {
+		return fmt.Sprintf("\n(and the failure could not be recorded: %v)", ferr)
+	}
+	return "\n(recorded as a failed analysis: add the file again to retry)"
 }
 
 // storeFaces analyses a photo evidence item (see analysePhoto).
@@ -175,7 +187,8 @@ func (a *caseAdder) storeFaces(ev casefile.Evidence) (int, error) {
 // analysePhoto finds the faces of a photo evidence item (reading the
 // case's working copy) and stores them as detections of frame 0, with the
 // analysis marked done in the same transaction. An item taken in without
-// analysis is marked pending first, so an interruption is never silent.
+// analysis, or whose analysis failed before, is marked pending first, so
+// an interruption is never silent.
 func analysePhoto(ctx context.Context, c *casefile.Case, engine *caseEngine, ev casefile.Evidence) (int, error) {
 	if ch := c.EvidenceCheckFor(ev.ID); ch.State == casefile.EvidenceMissing || ch.State == casefile.EvidenceChanged {
 		return 0, fmt.Errorf("the evidence file is %s (%s); it is not analysed", ch.State, ch.Detail)
@@ -184,7 +197,7 @@ func analysePhoto(ctx context.Context, c *casefile.Case, engine *caseEngine, ev 
 	if err != nil {
 		return 0, err
 	}
-	if st.State == casefile.AnalysisNotRequested {
+	if st.State == casefile.AnalysisNotRequested || st.State == casefile.AnalysisFailed {
 		if err := c.RequestAnalysis(ev.ID); err != nil {
 			return 0, err
 		}

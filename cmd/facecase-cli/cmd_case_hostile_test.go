@@ -74,6 +74,19 @@ func TestCaseAddResumesInterruptedAnalysis(t *testing.T) {
 	if !strings.HasSuffix(strings.TrimSpace(out), "same SHA-256") {
 		t.Fatalf("adding an analysed photo again: %q", out)
 	}
+
+	// A photo that does not decode: its analysis is recorded as failed, not
+	// left pending, so the case is complete.
+	good, _ := os.ReadFile(photo)
+	broken := filepath.Join(dir, "broken.jpg")
+	os.WriteFile(broken, good[:len(good)/3], 0o444)
+	code, _, errOut = caseCLI(t, "DC Mills", "case", "add", cs, broken)
+	if code != 1 || !strings.Contains(errOut, "recorded as a failed analysis") {
+		t.Fatalf("case add of a broken photo: exit %d %q", code, errOut)
+	}
+	if out = mustCLI(t, "x", "verify", "--skip-media", cs); !strings.Contains(out, "OK: verified") {
+		t.Fatalf("verify after a failed analysis: %q", out)
+	}
 }
 
 // TestExportRefusesTheCase is issue 16 A at the command line: "export

@@ -60,7 +60,7 @@ func (s *caseScanSink) BeginSource(info media.Info) error {
 	switch {
 	case st.State == casefile.AnalysisDone || (st.State == casefile.AnalysisNotRequested && st.Stored > 0):
 		return fmt.Errorf("%s is evidence %d with %d detections: %w", info.URI, ev.ID, st.Stored, errAlreadyScanned)
-	case st.State == casefile.AnalysisNotRequested:
+	case st.State == casefile.AnalysisNotRequested || st.State == casefile.AnalysisFailed:
 		if err := s.c.RequestAnalysis(ev.ID); err != nil {
 			return err
 		}
@@ -93,16 +93,20 @@ func (s *caseScanSink) Track(info media.Info, t tracking.Track, _ *watchMatch) e
 	return s.w.PutTrack(t)
 }
 
-// EndSource stores what is left of the source's detections and, when the
-// scan went through to the end, records the source's analysis done (a
-// cancelled or failed scan stays pending, and a later scan resumes it).
+// EndSource stores what is left of the source's detections and records
+// the source's analysis done when the scan went through to the end, or
+// failed when it stopped on an error; a cancelled scan stays pending, and
+// a later scan of the file resumes it.
 func (s *caseScanSink) EndSource(_ media.Info, rec scanSourceRecord) error {
 	if err := s.flush(); err != nil || s.w == nil {
 		return err
 	}
 	s.w = nil
-	if rec.Cancelled || rec.Error != "" {
+	switch {
+	case rec.Cancelled:
 		return nil
+	case rec.Error != "":
+		return s.c.FailAnalysis(s.evidenceID, rec.Error)
 	}
 	return s.c.FinishAnalysis(s.evidenceID)
 }

@@ -53,7 +53,9 @@ func plural(n int, what string) string {
 // found it usable. The item's analysis is pending until every face is
 // stored: a photo's faces and the "done" mark are one transaction, and an
 // interrupted video is resumed after the last frame it stored. An item
-// whose analysis is done is not analysed again.
+// whose analysis is done is not analysed again; one whose analysis fails
+// (not an interruption: that stays pending) is recorded as failed, with
+// the reason, and is analysed again when it is added again.
 func (s *Session) Analyse(ctx context.Context, ev casefile.Evidence, rep progress.Reporter) (Analysis, error) {
 	if rep == nil {
 		rep = progress.Discard
@@ -71,7 +73,7 @@ func (s *Session) Analyse(ctx context.Context, ev casefile.Evidence, rep progres
 	switch st.State {
 	case casefile.AnalysisDone:
 		return Analysis{Faces: int(st.Stored)}, nil
-	case casefile.AnalysisNotRequested:
+	case casefile.AnalysisNotRequested, casefile.AnalysisFailed:
 		if err := s.RequestAnalysis(ev.ID); err != nil {
 			return Analysis{}, err
 		}
@@ -88,6 +90,11 @@ func (s *Session) Analyse(ctx context.Context, ev casefile.Evidence, rep progres
 		err = fmt.Errorf("%w (%s)", ErrNotMedia, ev.MediaType)
 	}
 	if err != nil {
+		if ctx.Err() == nil {
+			if ferr := s.FailAnalysis(ev.ID, err.Error()); ferr != nil {
+				err = errors.Join(err, ferr)
+			}
+		}
 		return a, fmt.Errorf("analyse %s: %w", ev.Name, err)
 	}
 	return a, nil

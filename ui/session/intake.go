@@ -74,9 +74,9 @@ func (s *Session) intakeOne(ctx context.Context, path string, onItem func(ItemSt
 		return nil
 	}
 	if duplicate {
-		// Analysed again only when its analysis never finished (or was
-		// never made and found nothing).
-		if a, err := s.Analysis(ev.ID); err == nil && (a.State == casefile.AnalysisDone || a.Stored > 0 && a.State != casefile.AnalysisPending) {
+		// Analysed again only when its analysis never finished or failed
+		// (or was never made and found nothing).
+		if a, err := s.Analysis(ev.ID); err == nil && (a.State == casefile.AnalysisDone || a.Stored > 0 && a.State == casefile.AnalysisNotRequested) {
 			report(ItemStatus{Path: path, EvidenceID: ev.ID, State: StateDone,
 				Detail: fmt.Sprintf("already in the case as %s (%d faces)", ev.Name, a.Stored), Fraction: 1})
 			return nil
