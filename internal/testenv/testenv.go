@@ -3,6 +3,7 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -77,4 +78,17 @@ func IsolateUserDirs() (cleanup func(), err error) {
 		}
 	}
 	return func() { os.RemoveAll(tmp) }, nil
+}
+
+// RunIsolated is a TestMain that runs the tests with IsolateUserDirs and
+// exits with their code.
+func RunIsolated(m *testing.M) {
+	cleanup, err := IsolateUserDirs()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
 }
