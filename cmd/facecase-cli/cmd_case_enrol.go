@@ -43,7 +43,7 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer closeCase(env, c)
 	engine := newCaseEngine(*detector, 20)
 	defer engine.Close()
 

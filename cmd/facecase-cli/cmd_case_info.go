@@ -32,6 +32,11 @@ type caseInfoRecord struct {
 	Confirmed   []casefile.ConfirmedMatch `json:"confirmed_matches"`
 	AuditHead   casefile.AuditHead        `json:"audit_head"`
 	MediaFolder string                    `json:"media_folder"`
+	// Damage is what the check on open found wrong (the case is then
+	// read-only).
+	Damage []casefile.Problem `json:"damage,omitempty"`
+	// Pending lists the evidence whose analysis never finished.
+	Pending []casefile.AnalysisStatus `json:"analysis_pending,omitempty"`
 }
 
 func runCaseInfo(ctx context.Context, env *cliEnv, args []string) error {
@@ -55,10 +60,16 @@ func runCaseInfo(ctx context.Context, env *cliEnv, args []string) error {
 	defer c.Close()
 	rec, err := readCaseInfo(c)
 	if err != nil {
+		if derr := damageErr(c); derr != nil {
+			return derr
+		}
 		return err
 	}
 	if *asJSON {
-		return printJSON(env.stdout, rec)
+		if err := printJSON(env.stdout, rec); err != nil {
+			return err
+		}
+		return damageErr(c)
 	}
 	w := env.stdout
 	fmt.Fprintf(w, "case %s: %s\n", rec.Case.Number, rec.Case.Title)
@@ -86,15 +97,19 @@ func runCaseInfo(ctx context.Context, env *cliEnv, args []string) error {
 		rec.Detections, rec.Subjects, rec.Watchlist, rec.Searches, rec.Reviews, len(rec.Confirmed))
 	fmt.Fprintf(w, "audit log: %d entries, newest SHA-256 %s\n", rec.AuditHead.Seq, rec.AuditHead.SHA256)
 	for _, ch := range rec.Checks {
-		if !ch.Usable() && ch.State != casefile.EvidenceUnchecked {
+		if !ch.Usable() && ch.State != casefile.EvidenceUnchecked && ch.State != casefile.EvidenceNotIncluded {
 			fmt.Fprintf(env.stderr, "warning: evidence %d (%s) is %s: %s\n", ch.EvidenceID, ch.Name, ch.State, ch.Detail)
 		}
 	}
-	return nil
+	for _, p := range rec.Pending {
+		fmt.Fprintf(env.stderr, "warning: evidence %d: its analysis never finished (%d faces stored so far); run 'facecase-cli case add %s' to finish it\n",
+			p.EvidenceID, p.Stored, c.Path())
+	}
+	return damageErr(c)
 }
 
 func readCaseInfo(c *casefile.Case) (*caseInfoRecord, error) {
-	rec := &caseInfoRecord{MediaFolder: c.MediaDir()}
+	rec := &caseInfoRecord{MediaFolder: c.MediaDir(), Damage: c.Damage()}
 	var err error
 	if rec.Case, err = c.Info(); err != nil {
 		return nil, err
@@ -135,6 +150,9 @@ func readCaseInfo(c *casefile.Case) (*caseInfoRecord, error) {
 	}
 	rec.Reviews = len(reviews)
 	if rec.Confirmed, err = c.ConfirmedMatches(); err != nil {
+		return nil, err
+	}
+	if rec.Pending, err = c.PendingAnalyses(); err != nil {
 		return nil, err
 	}
 	rec.AuditHead, err = c.AuditHead()

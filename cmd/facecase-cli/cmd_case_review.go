@@ -37,7 +37,7 @@ func runCaseReview(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer closeCase(env, c)
 	rec, err := c.Review(casefile.ReviewRequest{SearchID: *search, SubjectID: *subject, Decision: d, Note: *note})
 	if err != nil {
 		return err

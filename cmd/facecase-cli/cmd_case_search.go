@@ -41,7 +41,7 @@ func runCaseSearch(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer closeCase(env, c)
 	probe := casefile.Probe{DetectionID: *detection}
 	if *evidence != 0 {
 		id, err := photoFaceDetection(ctx, c, *evidence, *face, *detector)
@@ -71,14 +71,18 @@ func runCaseSearch(ctx context.Context, env *cliEnv, args []string) error {
 }
 
 // photoFaceDetection returns the stored detection of the k-th face of an
-// evidence photo, finding and storing the photo's faces first if none are
-// stored yet.
+// evidence photo, finding and storing the photo's faces first if it was
+// never analysed (or its analysis never finished).
 func photoFaceDetection(ctx context.Context, c *casefile.Case, evidenceID uint64, k int, detector string) (uint64, error) {
 	dets, err := c.FrameDetections(evidenceID, 0)
 	if err != nil {
 		return 0, err
 	}
-	if len(dets) == 0 {
+	st, err := c.Analysis(evidenceID)
+	if err != nil {
+		return 0, err
+	}
+	if len(dets) == 0 && st.State != casefile.AnalysisDone {
 		ev, err := c.Evidence(evidenceID)
 		if err != nil {
 			return 0, err
@@ -88,7 +92,7 @@ func photoFaceDetection(ctx context.Context, c *casefile.Case, evidenceID uint64
 		}
 		engine := newCaseEngine(detector, 20)
 		defer engine.Close()
-		if _, err := storePhotoFaces(ctx, c, engine, ev); err != nil {
+		if _, err := analysePhoto(ctx, c, engine, ev); err != nil {
 			return 0, err
 		}
 		if dets, err = c.FrameDetections(evidenceID, 0); err != nil {
