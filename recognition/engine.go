@@ -71,23 +71,36 @@ func NewEngine(opts Options) (*Engine, error) {
 		opts.Quality = facedata.DefaultQualityLimits
 	}
 	e := &Engine{opts: opts}
-	if err := e.loadDetectors(); err != nil {
-		e.Close()
-		return nil, fmt.Errorf("start engine: %w", err)
-	}
-	sp, err := models.Locate("shape-predictor-68")
-	if err == nil {
-		e.aligner, err = NewAligner(sp)
-	}
-	if err != nil {
-		e.Close()
-		return nil, fmt.Errorf("start engine: %w", err)
-	}
-	if opts.Descriptors {
+	// The models load at the same time: dlib's shape predictor (99 MB of
+	// trees, most of the time) on one core, the nets on the other.
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		errs[0] = e.loadDetectors()
+	}()
+	go func() {
+		defer wg.Done()
+		sp, err := models.Locate("shape-predictor-68")
+		if err == nil {
+			e.aligner, err = NewAligner(sp)
+		}
+		errs[1] = err
+	}()
+	go func() {
+		defer wg.Done()
+		if !opts.Descriptors {
+			return
+		}
 		p, err := models.Locate("descriptor")
 		if err == nil {
 			e.descriptors, err = NewDescriptorNet(p, NetOptions{Runtime: opts.Runtime})
 		}
+		errs[2] = err
+	}()
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			e.Close()
 			return nil, fmt.Errorf("start engine: %w", err)
