@@ -28,6 +28,9 @@ type Model struct {
 	// Name is how code asks for the model ("descriptor", "ssd", ...).
 	Name string `json:"name"`
 	Role string `json:"role"`
+	// Provenance says where the file inside the package comes from, when
+	// the package is not the model's own publisher.
+	Provenance string `json:"provenance,omitempty"`
 	// File is the installed file name (installed models).
 	File string `json:"file,omitempty"`
 	// Path is the absolute path of a model a Debian package installs.
