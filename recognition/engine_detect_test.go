@@ -75,4 +75,3 @@ func TestEngineFindsTheFaceInTightCrops(t *testing.T) {
 		}
 	}
 }
-
