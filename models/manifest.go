@@ -28,6 +28,9 @@ type Model struct {
 	// Name is how code asks for the model ("descriptor", "ssd", ...).
 	Name string `json:"name"`
 	Role string `json:"role"`
+	// Provenance says where the file inside the package comes from, when
+	// the package is not the model's own publisher.
+	Provenance string `json:"provenance,omitempty"`
 	// File is the installed file name (installed models).
 	File string `json:"file,omitempty"`
 	// Path is the absolute path of a model a Debian package installs.
@@ -82,6 +85,25 @@ func (m *Manifest) Source(id string) (Source, error) {
 		}
 	}
 	return Source{}, fmt.Errorf("model manifest: unknown source %q", id)
+}
+
+// filesFrom lists the paths inside source id's package that models or
+// samples use.
+func (m *Manifest) filesFrom(id string) map[string]bool {
+	want := map[string]bool{}
+	for _, x := range m.Models {
+		if x.Source == id {
+			for p := range x.Inputs {
+				want[p] = true
+			}
+		}
+	}
+	if m.Samples.Source == id {
+		for p := range m.Samples.Files {
+			want[p] = true
+		}
+	}
+	return want
 }
 
 // SampleNames lists the sample file paths in a stable order.

@@ -38,7 +38,7 @@ type faceRecord struct {
 func runAnalyze(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, commands["analyze"])
 	opts := recognition.DefaultOptions()
-	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: ssd, blazeface, hog or haar")
+	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: ultraface, ssd, blazeface, hog or haar")
 	fs.IntVar(&opts.MinFaceSize, "min-face", opts.MinFaceSize, "smallest face to find, in pixels (0: one pass over the whole image)")
 	fs.BoolVar(&opts.Descriptors, "descriptors", opts.Descriptors, "compute 128-D descriptors")
 	asJSON := fs.Bool("json", false, "print one JSON object per face")

@@ -28,7 +28,7 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 	source := fs.String("source", "", "where the images come from (default: each image's file name)")
 	date := fs.String("date", "", "when the images were taken or obtained")
 	face := fs.Int("face", 0, "use the K-th face of each image (1 = first in reading order); needed when an image shows several faces")
-	detector := fs.String("detector", "ssd", "face detector: ssd, blazeface, hog or haar")
+	detector := fs.String("detector", "ultraface", "face detector: ultraface, ssd, blazeface, hog or haar")
 	actor := actorFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err

@@ -25,7 +25,7 @@ func runCaseSearch(ctx context.Context, env *cliEnv, args []string) error {
 	threshold := fs.Float64("threshold", facedata.SameThreshold, "largest distance returned")
 	maxCand := fs.Int("max", 0, "return at most N candidates (0: all within the threshold)")
 	purpose := fs.String("purpose", "", "why this search is made (default: the case's purpose)")
-	detector := fs.String("detector", "ssd", "face detector used when the photo's faces are not stored yet")
+	detector := fs.String("detector", "ultraface", "face detector used when the photo's faces are not stored yet")
 	asJSON := fs.Bool("json", false, "print the stored search as JSON")
 	actor := actorFlag(fs)
 	if err := parseFlags(fs, args); err != nil {

@@ -40,7 +40,7 @@ func runCompare(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, commands["compare"])
 	opts := recognition.DefaultOptions()
 	threshold := fs.Float64("threshold", facedata.SameThreshold, "distance at or below which a pair is a possible match")
-	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: ssd, blazeface, hog or haar")
+	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: ultraface, ssd, blazeface, hog or haar")
 	fs.IntVar(&opts.MinFaceSize, "min-face", opts.MinFaceSize, "smallest face to find, in pixels")
 	asJSON := fs.Bool("json", false, "print one JSON object per face pair")
 	if err := parseFlags(fs, args); err != nil {

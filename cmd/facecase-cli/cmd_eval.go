@@ -54,7 +54,7 @@ func runEval(ctx context.Context, env *cliEnv, args []string) error {
 	fs.StringVar(&f.cache, "cache", "", "descriptor cache file (default: the user cache folder's facecase/eval-cache.db)")
 	fs.BoolVar(&f.noCache, "no-cache", false, "compute every descriptor and keep none")
 	fs.BoolVar(&f.noScores, "no-scores", false, "do not write scores.csv (every pair's score: N*(N-1)/2 rows, 1.2 GB for 10,000 images)")
-	fs.StringVar(&f.detector, "detector", "", "face detector: ssd, blazeface, hog or haar (default: the engine's)")
+	fs.StringVar(&f.detector, "detector", "", "face detector: ultraface, ssd, blazeface, hog or haar (default: the engine's)")
 	fs.IntVar(&f.minFace, "min-face", 0, "smallest face in pixels (default: the engine's)")
 	fs.IntVar(&f.workers, "workers", 0, "parallel workers (default: number of CPUs)")
 	fs.BoolVar(&f.jsonProgress, "json-progress", false, "print progress as JSON lines on stderr")

@@ -31,6 +31,10 @@ const (
 	videoMinFace = 40
 )
 
+// videoDetector finds faces in video frames when --detector is not given
+// (chosen by BenchmarkScan; see docs/benchmarks.md).
+const videoDetector = "blazeface"
+
 // scanFlags are the scan command's options.
 type scanFlags struct {
 	casePath    string
@@ -49,7 +53,7 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, commands["scan"])
 	var f scanFlags
 	fs.StringVar(&f.casePath, "case", "", "store detections and tracks in this case file (instead of JSON lines on stdout)")
-	fs.StringVar(&f.detector, "detector", "", "face detector: ssd, blazeface, hog or haar (default: ssd for photos, blazeface for video and cameras)")
+	fs.StringVar(&f.detector, "detector", "", "face detector: ultraface, ssd, blazeface, hog or haar (default: ultraface for photos, blazeface for video and cameras)")
 	fs.IntVar(&f.minFace, "min-face", -1, fmt.Sprintf("smallest face to find, in pixels (default: %d for photos, %d for video)", photoMinFace, videoMinFace))
 	fs.IntVar(&f.every, "every", 0, "detect on every Nth frame, tracking in between (0: choose N so the scan keeps up with the video's frame rate)")
 	fs.IntVar(&f.maxEvery, "max-every", 8, "largest N the automatic choice may take")
@@ -150,9 +154,9 @@ func (s *scanCommand) scanSource(ctx context.Context, uri string) error {
 	info := src.Info()
 	detector, minFace := s.flags.detector, s.flags.minFace
 	if detector == "" {
-		detector = "blazeface"
+		detector = videoDetector
 		if info.Kind == media.KindPhoto {
-			detector = "ssd"
+			detector = "ultraface"
 		}
 	}
 	if minFace < 0 {

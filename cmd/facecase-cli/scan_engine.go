@@ -71,7 +71,7 @@ func (s *scanEngines) enrol(ctx context.Context, arg string) (watchEntry, error)
 		return watchEntry{}, fmt.Errorf("watch %s: %w", name, err)
 	}
 	defer img.Close()
-	an, err := s.analyzer("ssd", recognition.DefaultOptions().MinFaceSize)
+	an, err := s.analyzer(recognition.DefaultOptions().Detector, recognition.DefaultOptions().MinFaceSize)
 	if err != nil {
 		return watchEntry{}, err
 	}
