@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"facecase/facedata"
+	"facecase/internal/fsutil"
 	"facecase/progress"
 	"facecase/recognition"
 )
@@ -69,7 +70,7 @@ func runAnalyze(ctx context.Context, env *cliEnv, args []string) error {
 	err = analyzeFiles(ctx, engine, files, *jobs, rep, func(r analyzeResult) error {
 		if r.Err != nil {
 			failed++
-			fmt.Fprintf(env.stderr, "%s: %v\n", r.File, r.Err)
+			fmt.Fprintf(env.stderr, "%s: %v\n", fsutil.ShowPath(r.File), r.Err)
 			return nil
 		}
 		if *asJSON {
@@ -95,7 +96,7 @@ func runAnalyze(ctx context.Context, env *cliEnv, args []string) error {
 }
 
 func printFacesText(w io.Writer, r analyzeResult) {
-	fmt.Fprintf(w, "%s: %d face(s) in %dx%d, %s\n", r.File, len(r.Faces), r.Width, r.Height, r.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "%s: %d face(s) in %dx%d, %s\n", fsutil.ShowPath(r.File), len(r.Faces), r.Width, r.Height, r.Elapsed.Round(time.Millisecond))
 	for i, f := range r.Faces {
 		state := "usable"
 		if !f.Quality.Usable {

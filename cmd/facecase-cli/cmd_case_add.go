@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"facecase/casefile"
+	"facecase/internal/fsutil"
 )
 
 func init() {
@@ -46,14 +47,14 @@ func runCaseAdd(ctx context.Context, env *cliEnv, args []string) error {
 		ev, err := c.AddEvidence(ctx, path, casefile.AddOptions{Reference: *reference, Note: *note})
 		switch {
 		case errors.Is(err, casefile.ErrDuplicateEvidence):
-			fmt.Fprintf(env.stdout, "%s: already evidence %d (%s), same SHA-256\n", path, ev.ID, ev.Name)
+			fmt.Fprintf(env.stdout, "%s: already evidence %d (%s), same SHA-256\n", fsutil.ShowPath(path), ev.ID, fsutil.ShowPath(ev.Name))
 			continue
 		case err != nil:
 			failed++
 			fmt.Fprintf(env.stderr, "%v\n", err)
 			continue
 		}
-		fmt.Fprintf(env.stdout, "evidence %d: %s, %s, %d bytes, SHA-256 %s", ev.ID, ev.Name, ev.MediaType, ev.Size, ev.SHA256)
+		fmt.Fprintf(env.stdout, "evidence %d: %s, %s, %d bytes, SHA-256 %s", ev.ID, fsutil.ShowPath(ev.Name), ev.MediaType, ev.Size, ev.SHA256)
 		if *noDetect || ev.Kind != casefile.KindPhoto {
 			fmt.Fprintln(env.stdout)
 			continue
@@ -62,7 +63,7 @@ func runCaseAdd(ctx context.Context, env *cliEnv, args []string) error {
 		if err != nil {
 			failed++
 			fmt.Fprintf(env.stdout, "\n")
-			fmt.Fprintf(env.stderr, "evidence %d (%s) was added, but its faces were not stored: %v\n", ev.ID, ev.Name, err)
+			fmt.Fprintf(env.stderr, "evidence %d (%s) was added, but its faces were not stored: %v\n", ev.ID, fsutil.ShowPath(ev.Name), err)
 			continue
 		}
 		fmt.Fprintf(env.stdout, ", %d faces\n", n)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"facecase/facedata"
+	"facecase/internal/fsutil"
 	"facecase/recognition"
 )
 
@@ -58,10 +59,10 @@ func runCompare(ctx context.Context, env *cliEnv, args []string) error {
 	for i, path := range fs.Args() {
 		r := analyzeFile(ctx, engine, path)
 		if r.Err != nil {
-			return fmt.Errorf("%s: %w", path, r.Err)
+			return fmt.Errorf("%s: %w", fsutil.ShowPath(path), r.Err)
 		}
 		if len(r.Faces) == 0 {
-			return &exitError{code: 1, err: fmt.Errorf("%s: no face found", path)}
+			return &exitError{code: 1, err: fmt.Errorf("%s: no face found", fsutil.ShowPath(path))}
 		}
 		faces[i] = r.Faces
 	}

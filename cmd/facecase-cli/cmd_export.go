@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"facecase/casefile"
+	"facecase/internal/fsutil"
 	"facecase/media"
 	"facecase/progress"
 )
@@ -57,7 +58,7 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(env.stdout, "  %-40s %12d  %s\n", m.Name, m.Size, m.SHA256)
 	}
 	for _, s := range res.Skipped {
-		fmt.Fprintf(env.stdout, "  not included: evidence %d (%s): %s\n", s.EvidenceID, s.Name, s.Reason)
+		fmt.Fprintf(env.stdout, "  not included: evidence %d (%s): %s\n", s.EvidenceID, fsutil.ShowPath(s.Name), s.Reason)
 	}
 	fmt.Fprintf(env.stdout, "audit log: %d entries, newest SHA-256 %s (note it to prove later that the bundle is unchanged)\n", res.AuditHead.Seq, res.AuditHead.SHA256)
 	return nil

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"facecase/facedata"
+	"facecase/internal/fsutil"
 	"facecase/media"
 	"facecase/progress"
 	"facecase/tracking"
@@ -101,14 +102,14 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 		case ctx.Err() != nil:
 			return ctx.Err()
 		case fromFolder[uri] && errors.Is(err, media.ErrUnsupported):
-			fmt.Fprintf(env.stderr, "%s: skipped: %v\n", uri, err)
+			fmt.Fprintf(env.stderr, "%s: skipped: %v\n", fsutil.ShowPath(uri), err)
 		default:
 			var fatal *scanFatal
 			if errors.As(err, &fatal) {
 				return fatal.err
 			}
 			failed++
-			fmt.Fprintf(env.stderr, "%s: %v\n", uri, err)
+			fmt.Fprintf(env.stderr, "%s: %v\n", fsutil.ShowPath(uri), err)
 		}
 	}
 	if failed > 0 {
@@ -173,7 +174,7 @@ func (s *scanCommand) scanSource(ctx context.Context, uri string) error {
 	var render *media.VideoWriter
 	if s.flags.render != "" {
 		if info.Kind == media.KindPhoto {
-			return fmt.Errorf("%w: --render needs a video or camera, %s is a photo", errUsage, uri)
+			return fmt.Errorf("%w: --render needs a video or camera, %s is a photo", errUsage, fsutil.ShowPath(uri))
 		}
 		fps := info.FPS
 		if fps <= 0 {

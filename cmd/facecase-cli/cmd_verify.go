@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"facecase/casefile"
+	"facecase/internal/fsutil"
 )
 
 func init() {
@@ -75,7 +76,7 @@ func runVerify(ctx context.Context, env *cliEnv, args []string) error {
 		printVerifyText(env.stdout, rec)
 	}
 	if len(problems) > 0 {
-		return &exitError{code: 3, err: fmt.Errorf("%s FAILED verification: %s", path, problems[0])}
+		return &exitError{code: 3, err: fmt.Errorf("%s FAILED verification: %s", fsutil.ShowPath(path), problems[0])}
 	}
 	return nil
 }
@@ -95,7 +96,7 @@ func printVerifyText(w io.Writer, rec verifyRecord) {
 		fmt.Fprintf(w, "case %s\n  audit log %d entries, newest SHA-256 %s\n  %d records and %d detections compared with their audit entries\n",
 			c.Path, c.AuditEntries, c.AuditHead.SHA256, c.Records, c.Detections)
 		for _, ch := range c.Evidence {
-			fmt.Fprintf(w, "  evidence %d %-30s %s %s\n", ch.EvidenceID, ch.Name, ch.State, ch.Detail)
+			fmt.Fprintf(w, "  evidence %d %-30s %s %s\n", ch.EvidenceID, fsutil.ShowPath(ch.Name), ch.State, ch.Detail)
 		}
 		problems = c.Problems
 	}

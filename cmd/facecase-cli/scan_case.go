@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"facecase/casefile"
+	"facecase/internal/fsutil"
 	"facecase/internal/scanstore"
 	"facecase/media"
 	"facecase/tracking"
@@ -42,7 +43,7 @@ func (s *caseScanSink) BeginSource(info media.Info) error {
 	}
 	s.w = nil
 	if info.Live {
-		return fmt.Errorf("%s is a live camera: record it with the desktop app; scan stores files only", info.URI)
+		return fmt.Errorf("%s is a live camera: record it with the desktop app; scan stores files only", fsutil.ShowPath(info.URI))
 	}
 	ev, err := s.c.AddEvidence(s.ctx, info.URI, casefile.AddOptions{})
 	if err != nil && !errors.Is(err, casefile.ErrDuplicateEvidence) {
@@ -53,7 +54,7 @@ func (s *caseScanSink) BeginSource(info media.Info) error {
 		return err
 	}
 	if n > 0 {
-		return fmt.Errorf("%s is evidence %d with %d detections: %w", info.URI, ev.ID, n, errAlreadyScanned)
+		return fmt.Errorf("%s is evidence %d with %d detections: %w", fsutil.ShowPath(info.URI), ev.ID, n, errAlreadyScanned)
 	}
 	s.w = scanstore.NewWriter(s.c, ev.ID)
 	return nil
@@ -62,7 +63,7 @@ func (s *caseScanSink) BeginSource(info media.Info) error {
 // Detections buffers faces and stores them in batches.
 func (s *caseScanSink) Detections(info media.Info, dets []media.ScanDetection) error {
 	if s.w == nil {
-		return fmt.Errorf("%s: detections for a source that was not added to the case", info.URI)
+		return fmt.Errorf("%s: detections for a source that was not added to the case", fsutil.ShowPath(info.URI))
 	}
 	return s.w.Add(s.ctx, dets)
 }
@@ -74,7 +75,7 @@ func (s *caseScanSink) Track(info media.Info, t tracking.Track, _ *watchMatch) e
 		return err
 	}
 	if s.w == nil {
-		return fmt.Errorf("%s: a track for a source that was not added to the case", info.URI)
+		return fmt.Errorf("%s: a track for a source that was not added to the case", fsutil.ShowPath(info.URI))
 	}
 	return s.w.PutTrack(t)
 }
