@@ -40,10 +40,10 @@ func runAnalyze(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, commands["analyze"])
 	opts := recognition.DefaultOptions()
 	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: ssd, blazeface, hog or haar")
-	fs.IntVar(&opts.MinFaceSize, "min-face", opts.MinFaceSize, "smallest face to find, in pixels (0: one pass over the whole image)")
+	intFlag(fs, &opts.MinFaceSize, "min-face", "PX", opts.MinFaceSize, minFaceRange, "smallest face to find, in pixels (0: one pass over the whole image)")
 	fs.BoolVar(&opts.Descriptors, "descriptors", opts.Descriptors, "compute 128-D descriptors")
 	asJSON := fs.Bool("json", false, "print one JSON object per face")
-	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "images analysed at the same time")
+	jobs := newIntFlag(fs, "jobs", "N", min(runtime.GOMAXPROCS(0), workersRange.Max), workersRange, "images analysed at the same time")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

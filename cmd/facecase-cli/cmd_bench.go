@@ -45,9 +45,9 @@ type benchFigure struct {
 
 func runBench(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, commands["bench"])
-	runs := fs.Int("runs", 5, "repetitions per figure (the median is reported)")
+	runs := newIntFlag(fs, "runs", "N", 5, numberRange[int]{Min: 1, Max: 1000}, "repetitions per figure (the median is reported)")
 	opts := recognition.DefaultOptions()
-	fs.IntVar(&opts.MinFaceSize, "min-face", opts.MinFaceSize, "smallest face to find, in pixels")
+	intFlag(fs, &opts.MinFaceSize, "min-face", "PX", opts.MinFaceSize, minFaceRange, "smallest face to find, in pixels")
 	crops := fs.String("crops", defaultCropsDir(), "folder of face crops, one sub-folder per person (for the crowd and folder figures)")
 	asJSON := fs.Bool("json", false, "print the figures as JSON")
 	if err := parseFlags(fs, args); err != nil {

@@ -24,7 +24,7 @@ func runCaseAdd(ctx context.Context, env *cliEnv, args []string) error {
 	note := fs.String("note", "", "note kept with each item (an exhibit reference, for example)")
 	noDetect := fs.Bool("no-detect", false, "do not look for faces in photos")
 	detector := fs.String("detector", "ssd", "face detector: ssd, blazeface, hog or haar")
-	minFace := fs.Int("min-face", 20, "smallest face to find, in pixels")
+	minFace := newIntFlag(fs, "min-face", "PX", 20, minFaceRange, "smallest face to find, in pixels")
 	actor := actorFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err

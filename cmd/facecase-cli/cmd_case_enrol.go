@@ -24,10 +24,10 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 	fs := caseFlags(env, "enrol")
 	label := fs.String("label", "", "name or label of a new watchlist subject")
 	notes := fs.String("notes", "", "notes on the new subject")
-	subjectID := fs.Uint64("subject", 0, "add the images to this existing subject instead")
+	subjectID := newUint64Flag(fs, "subject", "ID", 0, idRange, "add the images to this existing subject instead")
 	source := fs.String("source", "", "where the images come from (default: each image's file name)")
 	date := fs.String("date", "", "when the images were taken or obtained")
-	face := fs.Int("face", 0, "use the K-th face of each image (1 = first in reading order); needed when an image shows several faces")
+	face := newIntFlag(fs, "face", "K", 0, faceIndexRange, "use the K-th face of each image (1 = first in reading order); needed when an image shows several faces")
 	detector := fs.String("detector", "ssd", "face detector: ssd, blazeface, hog or haar")
 	actor := actorFlag(fs)
 	if err := parseFlags(fs, args); err != nil {

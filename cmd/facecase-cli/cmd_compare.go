@@ -40,9 +40,9 @@ const (
 func runCompare(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, commands["compare"])
 	opts := recognition.DefaultOptions()
-	threshold := fs.Float64("threshold", facedata.SameThreshold, "distance at or below which a pair is a possible match")
+	threshold := newFloatFlag(fs, "threshold", "D", facedata.SameThreshold, distanceRange, "distance at or below which a pair is a possible match")
 	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: ssd, blazeface, hog or haar")
-	fs.IntVar(&opts.MinFaceSize, "min-face", opts.MinFaceSize, "smallest face to find, in pixels")
+	intFlag(fs, &opts.MinFaceSize, "min-face", "PX", opts.MinFaceSize, minFaceRange, "smallest face to find, in pixels")
 	asJSON := fs.Bool("json", false, "print one JSON object per face pair")
 	if err := parseFlags(fs, args); err != nil {
 		return err
