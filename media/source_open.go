@@ -18,14 +18,17 @@ import (
 //
 //   - a file path (or file:// URL): the content decides, whatever the name
 //     says: JPEG, PNG, BMP, TIFF and WebP photos; MP4, MOV, MKV/WebM, AVI,
-//     MPEG-TS/PS, ASF and FLV videos through OpenCV's FFmpeg backend;
+//     MPEG-TS/PS, ASF and FLV videos through OpenCV's FFmpeg backend. Only
+//     regular files are read (a pipe or device is refused unread); HEIC
+//     and AVIF photos are refused as "format not supported", audio-only
+//     files as "no video stream" (ErrNoVideo);
 //   - a camera index ("0") or V4L2 device ("/dev/video0");
 //   - rtsp:// and rtsps:// URLs through FFmpeg;
 //   - http:// and https:// URLs serving MJPEG (multipart/x-mixed-replace).
 //
 // Files are opened read-only. Errors wrap ErrUnsupported, ErrCorrupt,
 // ErrEmptyFile, ErrNoCamera, ErrTimeout or ErrUnreachable and name the
-// source.
+// source (quoted when the name holds control characters).
 func Open(ctx context.Context, uri string, opts SourceOptions) (Source, error) {
 	opts = opts.withDefaults()
 	switch scheme := uriScheme(uri); scheme {
@@ -85,6 +88,15 @@ func openFile(ctx context.Context, path string, opts SourceOptions) (Source, err
 		return openPhoto(path)
 	} else if errors.Is(err, ErrEmptyFile) {
 		return nil, fmt.Errorf("open %s: %w", fsutil.ShowPath(path), ErrEmptyFile)
+	}
+	// Photos in ISO-BMFF containers (HEIC, AVIF) start like MP4 videos,
+	// and audio recordings have no picture: both are named for what they
+	// are instead of being called damaged videos.
+	if f := isoImageFormat(head); f != "" {
+		return nil, fmt.Errorf("open %s: %w", fsutil.ShowPath(path), unsupportedFormat(f))
+	}
+	if a := sniffAudio(head); a != "" {
+		return nil, fmt.Errorf("open %s: %w", fsutil.ShowPath(path), noVideoStream(a))
 	}
 	if container := sniffVideo(head); container != "" {
 		return openVideo(ctx, path, container, opts)

@@ -46,6 +46,9 @@ func openVideo(ctx context.Context, path, container string, opts SourceOptions) 
 	vc, err := gocv.VideoCaptureFileWithAPI(abs, gocv.VideoCaptureFFmpeg)
 	if err != nil || !vc.IsOpened() {
 		vc.Close()
+		if t, ok := probeTracks(path, container); ok && !t.video {
+			return nil, fmt.Errorf("open %s: %w", fsutil.ShowPath(path), noVideoStream(t.describe(container)))
+		}
 		return nil, fmt.Errorf("open %s: %w: FFmpeg cannot read this %s file (damaged, truncated or an unsupported codec)", fsutil.ShowPath(path), ErrCorrupt, container)
 	}
 	s := &videoSource{vc: vc}
