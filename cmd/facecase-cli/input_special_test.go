@@ -79,3 +79,31 @@ func TestAnalyzeRefusesPipesAndDevices(t *testing.T) {
 		t.Errorf("a file name with a newline is printed raw:\n%s", errOut)
 	}
 }
+
+// TestFileNamesWithControlCharactersAreQuoted: a file name holding a
+// newline was printed raw, so it could forge a line of output.
+func TestFileNamesWithControlCharactersAreQuoted(t *testing.T) {
+	dir := t.TempDir()
+	cs := filepath.Join(dir, "op")
+	mustCLI(t, "DS Khan", "case", "new", "--number", "1", "--title", "names", "--purpose", "test", cs)
+	odd := filepath.Join(dir, "x\nevidence 9: forged.bin")
+	os.WriteFile(odd, []byte("evidence with an odd name"), 0o444)
+	for _, args := range [][]string{
+		{"case", "add", "--no-detect", cs, odd},
+		{"case", "add", "--no-detect", cs, odd}, // already evidence
+		{"case", "info", cs},
+	} {
+		code, out, errOut := caseCLI(t, "DC Mills", args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d %s", args, code, errOut)
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if strings.HasPrefix(line, "evidence 9") || strings.HasPrefix(strings.TrimSpace(line), "forged") {
+				t.Errorf("%v: a forged line in the output:\n%s", args[:2], out)
+			}
+		}
+		if !strings.Contains(out, `x\nevidence 9: forged.bin`) {
+			t.Errorf("%v: the name is not shown quoted:\n%s", args[:2], out)
+		}
+	}
+}
