@@ -31,7 +31,7 @@ func ebmlElem(id []byte, payload ...[]byte) []byte {
 
 // soundOnlyFiles are containers that FFmpeg reads but that hold no video:
 // made here byte by byte so that the test needs no encoder.
-func soundOnlyFiles(t *testing.T) map[string][]byte {
+func soundOnlyFiles(t testing.TB) map[string][]byte {
 	t.Helper()
 	ftyp := isoBox("ftyp", []byte("isom\x00\x00\x02\x00isomiso2mp41"))
 	moovAudio := isoBox("moov", isoBox("mvhd", make([]byte, 100)),
