@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"facecase/internal/testenv"
 )
@@ -35,22 +34,6 @@ func readBytes(t *testing.T) int64 {
 	}
 	t.Fatal("/proc/self/io has no rchar line")
 	return 0
-}
-
-// within runs f on another goroutine and fails the test when it has not
-// returned after a generous bound: the refusals tested here are immediate,
-// the bound only turns a hang into a message.
-func within(t *testing.T, what string, f func() error) error {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- f() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(30 * time.Second):
-		t.Fatalf("%s still running after 30 s", what)
-		return nil
-	}
 }
 
 // TestLoadImageRefusesPipesAndDevices: a named pipe called f.jpg hung
