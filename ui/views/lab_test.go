@@ -73,7 +73,7 @@ func labManifest(t *testing.T) string {
 // labEventually polls cond (read under the UI lock) until it holds.
 func labEventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(2 * testBound) // a safety net: the loop ends when cond holds
 	for {
 		ok := false
 		async.Locked(func() { ok = cond() })
