@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -117,7 +118,10 @@ func looksLikeZip(path string) (bool, error) {
 	if strings.EqualFold(filepath.Ext(path), ".zip") {
 		return true, nil
 	}
-	f, err := os.Open(path)
+	f, err := fsutil.OpenRegular(path) // a named pipe would block here
+	if errors.Is(err, fsutil.ErrNotRegular) {
+		return false, fmt.Errorf("%s %w", fsutil.ShowPath(path), err)
+	}
 	if err != nil {
 		if _, err2 := os.Stat(casePathArg(path)); err2 == nil {
 			return false, nil

@@ -107,3 +107,30 @@ func TestFileNamesWithControlCharactersAreQuoted(t *testing.T) {
 		}
 	}
 }
+
+// TestCaseAndBundleCommandsRefusePipes: a named pipe given as the case or
+// the bundle hung verify, case info, case import and export in open(2),
+// where not even SIGTERM reached them.
+func TestCaseAndBundleCommandsRefusePipes(t *testing.T) {
+	dir := t.TempDir()
+	cs := testenv.Mkfifo(t, filepath.Join(dir, "p.facecase"))
+	zip := testenv.Mkfifo(t, filepath.Join(dir, "p.zip"))
+	plain := testenv.Mkfifo(t, filepath.Join(dir, "p"))
+	for _, args := range [][]string{
+		{"verify", plain},
+		{"verify", zip},
+		{"verify", cs},
+		{"case", "info", cs},
+		{"case", "add", "--no-detect", cs, "/dev/null"},
+		{"case", "import", zip, filepath.Join(dir, "imported")},
+		{"export", cs, filepath.Join(dir, "out.zip")},
+	} {
+		code, _, errOut := cliWithin(t, "DC Mills", args...)
+		if code == 0 || !strings.Contains(errOut, "is a named pipe (FIFO)") {
+			t.Errorf("%s: exit %d, %q", strings.Join(args, " "), code, errOut)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "imported.facecase")); err == nil {
+		t.Error("an import from a pipe created a case")
+	}
+}
