@@ -29,6 +29,29 @@ func source(m map[string]any, i int) map[string]any {
 	return m["sources"].([]any)[i].(map[string]any)
 }
 
+// firstSource is the first source of the given kind ("npm" or "debian"),
+// so a case keeps testing what it names when sources are added.
+func firstSource(t testing.TB, m map[string]any, kind string) map[string]any {
+	for _, s := range m["sources"].([]any) {
+		if src := s.(map[string]any); src["kind"] == kind {
+			return src
+		}
+	}
+	t.Fatalf("manifest has no %s source", kind)
+	return nil
+}
+
+// firstSystemModel is the first model a Debian package installs at a path.
+func firstSystemModel(t testing.TB, m map[string]any) map[string]any {
+	for _, e := range m["models"].([]any) {
+		if mod := e.(map[string]any); mod["path"] != nil {
+			return mod
+		}
+	}
+	t.Fatal("manifest has no model with a system path")
+	return nil
+}
+
 func TestEmbeddedManifestPassesItsChecks(t *testing.T) {
 	m, err := Load()
 	if err != nil {
@@ -51,7 +74,7 @@ func TestParseManifestRefusesBadEntries(t *testing.T) {
 		"unknown kind":             func(m map[string]any) { source(m, 0)["kind"] = "pip" },
 		"unknown conversion":       func(m map[string]any) { model(m, 0)["convert"] = "magic" },
 		"duplicate model":          func(m map[string]any) { model(m, 1)["name"] = model(m, 0)["name"] },
-		"relative system path":     func(m map[string]any) { model(m, 3)["path"] = "usr/share/x.dat" },
+		"relative system path":     func(m map[string]any) { firstSystemModel(t, m)["path"] = "usr/share/x.dat" },
 		"input climbing out": func(m map[string]any) {
 			model(m, 2)["inputs"] = map[string]any{"../x.onnx": strings.Repeat("a", 64)}
 		},
@@ -59,7 +82,7 @@ func TestParseManifestRefusesBadEntries(t *testing.T) {
 		"samples with one name":   func(m map[string]any) { files(m)["package/other/sample1.jpg"] = strings.Repeat("a", 64) },
 		"misspelt field":          func(m map[string]any) { model(m, 0)["sha265"] = "x" },
 		"control character":       func(m map[string]any) { model(m, 0)["file"] = "a\nb.onnx" },
-		"debian source with hash": func(m map[string]any) { source(m, 2)["sha256"] = strings.Repeat("a", 64) },
+		"debian source with hash": func(m map[string]any) { firstSource(t, m, "debian")["sha256"] = strings.Repeat("a", 64) },
 	}
 	for name, edit := range cases {
 		if _, err := ParseManifest(mutated(t, edit)); err == nil {
