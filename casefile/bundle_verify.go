@@ -39,39 +39,16 @@ type BundleReport struct {
 	// Receipt is the bundle's signed receipt of the snapshot's audit
 	// chain (receipt.json), when it has one and it verified.
 	Receipt *Receipt `json:"receipt,omitempty"`
-	// Problems is empty when the bundle verified.
-	Problems []Problem `json:"problems,omitempty"`
-	// Unfinished names the evidence of the snapshot whose analysis never
-	// finished: the bundle is intact but the case it holds is incomplete.
-	Unfinished []Problem `json:"unfinished,omitempty"`
-
-	seen map[string]bool
+	// Findings lists what is damaged or changed (each place named once),
+	// and the evidence of the snapshot whose analysis never finished: the
+	// bundle is intact then, but the case it holds is incomplete.
+	Findings
 }
-
-// OK reports whether nothing was found wrong and nothing is unfinished.
-func (r *BundleReport) OK() bool { return r.Intact() && len(r.Unfinished) == 0 }
-
-// Intact reports whether nothing was found changed or damaged.
-func (r *BundleReport) Intact() bool { return len(r.Problems) == 0 }
 
 // Err is nil when the bundle verified, else an error matching
 // ErrBundleInvalid that names the first problem (or ErrIncomplete naming
 // the first item whose analysis never finished).
-func (r *BundleReport) Err() error {
-	return reportErr(r.Path, r.Problems, r.Unfinished, ErrBundleInvalid)
-}
-
-// add records a problem once per place.
-func (r *BundleReport) add(where, format string, args ...any) {
-	if r.seen == nil {
-		r.seen = map[string]bool{}
-	}
-	if r.seen[where] {
-		return
-	}
-	r.seen[where] = true
-	r.Problems = append(r.Problems, Problem{Where: where, What: fmt.Sprintf(format, args...)})
-}
+func (r *BundleReport) Err() error { return r.err(r.Path, ErrBundleInvalid) }
 
 // maxManifestSize bounds the manifest read into memory.
 const maxManifestSize = 256 << 20
@@ -138,7 +115,7 @@ type bundleVerifier struct {
 func (v *bundleVerifier) run() error {
 	zr, err := zip.NewReader(v.f, v.r.Size)
 	if err != nil {
-		v.r.add("zip structure", "the file is not a readable zip: %v", err)
+		v.r.addOnce("zip structure", "the file is not a readable zip: %v", err)
 		return v.hashWholeFile()
 	}
 	v.zr = zr
@@ -155,7 +132,7 @@ func (v *bundleVerifier) run() error {
 			return err
 		}
 	} else {
-		v.r.add("member "+MemberSnapshot, "missing: the bundle has no case snapshot")
+		v.r.addOnce("member "+MemberSnapshot, "missing: the bundle has no case snapshot")
 	}
 	return nil
 }
@@ -174,11 +151,11 @@ func (v *bundleVerifier) checkNames() {
 	for _, zf := range v.zr.File {
 		name := zf.Name
 		if seen[name] {
-			v.r.add("member "+name, "appears twice")
+			v.r.addOnce("member "+name, "appears twice")
 		}
 		seen[name] = true
 		if name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, "\\") || strings.Contains(name, "..") {
-			v.r.add("member "+name, "has a name facecase never writes")
+			v.r.addOnce("member "+name, "has a name facecase never writes")
 		}
 	}
 }
@@ -189,23 +166,23 @@ func (v *bundleVerifier) readManifest() {
 			continue
 		}
 		if zf.UncompressedSize64 > maxManifestSize {
-			v.r.add("member "+MemberManifest, "is %d bytes, too large to be a manifest", zf.UncompressedSize64)
+			v.r.addOnce("member "+MemberManifest, "is %d bytes, too large to be a manifest", zf.UncompressedSize64)
 			return
 		}
 		rc, err := zf.Open()
 		if err != nil {
-			v.r.add("member "+MemberManifest, "cannot be read: %v", err)
+			v.r.addOnce("member "+MemberManifest, "cannot be read: %v", err)
 			return
 		}
 		raw, err := io.ReadAll(io.LimitReader(rc, maxManifestSize))
 		rc.Close()
 		if err != nil {
-			v.r.add("member "+MemberManifest, "is damaged: %v", err)
+			v.r.addOnce("member "+MemberManifest, "is damaged: %v", err)
 			v.damaged[MemberManifest] = true
 		}
 		m, jerr := parseManifest(raw)
 		if jerr != nil {
-			v.r.add("member "+MemberManifest, "is not a valid manifest: %v", jerr)
+			v.r.addOnce("member "+MemberManifest, "is not a valid manifest: %v", jerr)
 			v.damaged[MemberManifest] = true
 			return
 		}
@@ -213,7 +190,7 @@ func (v *bundleVerifier) readManifest() {
 		v.r.Export, v.r.AuditHead = m.Export, m.AuditHead
 		return
 	}
-	v.r.add("member "+MemberManifest, "missing")
+	v.r.addOnce("member "+MemberManifest, "missing")
 }
 
 // parseManifest reads a bundle's manifest.json. What it says is only
@@ -246,11 +223,11 @@ func (v *bundleVerifier) streamMembers() error {
 		}
 		w, err := z.create(zf.Name)
 		if err != nil {
-			v.r.add("zip structure", "%v", err)
+			v.r.addOnce("zip structure", "%v", err)
 			break
 		}
 		if zf.ModifiedTime != dosTime || zf.ModifiedDate != dosDate {
-			v.r.add("member "+zf.Name, "has a different timestamp from the other members")
+			v.r.addOnce("member "+zf.Name, "has a different timestamp from the other members")
 		}
 		var sink io.Writer = w
 		var snap *os.File
@@ -262,7 +239,7 @@ func (v *bundleVerifier) streamMembers() error {
 			sink = io.MultiWriter(w, snap)
 		}
 		if zf.Method != zip.Store {
-			v.r.add("member "+zf.Name, "is compressed (method %d); facecase stores members uncompressed", zf.Method)
+			v.r.addOnce("member "+zf.Name, "is compressed (method %d); facecase stores members uncompressed", zf.Method)
 		}
 		rc, err := zf.OpenRaw()
 		if err == nil {
@@ -273,7 +250,7 @@ func (v *bundleVerifier) streamMembers() error {
 			}
 		}
 		if err != nil {
-			v.r.add("member "+zf.Name, "cannot be read: %v", err)
+			v.r.addOnce("member "+zf.Name, "cannot be read: %v", err)
 			v.damaged[zf.Name] = true
 		}
 		if snap != nil {
@@ -285,12 +262,12 @@ func (v *bundleVerifier) streamMembers() error {
 			}
 		}
 		if err := z.finish(); err != nil {
-			v.r.add("zip structure", "%v", err)
+			v.r.addOnce("zip structure", "%v", err)
 			break
 		}
 		m := z.members[len(z.members)-1]
 		if z.crcs[len(z.crcs)-1] != zf.CRC32 {
-			v.r.add("member "+zf.Name, "content does not match its CRC-32 in the zip directory (changed)")
+			v.r.addOnce("member "+zf.Name, "content does not match its CRC-32 in the zip directory (changed)")
 			v.damaged[zf.Name] = true
 		}
 		v.r.Members = append(v.r.Members, m)
@@ -298,7 +275,7 @@ func (v *bundleVerifier) streamMembers() error {
 		v.rep.Report(progress.Update{Stage: "verify", Done: int64(i + 1), Total: int64(len(v.zr.File)), Unit: "members", Item: zf.Name, Elapsed: time.Since(v.start)})
 	}
 	if err := z.close(); err != nil {
-		v.r.add("zip structure", "%v", err)
+		v.r.addOnce("zip structure", "%v", err)
 	}
 	if err := cmp.finish(); err != nil {
 		return err
@@ -313,16 +290,16 @@ func (v *bundleVerifier) streamMembers() error {
 			} else {
 				where = fmt.Sprintf("zip structure (%s)", what)
 			}
-			v.r.add(where, "byte at offset %d differs from what facecase writes", cmp.firstDiff)
+			v.r.addOnce(where, "byte at offset %d differs from what facecase writes", cmp.firstDiff)
 		}
 	}
 	if cmp.extra > 0 {
-		v.r.add("zip structure", "%d bytes were appended after the end of the zip", cmp.extra)
+		v.r.addOnce("zip structure", "%d bytes were appended after the end of the zip", cmp.extra)
 	}
 	if v.manifest != nil {
 		want := newBundleZip(io.Discard, v.manifest.Export.Time)
 		if want.dosTime != dosTime || want.dosDate != dosDate {
-			v.r.add("zip structure", "member timestamps differ from the export time in the manifest")
+			v.r.addOnce("zip structure", "member timestamps differ from the export time in the manifest")
 		}
 	}
 	return nil
@@ -344,15 +321,15 @@ func (v *bundleVerifier) checkAgainstManifest() {
 		want, ok := listed[m.Name]
 		switch {
 		case !ok:
-			v.r.add("member "+m.Name, "is not listed in the manifest (added)")
+			v.r.addOnce("member "+m.Name, "is not listed in the manifest (added)")
 		case want.SHA256 != m.SHA256 || want.Size != m.Size:
-			v.r.add("member "+m.Name, "was changed: SHA-256 %s, the manifest records %s", m.SHA256, want.SHA256)
+			v.r.addOnce("member "+m.Name, "was changed: SHA-256 %s, the manifest records %s", m.SHA256, want.SHA256)
 			v.damaged[m.Name] = true
 		}
 	}
 	for _, m := range v.manifest.Members {
 		if _, ok := v.members[m.Name]; !ok {
-			v.r.add("member "+m.Name, "listed in the manifest but missing (deleted)")
+			v.r.addOnce("member "+m.Name, "listed in the manifest but missing (deleted)")
 		}
 	}
 }
@@ -361,12 +338,12 @@ func (v *bundleVerifier) checkAgainstManifest() {
 // members and the manifest from it.
 func (v *bundleVerifier) checkSnapshot() error {
 	if err := checkFile(v.snapPath); err != nil {
-		v.r.add("member "+MemberSnapshot, "is not a usable case file: %v", err)
+		v.r.addOnce("member "+MemberSnapshot, "is not a usable case file: %v", err)
 		return nil
 	}
 	db, err := openBolt(v.snapPath, true, DefaultLockTimeout)
 	if err != nil {
-		v.r.add("member "+MemberSnapshot, "cannot be opened: %v", err)
+		v.r.addOnce("member "+MemberSnapshot, "cannot be opened: %v", err)
 		return nil
 	}
 	defer db.Close()
@@ -376,12 +353,12 @@ func (v *bundleVerifier) checkSnapshot() error {
 		if v.ctx.Err() != nil {
 			return err
 		}
-		v.r.add("member "+MemberSnapshot, "%v", err)
+		v.r.addOnce("member "+MemberSnapshot, "%v", err)
 		return nil
 	}
 	v.r.Snapshot = cr
 	for _, p := range cr.Problems {
-		v.r.add("snapshot: "+p.Where, "%s", p.What)
+		v.r.addOnce("snapshot: "+p.Where, "%s", p.What)
 	}
 	for _, p := range cr.Unfinished {
 		v.r.Unfinished = append(v.r.Unfinished, Problem{Where: "snapshot: " + p.Where, What: p.What})
@@ -396,7 +373,7 @@ func (v *bundleVerifier) checkSnapshot() error {
 		return err
 	}
 	if err != nil {
-		v.r.add("member "+MemberSnapshot, "%v", err)
+		v.r.addOnce("member "+MemberSnapshot, "%v", err)
 	}
 	return nil
 }
@@ -420,9 +397,9 @@ func (v *bundleVerifier) rebuild(tx *bolt.Tx) error {
 	for _, mf := range view.details.MediaFiles {
 		expected = append(expected, BundleMember{Name: mf.Member, Size: mf.Size, SHA256: mf.SHA256})
 		if got, ok := v.members[mf.Member]; ok && got.SHA256 != mf.SHA256 {
-			v.r.add("member "+mf.Member, "was changed: its SHA-256 is not the one the export recorded in the audit log")
+			v.r.addOnce("member "+mf.Member, "was changed: its SHA-256 is not the one the export recorded in the audit log")
 		} else if !ok {
-			v.r.add("member "+mf.Member, "missing (deleted)")
+			v.r.addOnce("member "+mf.Member, "missing (deleted)")
 		}
 	}
 	if snap, ok := v.members[MemberSnapshot]; ok {
@@ -439,9 +416,9 @@ func (v *bundleVerifier) rebuild(tx *bolt.Tx) error {
 		got, ok := v.members[d.name]
 		switch {
 		case !ok:
-			v.r.add("member "+d.name, "missing (deleted)")
+			v.r.addOnce("member "+d.name, "missing (deleted)")
 		case got.SHA256 != want.SHA256:
-			v.r.add("member "+d.name+v.firstDifferentLine(d.name, d.write), "differs from what the case snapshot gives (changed)")
+			v.r.addOnce("member "+d.name+v.firstDifferentLine(d.name, d.write), "differs from what the case snapshot gives (changed)")
 		}
 	}
 	if view.details.ReceiptKey != "" {
@@ -449,7 +426,7 @@ func (v *bundleVerifier) rebuild(tx *bolt.Tx) error {
 			expected = append(expected, got)
 			v.checkReceipt(tx, view)
 		} else {
-			v.r.add("member "+MemberReceipt, "missing (deleted): the export recorded a receipt signed by key %s", view.details.ReceiptKey)
+			v.r.addOnce("member "+MemberReceipt, "missing (deleted): the export recorded a receipt signed by key %s", view.details.ReceiptKey)
 		}
 	}
 	order := make([]string, 0, len(expected)+1)
@@ -462,7 +439,7 @@ func (v *bundleVerifier) rebuild(tx *bolt.Tx) error {
 		found = append(found, m.Name)
 	}
 	if strings.Join(order, "\n") != strings.Join(found, "\n") {
-		v.r.add("bundle members", "found %v, the snapshot's export record gives %v", found, order)
+		v.r.addOnce("bundle members", "found %v, the snapshot's export record gives %v", found, order)
 	}
 	manifest, err := manifestBytes(view, expected)
 	if err != nil {
@@ -470,7 +447,7 @@ func (v *bundleVerifier) rebuild(tx *bolt.Tx) error {
 	}
 	if v.rawMan != nil && !bytes.Equal(manifest, v.rawMan) {
 		line, got, want := diffLines(bytes.NewReader(v.rawMan), bytes.NewReader(manifest))
-		v.r.add(fmt.Sprintf("member %s line %d", MemberManifest, line), "is %q, the case snapshot gives %q", got, want)
+		v.r.addOnce(fmt.Sprintf("member %s line %d", MemberManifest, line), "is %q, the case snapshot gives %q", got, want)
 	}
 	return nil
 }
@@ -493,26 +470,26 @@ func (v *bundleVerifier) checkReceipt(tx *bolt.Tx, view *caseView) {
 	}
 	receipts, err := ParseReceipts(bytes.NewReader(raw))
 	if err != nil || len(receipts) != 1 {
-		v.r.add(where, "is not a receipt: %v", err)
+		v.r.addOnce(where, "is not a receipt: %v", err)
 		return
 	}
 	r := receipts[0]
 	facts, err := readChainFacts(tx)
 	if err != nil {
-		v.r.add(where, "cannot be checked: %v", err)
+		v.r.addOnce(where, "cannot be checked: %v", err)
 		return
 	}
 	ch := facts.check(r, nil)
 	switch {
 	case ch.Status != ReceiptMatches:
-		v.r.add(where, "does not match the snapshot: %s", ch.Detail)
+		v.r.addOnce(where, "does not match the snapshot: %s", ch.Detail)
 	case r.KeyID != view.details.ReceiptKey:
-		v.r.add(where, "is signed by key %s, the export recorded key %s", r.KeyID, view.details.ReceiptKey)
+		v.r.addOnce(where, "is signed by key %s, the export recorded key %s", r.KeyID, view.details.ReceiptKey)
 	case r.Event != ReceiptAtExport || r.Bundle != view.details.Bundle || !r.Time.Equal(view.export.Time) ||
 		r.Case != (ReceiptCase{Number: view.info.Number, Title: view.info.Title}):
-		v.r.add(where, "is not the receipt of this export (%s %q at %s)", r.Event, r.Bundle, r.Time.Format(time.RFC3339))
+		v.r.addOnce(where, "is not the receipt of this export (%s %q at %s)", r.Event, r.Bundle, r.Time.Format(time.RFC3339))
 	case !sameBytes(raw, &r):
-		v.r.add(where, "holds more or other bytes than the receipt facecase writes")
+		v.r.addOnce(where, "holds more or other bytes than the receipt facecase writes")
 	default:
 		v.r.Receipt = &r
 	}
