@@ -26,8 +26,7 @@ const (
 	// changed or missing ones. It is the default.
 	MediaCheckHash MediaCheck = iota
 	// MediaCheckPresence only checks that each file exists with its
-	// recorded size; run VerifyEvidence later for the full check (the
-	// desktop app does, in the background, for cases with large videos).
+	// recorded size (Verify re-hashes them later).
 	MediaCheckPresence
 	// MediaCheckNone skips the check.
 	MediaCheckNone

@@ -193,13 +193,6 @@ func (g *Local) nprobe() int {
 	return DefaultNProbe(len(g.ix.lists), g.ix.count)
 }
 
-// SetNProbe changes how many lists approximate searches scan (0: default).
-func (g *Local) SetNProbe(n int) {
-	g.mu.Lock()
-	g.opts.NProbe = n
-	g.mu.Unlock()
-}
-
 // readVectors copies the float descriptors of rows; mu must be held.
 func (g *Local) readVectors(rows []uint32, dst []float32) error {
 	if g.mem != nil {
