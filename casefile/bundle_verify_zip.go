@@ -38,37 +38,8 @@ func (v *bundleVerifier) streamMembers() error {
 		if zf.ModifiedTime != dosTime || zf.ModifiedDate != dosDate {
 			v.r.addOnce("member "+zf.Name, "has a different timestamp from the other members")
 		}
-		var sink io.Writer = w
-		var snap *os.File
-		if zf.Name == MemberSnapshot && v.snapPath == "" {
-			snap, err = os.Create(filepath.Join(v.tmpDir, "snapshot"+Extension))
-			if err != nil {
-				return err
-			}
-			sink = io.MultiWriter(w, snap)
-		}
-		if zf.Method != zip.Store {
-			v.r.addOnce("member "+zf.Name, "is compressed (method %d); facecase stores members uncompressed", zf.Method)
-		}
-		rc, err := zf.OpenRaw()
-		if err == nil {
-			var n int64
-			n, err = io.Copy(sink, io.LimitReader(rc, int64(zf.CompressedSize64)))
-			if err == nil && uint64(n) != zf.CompressedSize64 {
-				err = io.ErrUnexpectedEOF
-			}
-		}
-		if err != nil {
-			v.r.addOnce("member "+zf.Name, "cannot be read: %v", err)
-			v.damaged[zf.Name] = true
-		}
-		if snap != nil {
-			if cerr := snap.Close(); cerr != nil {
-				return cerr
-			}
-			if err == nil {
-				v.snapPath = snap.Name()
-			}
+		if err := v.streamMember(zf, w); err != nil {
+			return err
 		}
 		if err := z.finish(); err != nil {
 			v.r.addOnce("zip structure", "%v", err)
@@ -90,6 +61,54 @@ func (v *bundleVerifier) streamMembers() error {
 		return err
 	}
 	v.r.SHA256 = hex.EncodeToString(cmp.h.Sum(nil))
+	v.compareRebuilt(cmp, z, dosTime, dosDate)
+	return nil
+}
+
+// streamMember copies the raw content of member zf to w, and to the
+// extracted snapshot when zf is the (first) snapshot member. A member
+// that cannot be read is named in the report and marked damaged; the
+// error is for a snapshot that cannot be written.
+func (v *bundleVerifier) streamMember(zf *zip.File, w io.Writer) error {
+	var snap *os.File
+	if zf.Name == MemberSnapshot && v.snapPath == "" {
+		var err error
+		if snap, err = os.Create(filepath.Join(v.tmpDir, "snapshot"+Extension)); err != nil {
+			return err
+		}
+		w = io.MultiWriter(w, snap)
+	}
+	if zf.Method != zip.Store {
+		v.r.addOnce("member "+zf.Name, "is compressed (method %d); facecase stores members uncompressed", zf.Method)
+	}
+	rc, err := zf.OpenRaw()
+	if err == nil {
+		var n int64
+		n, err = io.Copy(w, io.LimitReader(rc, int64(zf.CompressedSize64)))
+		if err == nil && uint64(n) != zf.CompressedSize64 {
+			err = io.ErrUnexpectedEOF
+		}
+	}
+	if err != nil {
+		v.r.addOnce("member "+zf.Name, "cannot be read: %v", err)
+		v.damaged[zf.Name] = true
+	}
+	if snap != nil {
+		if cerr := snap.Close(); cerr != nil {
+			return cerr
+		}
+		if err == nil {
+			v.snapPath = snap.Name()
+		}
+	}
+	return nil
+}
+
+// compareRebuilt names what differs between the bundle and the zip rebuilt
+// from its members (cmp compared them as z wrote it): the first differing
+// byte, unless it is in the content of a member already found damaged,
+// bytes appended, and timestamps other than the export time's.
+func (v *bundleVerifier) compareRebuilt(cmp *fileComparer, z *bundleZip, dosTime, dosDate uint16) {
 	if cmp.firstDiff >= 0 {
 		member, what := z.region(cmp.firstDiff)
 		if member == "" || !v.damaged[member] || what != "content" {
@@ -111,7 +130,6 @@ func (v *bundleVerifier) streamMembers() error {
 			v.r.addOnce("zip structure", "member timestamps differ from the export time in the manifest")
 		}
 	}
-	return nil
 }
 
 // fileComparer compares what is written to it with the original file,
