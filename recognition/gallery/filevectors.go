@@ -86,7 +86,7 @@ func valueSpans(tx *bolt.Tx, f *os.File, b *bolt.Bucket, tag [4]byte, size int, 
 			// Walking the keys maps a page or more of every chunk; let go
 			// of them as we go so that opening a big file does not raise
 			// the process's peak resident memory.
-			releaseMap(tx.DB(), f)
+			releaseMap(tx)
 		}
 		if len(k) != 4 || v == nil {
 			return nil, fmt.Errorf("%w: bad %s key %x", ErrCorrupt, what, k)

@@ -61,10 +61,13 @@ func (s *store) open(opts Options) (*Local, error) {
 	s.f = f
 	g := &Local{opts: opts.withDefaults(), st: s}
 	g.bg.init()
-	if err := s.db.View(func(tx *bolt.Tx) error { return s.load(tx, g) }); err != nil {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		defer releaseMap(tx)
+		return s.load(tx, g)
+	})
+	if err != nil {
 		return nil, err
 	}
-	releaseMap(s.db, s.f)
 	g.writeMu.Lock()
 	g.maybeRebuild()
 	g.writeMu.Unlock()
@@ -191,9 +194,9 @@ func (s *store) commit(fn func(tx *bolt.Tx) error) (*fileVectors, error) {
 			return err
 		}
 		fv, err = vectorsOf(tx, s.f, rows)
+		releaseMap(tx)
 		return err
 	})
-	releaseMap(s.db, s.f)
 	return fv, err
 }
 
