@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -247,9 +248,7 @@ func (ix *index) loadChunk(g *Local, c uint32, body, pqBody []byte, pe *code) er
 		l.rows = append(l.rows, r)
 		if ix.resident {
 			o := chunkRows*12 + i*dim
-			for _, b := range body[o : o+dim] {
-				l.codes = append(l.codes, int8(b))
-			}
+			l.codes = append(l.codes, int8s(body[o:o+dim])...)
 			l.norms = append(l.norms, math.Float32frombits(binary.LittleEndian.Uint32(body[chunkRows*4+i*4:])))
 			l.eps = append(l.eps, math.Float32frombits(binary.LittleEndian.Uint32(body[chunkRows*8+i*4:])))
 		}
@@ -261,4 +260,12 @@ func (ix *index) loadChunk(g *Local, c uint32, body, pqBody []byte, pe *code) er
 		ix.count++
 	}
 	return nil
+}
+
+// int8s is b's memory as int8 (the int8 codes as stored).
+func int8s(b []byte) []int8 {
+	if len(b) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(b))), len(b))
 }
