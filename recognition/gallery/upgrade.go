@@ -31,8 +31,9 @@ import (
 
 // upgradeBatchChunks is how many chunk numbers one upgrade transaction
 // rewrites (about 0.7 MB of each; bbolt holds a transaction's pages in
-// memory until it commits).
-const upgradeBatchChunks = 32
+// memory until it commits). A variable so that a test can interleave
+// batches with changes.
+var upgradeBatchChunks uint32 = 32
 
 // upgradeValues seals the small values of a version 2 or 3 file (meta and
 // its current index generation; stale ones are dropped first) and marks it

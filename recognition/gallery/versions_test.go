@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"facecase/internal/synthdesc"
@@ -244,4 +245,77 @@ func fileVersion(t *testing.T, path string) uint32 {
 		return nil
 	})
 	return v
+}
+
+// TestUpgradeWhileChanging upgrades a version 3 file in the background,
+// one chunk per transaction, while faces are searched, added and removed,
+// then checks the gallery against brute force and that no old-layout
+// chunk is left.
+func TestUpgradeWhileChanging(t *testing.T) {
+	ctx := context.Background()
+	defer func(n uint32) { upgradeBatchChunks = n }(upgradeBatchChunks)
+	upgradeBatchChunks = 1
+	gen := synthdesc.New(synthdesc.Config{Seed: 12})
+	path := filepath.Join(t.TempDir(), "v3.gallery")
+	live := indexedGallery(t, path, gen, 9000)
+	downgrade(t, path, 3)
+	g, err := Open(path, Options{MinIndexed: 2000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	stop := make(chan struct{})
+	errs := make(chan error, 2)
+	for w := range 2 {
+		go func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					errs <- nil
+					return
+				default:
+				}
+				if _, err := g.Search(ctx, gen.Probe((w*500+i)%2000, w), 10, 0.7); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	extra := synthFaces(gen, 9000, 1200)
+	for i := 0; i < len(extra); i += 100 {
+		if err := g.Add(ctx, extra[i:i+100]); err != nil {
+			t.Fatal(err)
+		}
+		// Remove a face from a chunk the upgrade may not have reached.
+		victim := live[len(live)-1-i/10]
+		if err := g.Remove(ctx, []FaceID{victim.ID}); err != nil {
+			t.Fatal(err)
+		}
+		live = slices.DeleteFunc(live, func(f Face) bool { return f.ID == victim.ID })
+	}
+	live = append(live, extra...)
+	if err := g.WaitRebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	close(stop)
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatalf("search during the upgrade: %v", err)
+		}
+	}
+	if err := g.RebuildError(); err != nil {
+		t.Fatal(err)
+	}
+	if st := g.Stats(); st.Legacy || st.Faces != len(live) {
+		t.Fatalf("after the upgrade: %+v, want %d faces", st, len(live))
+	}
+	checkSearches(t, "after an upgrade with changes", g, gen, live)
+	if err := g.Verify(ctx); err != nil {
+		t.Fatal(err)
+	}
+	g.Close()
+	if n := legacyChunks(t, path); n != 0 {
+		t.Fatalf("%d old-layout chunks left", n)
+	}
 }
