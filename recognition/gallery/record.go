@@ -65,14 +65,18 @@ func blankVectors(c uint32) []byte {
 }
 
 // upgradeVectors turns the body of a version-3 vectors chunk c (bare
-// descriptors) into a version-4 chunk value.
-func upgradeVectors(old []byte, c uint32) []byte {
+// descriptors) into a version-4 chunk value. Version 3 had no sums, so
+// what the new ones vouch for is only checked as far as it can be: a
+// descriptor that is not finite is refused rather than sealed.
+func upgradeVectors(old []byte, c uint32) ([]byte, error) {
 	v := vectorsKind.newChunk(c, -1)
 	var d [dim]float32
 	for i := range chunkRows {
 		bytesF32(old[i*vectorBytes:(i+1)*vectorBytes], d[:])
+		if err := checkFinite(d[:], c*chunkRows+uint32(i)); err != nil {
+			return nil, err
+		}
 		putRecord(v[chunkHeader:], i, c*chunkRows+uint32(i), &d)
 	}
-	vectorsKind.seal(v)
-	return v
+	return v, nil
 }

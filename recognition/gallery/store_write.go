@@ -111,7 +111,7 @@ func upgradeChunk(k *chunkKind, old []byte, c uint32, legacy bool) ([]byte, erro
 		return nil, err
 	}
 	if isLegacy && k == vectorsKind {
-		return upgradeVectors(body, c), nil
+		return upgradeVectors(body, c)
 	}
 	v := k.newChunk(c, len(body))
 	copy(v[chunkHeader:], body)

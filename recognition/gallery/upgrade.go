@@ -15,10 +15,10 @@ import (
 // format.go) takes two steps, so that opening a 10-million-face file stays
 // quick:
 //
-//  1. When the file is opened for writing (and only after it was read
-//     whole without error), one transaction seals the small values of meta
-//     and the index, marks the file version 4 and sets meta "legacy": the
-//     file may still hold chunks of versions 2 and 3.
+//  1. When the file is opened for writing (and only after everything
+//     opening reads was checked), one transaction seals the small values
+//     of meta and the index, marks the file version 4 and sets meta
+//     "legacy": the file may still hold chunks of versions 2 and 3.
 //  2. Those chunks are rewritten in the version 4 layout in batches of
 //     transactions, in the background (or by Upgrade), while searches and
 //     changes go on; a chunk that a change touches first is upgraded by

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"math"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -317,5 +318,50 @@ func TestUpgradeWhileChanging(t *testing.T) {
 	g.Close()
 	if n := legacyChunks(t, path); n != 0 {
 		t.Fatalf("%d old-layout chunks left", n)
+	}
+}
+
+// TestUpgradeRefusesNonFinite checks that a descriptor of a version 3 file
+// that is not a finite number (version 3 had no checksums) is refused by
+// searches and never sealed by the upgrade.
+func TestUpgradeRefusesNonFinite(t *testing.T) {
+	ctx := context.Background()
+	gen := synthdesc.New(synthdesc.Config{Seed: 12})
+	path := filepath.Join(t.TempDir(), "v3.gallery")
+	live := indexedGallery(t, path, gen, 3000)
+	downgrade(t, path, 3)
+	const row = 2100
+	inf := binary.LittleEndian.AppendUint32(nil, math.Float32bits(float32(math.Inf(1))))
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketVectors)
+		v := append([]byte(nil), b.Get(chunkKey(row/chunkRows))...)
+		copy(v[legacyChunkHeader+(row%chunkRows)*vectorBytes+40:], inf)
+		return b.Put(chunkKey(row/chunkRows), v)
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Open(path, Options{MinIndexed: 2000, ManualRebuild: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	q := live[row-2].Descriptor // face row-2 is at row `row` (rows 3 and 1500 were removed)
+	if _, err := g.SearchExact(ctx, q, 3, 0); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("exact search over an infinite descriptor: %v", err)
+	}
+	if _, err := g.Search(ctx, q, 3, 0); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("search over an infinite descriptor: %v", err)
+	}
+	if err := g.Upgrade(ctx); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("upgrade with an infinite descriptor: %v", err)
+	}
+	if !g.Stats().Legacy {
+		t.Fatal("the damaged chunk was upgraded")
 	}
 }
