@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"facecase/facedata"
 	"facecase/internal/synthdesc"
@@ -202,6 +203,7 @@ func TestGalleryDamageIsRefused(t *testing.T) {
 		{random, "search", 1, "not a gallery"},
 	} {
 		sum := sha256.Sum256(mustRead(t, c.path))
+		st0 := backdate(t, c.path)
 		args := []string{"gallery", c.sub, "-gallery", c.path}
 		if c.sub == "search" {
 			args = append(args, "-descriptor", probe)
@@ -210,11 +212,26 @@ func TestGalleryDamageIsRefused(t *testing.T) {
 		if code != c.code || !strings.Contains(errOut, c.says) || strings.Contains(out, "candidates") {
 			t.Errorf("%s %s: exit %d, out %q, err %q; want exit %d saying %q", c.sub, filepath.Base(c.path), code, out, errOut, c.code, c.says)
 		}
-		if sha256.Sum256(mustRead(t, c.path)) != sum {
+		if st1, err := os.Stat(c.path); sha256.Sum256(mustRead(t, c.path)) != sum || err != nil || st1.Size() != st0.Size() || !st1.ModTime().Equal(st0.ModTime()) {
 			t.Errorf("%s %s changed the file", c.sub, filepath.Base(c.path))
 		}
 		t.Logf("%s %s: exit %d: %s", c.sub, filepath.Base(c.path), code, errOut)
 	}
+}
+
+// backdate sets a file's modification time in the past, so that a write
+// within the same clock tick would still change it, and returns its state.
+func backdate(t *testing.T, path string) os.FileInfo {
+	t.Helper()
+	old := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	if err := os.Chtimes(path, old, old); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 func mustRead(t *testing.T, path string) []byte {

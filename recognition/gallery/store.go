@@ -91,12 +91,27 @@ func checkFile(path string, readOnly bool) error {
 		return err
 	}
 	if !st.Mode().IsRegular() {
-		return fmt.Errorf("%w: not a regular file (%s)", ErrNotGallery, st.Mode().Type())
+		return fmt.Errorf("%w: %s, not a regular file", ErrNotGallery, fileKind(st.Mode()))
 	}
 	if st.Size() == 0 {
 		return fmt.Errorf("%w: the file is empty", ErrNotGallery)
 	}
 	return checkFileSize(path)
+}
+
+// fileKind names what a path that is not a regular file is.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return fmt.Sprintf("a special file (%s)", m.Type())
 }
 
 // fileState is what opening learns from a file's meta bucket.
