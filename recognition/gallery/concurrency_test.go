@@ -127,7 +127,7 @@ func TestCloseStopsRebuild(t *testing.T) {
 // once.
 func waitGoroutines(t *testing.T, n int) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // a safety net: goroutines wind down asynchronously
 	for runtime.NumGoroutine() > n && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
