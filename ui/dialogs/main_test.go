@@ -1,15 +1,11 @@
 package dialogs
 
 import (
-	"os"
 	"testing"
 
-	"facecase/ui/async"
+	"facecase/ui/internal/uitest"
 )
 
 // TestMain serialises UI updates on Fyne's test driver, which runs them on
 // the goroutines that post them.
-func TestMain(m *testing.M) {
-	async.SerialiseForTests()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { uitest.Main(m) }
