@@ -20,6 +20,8 @@ type Result struct {
 	groupNames [][]string
 	nonMated   [][]*Histogram
 	mated      [][]*Histogram
+	// fair holds both scores' histograms when a Normalizer was given.
+	fair *fairHistograms
 }
 
 // Run evaluates the dataset: it enrols every image with emb (through
@@ -101,6 +103,11 @@ func Run(ctx context.Context, ds *Dataset, emb Embedder, cfg Config) (*Result, e
 		s.Verification.FMR.CI, s.Verification.FNMR.CI = iv.fmr[0][0], iv.fnmr[0][0]
 	}
 	s.Groups = groupTables(r, set, t, en, kT, iv, searches)
+	if cfg.Normalizer != nil {
+		if s.Fairness, r.fair, err = fairness(ctx, ds, set, cfg, rep); err != nil {
+			return nil, fmt.Errorf("evaluate %s: raw and normalised: %w", ds.Source, err)
+		}
+	}
 	s.Skipped = ds.Skipped.List()
 	s.Notes = append(s.Notes, datasetNotes(r, set)...)
 	if s.Notes == nil {
