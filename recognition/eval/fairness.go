@@ -147,35 +147,42 @@ const (
 )
 
 // fairSide reads one score's rates at grid index k from the histograms.
+// Without a threshold (k < 0) every column and group is listed with its
+// rates not available, so both sides of a point always have the same
+// columns and groups.
 func fairSide(set *scoringSet, h *fairHistograms, kind, k int, iv *fairIntervals, target int) FairSide {
 	s := FairSide{Columns: []FairColumn{}}
+	na := Rate{Note: NotAvailable}
 	if k < 0 {
 		s.Note = "no threshold meets the target on this data"
-		s.FMR, s.FNMR = Rate{Note: NotAvailable}, Rate{Note: NotAvailable}
-		return s
+		s.FMR, s.FNMR = na, na
+	} else {
+		t := h.nonMated[kind][0][0].threshold(k)
+		s.Threshold = &t
+		s.FMR, s.FNMR = fmrAt(h.nonMated[kind][0][0], k), fnmrAt(h.mated[kind][0][0], k)
 	}
-	t := h.nonMated[kind][0][0].threshold(k)
-	s.Threshold = &t
-	s.FMR, s.FNMR = fmrAt(h.nonMated[kind][0][0], k), fnmrAt(h.mated[kind][0][0], k)
 	for c := 1; c < len(set.columns); c++ {
 		col := FairColumn{Column: set.columns[c]}
 		groups := make([]GroupResult, len(set.groupNames[c]))
 		for g, name := range set.groupNames[c] {
-			groups[g] = GroupResult{Group: name, FMR: fmrAt(h.nonMated[kind][c][g], k), FNMR: fnmrAt(h.mated[kind][c][g], k)}
-			if iv != nil {
+			groups[g] = GroupResult{Group: name, FMR: na, FNMR: na}
+			if k >= 0 {
+				groups[g].FMR, groups[g].FNMR = fmrAt(h.nonMated[kind][c][g], k), fnmrAt(h.mated[kind][c][g], k)
+			}
+			if iv != nil && k >= 0 {
 				groups[g].FMR.CI, groups[g].FNMR.CI = iv.fmr[kind][target][c][g], iv.fnmr[kind][target][c][g]
 			}
 		}
 		col.Lowest = fmrRatios(groups, nil, c)
 		for g := range groups {
 			fg := FairGroup{Group: groups[g].Group, FMR: groups[g].FMR, FNMR: groups[g].FNMR, FMRRatio: groups[g].FMRRatio}
-			if iv != nil {
+			if iv != nil && k >= 0 {
 				fg.FMRRatio.CI = iv.ratio[kind][target][c][g]
 			}
 			col.Groups = append(col.Groups, fg)
 		}
 		col.MaxMinRatio, col.Highest = maxMinRatio(groups)
-		if iv != nil {
+		if iv != nil && k >= 0 {
 			col.MaxMinRatio.CI = iv.maxMin[kind][target][c]
 		}
 		s.Columns = append(s.Columns, col)

@@ -176,3 +176,32 @@ func TestFairnessIsRepeatable(t *testing.T) {
 		t.Fatalf("1 worker and 3 workers differ:\n%s\n%s", a, b)
 	}
 }
+
+// floorNormalizer scores every pair below the normalised grid.
+type floorNormalizer struct{}
+
+func (floorNormalizer) Prepare(context.Context, []facedata.Descriptor, []int32) (func(a, b int, d float64) float64, string, string, error) {
+	return func(int, int, float64) float64 { return -1000 }, "test", "test: below the grid", nil
+}
+
+// TestFairnessWithoutAThreshold: a side no threshold meets the target on
+// still lists every column and group, with the rates not available.
+func TestFairnessWithoutAThreshold(t *testing.T) {
+	set := denseSparseSet(20, 2)
+	cfg := DefaultConfig()
+	cfg.Normalizer = floorNormalizer{}
+	cfg.FairnessFMRs = []float64{1e-2}
+	cfg.Bootstrap = 20
+	f, _, err := fairness(context.Background(), &Dataset{Kind: KindFolders}, set, cfg, progress.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, norm := f.Points[0].Raw, f.Points[0].Normalised
+	if raw.Threshold == nil || len(raw.Columns) != 1 {
+		t.Fatalf("raw side %+v", raw)
+	}
+	if norm.Threshold != nil || norm.Note == "" || len(norm.Columns) != 1 || len(norm.Columns[0].Groups) != 2 ||
+		norm.Columns[0].Groups[0].FMR.Defined() || norm.Columns[0].MaxMinRatio.Defined {
+		t.Fatalf("normalised side %+v", norm)
+	}
+}
