@@ -29,6 +29,9 @@ type Case struct {
 	failed   error           // set when a commit failed; no more writes
 	checks   []EvidenceCheck // result of the media check on open
 	exportMu sync.Mutex      // one export at a time
+
+	scorerMu sync.Mutex
+	scorer   *watchlistScorer // the last watchlist's scorer, by version
 }
 
 // Path is the case file's absolute path.

@@ -24,12 +24,18 @@ var ErrNoUsableFace = errors.New("no face to enrol")
 var ErrSeveralFaces = errors.New("the photo shows several faces; enrol the right one from the viewer")
 
 // SearchFace searches the watchlist with a stored detection at the
-// threshold of the settings; the search is stored and audited. purpose
-// may be empty (the case's purpose is used).
+// session's search operating point (a target FMR; casefile.Search turns it
+// into a threshold); the search is stored and audited. purpose may be
+// empty (the case's purpose is used).
 func (s *Session) SearchFace(ctx context.Context, detectionID uint64, purpose string) (casefile.SearchRecord, error) {
+	cohort, err := Cohort()
+	if err != nil {
+		return casefile.SearchRecord{}, fmt.Errorf("search: %w", err)
+	}
 	return s.Search(ctx, casefile.SearchRequest{
 		Probe:     casefile.Probe{DetectionID: detectionID},
-		Threshold: s.UserSettings().Threshold,
+		TargetFMR: s.UserSettings().SearchFMR,
+		Cohort:    cohort,
 		Purpose:   purpose,
 	})
 }
@@ -59,7 +65,11 @@ func (s *Session) EnrolFace(detectionID, subjectID uint64, label, notes string, 
 	if err != nil {
 		return casefile.Subject{}, err
 	}
-	if _, err := s.Enrol(subj.ID, prov, []facedata.Descriptor{*d.Descriptor}); err != nil {
+	t, err := s.template(*d.Descriptor, d.Cohort)
+	if err != nil {
+		return subj, err
+	}
+	if _, err := s.Enrol(subj.ID, prov, []facedata.Template{t}); err != nil {
 		return subj, err
 	}
 	return subj, nil
@@ -142,6 +152,20 @@ func (s *Session) enrolFile(ctx context.Context, eng *recognition.Engine, subjec
 		prov.Source = filepath.Base(path)
 	}
 	prov.ImageSHA256 = sum
-	_, err = s.Enrol(subjectID, prov, []facedata.Descriptor{*faces[0].Descriptor})
+	t, _ := faces[0].Template()
+	_, err = s.Enrol(subjectID, prov, []facedata.Template{t})
 	return err
+}
+
+// template is a stored face's descriptor with its cohort statistics,
+// computed now for a face stored before they were.
+func (s *Session) template(d facedata.Descriptor, st facedata.CohortStats) (facedata.Template, error) {
+	if st.Valid() {
+		return facedata.Template{Descriptor: d, Cohort: st}, nil
+	}
+	c, err := Cohort()
+	if err != nil {
+		return facedata.Template{}, err
+	}
+	return facedata.Template{Descriptor: d, Cohort: c.Stats(&d)}, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"facecase/facedata"
 	"facecase/progress"
 	"facecase/recognition/eval"
 	"facecase/ui/dialogs"
@@ -89,8 +89,9 @@ func NewLabView(ctx context.Context, win fyne.Window, backend LabBackend, tasks 
 	v.Groups.SetPlaceHolder("group columns, comma-separated (empty: every column besides path and identity)")
 	v.TargetFMR.SetText(strconv.FormatFloat(DefaultLabTargetFMR, 'g', -1, 64))
 	v.TargetFMR.Validator = func(s string) error { _, err := parseTargetFMR(s); return err }
-	// The session's threshold, rounded onto eval's 0.0001 grid.
-	v.Threshold.SetText(thresholdText(math.Round(backend.UserSettings().Threshold*10000) / 10000))
+	// The raw distance's operating threshold of the per-group tables
+	// (the normalised score is compared at matched FMRs instead).
+	v.Threshold.SetText(thresholdText(facedata.SameThreshold))
 	v.Threshold.Validator = func(s string) error { _, err := parseGridThreshold(s); return err }
 	v.ReportFolder.SetText(filepath.Join(filepath.Dir(backend.Path()), "lab-reports"))
 	v.Status.Wrapping = fyne.TextWrapWord
@@ -264,6 +265,8 @@ var labLeads = []dialogs.Lead{
 	{Err: eval.ErrTooManyGroups, Text: "A group column has too many distinct values: group raw values (ages) into bands."},
 	{Err: eval.ErrConfig, Text: "The evaluation settings cannot be used."},
 	{Err: eval.ErrThresholdOffGrid, Text: "The evaluation settings cannot be used."},
+	{Err: eval.ErrTooFewPairs, Text: "The dataset has too few non-mated pairs to support that false match rate: choose a higher one, or a larger dataset."},
+	{Err: eval.ErrNoNormalisedScore, Text: "This run has no normalised score."},
 }
 
 // explainLab puts a plain sentence before the errors of a bad dataset.
