@@ -98,7 +98,7 @@ func BenchmarkCachedRerun10k(b *testing.B) {
 
 // BenchmarkCachedRerun10kRawAndNormalised is BenchmarkCachedRerun10k with
 // the Lab's raw and normalised scores side by side: two group columns (a
-// manifest), the dataset as its own in-domain cohort (10,000 faces, K=10),
+// manifest), the dataset as its own in-domain cohort (10,000 faces, K=25),
 // both scores calibrated at FMR 1e-2, 1e-3 and 1e-4, and the bootstrap of
 // every group's FMR, FNMR and ratios (1,000 replicates) for both. Target:
 // under 15 s per op.

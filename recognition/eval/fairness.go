@@ -184,6 +184,9 @@ func fairSide(set *scoringSet, h *fairHistograms, kind, k int, iv *fairIntervals
 		col.MaxMinRatio, col.Highest = maxMinRatio(groups)
 		if iv != nil && k >= 0 {
 			col.MaxMinRatio.CI = iv.maxMin[kind][target][c]
+			if col.MaxMinRatio.CI == nil && col.MaxMinRatio.Defined {
+				col.MaxMinRatio.Note = "no interval: in most bootstrap replicates a group has no false match, so the ratio is undefined there; too few pairs support this FMR within the groups"
+			}
 		}
 		s.Columns = append(s.Columns, col)
 	}

@@ -58,6 +58,19 @@
 // another. Calibration.Threshold refuses rates outside the range
 // (ErrUncalibrated) with the reason: too few pairs to support a lower rate.
 //
+// # Galleries
+//
+// A large gallery is its own cohort through a fixed sample of its faces: at
+// index build it makes NewDomain(sample descriptors, their labels, DefaultK)
+// and Calibrate, and stores with every face Domain.StatsWithout(descriptor,
+// label) (a sample member: Domain.Stats(i)), two float32s. A search takes
+// Domain.Probe(probe) once, shortlists by raw distance as before and
+// re-ranks the shortlist by Probe.ScoreWith(distance, stored statistics,
+// label), at the threshold Calibration().Threshold(target FMR). A gallery
+// smaller than MinDomainFaces stores the engine's statistics
+// (facedata.Face.Cohort) and scores with Score and the shipped cohort's
+// calibration.
+//
 // # The cohort file
 //
 // A cohort file (Encode, Decode) holds the descriptors only (never images),

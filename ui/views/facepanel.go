@@ -112,7 +112,7 @@ func (p *FacePanel) Show(ev casefile.Evidence, det casefile.Detection, chip imag
 		det.ID, ev.Name, where, track, det.Box.W, det.Box.H, det.Box.X, det.Box.Y, det.Detector, det.Score)
 	if det.Cohort.Valid() {
 		// For experts: how close this face usually sits to strangers (its
-		// 10 nearest faces of the shipped cohort), which normalises its
+		// nearest faces of the shipped cohort), which normalises its
 		// scores.
 		facts += fmt.Sprintf(" Cohort distance %.3f ± %.3f.", det.Cohort.Mu, det.Cohort.Sigma)
 	}
