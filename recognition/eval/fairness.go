@@ -18,10 +18,11 @@ import (
 type Normalizer interface {
 	// Prepare readies the score for a run's enrolled descriptors, with
 	// the identity index of each (the faces searched against, so they may
-	// serve as an in-domain cohort). It returns the score of faces a and
-	// b at distance d, the kind of score (what its thresholds apply to)
-	// and a description of the normalisation for reports.
-	Prepare(ctx context.Context, descs []facedata.Descriptor, ident []int32) (score func(a, b int, d float64) float64, kind, name string, err error)
+	// serve as an in-domain cohort) and, when the Lab has them, the
+	// distance of every two (nil otherwise). It returns the score of faces
+	// a and b at distance d, the kind of score (what its thresholds apply
+	// to) and a description of the normalisation for reports.
+	Prepare(ctx context.Context, descs []facedata.Descriptor, ident []int32, dist func(a, b int) float32) (score func(a, b int, d float64) float64, kind, name string, err error)
 }
 
 // Fairness puts raw distances and normalised scores side by side at
@@ -91,22 +92,36 @@ type FairGroup struct {
 var DefaultFairnessFMRs = []float64{1e-2, 1e-3, 1e-4}
 
 // fairness scores every pair both ways, calibrates both scores for each
-// target and measures each group, with bootstrap intervals.
-func fairness(ctx context.Context, ds *Dataset, set *scoringSet, cfg Config, rep progress.Reporter) (*Fairness, *fairHistograms, error) {
+// target and measures each group, with bootstrap intervals. rawAll is the
+// raw scores' overall non-mated histogram (nil when not known yet).
+func fairness(ctx context.Context, ds *Dataset, set *scoringSet, cfg Config, rep progress.Reporter, rawAll *Histogram) (*Fairness, *fairHistograms, error) {
+	tri, err := pairDistances(ctx, ds, set, cfg.Workers, rep)
+	if err != nil {
+		return nil, nil, err
+	}
 	rep.Report(progress.Update{Stage: "cohort statistics", Total: int64(set.size()), Unit: "faces"})
-	score, kind, name, err := cfg.Normalizer.Prepare(ctx, set.desc, set.ident)
+	var dist func(a, b int) float32
+	if tri != nil {
+		dist = tri.at
+	}
+	score, kind, name, err := cfg.Normalizer.Prepare(ctx, set.desc, set.ident, dist)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cohort statistics: %w", err)
 	}
 	f := &Fairness{Score: kind, Normalisation: name, Points: []FairPoint{}}
 	src := newFairSource(ds, set, score)
-	h, err := src.histograms(ctx, cfg.Workers, rep)
+	src.tri = tri
+	targets := slices.Clone(cfg.FairnessFMRs)
+	slices.SortFunc(targets, func(a, b float64) int { return cmp.Compare(b, a) }) // loosest first
+	// The pairs the bootstrap needs are kept while scoring, below bounds
+	// that should hold the loosest thresholds; should one not, a second
+	// pass collects them.
+	bound := src.recordBounds(rawAll, targets[0])
+	h, rec, err := src.histograms(ctx, cfg.Workers, rep, bound)
 	if err != nil {
 		return nil, nil, err
 	}
-	targets := slices.Clone(cfg.FairnessFMRs)
-	slices.SortFunc(targets, func(a, b float64) int { return cmp.Compare(b, a) }) // loosest first
-	var th [2][]int                                                               // grid index per kind and target; -1: none
+	var th [2][]int // grid index per kind and target; -1: none
 	for kind := range th {
 		th[kind] = make([]int, len(targets))
 		for i, t := range targets {
@@ -118,9 +133,10 @@ func fairness(ctx context.Context, ds *Dataset, set *scoringSet, cfg Config, rep
 	}
 	var iv *fairIntervals
 	if cfg.Bootstrap > 0 {
-		rec, err := src.records(ctx, h, th, cfg.Workers)
-		if err != nil {
-			return nil, nil, err
+		if !recordsCover(h, th, bound) {
+			if rec, err = src.records(ctx, h, th, cfg.Workers); err != nil {
+				return nil, nil, err
+			}
 		}
 		iv, err = fairBootstrap(ctx, set, src, rec, h, th, len(targets), cfg.Bootstrap, cfg.Seed, cfg.Workers, rep)
 		if err != nil {

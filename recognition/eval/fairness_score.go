@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -65,6 +66,9 @@ func (h *fairHistograms) merge(o *fairHistograms) {
 // listed pairs of a pairs file) and scores them both ways.
 type fairSource struct {
 	set *scoringSet
+	// tri holds every pair's distance when the set is small enough to
+	// keep them (nil: computed as needed).
+	tri *triangle
 	// norm is the normalised score of enrolled faces a, b at distance d.
 	norm   func(a, b int, d float64) float64
 	listed [][2]int32 // pairs-file mode: enrolled (a < b) of each listed pair
@@ -97,7 +101,12 @@ func newFairSource(ds *Dataset, set *scoringSet, norm func(a, b int, d float64) 
 
 // score is the pair (a, b) scored both ways.
 func (src *fairSource) score(a, b int32) [2]float32 {
-	d := Score(&src.set.desc[a], &src.set.desc[b])
+	var d float32
+	if src.tri != nil {
+		d = src.tri.at(int(a), int(b))
+	} else {
+		d = Score(&src.set.desc[a], &src.set.desc[b])
+	}
 	return [2]float32{d, float32(src.norm(int(a), int(b), float64(d)))}
 }
 
@@ -164,13 +173,16 @@ feed:
 	return err
 }
 
-// histograms scores every pair both ways into histograms per group.
-func (src *fairSource) histograms(ctx context.Context, workers int, rep progress.Reporter) (*fairHistograms, error) {
+// histograms scores every pair both ways into histograms per group, and
+// keeps the non-mated pairs within a group of some column that score at
+// or below bound (either kind) for the bootstrap.
+func (src *fairSource) histograms(ctx context.Context, workers int, rep progress.Reporter, bound [2]float32) (*fairHistograms, []fairPair, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	set := src.set
 	parts := make([]*fairHistograms, workers)
+	kept := make([][]fairPair, workers)
 	for w := range parts {
 		parts[w] = newFairHistograms(set)
 	}
@@ -181,22 +193,32 @@ func (src *fairSource) histograms(ctx context.Context, workers int, rep progress
 			h.matedPairs = append(h.matedPairs, fairPair{a, b, s})
 			return
 		}
+		within := false
 		for kind := range s {
 			bin := h.nonMated[kind][0][0].grid.bin(s[kind])
 			for c, gc := range set.group {
 				if g := gc[a]; g == gc[b] {
 					h.nonMated[kind][c][g].counts[bin]++
+					within = within || c > 0
 				}
 			}
 		}
+		if within && (s[0] <= bound[0] || s[1] <= bound[1]) {
+			kept[w] = append(kept[w], fairPair{a, b, s})
+		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	h := parts[0]
 	for _, o := range parts[1:] {
 		h.merge(o)
 	}
+	var rec []fairPair
+	for _, k := range kept {
+		rec = append(rec, k...)
+	}
+	sortFairPairs(rec)
 	sortFairPairs(h.matedPairs)
 	for _, p := range h.matedPairs {
 		for kind := range p.s {
@@ -207,7 +229,62 @@ func (src *fairSource) histograms(ctx context.Context, workers int, rep progress
 			}
 		}
 	}
-	return h, nil
+	return h, rec, nil
+}
+
+// pilotPairs is about how many pairs recordBounds scores to estimate the
+// normalised bound.
+const pilotPairs = 200_000
+
+// recordBounds are scores at or below which the scoring pass keeps
+// non-mated pairs for the bootstrap: the quantile at twice the loosest
+// target of a pilot sample of pairs (every stride-th row), or for the raw
+// distance, when rawAll (every raw non-mated score) is known, its exact
+// threshold at the loosest target. Below pilotPairs pairs in all every
+// pair is kept.
+func (src *fairSource) recordBounds(rawAll *Histogram, loosest float64) [2]float32 {
+	inf := float32(math.Inf(1))
+	n := src.set.size()
+	total := n * (n - 1) / 2
+	if src.listed != nil || total <= pilotPairs {
+		return [2]float32{inf, inf}
+	}
+	stride := max(1, total/pilotPairs)
+	end := src.set.identityEnd()
+	var pilot [2][]float32
+	for i := 0; i < n; i += stride {
+		for j := end[i]; j < n; j++ {
+			s := src.score(int32(i), int32(j))
+			pilot[0], pilot[1] = append(pilot[0], s[0]), append(pilot[1], s[1])
+		}
+	}
+	bound := [2]float32{inf, inf}
+	for kind := range pilot {
+		slices.Sort(pilot[kind])
+		if q := int(math.Ceil(2 * loosest * float64(len(pilot[kind])))); q < len(pilot[kind]) {
+			bound[kind] = pilot[kind][q]
+		}
+	}
+	if rawAll != nil {
+		if k, ok := calibrate(rawAll, loosest); ok {
+			bound[0] = rawAll.grid.edges32[k]
+		}
+	}
+	return bound
+}
+
+// recordsCover reports whether the pairs kept below bound include every
+// pair the bootstrap needs: those at or below the loosest threshold of
+// either score.
+func recordsCover(h *fairHistograms, th [2][]int, bound [2]float32) bool {
+	for kind := range th {
+		for _, k := range th[kind] {
+			if k >= 0 && h.nonMated[kind][0][0].grid.edges32[k] > bound[kind] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // records returns the non-mated pairs within a group of some column that
@@ -264,4 +341,77 @@ func sortFairPairs(p []fairPair) {
 		}
 		return int(x.b - y.b)
 	})
+}
+
+// maxTriangleFaces bounds the sets whose pair distances are kept in memory
+// for the raw and normalised passes: n(n-1)/2 float32s, 200 MB at 10,000
+// faces. Without them every distance is computed three times (the cohort's
+// nearest faces, then the scoring pass and its pilot).
+const maxTriangleFaces = 12_000
+
+// triangle holds the distance of every two enrolled faces i < j.
+type triangle struct {
+	n int
+	d []float32
+}
+
+// at is the distance of faces a and b (a != b).
+func (t *triangle) at(a, b int) float32 {
+	if a > b {
+		a, b = b, a
+	}
+	return t.d[a*t.n-a*(a+1)/2+b-a-1]
+}
+
+// pairDistances computes every pair's distance of a set of at most
+// maxTriangleFaces faces scored all against all (nil otherwise), rows
+// spread over the workers.
+func pairDistances(ctx context.Context, ds *Dataset, set *scoringSet, workers int, rep progress.Reporter) (*triangle, error) {
+	n := set.size()
+	if ds.Kind == KindPairs || n > maxTriangleFaces || n < 2 {
+		return nil, nil
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	t := &triangle{n: n, d: make([]float32, n*(n-1)/2)}
+	chunks := splitRows(n, pairsPerChunk)
+	next := make(chan rowChunk)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range next {
+				for i := c.first; i < c.last; i++ {
+					row := t.d[i*n-i*(i+1)/2:]
+					di := &set.desc[i]
+					for j := i + 1; j < n; j++ {
+						row[j-i-1] = Score(di, &set.desc[j])
+					}
+				}
+			}
+		}()
+	}
+	var err error
+	start := time.Now()
+	done := int64(0)
+	for _, c := range chunks {
+		select {
+		case next <- c:
+			done += c.pairs
+			rep.Report(progress.Update{Stage: "distances", Done: done, Total: int64(len(t.d)), Unit: "pairs", Elapsed: time.Since(start)})
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+		if err != nil {
+			break
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
 }

@@ -55,7 +55,7 @@ func denseSparseSet(people, perPerson int) *scoringSet {
 // left out of its own: a plain stand-in for recognition/scorenorm.
 type looNormalizer struct{ k int }
 
-func (n looNormalizer) Prepare(ctx context.Context, descs []facedata.Descriptor, _ []int32) (func(a, b int, d float64) float64, string, string, error) {
+func (n looNormalizer) Prepare(ctx context.Context, descs []facedata.Descriptor, _ []int32, _ func(a, b int) float32) (func(a, b int, d float64) float64, string, string, error) {
 	st, err := n.stats(ctx, descs)
 	score := func(a, b int, d float64) float64 {
 		return 0.5 * ((d-float64(st[a].Mu))/float64(st[a].Sigma) + (d-float64(st[b].Mu))/float64(st[b].Sigma))
@@ -91,7 +91,7 @@ func TestFairnessComparesRawAndNormalised(t *testing.T) {
 	cfg.Normalizer = looNormalizer{k: 30}
 	cfg.FairnessFMRs = []float64{1e-3, 1e-2}
 	cfg.Bootstrap = 200
-	f, h, err := fairness(context.Background(), &Dataset{Kind: KindFolders}, set, cfg, progress.Discard)
+	f, h, err := fairness(context.Background(), &Dataset{Kind: KindFolders}, set, cfg, progress.Discard, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestFairnessIsRepeatable(t *testing.T) {
 		cfg.Normalizer = looNormalizer{k: 10}
 		cfg.Bootstrap = 50
 		cfg.Workers = workers
-		f, _, err := fairness(context.Background(), &Dataset{Kind: KindFolders}, set, cfg, progress.Discard)
+		f, _, err := fairness(context.Background(), &Dataset{Kind: KindFolders}, set, cfg, progress.Discard, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +180,7 @@ func TestFairnessIsRepeatable(t *testing.T) {
 // floorNormalizer scores every pair below the normalised grid.
 type floorNormalizer struct{}
 
-func (floorNormalizer) Prepare(context.Context, []facedata.Descriptor, []int32) (func(a, b int, d float64) float64, string, string, error) {
+func (floorNormalizer) Prepare(context.Context, []facedata.Descriptor, []int32, func(a, b int) float32) (func(a, b int, d float64) float64, string, string, error) {
 	return func(int, int, float64) float64 { return -1000 }, "test", "test: below the grid", nil
 }
 
@@ -192,7 +192,7 @@ func TestFairnessWithoutAThreshold(t *testing.T) {
 	cfg.Normalizer = floorNormalizer{}
 	cfg.FairnessFMRs = []float64{1e-2}
 	cfg.Bootstrap = 20
-	f, _, err := fairness(context.Background(), &Dataset{Kind: KindFolders}, set, cfg, progress.Discard)
+	f, _, err := fairness(context.Background(), &Dataset{Kind: KindFolders}, set, cfg, progress.Discard, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,5 +203,70 @@ func TestFairnessWithoutAThreshold(t *testing.T) {
 	if norm.Threshold != nil || norm.Note == "" || len(norm.Columns) != 1 || len(norm.Columns[0].Groups) != 2 ||
 		norm.Columns[0].Groups[0].FMR.Defined() || norm.Columns[0].MaxMinRatio.Defined {
 		t.Fatalf("normalised side %+v", norm)
+	}
+}
+
+// TestKeptRecordsGiveTheSameIntervals: the bootstrap gives the same
+// intervals from the pairs kept while scoring (below generous bounds) as
+// from the pairs a second pass collects at the thresholds.
+func TestKeptRecordsGiveTheSameIntervals(t *testing.T) {
+	set := denseSparseSet(120, 3)
+	norm := looNormalizer{k: 10}
+	score, _, _, err := norm.Prepare(context.Background(), set.desc, set.ident, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := newFairSource(&Dataset{Kind: KindFolders}, set, score)
+	h, kept, err := src.histograms(context.Background(), 2, progress.Discard, [2]float32{1e9, 1e9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var th [2][]int
+	for kind := range th {
+		for _, target := range []float64{1e-2, 1e-3} {
+			k, _ := calibrate(h.nonMated[kind][0][0], target)
+			th[kind] = append(th[kind], k)
+		}
+	}
+	if !recordsCover(h, th, [2]float32{1e9, 1e9}) || recordsCover(h, th, [2]float32{-1e9, -1e9}) {
+		t.Fatal("recordsCover")
+	}
+	second, err := src.records(context.Background(), h, th, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(kept) <= len(second) {
+		t.Fatalf("%d pairs kept below the bounds, %d at the thresholds: want more kept", len(kept), len(second))
+	}
+	a, err := fairBootstrap(context.Background(), set, src, kept, h, th, 2, 100, 1, 2, progress.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := fairBootstrap(context.Background(), set, src, second, h, th, 2, 100, 1, 2, progress.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ja, _ := json.Marshal([][][]*Interval{a.fmr[kindNormalised][0], a.fmr[kindRaw][1], a.maxMin[kindNormalised]})
+	jb, _ := json.Marshal([][][]*Interval{b.fmr[kindNormalised][0], b.fmr[kindRaw][1], b.maxMin[kindNormalised]})
+	if string(ja) != string(jb) {
+		t.Fatalf("intervals differ:\n%s\n%s", ja, jb)
+	}
+}
+
+func TestPairDistances(t *testing.T) {
+	set := denseSparseSet(37, 3)
+	tri, err := pairDistances(context.Background(), &Dataset{Kind: KindFolders}, set, 3, progress.Discard)
+	if err != nil || tri == nil {
+		t.Fatalf("triangle %v, %v", tri, err)
+	}
+	for i := 0; i < set.size(); i++ {
+		for j := 0; j < set.size(); j++ {
+			if i != j && tri.at(i, j) != Score(&set.desc[i], &set.desc[j]) {
+				t.Fatalf("distance %d-%d: %v, want %v", i, j, tri.at(i, j), Score(&set.desc[i], &set.desc[j]))
+			}
+		}
+	}
+	if tri, _ := pairDistances(context.Background(), &Dataset{Kind: KindPairs}, set, 3, progress.Discard); tri != nil {
+		t.Error("a pairs file's listed pairs need no triangle")
 	}
 }

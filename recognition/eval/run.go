@@ -104,7 +104,7 @@ func Run(ctx context.Context, ds *Dataset, emb Embedder, cfg Config) (*Result, e
 	}
 	s.Groups = groupTables(r, set, t, en, kT, iv, searches)
 	if cfg.Normalizer != nil {
-		if s.Fairness, r.fair, err = fairness(ctx, ds, set, cfg, rep); err != nil {
+		if s.Fairness, r.fair, err = fairness(ctx, ds, set, cfg, rep, r.nonMated[0][0]); err != nil {
 			return nil, fmt.Errorf("evaluate %s: raw and normalised: %w", ds.Source, err)
 		}
 	}

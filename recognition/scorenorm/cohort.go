@@ -1,6 +1,7 @@
 package scorenorm
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -122,7 +123,7 @@ func (c *Cohort) stats(d *facedata.Descriptor, skip int) facedata.CohortStats {
 		if i == skip {
 			continue
 		}
-		sq = append(sq, squaredDistance(d, c.vec[i*facedata.DescriptorSize:(i+1)*facedata.DescriptorSize]))
+		sq = append(sq, facedata.SquaredDistance(d, c.vec[i*facedata.DescriptorSize:(i+1)*facedata.DescriptorSize]))
 	}
 	return nearestStats(sq, c.info.K)
 }
@@ -131,7 +132,7 @@ func (c *Cohort) stats(d *facedata.Descriptor, skip int) facedata.CohortStats {
 // roots of the k smallest values of sq (which it reorders).
 func nearestStats(sq []float32, k int) facedata.CohortStats {
 	k = min(k, len(sq))
-	selectSmallest(sq, k)
+	selectFirst(sq, k, cmp.Compare[float32])
 	var sum float64
 	for i := range sq[:k] {
 		d := math.Sqrt(float64(sq[i]))
@@ -147,43 +148,29 @@ func nearestStats(sq []float32, k int) facedata.CohortStats {
 	return facedata.CohortStats{Mu: float32(mu), Sigma: float32(math.Sqrt(v / float64(k)))}
 }
 
-// squaredDistance is the squared Euclidean distance of d and the 128
-// values of v, summed in four lanes.
-func squaredDistance(d *facedata.Descriptor, v []float32) float32 {
-	v = v[:facedata.DescriptorSize]
-	var s0, s1, s2, s3 float32
-	for i := 0; i < facedata.DescriptorSize; i += 4 {
-		a0, a1, a2, a3 := d[i]-v[i], d[i+1]-v[i+1], d[i+2]-v[i+2], d[i+3]-v[i+3]
-		s0 += a0 * a0
-		s1 += a1 * a1
-		s2 += a2 * a2
-		s3 += a3 * a3
-	}
-	return (s0 + s1) + (s2 + s3)
-}
-
-// selectSmallest reorders v so that its k smallest values come first (in no
-// particular order): Hoare's quickselect with a median-of-three pivot.
-func selectSmallest(v []float32, k int) {
+// selectFirst reorders v so that its k first elements under cmp come
+// first (in no particular order): Hoare's quickselect with a
+// median-of-three pivot.
+func selectFirst[T any](v []T, k int, cmp func(x, y T) int) {
 	lo, hi := 0, len(v)-1
 	for lo < hi && k > lo && k <= hi {
 		mid := lo + (hi-lo)/2
-		if v[mid] < v[lo] {
+		if cmp(v[mid], v[lo]) < 0 {
 			v[mid], v[lo] = v[lo], v[mid]
 		}
-		if v[hi] < v[lo] {
+		if cmp(v[hi], v[lo]) < 0 {
 			v[hi], v[lo] = v[lo], v[hi]
 		}
-		if v[hi] < v[mid] {
+		if cmp(v[hi], v[mid]) < 0 {
 			v[hi], v[mid] = v[mid], v[hi]
 		}
 		pivot := v[mid]
 		i, j := lo, hi
 		for i <= j {
-			for v[i] < pivot {
+			for cmp(v[i], pivot) < 0 {
 				i++
 			}
-			for v[j] > pivot {
+			for cmp(v[j], pivot) > 0 {
 				j--
 			}
 			if i <= j {

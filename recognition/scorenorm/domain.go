@@ -48,8 +48,12 @@ type Domain struct {
 	// near[i] lists face i's nearest other faces, closest first, enough of
 	// them to leave out two identities and keep k.
 	near [][]neighbour
-	// own[i] are face i's statistics without its own identity.
+	// own[i] are face i's statistics without its own identity; cut[i] is
+	// how many of near[i] they come from (own identity skipped included):
+	// a comparison whose other identity has no face among them uses own[i]
+	// as it is.
 	own []facedata.CohortStats
+	cut []int32
 	cal Calibration
 }
 
@@ -73,6 +77,13 @@ type neighbour struct {
 // faces, spread over the cores; ctx is checked between rows. Calibrate
 // measures its operating points.
 func NewDomain(ctx context.Context, descs []facedata.Descriptor, ident []int64, k int) (*Domain, error) {
+	return NewDomainDistances(ctx, descs, ident, k, nil)
+}
+
+// NewDomainDistances is NewDomain with the distances of every two faces
+// already at hand (dist(i, j) for i != j; nil computes them), as the Lab
+// has them.
+func NewDomainDistances(ctx context.Context, descs []facedata.Descriptor, ident []int64, k int, dist func(i, j int) float32) (*Domain, error) {
 	n := len(descs)
 	switch {
 	case n != len(ident):
@@ -95,16 +106,21 @@ func NewDomain(ctx context.Context, descs []facedata.Descriptor, ident []int64, 
 	keep := min(n-1, k+2*most, maxNeighbours)
 	d.near = make([][]neighbour, n)
 	d.own = make([]facedata.CohortStats, n)
+	d.cut = make([]int32, n)
 	err := parallelRows(ctx, n, func(i int) {
-		sq := make([]neighbour, 0, n-1)
+		row := make([]neighbour, 0, n-1)
 		a := (*facedata.Descriptor)(d.vec[i*facedata.DescriptorSize : (i+1)*facedata.DescriptorSize])
 		for j := 0; j < n; j++ {
-			if j != i {
-				sq = append(sq, neighbour{int32(j), squaredDistance(a, d.vec[j*facedata.DescriptorSize:])})
+			switch {
+			case j == i:
+			case dist != nil:
+				row = append(row, neighbour{int32(j), dist(i, j)})
+			default:
+				row = append(row, neighbour{int32(j), facedata.SquaredDistance(a, d.vec[j*facedata.DescriptorSize:])})
 			}
 		}
-		d.near[i] = nearestNeighbours(sq, keep)
-		d.own[i] = d.pairStats(i, -1, ident[i], ident[i])
+		d.near[i] = nearestNeighbours(row, keep, dist == nil)
+		d.own[i], d.cut[i] = d.statsSkipping(i, -1, ident[i], ident[i])
 	})
 	if err != nil {
 		return nil, err
@@ -112,10 +128,11 @@ func NewDomain(ctx context.Context, descs []facedata.Descriptor, ident []int64, 
 	return d, nil
 }
 
-// nearestNeighbours returns the keep nearest of sq (squared distances) as
-// distances, closest first.
-func nearestNeighbours(sq []neighbour, keep int) []neighbour {
-	slices.SortFunc(sq, func(x, y neighbour) int {
+// nearestNeighbours returns the keep nearest of row (reordered) as
+// distances, closest first (ties by index); squared says row holds squared
+// distances.
+func nearestNeighbours(row []neighbour, keep int, squared bool) []neighbour {
+	closer := func(x, y neighbour) int {
 		switch {
 		case x.d < y.d:
 			return -1
@@ -123,10 +140,14 @@ func nearestNeighbours(sq []neighbour, keep int) []neighbour {
 			return 1
 		}
 		return int(x.i - y.i)
-	})
-	out := slices.Clone(sq[:keep])
-	for i := range out {
-		out[i].d = float32(math.Sqrt(float64(out[i].d)))
+	}
+	selectFirst(row, keep, closer)
+	out := slices.Clone(row[:keep])
+	slices.SortFunc(out, closer)
+	if squared {
+		for i := range out {
+			out[i].d = float32(math.Sqrt(float64(out[i].d)))
+		}
 	}
 	return out
 }
@@ -185,13 +206,16 @@ func (d *Domain) Calibrate(ctx context.Context) error {
 // identity (the candidate's, when a probe is compared with it).
 func (d *Domain) Stats(i int) facedata.CohortStats { return d.own[i] }
 
-// pairStats are face i's statistics without face skip and without the
-// faces of identities x and y. They come from i's nearest list; should too
-// many of its faces be left out, the list's remainder is used.
-func (d *Domain) pairStats(i, skip int, x, y int64) facedata.CohortStats {
+// statsSkipping are face i's statistics without face skip and without the
+// faces of identities x and y, and how many of i's nearest list they came
+// from. Should too many of its faces be left out, the list's remainder is
+// used.
+func (d *Domain) statsSkipping(i, skip int, x, y int64) (facedata.CohortStats, int32) {
 	var buf [64]float32
 	ds := buf[:0]
+	used := 0
 	for _, nb := range d.near[i] {
+		used++
 		if int(nb.i) == skip || d.ident[nb.i] == x || d.ident[nb.i] == y {
 			continue
 		}
@@ -200,14 +224,27 @@ func (d *Domain) pairStats(i, skip int, x, y int64) facedata.CohortStats {
 			break
 		}
 	}
-	return meanDeviation(ds)
+	return meanDeviation(ds), int32(used)
+}
+
+// pairStats are face i's statistics in a comparison with face other:
+// without its own identity and other's. When no face of other's identity
+// is among those its own statistics come from, they are those.
+func (d *Domain) pairStats(i, other int) facedata.CohortStats {
+	y := d.ident[other]
+	for _, nb := range d.near[i][:d.cut[i]] {
+		if d.ident[nb.i] == y {
+			st, _ := d.statsSkipping(i, other, d.ident[i], y)
+			return st
+		}
+	}
+	return d.own[i]
 }
 
 // PairScore is the normalised score of domain faces a and b at distance
 // dist, each side's cohort leaving out both faces and both identities.
 func (d *Domain) PairScore(a, b int, dist float64) float64 {
-	ia, ib := d.ident[a], d.ident[b]
-	return Score(dist, d.pairStats(a, b, ia, ib), d.pairStats(b, a, ia, ib))
+	return Score(dist, d.pairStats(a, b), d.pairStats(b, a))
 }
 
 // meanDeviation is the mean and population standard deviation of ds.
@@ -239,7 +276,7 @@ func (d *Domain) calibrate(ctx context.Context) (Calibration, error) {
 			if d.ident[i] == d.ident[j] || (i*n+j)%stride != 0 {
 				continue
 			}
-			dist := math.Sqrt(float64(squaredDistance(a, d.vec[j*facedata.DescriptorSize:])))
+			dist := math.Sqrt(float64(facedata.SquaredDistance(a, d.vec[j*facedata.DescriptorSize:])))
 			rows[i] = append(rows[i], d.PairScore(i, j, dist))
 		}
 	})
@@ -268,12 +305,12 @@ func (d *Domain) Probe(p *facedata.Descriptor) *Probe {
 	pr := &Probe{d: d, dist: make([]float32, n)}
 	sq := make([]neighbour, n)
 	for j := 0; j < n; j++ {
-		s := squaredDistance(p, d.vec[j*facedata.DescriptorSize:])
+		s := facedata.SquaredDistance(p, d.vec[j*facedata.DescriptorSize:])
 		pr.dist[j] = float32(math.Sqrt(float64(s)))
 		sq[j] = neighbour{int32(j), s}
 	}
 	keep := min(n, len(d.near[0])+1)
-	pr.near = nearestNeighbours(sq, keep)
+	pr.near = nearestNeighbours(sq, keep, true)
 	return pr
 }
 

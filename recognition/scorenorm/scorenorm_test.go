@@ -2,6 +2,7 @@ package scorenorm
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -31,7 +32,7 @@ func testCohort(t testing.TB, n, k int) *Cohort {
 	return c
 }
 
-func TestSelectSmallest(t *testing.T) {
+func TestSelectFirst(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for trial := 0; trial < 500; trial++ {
 		n := 1 + r.IntN(60)
@@ -42,7 +43,7 @@ func TestSelectSmallest(t *testing.T) {
 		k := r.IntN(n + 1)
 		want := slices.Clone(v)
 		slices.Sort(want)
-		selectSmallest(v, k)
+		selectFirst(v, k, cmp.Compare[float32])
 		got := slices.Clone(v[:k])
 		slices.Sort(got)
 		if !slices.Equal(got, want[:k]) {
