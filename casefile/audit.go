@@ -16,17 +16,23 @@ type Action string
 
 // Actions recorded in the audit log.
 const (
-	ActionCreate         Action = "create"
-	ActionOpen           Action = "open"
-	ActionMigrate        Action = "migrate"
-	ActionAddEvidence    Action = "add_evidence"
-	ActionAddDetections  Action = "add_detections"
-	ActionPutTrack       Action = "put_track"
-	ActionAddSubject     Action = "add_subject"
-	ActionEnrol          Action = "enrol"
-	ActionSearch         Action = "search"
-	ActionReview         Action = "review"
-	ActionChangeSettings Action = "change_settings"
+	ActionCreate        Action = "create"
+	ActionOpen          Action = "open"
+	ActionMigrate       Action = "migrate"
+	ActionAddEvidence   Action = "add_evidence"
+	ActionAddDetections Action = "add_detections"
+	// ActionRequestAnalysis marks an item taken in without analysis as
+	// waiting for its faces; ActionFinishAnalysis records that all of
+	// them are stored, ActionFailAnalysis that the analysis failed.
+	ActionRequestAnalysis Action = "request_analysis"
+	ActionFinishAnalysis  Action = "finish_analysis"
+	ActionFailAnalysis    Action = "fail_analysis"
+	ActionPutTrack        Action = "put_track"
+	ActionAddSubject      Action = "add_subject"
+	ActionEnrol           Action = "enrol"
+	ActionSearch          Action = "search"
+	ActionReview          Action = "review"
+	ActionChangeSettings  Action = "change_settings"
 	// ActionChangeSessionSettings records a reviewer's change of detector
 	// or operating point (see RecordSessionSettings).
 	ActionChangeSessionSettings Action = "change_session_settings"

@@ -74,6 +74,9 @@ type SearchRecord struct {
 	WatchlistDescriptors int         `json:"watchlist_descriptors"`
 	WatchlistVersion     uint64      `json:"watchlist_version"`
 	Candidates           []Candidate `json:"candidates"`
+	// Authorisation is the case's authorisation reference at the time of
+	// the search (empty when the case has none and does not require one).
+	Authorisation string `json:"authorisation,omitempty"`
 }
 
 // MaxThreshold bounds the distance thresholds of searches and case
@@ -154,16 +157,9 @@ func (c *Case) search(ctx context.Context, req SearchRequest, w *watchlistScorer
 		if err != nil {
 			return fmt.Errorf("%w: %w", ErrInvalid, err)
 		}
-		purpose := req.Purpose
-		if purpose == "" {
-			info, err := readInfo(tx)
-			if err != nil {
-				return err
-			}
-			purpose = info.Purpose
-		}
-		if purpose == "" {
-			return fmt.Errorf("%w: a search needs a purpose (the case has none)", ErrInvalid)
+		purpose, info, err := searchGrounds(tx, req.Purpose)
+		if err != nil {
+			return err
 		}
 		subjects, err := readSubjects(tx)
 		if err != nil {
@@ -183,7 +179,7 @@ func (c *Case) search(ctx context.Context, req SearchRequest, w *watchlistScorer
 			return err
 		}
 		rec = SearchRecord{
-			ID: id, Time: c.now(), Operator: c.actor, Purpose: purpose, Probe: probe,
+			ID: id, Time: c.now(), Operator: c.actor, Purpose: purpose, Authorisation: info.Authorisation, Probe: probe,
 			Point: point, Normalisation: w.name, MaxCandidates: req.MaxCandidates,
 			WatchlistSize: len(enrolled), WatchlistDescriptors: len(w.gallery), WatchlistVersion: version,
 			Candidates: w.rank(facedata.Template{Descriptor: probe.Descriptor, Cohort: probe.Cohort}, labels, point, req.MaxCandidates),
@@ -201,11 +197,36 @@ func (c *Case) search(ctx context.Context, req SearchRequest, w *watchlistScorer
 		_, err = appendAudit(tx, rec.Time, c.actor, ActionSearch,
 			map[string]any{"search_id": id, "evidence_id": probe.EvidenceID, "detection_id": probe.DetectionID,
 				"target_fmr": point.TargetFMR, "score_threshold": point.Threshold, "calibration": point.Calibration, "normalisation": w.name,
-				"purpose": purpose, "watchlist_version": version, "candidates": len(rec.Candidates)},
+				"purpose": purpose, "authorisation": info.Authorisation, "watchlist_version": version, "candidates": len(rec.Candidates)},
 			[]RecordRef{recordRef(bucketSearches, u64Key(id), raw)})
 		return err
 	})
 	return rec, err
+}
+
+// searchGrounds is why and under which authority a search is made: the
+// purpose given, or the case's, and the case record. A search without a
+// purpose, or without the authorisation reference the case's rules
+// require, is refused.
+func searchGrounds(tx *bolt.Tx, purpose string) (string, CaseInfo, error) {
+	info, err := readInfo(tx)
+	if err != nil {
+		return "", info, err
+	}
+	if purpose == "" {
+		purpose = info.Purpose
+	}
+	if purpose == "" {
+		return "", info, fmt.Errorf("%w: a search needs a purpose (the case has none)", ErrInvalid)
+	}
+	settings, err := readSettings(tx)
+	if err != nil {
+		return "", info, err
+	}
+	if settings.RequireAuthorisation && info.Authorisation == "" {
+		return "", info, ErrNoAuthorisation
+	}
+	return purpose, info, nil
 }
 
 // resolveProbe fills the probe in from its detection, or checks a probe

@@ -1,9 +1,11 @@
 package models
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 )
 
@@ -28,6 +30,9 @@ type Model struct {
 	// Name is how code asks for the model ("descriptor", "ssd", ...).
 	Name string `json:"name"`
 	Role string `json:"role"`
+	// Provenance says where the file inside the package comes from, when
+	// the package is not the model's own publisher.
+	Provenance string `json:"provenance,omitempty"`
 	// File is the installed file name (installed models).
 	File string `json:"file,omitempty"`
 	// Path is the absolute path of a model a Debian package installs.
@@ -57,10 +62,24 @@ type Manifest struct {
 	Cohort CohortEntry `json:"cohort"`
 }
 
-// Load parses the manifest compiled into the program.
-func Load() (*Manifest, error) {
+// Load parses and checks the manifest compiled into the program.
+func Load() (*Manifest, error) { return ParseManifest(manifestJSON) }
+
+// ParseManifest parses a model manifest and checks it (see Manifest.Check):
+// unknown fields, trailing data and any entry that fails the checks are
+// refused, so that a mistake in manifest.json stops the installer before it
+// fetches or writes anything.
+func ParseManifest(data []byte) (*Manifest, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
 	var m Manifest
-	if err := json.Unmarshal(manifestJSON, &m); err != nil {
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("model manifest: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("model manifest: data after the manifest object")
+	}
+	if err := m.Check(); err != nil {
 		return nil, fmt.Errorf("model manifest: %w", err)
 	}
 	return &m, nil
@@ -84,6 +103,25 @@ func (m *Manifest) Source(id string) (Source, error) {
 		}
 	}
 	return Source{}, fmt.Errorf("model manifest: unknown source %q", id)
+}
+
+// filesFrom lists the paths inside source id's package that models or
+// samples use.
+func (m *Manifest) filesFrom(id string) map[string]bool {
+	want := map[string]bool{}
+	for _, x := range m.Models {
+		if x.Source == id {
+			for p := range x.Inputs {
+				want[p] = true
+			}
+		}
+	}
+	if m.Samples.Source == id {
+		for p := range m.Samples.Files {
+			want[p] = true
+		}
+	}
+	return want
 }
 
 // SampleNames lists the sample file paths in a stable order.

@@ -2,7 +2,6 @@ package recognition
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"image"
 	"image/color"
@@ -25,7 +24,7 @@ import (
 // the test ends.
 func descNetOpen(t testing.TB) *DescriptorNet {
 	t.Helper()
-	n, err := NewDescriptorNet(testenv.Model(t, "descriptor"))
+	n, err := NewDescriptorNet(testenv.Model(t, "descriptor"), NetOptions{})
 	if err != nil {
 		t.Fatalf("NewDescriptorNet: %v", err)
 	}
@@ -76,19 +75,7 @@ func descNetReferenceInput(img gocv.Mat) gocv.Mat {
 
 func descNetReadGolden(t *testing.T, path string) facedata.Descriptor {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v []float32
-	if err := json.Unmarshal(b, &v); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	d, err := facedata.DescriptorFromSlice(v)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return d
+	return testenv.ReadDescriptor(t, path)
 }
 
 // descNetPeople loads the 8 people x 5 face crops (150x150) as RGB chips.
@@ -314,7 +301,7 @@ func TestDescriptorNetRejectsBadInput(t *testing.T) {
 
 func TestNewDescriptorNetRejectsBadModelFiles(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := NewDescriptorNet(filepath.Join(dir, "absent.onnx")); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := NewDescriptorNet(filepath.Join(dir, "absent.onnx"), NetOptions{}); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing file: err = %v, want fs.ErrNotExist", err)
 	}
 	// OpenCV would abort the whole process on these; they must come back
@@ -340,7 +327,7 @@ func TestNewDescriptorNetRejectsBadModelFiles(t *testing.T) {
 		if err := os.WriteFile(p, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		n, err := NewDescriptorNet(p)
+		n, err := NewDescriptorNet(p, NetOptions{})
 		if !errors.Is(err, convert.ErrBadModel) {
 			t.Errorf("%s: err = %v, want convert.ErrBadModel", name, err)
 		}

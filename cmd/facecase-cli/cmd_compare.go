@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"facecase/facedata"
+	"facecase/internal/fsutil"
 	"facecase/recognition"
 	"facecase/recognition/scorenorm"
 )
@@ -47,8 +48,8 @@ func runCompare(ctx context.Context, env *cliEnv, args []string) error {
 	opts := recognition.DefaultOptions()
 	fmr := newFMRFlag(fs, "fmr", scorenorm.DefaultVerifyFMR, "operating point")
 	fs.Var(retiredThreshold{fmrFlag: "fmr"}, "threshold", "retired: the operating point is --fmr")
-	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: ssd, blazeface, hog or haar")
-	fs.IntVar(&opts.MinFaceSize, "min-face", opts.MinFaceSize, "smallest face to find, in pixels")
+	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: ultraface, ssd, blazeface, hog or haar")
+	intFlag(fs, &opts.MinFaceSize, "min-face", "PX", opts.MinFaceSize, minFaceRange, "smallest face to find, in pixels")
 	asJSON := fs.Bool("json", false, "print one JSON object per face pair")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -69,10 +70,10 @@ func runCompare(ctx context.Context, env *cliEnv, args []string) error {
 	for i, path := range fs.Args() {
 		r := analyzeFile(ctx, engine, path)
 		if r.Err != nil {
-			return fmt.Errorf("%s: %w", path, r.Err)
+			return fmt.Errorf("%s: %w", fsutil.ShowPath(path), r.Err)
 		}
 		if len(r.Faces) == 0 {
-			return &exitError{code: 1, err: fmt.Errorf("%s: no face found", path)}
+			return &exitError{code: 1, err: fmt.Errorf("%s: no face found", fsutil.ShowPath(path))}
 		}
 		faces[i] = r.Faces
 	}

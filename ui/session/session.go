@@ -1,12 +1,17 @@
 package session
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
 
 	"facecase/casefile"
 )
+
+// ErrNoPurpose: a case is created only with the purpose of its searches,
+// which every search is logged with.
+var ErrNoPurpose = errors.New("a case needs the purpose of its searches")
 
 // Session is one open case in the app.
 type Session struct {
@@ -24,13 +29,15 @@ type Session struct {
 	thumbs map[uint64]thumbEntry
 }
 
-// Open opens an existing case for the reviewer named in settings.
+// Open opens an existing case for the reviewer named in settings. A case
+// the check on open finds damaged is opened read-only; Damage names what
+// is wrong.
 func Open(path string, engines *Engines, settings Settings) (*Session, error) {
 	settings = settings.withDefaults()
 	if strings.TrimSpace(settings.Reviewer) == "" {
 		return nil, fmt.Errorf("open case %s: %w (set your name in Settings)", path, casefile.ErrNoActor)
 	}
-	c, err := casefile.Open(path, casefile.Options{Actor: settings.Reviewer, MediaCheck: casefile.MediaCheckPresence})
+	c, err := casefile.Open(path, casefile.Options{Actor: settings.Reviewer, MediaCheck: casefile.MediaCheckPresence, ReadOnlyIfDamaged: true})
 	if err != nil {
 		return nil, err
 	}
@@ -41,6 +48,9 @@ func Open(path string, engines *Engines, settings Settings) (*Session, error) {
 // settings (or, when none is set, the investigator) is the actor.
 func Create(path string, info casefile.CaseInfo, engines *Engines, settings Settings) (*Session, error) {
 	settings = settings.withDefaults()
+	if strings.TrimSpace(info.Purpose) == "" {
+		return nil, fmt.Errorf("create case %s: %w", path, ErrNoPurpose)
+	}
 	c, err := casefile.Create(path, info)
 	if err != nil {
 		return nil, err

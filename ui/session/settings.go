@@ -11,7 +11,7 @@ import (
 
 // Settings are the user's choices that analysis and searching use.
 type Settings struct {
-	// Detector finds faces in photos ("ssd" by default; see
+	// Detector finds faces in photos ("ultraface" by default; see
 	// recognition.DetectorNames).
 	Detector string
 	// VideoDetector finds faces in video frames ("blazeface": fast).
@@ -27,10 +27,10 @@ type Settings struct {
 	Reviewer string
 }
 
-// DefaultSettings: SSD for photos, BlazeFace for video, watchlist search
+// DefaultSettings: UltraFace for photos, BlazeFace for video, watchlist search
 // at FMR 1e-4 and verification at 1e-3.
 func DefaultSettings() Settings {
-	return Settings{Detector: "ssd", VideoDetector: "blazeface",
+	return Settings{Detector: "ultraface", VideoDetector: "blazeface",
 		SearchFMR: scorenorm.DefaultSearchFMR, VerifyFMR: scorenorm.DefaultVerifyFMR}
 }
 

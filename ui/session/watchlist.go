@@ -23,23 +23,6 @@ var ErrNoUsableFace = errors.New("no face to enrol")
 // face: which one is the subject must be chosen in the viewer.
 var ErrSeveralFaces = errors.New("the photo shows several faces; enrol the right one from the viewer")
 
-// SearchFace searches the watchlist with a stored detection at the
-// session's search operating point (a target FMR; casefile.Search turns it
-// into a threshold); the search is stored and audited. purpose may be
-// empty (the case's purpose is used).
-func (s *Session) SearchFace(ctx context.Context, detectionID uint64, purpose string) (casefile.SearchRecord, error) {
-	cohort, err := Cohort()
-	if err != nil {
-		return casefile.SearchRecord{}, fmt.Errorf("search: %w", err)
-	}
-	return s.Search(ctx, casefile.SearchRequest{
-		Probe:     casefile.Probe{DetectionID: detectionID},
-		TargetFMR: s.UserSettings().SearchFMR,
-		Cohort:    cohort,
-		Purpose:   purpose,
-	})
-}
-
 // EnrolFace puts a detected face on the watchlist: under an existing
 // subject (subjectID != 0) or a new one with label and notes.
 func (s *Session) EnrolFace(detectionID, subjectID uint64, label, notes string, prov casefile.Provenance) (casefile.Subject, error) {

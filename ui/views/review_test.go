@@ -56,8 +56,37 @@ func TestReviewEveryCandidateCarriesTheNotice(t *testing.T) {
 			t.Errorf("review view does not show %q", want)
 		}
 	}
-	time.Sleep(200 * time.Millisecond) // pictures load in the background
+	waitPicturesShown(t, v) // pictures load in the background
 	async.Locked(func() { uitest.AssertGolden(t, "review/search1.png", w.Canvas().Capture()) })
+}
+
+// waitPicturesShown waits until no picture of the review is loading and
+// every slot whose picture loaded shows it (those that failed to load stay
+// empty). The bound is a safety net only; it fails with a message.
+func waitPicturesShown(t *testing.T, v *ReviewView) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		shown, slots := true, 0
+		async.Locked(func() {
+			v.mu.Lock()
+			defer v.mu.Unlock()
+			shown = len(v.loading) == 0
+			for _, sl := range v.slots {
+				if _, loaded := v.cache[sl.key]; loaded && sl.img.Image == nil {
+					shown = false
+				}
+			}
+			slots = len(v.slots)
+		})
+		if shown && slots > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pictures of the review still loading after 60 s (%d slots)", slots)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 func TestReviewDecisionIsRecordedWithReviewer(t *testing.T) {
@@ -67,7 +96,7 @@ func TestReviewDecisionIsRecordedWithReviewer(t *testing.T) {
 	card := v.Cards()[0]
 	test.Type(card.Note, "same scar above the left eye")
 	test.Tap(card.Confirm)
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // a safety net: the loop ends when the status shows
 	for {
 		var status string
 		async.Locked(func() { status = card.Status.Text })
@@ -90,5 +119,41 @@ func TestReviewDecisionIsRecordedWithReviewer(t *testing.T) {
 	r := f.reviews[0]
 	if r.SearchID != 1 || r.SubjectID != 7 || r.Decision != casefile.DecisionConfirm || r.Note != "same scar above the left eye" {
 		t.Fatalf("recorded %+v", r)
+	}
+}
+
+// TestReviewNoteShownWithReviewerAndTime: a decision's note appears on
+// the card, with who decided and when, once recorded and when the search
+// is shown again.
+func TestReviewNoteShownWithReviewerAndTime(t *testing.T) {
+	f := newFakeReview()
+	v, w := newReview(t, f)
+	v.Select(0)
+	card := v.Cards()[0]
+	test.Type(card.Note, "same scar above the left eye")
+	test.Tap(card.Confirm)
+	want := "Det. Reviewer: confirm (2024-05-02 09:30) — “same scar above the left eye”"
+	waitUntil(t, "the note on the card", func() bool { return strings.Contains(card.Status.Text, want) })
+	async.Locked(func() {
+		v.Select(0)
+		if text := visibleText(w.Canvas().Content()); !strings.Contains(text, want) {
+			t.Fatalf("shown again, the card lost the note:\n%s", text)
+		}
+		uitest.AssertGolden(t, "review/note.png", w.Canvas().Capture())
+	})
+}
+
+// TestReviewFlagsEnrolmentEcho: a candidate that is the probe's own
+// enrolment image says so on its card.
+func TestReviewFlagsEnrolmentEcho(t *testing.T) {
+	f := newFakeReview()
+	f.searches[0].Candidates[0].Distance = 0
+	v, _ := newReview(t, f)
+	v.Select(0)
+	if text := visibleText(v.Cards()[0].Box); !strings.Contains(text, "This face is enrolment 70 of subject Subject Seven") {
+		t.Fatalf("card of an echo:\n%s", text)
+	}
+	if text := visibleText(v.Cards()[1].Box); strings.Contains(text, "This face is enrolment") {
+		t.Fatal("a real candidate is flagged as an echo")
 	}
 }
