@@ -48,8 +48,13 @@ func plainSession(t *testing.T) (*Session, []uint64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var a, b facedata.Descriptor
-	a[0], b[1] = 0.9, 0.9
+	// Two real faces of two people (the shipped cohort's first two), so
+	// that their normalised scores behave as real faces' do.
+	cohort, err := Cohort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := cohort.Descriptor(0), cohort.Descriptor(1)
 	dets := []casefile.Detection{
 		{EvidenceID: ev.ID, Box: facedata.Rect{X: 1, Y: 1, W: 20, H: 20}, Detector: "ssd", Descriptor: &a, Quality: facedata.Quality{Usable: true}},
 		{EvidenceID: ev.ID, Box: facedata.Rect{X: 30, Y: 1, W: 20, H: 20}, Detector: "ssd", Descriptor: &b, Quality: facedata.Quality{Usable: true}},
