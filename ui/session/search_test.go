@@ -137,6 +137,13 @@ func TestEnrolmentEchoAndFaceMatch(t *testing.T) {
 		!strings.Contains(r.Summary, "decision confirm") || !strings.Contains(r.Detail(), "Note: same scar") {
 		t.Fatalf("newest audit row %+v", r)
 	}
+	// Every search's row says at which operating point, by whom and why.
+	for _, r := range rows {
+		if r.Action == "search" && !(strings.HasPrefix(r.Summary, "candidates ") && strings.Contains(r.Summary, "target fmr 0.0001") &&
+			strings.Contains(r.Summary, "score threshold ") && strings.Contains(r.Summary, "purpose testing") && r.Actor == "Det. Test") {
+			t.Fatalf("search audit row %+v", r)
+		}
+	}
 	if !(AuditFilter{Action: "REV", Object: "search 1"}).Match(rows[0]) || (AuditFilter{Actor: "nobody"}).Match(rows[0]) {
 		t.Fatal("audit filter")
 	}
