@@ -18,8 +18,8 @@ import (
 // different subjects; a smaller one uses the statistics stored with each
 // face and the shipped cohort's calibration. Measured on utkface-dev, the
 // in-domain cohort brought the max/min group FMR ratio at FMR 1e-3 from
-// 9.7 (shipped cohort) to 1.8, and the shipped calibration's FMR 1e-3 was
-// in fact 9e-3 on that data (docs/benchmarks.md, "Fair matching").
+// 9.7 (shipped cohort) to 1.5, and the shipped calibration's FMR 1e-3 was
+// in fact 6e-3 on that data (docs/fairness.md).
 type watchlistScorer struct {
 	version uint64
 	cohort  *scorenorm.Cohort

@@ -19,7 +19,7 @@ import (
 )
 
 // TestMeasureNormalisationChoices prints the measurements behind the
-// choices of package scorenorm (docs/benchmarks.md, "Fair matching"): the
+// choices of package scorenorm (docs/fairness.md): the
 // max/min within-group FMR ratio on utkface-dev at overall FMR 1e-2, 1e-3
 // and 1e-4 for the raw distance, AS-norm with the shipped cohort, with the
 // data's own faces (in-domain) and with both, for several K and in-domain

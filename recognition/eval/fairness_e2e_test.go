@@ -43,7 +43,7 @@ func (c cropEmbedder) Embed(ctx context.Context, path string) (facedata.Descript
 // every chip a different person: non-mated pairs only), at the operating
 // points where the overall FMR is 1e-2, 1e-3 and 1e-4, and checks what
 // the normalisation achieves. The figures are logged (go test -v) and
-// recorded in docs/benchmarks.md.
+// recorded in docs/fairness.md.
 //
 // What holds, and what does not: with the dataset as its own cohort, every
 // group's FMR against everyone comes within a factor of 1.4 of the others

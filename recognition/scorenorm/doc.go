@@ -8,8 +8,7 @@
 //
 // The dlib descriptor packs some demographic groups' faces closer together
 // than others, so at one distance threshold the false match rate differs by
-// a factor of 30 or more between groups (see docs/benchmarks.md, "Fair
-// matching"). A fixed distance is therefore a different operating point for
+// a factor of 30 or more between groups (see docs/fairness.md). A fixed distance is therefore a different operating point for
 // different people.
 //
 // # How
@@ -33,9 +32,10 @@
 // The shipped cohort (FairFace adults, package models) is one domain of
 // images; evidence and watchlists are others, and the cohort's domain
 // decides how well the normalisation works. Measured on utkface-dev
-// (docs/benchmarks.md, "Fair matching"): with the shipped cohort the
-// max/min group FMR ratio at FMR 1e-3 fell from over 100 to about 10, with
-// the data's own faces as the cohort to 1.8. So the faces a search is made
+// (docs/fairness.md): at FMR 1e-3 the raw distance's max/min group FMR
+// ratio is 55 or undefined (a group without false matches); with the
+// shipped cohort it is about 10, with the data's own faces as the cohort
+// 1.5. So the faces a search is made
 // against are its cohort once there are MinDomainFaces of them (Domain: a
 // watchlist, a gallery's sample, a Lab dataset), and the shipped cohort
 // serves 1:1 comparisons and small watchlists. An in-domain comparison

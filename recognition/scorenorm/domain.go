@@ -12,19 +12,18 @@ import (
 )
 
 // MinDomainFaces is the fewest faces an in-domain cohort needs. Measured on
-// utkface-dev (docs/benchmarks.md, "Fair matching"): in-domain cohorts of
-// 50 to 100 faces gave max/min group FMR ratios of 2.5 to 30 depending on
-// which faces were drawn, from 150 to 200 faces they settled near those of
-// the whole set; and 250 faces give 31,000 non-mated pairs, the rule of
+// utkface-dev (docs/fairness.md): in-domain cohorts of 50 to 100 faces
+// gave max/min group FMR ratios at FMR 1e-3 of 3.1 to 34 depending on which
+// faces were drawn, from 200 faces 1.6 to 2.9, near those of the whole set; and 250 faces give 31,000 non-mated pairs, the rule of
 // three's minimum for calibrating FMR 1e-4.
 const MinDomainFaces = 250
 
 // DefaultK is the number of nearest cohort faces the statistics use.
-// Measured on utkface-dev (docs/benchmarks.md, "Fair matching"), max/min
-// group FMR ratio at FMR 1e-2 / 1e-3: in-domain K = 10 gave 2.7 / 2.1,
-// K = 25 3.0 / 1.7, K = 50 3.1 / 1.5, K = 100 2.8 / 2.1; with the shipped
-// cohort K = 10 12.3 / 9.6, K = 25 12.2 / 8.6, K = 50 13.0 / 11.4, all
-// 360 faces 41 / 95. K = 25 is the best or near it with either cohort.
+// Measured on utkface-dev (docs/fairness.md), max/min group FMR ratio at
+// FMR 1e-2 / 1e-3: in-domain K = 10 gave 2.5 / 1.7, K = 25 2.8 / 1.5,
+// K = 50 2.7 / 1.7, K = 100 2.5 / 2.0; with the shipped cohort K = 10
+// 12.1 / 7.7, K = 25 12.5 / 9.7, K = 50 12.6 / 13.3, all 360 faces
+// 35 / 88. K = 25 is the best or near it with either cohort.
 const DefaultK = 25
 
 // Domain is an in-domain cohort: the faces a search is made against (a
