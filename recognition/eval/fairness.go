@@ -93,11 +93,14 @@ var DefaultFairnessFMRs = []float64{1e-2, 1e-3, 1e-4}
 
 // fairness scores every pair both ways, calibrates both scores for each
 // target and measures each group, with bootstrap intervals. rawAll is the
-// raw scores' overall non-mated histogram (nil when not known yet).
-func fairness(ctx context.Context, ds *Dataset, set *scoringSet, cfg Config, rep progress.Reporter, rawAll *Histogram) (*Fairness, *fairHistograms, error) {
-	tri, err := pairDistances(ctx, ds, set, cfg.Workers, rep)
-	if err != nil {
-		return nil, nil, err
+// raw scores' overall non-mated histogram (nil when not known yet), tri
+// every pair's distance (nil: computed here when the set is small enough).
+func fairness(ctx context.Context, ds *Dataset, set *scoringSet, cfg Config, rep progress.Reporter, rawAll *Histogram, tri *triangle) (*Fairness, *fairHistograms, error) {
+	var err error
+	if tri == nil {
+		if tri, err = pairDistances(ctx, ds, set, cfg.Workers, rep); err != nil {
+			return nil, nil, err
+		}
 	}
 	rep.Report(progress.Update{Stage: "cohort statistics", Total: int64(set.size()), Unit: "faces"})
 	var dist func(a, b int) float32

@@ -355,6 +355,9 @@ type triangle struct {
 	d []float32
 }
 
+// row is the distances of face i to faces i+1 .. n-1.
+func (t *triangle) row(i int) []float32 { return t.d[i*t.n-i*(i+1)/2 : (i+1)*t.n-(i+1)*(i+2)/2] }
+
 // at is the distance of faces a and b (a != b).
 func (t *triangle) at(a, b int) float32 {
 	if a > b {
@@ -384,7 +387,7 @@ func pairDistances(ctx context.Context, ds *Dataset, set *scoringSet, workers in
 			defer wg.Done()
 			for c := range next {
 				for i := c.first; i < c.last; i++ {
-					row := t.d[i*n-i*(i+1)/2:]
+					row := t.row(i)
 					di := &set.desc[i]
 					for j := i + 1; j < n; j++ {
 						row[j-i-1] = Score(di, &set.desc[j])

@@ -91,7 +91,7 @@ func TestFairnessComparesRawAndNormalised(t *testing.T) {
 	cfg.Normalizer = looNormalizer{k: 30}
 	cfg.FairnessFMRs = []float64{1e-3, 1e-2}
 	cfg.Bootstrap = 200
-	f, h, err := fairness(context.Background(), &Dataset{Kind: KindFolders}, set, cfg, progress.Discard, nil)
+	f, h, err := fairness(context.Background(), &Dataset{Kind: KindFolders}, set, cfg, progress.Discard, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestFairnessIsRepeatable(t *testing.T) {
 		cfg.Normalizer = looNormalizer{k: 10}
 		cfg.Bootstrap = 50
 		cfg.Workers = workers
-		f, _, err := fairness(context.Background(), &Dataset{Kind: KindFolders}, set, cfg, progress.Discard, nil)
+		f, _, err := fairness(context.Background(), &Dataset{Kind: KindFolders}, set, cfg, progress.Discard, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,7 +192,7 @@ func TestFairnessWithoutAThreshold(t *testing.T) {
 	cfg.Normalizer = floorNormalizer{}
 	cfg.FairnessFMRs = []float64{1e-2}
 	cfg.Bootstrap = 20
-	f, _, err := fairness(context.Background(), &Dataset{Kind: KindFolders}, set, cfg, progress.Discard, nil)
+	f, _, err := fairness(context.Background(), &Dataset{Kind: KindFolders}, set, cfg, progress.Discard, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,6 +55,12 @@ func Run(ctx context.Context, ds *Dataset, emb Embedder, cfg Config) (*Result, e
 	if ds.Kind == KindPairs {
 		t, listed, err = scoreListedPairs(ctx, ds, set, opt)
 	} else {
+		if cfg.Normalizer != nil {
+			// Raw and normalised: every distance once, for both passes.
+			if opt.tri, err = pairDistances(ctx, ds, set, cfg.Workers, rep); err != nil {
+				return nil, fmt.Errorf("evaluate %s: %w", ds.Source, err)
+			}
+		}
 		t, err = scoreAllPairs(ctx, set, opt)
 	}
 	if err != nil {
@@ -104,7 +110,7 @@ func Run(ctx context.Context, ds *Dataset, emb Embedder, cfg Config) (*Result, e
 	}
 	s.Groups = groupTables(r, set, t, en, kT, iv, searches)
 	if cfg.Normalizer != nil {
-		if s.Fairness, r.fair, err = fairness(ctx, ds, set, cfg, rep, r.nonMated[0][0]); err != nil {
+		if s.Fairness, r.fair, err = fairness(ctx, ds, set, cfg, rep, r.nonMated[0][0], opt.tri); err != nil {
 			return nil, fmt.Errorf("evaluate %s: raw and normalised: %w", ds.Source, err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"facecase/facedata"
 	"facecase/progress"
 )
 
@@ -19,6 +20,9 @@ type scoreOptions struct {
 	// "a,b,mated,score" (sample indices), in (a, b) order.
 	scores   io.Writer
 	progress progress.Reporter
+	// tri, when not nil, holds every pair's distance (the raw and
+	// normalised run computes them once for both passes).
+	tri *triangle
 }
 
 // Chunk sizes in pairs: large without a score file, smaller with one so
@@ -102,7 +106,7 @@ func scoreAllPairs(ctx context.Context, set *scoringSet, opt scoreOptions) (*tal
 				if opt.scores != nil {
 					rows = make([]byte, 0, chunks[k].pairs*24)
 				}
-				rows = scoreRows(set, t, end, chunks[k], rows, opt.scores != nil)
+				rows = scoreRows(set, t, end, chunks[k], rows, opt.scores != nil, opt.tri)
 				results <- done{k, rows}
 			}
 		}()
@@ -169,21 +173,25 @@ func scoreAllPairs(ctx context.Context, set *scoringSet, opt scoreOptions) (*tal
 }
 
 // scoreRows scores the rows of one chunk into t, appending CSV rows when
-// asked. Samples are sorted by identity, so the mated partners of row i
-// are exactly i+1 .. end[i]-1.
-func scoreRows(set *scoringSet, t *tally, end []int, c rowChunk, rows []byte, csv bool) []byte {
+// asked; tri, when not nil, has the distances. Samples are sorted by
+// identity, so the mated partners of row i are exactly i+1 .. end[i]-1.
+func scoreRows(set *scoringSet, t *tally, end []int, c rowChunk, rows []byte, csv bool, tri *triangle) []byte {
 	n := set.size()
 	for i := c.first; i < c.last; i++ {
 		di := &set.desc[i]
+		var row []float32
+		if tri != nil {
+			row = tri.row(i)
+		}
 		for j := i + 1; j < end[i]; j++ {
-			s := Score(di, &set.desc[j])
+			s := pairScore(di, set, row, i, j)
 			t.addMated(int32(i), int32(j), s)
 			if csv {
 				rows = appendScoreRow(rows, set.sample[i], set.sample[j], true, s)
 			}
 		}
 		for j := end[i]; j < n; j++ {
-			s := Score(di, &set.desc[j])
+			s := pairScore(di, set, row, i, j)
 			t.addNonMated(set, int32(i), int32(j), s)
 			if csv {
 				rows = appendScoreRow(rows, set.sample[i], set.sample[j], false, s)
@@ -191,4 +199,13 @@ func scoreRows(set *scoringSet, t *tally, end []int, c rowChunk, rows []byte, cs
 		}
 	}
 	return rows
+}
+
+// pairScore is the score of faces i < j: from row (face i's distances, as
+// triangle.row gives them) when not nil.
+func pairScore(di *facedata.Descriptor, set *scoringSet, row []float32, i, j int) float32 {
+	if row != nil {
+		return row[j-i-1]
+	}
+	return Score(di, &set.desc[j])
 }

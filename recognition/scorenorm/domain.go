@@ -53,8 +53,18 @@ type Domain struct {
 	// as it is.
 	own []facedata.CohortStats
 	cut []int32
-	cal Calibration
+	// seen[i] has bit ident%256 set for every identity among near[i][:cut[i]]:
+	// most comparisons learn from it alone that own[i] applies.
+	seen []identitySet
+	cal  Calibration
 }
+
+// identitySet is a 256-bit set of identities modulo 256 (a filter: a bit
+// that is set may stand for another identity).
+type identitySet [4]uint64
+
+func (s *identitySet) add(id int64)     { b := uint64(id) % 256; s[b/64] |= 1 << (b % 64) }
+func (s identitySet) has(id int64) bool { b := uint64(id) % 256; return s[b/64]&(1<<(b%64)) != 0 }
 
 // maxNeighbours bounds the nearest list kept per face: an identity with
 // hundreds of faces near one face leaves fewer than K strangers in it, and
@@ -106,6 +116,7 @@ func NewDomainDistances(ctx context.Context, descs []facedata.Descriptor, ident 
 	d.near = make([][]neighbour, n)
 	d.own = make([]facedata.CohortStats, n)
 	d.cut = make([]int32, n)
+	d.seen = make([]identitySet, n)
 	err := parallelRows(ctx, n, func(i int) {
 		row := make([]neighbour, 0, n-1)
 		a := (*facedata.Descriptor)(d.vec[i*facedata.DescriptorSize : (i+1)*facedata.DescriptorSize])
@@ -120,6 +131,9 @@ func NewDomainDistances(ctx context.Context, descs []facedata.Descriptor, ident 
 		}
 		d.near[i] = nearestNeighbours(row, keep, dist == nil)
 		d.own[i], d.cut[i] = d.statsSkipping(i, -1, ident[i], ident[i])
+		for _, nb := range d.near[i][:d.cut[i]] {
+			d.seen[i].add(ident[nb.i])
+		}
 	})
 	if err != nil {
 		return nil, err
@@ -231,6 +245,9 @@ func (d *Domain) statsSkipping(i, skip int, x, y int64) (facedata.CohortStats, i
 // is among those its own statistics come from, they are those.
 func (d *Domain) pairStats(i, other int) facedata.CohortStats {
 	y := d.ident[other]
+	if !d.seen[i].has(y) {
+		return d.own[i]
+	}
 	for _, nb := range d.near[i][:d.cut[i]] {
 		if d.ident[nb.i] == y {
 			st, _ := d.statsSkipping(i, other, d.ident[i], y)
