@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"facecase/facedata"
+	"facecase/internal/cputime"
 	"facecase/internal/synthdesc"
 	"facecase/recognition/scorenorm"
 )
@@ -23,7 +24,7 @@ func BenchmarkScoreImpostorPairs(b *testing.B) {
 	set := syntheticSet(2000, 5, 1, false)
 	pairs := float64(set.size()) * float64(set.size()-1) / 2
 	b.ResetTimer()
-	cpu := processCPUTime()
+	cpu := cputime.Process()
 	for i := 0; i < b.N; i++ {
 		t, err := scoreAllPairs(context.Background(), set, scoreOptions{threshold: 0.6, maxRecords: 1 << 24})
 		if err != nil {
@@ -69,7 +70,7 @@ func BenchmarkCachedRerun10k(b *testing.B) {
 	root, _, cachePath, model := cachedBenchDataset(b)
 	out := b.TempDir()
 	b.ResetTimer()
-	cpu := processCPUTime()
+	cpu := cputime.Process()
 	for i := 0; i < b.N; i++ {
 		ds, err := ReadFolders(root)
 		if err != nil {
@@ -115,7 +116,7 @@ func BenchmarkCachedRerun10kRawAndNormalised(b *testing.B) {
 	}
 	out := b.TempDir()
 	b.ResetTimer()
-	cpu := processCPUTime()
+	cpu := cputime.Process()
 	for i := 0; i < b.N; i++ {
 		ds, err := ReadManifest(manifest, nil)
 		if err != nil {
@@ -193,7 +194,7 @@ func cachedBenchDataset(b *testing.B) (root, manifest, cachePath, model string) 
 
 // reportCPU reports the process CPU seconds per op since start.
 func reportCPU(b *testing.B, start time.Duration) {
-	if end := processCPUTime(); start >= 0 && end >= 0 {
+	if end := cputime.Process(); start >= 0 && end >= 0 {
 		b.ReportMetric((end-start).Seconds()/float64(b.N), "cpu-s/op")
 	}
 }
