@@ -3,10 +3,12 @@ package gallery
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -206,5 +208,32 @@ func TestStatsFilledForAnotherCohort(t *testing.T) {
 	}
 	if need, err := NeedsUpgrade(path); err != nil || need {
 		t.Fatalf("upgraded file still needs an upgrade: %v %v", need, err)
+	}
+	// A third cohort, filled in the background while searches run.
+	c := testCohort(t, "third", 8)
+	g, err = Open(path, Options{Cohort: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	probe := facedata.Template{Descriptor: gen.Probe(23, 5)}
+	want := bruteNormalised(c, faces, &probe.Descriptor, 10, math.Inf(1))
+	for i := 0; i < 5; i++ {
+		got, err := g.SearchNormalisedExact(context.Background(), probe, 10, math.Inf(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameByScore(t, fmt.Sprintf("search %d during the background fill", i), got, want)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute) // a safety bound, not a timing
+	defer cancel()
+	if err := g.WaitRebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	g.mu.RLock()
+	all := g.statsAll
+	g.mu.RUnlock()
+	if !all || g.RebuildError() != nil {
+		t.Fatalf("after the background fill: statistics current %v, error %v", all, g.RebuildError())
 	}
 }
