@@ -46,6 +46,14 @@ type Local struct {
 	// stats_fill.go).
 	statsAll  bool
 	statsDone uint32
+	// statsGen counts adds and statistics fill batches: a reading of the
+	// faces' statistics into the index (readNormStats) that one overtook
+	// starts again. normReading is true while one runs.
+	statsGen    uint64
+	normReading atomic.Bool
+	// distanceShortlist makes normalised searches shortlist by distance
+	// even with a current table (benchmarks and tests compare the two).
+	distanceShortlist bool
 
 	closed atomic.Bool
 	bg     background
@@ -282,6 +290,7 @@ func (g *Local) Add(ctx context.Context, faces []Face) error {
 			if cohort != nil && !faces[i].Cohort.Valid() {
 				faces[i].Cohort = cohort.Stats(&faces[i].Descriptor)
 			}
+			a.codes[i].stats = faces[i].Cohort
 		}
 	})
 	if err != nil {
@@ -296,6 +305,7 @@ func (g *Local) Add(ctx context.Context, faces []Face) error {
 	}
 	g.mu.Lock()
 	g.applyAdd(a)
+	g.statsGen++
 	if vec != nil {
 		g.fileVec = vec
 	}

@@ -35,6 +35,14 @@ func (g *Local) SearchNormalisedExact(ctx context.Context, probe facedata.Templa
 	return g.searchNormalised(ctx, probe, k, threshold, true)
 }
 
+// normShortlistFactor widens the product-quantizer shortlist of a search
+// by estimated normalised score: its estimate adds the product quantizer's
+// distance error, magnified by 1/σ. Measured (BenchmarkSearchNormalised, 1
+// million synthetic faces, DefaultNProbe): recall@50 0.9888 with the
+// distance search's shortlist (2048), 0.9942 with twice it, where the
+// lists scanned allow 0.9958.
+const normShortlistFactor = 2
+
 func (g *Local) searchNormalised(ctx context.Context, probe facedata.Template, k int, threshold float64, exact bool) ([]Candidate, error) {
 	if g.closed.Load() {
 		return nil, ErrClosed
@@ -66,6 +74,10 @@ func (g *Local) searchNormalised(ctx context.Context, probe facedata.Template, k
 		rerank := max(g.opts.NormRerank, k)
 		p := scanParams{k: k, threshold: float32(math.Inf(1)), nprobe: g.nprobe(), rerank: rerank,
 			shortlist: max(g.shortlist(), rerank)}
+		if g.normReadyFor() {
+			p.norm = &normScore{pmu: ps.Mu, pinv: invSigma(ps)}
+			p.shortlist = max(normShortlistFactor*g.shortlist(), rerank)
+		}
 		var err error
 		if !g.ix.resident && g.ix.pq == nil {
 			rows = g.liveRows()
