@@ -46,9 +46,10 @@ type Local struct {
 	// stats_fill.go).
 	statsAll  bool
 	statsDone uint32
-	// statsGen counts adds and statistics fill batches: a reading of the
-	// faces' statistics into the index (readNormStats) that one overtook
-	// starts again. normReading is true while one runs.
+	// statsGen counts adds: a reading of the faces' statistics into the
+	// index (readNormStats) that one overtook starts again (a statistics
+	// fill need not: the reading computes what the fill stores).
+	// normReading is true while one runs.
 	statsGen    uint64
 	normReading atomic.Bool
 	// distanceShortlist makes normalised searches shortlist by distance

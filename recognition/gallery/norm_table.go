@@ -18,10 +18,11 @@ import (
 // search rank by an estimate of the score, from their distance estimate and
 // the candidate's μ and σ, which every inverted list keeps in memory beside
 // its codes (invList.stats, 8 bytes a face). They are read from the face
-// records in the background after opening (0.3–0.7 s a million faces), and
-// again after a rebuild or a statistics fill; adds and removes keep them
-// up to date. Until they are in place a normalised search shortlists by
-// distance, as before.
+// records in the background after opening (0.3–0.7 s a million faces, on a
+// loaded machine), and again after a rebuild; adds and removes keep them
+// up to date. Records whose statistics are not current (a fill pending)
+// get theirs computed with the cohort, as the fill will store them. Until
+// they are in place a normalised search shortlists by distance, as before.
 
 // listBound bounds the scores of one list's faces from below: the largest
 // μ/σ and the smallest 1/σ among them. Adds widen it; a removal leaves it
@@ -65,15 +66,6 @@ func (ix *index) removeStats(l *invList, i, last int) {
 	l.stats = l.stats[:2*last]
 }
 
-// dropStats forgets every list's statistics (they changed); mu is held
-// for writing.
-func (ix *index) dropStats() {
-	ix.normReady = false
-	for li := range ix.lists {
-		ix.lists[li].stats, ix.lists[li].bound = nil, listBound{}
-	}
-}
-
 // normReadyFor reports whether the index keeps its faces' statistics, and
 // starts reading them in the background when it does not; mu is held.
 func (g *Local) normReadyFor() bool {
@@ -104,8 +96,8 @@ var errStatsChanged = errors.New("cohort statistics changed while read")
 // readNormStats reads every live row's statistics from the face records
 // (computing those not current with the cohort) and puts them in the
 // index's lists. It holds mu for one block of rows at a time, so changes
-// and searches go on; an add or a statistics fill meanwhile (statsGen)
-// makes it return errStatsChanged. The index in place at the end gets
+// and searches go on; an add meanwhile (statsGen) makes it return
+// errStatsChanged. The index in place at the end gets
 // them, whatever rebuild replaced the one at the start.
 func (g *Local) readNormStats(ctx context.Context) error {
 	g.mu.RLock()

@@ -139,8 +139,6 @@ func (g *Local) FillStats(ctx context.Context) error {
 			g.mu.Lock()
 			g.fileVec = fv
 			g.statsDone, g.statsAll = next, done
-			g.statsGen++
-			g.ix.dropStats()
 			g.mu.Unlock()
 		}
 		g.writeMu.Unlock()
