@@ -20,9 +20,12 @@ var ErrNoCohort = errors.New("the gallery has no score normalisation cohort (Opt
 // against probe (see package facecase/recognition/scorenorm) is at most
 // threshold (+Inf or NaN: no limit), best first, ties by face id; each
 // carries its Euclidean distance beside the score. Small galleries are
-// scored exactly; indexed ones shortlist by distance as Search does and
-// re-rank the Options.NormRerank nearest by normalised score (its recall
-// against SearchNormalisedExact is measured, see BenchmarkSearchNormalised).
+// scored exactly; indexed ones shortlist by the score estimated from the
+// index's distance estimates and the faces' statistics kept in memory
+// (see norm_table.go; by distance, as Search, until those are read) and
+// re-rank the Options.NormRerank best by exact normalised score (its
+// recall against SearchNormalisedExact is measured, see
+// BenchmarkSearchNormalised).
 // The probe's statistics are computed with the gallery's cohort when it
 // has none.
 func (g *Local) SearchNormalised(ctx context.Context, probe facedata.Template, k int, threshold float64) ([]Candidate, error) {
