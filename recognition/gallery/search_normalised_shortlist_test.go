@@ -8,6 +8,7 @@ import (
 
 	"facecase/facedata"
 	"facecase/internal/synthdesc"
+	"facecase/recognition/scorenorm"
 )
 
 // TestScoreShortlistFindsWhatDistanceShortlistMisses builds a face whose
@@ -121,10 +122,22 @@ func TestListStatsFollowAddsAndRemoves(t *testing.T) {
 	if err := g.Remove(ctx, gone); err != nil {
 		t.Fatal(err)
 	}
-	want := map[FaceID]facedata.CohortStats{}
+	checkListStats(t, g, statsOf(c, faces))
+}
+
+// statsOf is each face's statistics against c.
+func statsOf(c *scorenorm.Cohort, faces []Face) map[FaceID]facedata.CohortStats {
+	want := make(map[FaceID]facedata.CohortStats, len(faces))
 	for i := range faces {
 		want[faces[i].ID] = c.Stats(&faces[i].Descriptor)
 	}
+	return want
+}
+
+// checkListStats checks that every list keeps each of its faces' own
+// statistics (want) within the list's bound.
+func checkListStats(t *testing.T, g *Local, want map[FaceID]facedata.CohortStats) {
+	t.Helper()
 	g.mu.RLock()
 	defer g.mu.RUnlock()
 	if !g.ix.normReady {
@@ -151,4 +164,70 @@ func TestListStatsFollowAddsAndRemoves(t *testing.T) {
 	if seen != g.live {
 		t.Fatalf("%d faces in the lists, %d live", seen, g.live)
 	}
+}
+
+// TestListStatsReadWhileFacesChange reads the lists' statistics in the
+// background while faces are added and removed and normalised searches
+// run; once the changes stop, a reading completes and every list holds its
+// faces' own statistics.
+func TestListStatsReadWhileFacesChange(t *testing.T) {
+	ctx := context.Background()
+	c := testCohort(t, "c1", 5)
+	gen := synthdesc.New(synthdesc.Config{Seed: 5})
+	faces := synthFaces(gen, 0, 4000)
+	g := NewMemory(Options{MinIndexed: 1000, ManualRebuild: true, Cohort: c, NormRerank: 64})
+	defer g.Close()
+	mustAdd(t, g, faces[:2000])
+	if err := g.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		for i := 2000; i < len(faces); i += 100 {
+			if err := g.Add(ctx, faces[i:i+100]); err != nil {
+				done <- err
+				return
+			}
+			if err := g.Remove(ctx, []FaceID{faces[i-1000].ID}); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	searches := 0
+	for running := true; running; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			running = false
+		default:
+		}
+		probe := gen.Probe(searches%50, 1)
+		tpl := facedata.Template{Descriptor: probe, Cohort: c.Stats(&probe)}
+		got, err := g.SearchNormalised(ctx, tpl, 10, math.Inf(1)) // starts a reading when none is in place
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 10 {
+			t.Fatalf("search %d: %d candidates, want 10", searches, len(got))
+		}
+		searches++
+	}
+	if err := g.readNormStats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	gone := map[FaceID]bool{}
+	for i := 2000; i < len(faces); i += 100 {
+		gone[faces[i-1000].ID] = true
+	}
+	var kept []Face
+	for _, f := range faces {
+		if !gone[f.ID] {
+			kept = append(kept, f)
+		}
+	}
+	checkListStats(t, g, statsOf(c, kept))
 }
