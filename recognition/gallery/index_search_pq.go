@@ -19,12 +19,13 @@ type pqUnit struct {
 
 // pqScratch is one worker's buffers for scanPQ, reused between searches.
 type pqScratch struct {
-	sums  []uint16
-	masks []uint64
-	buf   []hit
-	best  topK
-	refs  []pqRef
-	sink  int8
+	sums    []uint16
+	masks   []uint64
+	buf     []hit
+	best    topK
+	refs    []pqRef
+	flagged []int32 // places scanList flags
+	sink    int8
 }
 
 // pqRef is where a shortlisted face is: its list and place in it.
@@ -89,23 +90,10 @@ func (ix *index) scanPQ(ctx context.Context, q *[dim]float32, p scanParams) ([]u
 			if room <= 0 {
 				continue // the totals are not negative
 			}
-			limit := uint16(math.MaxUint16)
-			if lim := room / table.scale; lim < math.MaxUint16-2 {
-				limit = uint16(lim) + 2 // above every total that may pass, despite rounding
-			}
-			n := len(l.rows)
-			nb := pqBlocksFor(n)
-			sums, masks := grow(&s.sums, nb*pqBlock), grow(&s.masks, nb)
-			pqScan(table, l.pq, limit, sums, masks)
-			for b, m := range masks {
-				for m &= 0x5555555555555555; m != 0; m &= m - 1 {
-					i := b*pqBlock + bits.TrailingZeros64(m)/2
-					if i >= n {
-						break
-					}
-					if d := base + table.scale*float32(sums[i]); d < tau {
-						s.buf = append(s.buf, hit{d, u.first + uint32(i)})
-					}
+			sums, flagged := s.scanList(l, table, room)
+			for _, i := range flagged {
+				if d := base + table.scale*float32(sums[i]); d < tau {
+					s.buf = append(s.buf, hit{d, u.first + uint32(i)})
 				}
 			}
 			if len(s.buf) >= 2*keep {
@@ -221,6 +209,18 @@ func scanPQListByScore(s *pqScratch, u *pqUnit, l *invList, table *pqTable, base
 	if !(room > 0) {
 		return // NaN too: no face of the list can score below tau
 	}
+	sums, flagged := s.scanList(l, table, room)
+	for _, i := range flagged {
+		if sc := ns.score(base+table.scale*float32(sums[i]), l, int(i)); sc < tau {
+			s.buf = append(s.buf, hit{sc, u.first + uint32(i)})
+		}
+	}
+}
+
+// scanList runs the kernel over list l: every face's table sum, and the
+// places of the faces whose estimate may be below base + room (the
+// estimate is base + table.scale*sum).
+func (s *pqScratch) scanList(l *invList, table *pqTable, room float32) (sums []uint16, flagged []int32) {
 	limit := uint16(math.MaxUint16)
 	if lim := room / table.scale; lim < math.MaxUint16-2 {
 		limit = uint16(lim) + 2 // above every total that may pass, despite rounding
@@ -229,15 +229,16 @@ func scanPQListByScore(s *pqScratch, u *pqUnit, l *invList, table *pqTable, base
 	nb := pqBlocksFor(n)
 	sums, masks := grow(&s.sums, nb*pqBlock), grow(&s.masks, nb)
 	pqScan(table, l.pq, limit, sums, masks)
+	flagged = s.flagged[:0]
 	for b, m := range masks {
 		for m &= 0x5555555555555555; m != 0; m &= m - 1 {
 			i := b*pqBlock + bits.TrailingZeros64(m)/2
 			if i >= n {
 				break
 			}
-			if sc := ns.score(base+table.scale*float32(sums[i]), l, i); sc < tau {
-				s.buf = append(s.buf, hit{sc, u.first + uint32(i)})
-			}
+			flagged = append(flagged, int32(i))
 		}
 	}
+	s.flagged = flagged
+	return sums, flagged
 }
