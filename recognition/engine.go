@@ -71,8 +71,8 @@ func NewEngine(opts Options) (*Engine, error) {
 		opts.Quality = facedata.DefaultQualityLimits
 	}
 	e := &Engine{opts: opts}
-	// The models load at the same time: dlib's shape predictor (99 MB of
-	// trees, most of the time) on one core, the nets on the other.
+	// The models load at the same time: the shape predictor (66 MB of
+	// trees, mapped) on one core, the nets on the other.
 	var wg sync.WaitGroup
 	errs := make([]error, 3)
 	wg.Add(3)
@@ -82,7 +82,7 @@ func NewEngine(opts Options) (*Engine, error) {
 	}()
 	go func() {
 		defer wg.Done()
-		sp, err := models.Locate("shape-predictor-68")
+		sp, err := LocateLandmarkModel()
 		if err == nil {
 			e.aligner, err = NewAligner(sp)
 		}
