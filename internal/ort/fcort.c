@@ -47,6 +47,7 @@ enum {
 	SLOT_ReleaseTensorTypeAndShapeInfo = 99,
 	SLOT_ReleaseSessionOptions = 100,
 	SLOT_AddSessionConfigEntry = 130,
+	SLOT_AddRunConfigEntry = 165,
 };
 
 // FN casts slot i of the API table to a function of type T.
@@ -236,6 +237,10 @@ OrtStatus *fcort_create_run_options(const void *api, OrtRunOptions **out) {
 
 OrtStatus *fcort_set_terminate(const void *api, OrtRunOptions *r) {
 	return FN(api, SLOT_RunOptionsSetTerminate, OrtStatus *(*)(OrtRunOptions *))(r);
+}
+
+OrtStatus *fcort_add_run_config_entry(const void *api, OrtRunOptions *r, const char *key, const char *value) {
+	return FN(api, SLOT_AddRunConfigEntry, OrtStatus *(*)(OrtRunOptions *, const char *, const char *))(r, key, value);
 }
 
 void fcort_release_run_options(const void *api, OrtRunOptions *r) {

@@ -31,8 +31,16 @@ func TestLoadReportsTheLibraryVersion(t *testing.T) {
 	}
 }
 
+// TestRunWithFreeDimensions runs a model on inputs of several shapes, with
+// the memory arena kept and with it shrunk after every run.
 func TestRunWithFreeDimensions(t *testing.T) {
-	s, err := runtimeForTest(t).NewSession(affineModel(t), ort.Options{IntraOpThreads: 1})
+	for _, opts := range []ort.Options{{IntraOpThreads: 1}, {IntraOpThreads: 1, ShrinkArena: true}} {
+		t.Run(fmt.Sprintf("shrink=%v", opts.ShrinkArena), func(t *testing.T) { runFreeDimensions(t, opts) })
+	}
+}
+
+func runFreeDimensions(t *testing.T, opts ort.Options) {
+	s, err := runtimeForTest(t).NewSession(affineModel(t), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -164,6 +164,12 @@ func (s *Session) run(ctx context.Context, inNames []*C.char, in []*C.OrtValue, 
 	if err := r.statusError("create run options", C.fcort_create_run_options(r.api, &ro)); err != nil {
 		return fmt.Errorf("ort run: %w", err)
 	}
+	if s.shrink {
+		if err := r.statusError("set arena shrinkage", s.rt.runConfigEntry(ro, "memory.enable_memory_arena_shrinkage", "cpu:0")); err != nil {
+			C.fcort_release_run_options(r.api, ro)
+			return fmt.Errorf("ort run: %w", err)
+		}
+	}
 	var mu sync.Mutex // guards ro against release while terminating
 	stop := context.AfterFunc(ctx, func() {
 		mu.Lock()
