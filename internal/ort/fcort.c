@@ -15,6 +15,7 @@ enum {
 	SLOT_Run = 9,
 	SLOT_CreateSessionOptions = 10,
 	SLOT_SetSessionExecutionMode = 13,
+	SLOT_DisableMemPattern = 17,
 	SLOT_SetSessionGraphOptimizationLevel = 23,
 	SLOT_SetIntraOpNumThreads = 24,
 	SLOT_SetInterOpNumThreads = 25,
@@ -124,6 +125,10 @@ OrtStatus *fcort_set_sequential(const void *api, OrtSessionOptions *o) {
 
 OrtStatus *fcort_set_optimize_all(const void *api, OrtSessionOptions *o) {
 	return FN(api, SLOT_SetSessionGraphOptimizationLevel, OrtStatus *(*)(OrtSessionOptions *, int))(o, FCORT_ENABLE_ALL);
+}
+
+OrtStatus *fcort_disable_mem_pattern(const void *api, OrtSessionOptions *o) {
+	return FN(api, SLOT_DisableMemPattern, OrtStatus *(*)(OrtSessionOptions *))(o);
 }
 
 OrtStatus *fcort_add_config_entry(const void *api, OrtSessionOptions *o, const char *key, const char *value) {

@@ -32,10 +32,11 @@ func TestLoadReportsTheLibraryVersion(t *testing.T) {
 }
 
 // TestRunWithFreeDimensions runs a model on inputs of several shapes, with
-// the memory arena kept and with it shrunk after every run.
+// the memory arena kept, shrunk after every run, and without memory
+// patterns.
 func TestRunWithFreeDimensions(t *testing.T) {
-	for _, opts := range []ort.Options{{IntraOpThreads: 1}, {IntraOpThreads: 1, ShrinkArena: true}} {
-		t.Run(fmt.Sprintf("shrink=%v", opts.ShrinkArena), func(t *testing.T) { runFreeDimensions(t, opts) })
+	for _, opts := range []ort.Options{{IntraOpThreads: 1}, {IntraOpThreads: 1, ShrinkArena: true}, {IntraOpThreads: 1, NoMemPattern: true}} {
+		t.Run(fmt.Sprintf("%+v", opts), func(t *testing.T) { runFreeDimensions(t, opts) })
 	}
 }
 

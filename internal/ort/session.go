@@ -24,6 +24,12 @@ type Options struct {
 	// convolutional detector over photos of every size) the process's
 	// memory keeps climbing. It costs page faults on every run.
 	ShrinkArena bool
+	// NoMemPattern turns off memory patterns: ONNX Runtime then allocates
+	// a run's tensors one by one from its arena, instead of planning one
+	// block for all of them per input shape. A block planned per shape
+	// cannot be reused for another, so for a net fed inputs of many
+	// shapes the arena fills with blocks of shapes past.
+	NoMemPattern bool
 }
 
 // IO describes one input or output of a model.
@@ -104,6 +110,12 @@ func (r *Runtime) sessionOptions(opts Options) (*C.OrtSessionOptions, error) {
 		{"set inter-op threads", func() *C.OrtStatus { return C.fcort_set_inter_op_threads(r.api, so, 1) }},
 		{"turn off intra-op spinning", func() *C.OrtStatus { return r.configEntry(so, "session.intra_op.allow_spinning", "0") }},
 		{"turn off inter-op spinning", func() *C.OrtStatus { return r.configEntry(so, "session.inter_op.allow_spinning", "0") }},
+	}
+	if opts.NoMemPattern {
+		steps = append(steps, struct {
+			op string
+			fn func() *C.OrtStatus
+		}{"turn off memory patterns", func() *C.OrtStatus { return C.fcort_disable_mem_pattern(r.api, so) }})
 	}
 	for _, step := range steps {
 		if err := r.statusError(step.op, step.fn()); err != nil {
