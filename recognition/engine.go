@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"sync"
 
@@ -106,6 +107,10 @@ func NewEngine(opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("start engine: %w", err)
 		}
 	}
+	// The model files (45 MB) and their parsed checks are garbage once the
+	// sessions hold the weights; the Go runtime would keep the pages for
+	// minutes. Hand them back now.
+	debug.FreeOSMemory()
 	return e, nil
 }
 
