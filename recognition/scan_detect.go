@@ -52,6 +52,11 @@ type faceScanner struct {
 	// verifyAll shows every face found, by the coarse pass too, to the
 	// verifier (which must not be nil then).
 	verifyAll bool
+	// sureScore, when above 0, spares the verifier's pass (with
+	// verifyAll) when every face found scored at least this high. When one
+	// did not, every face is verified as usual: the verifier sees the
+	// same mosaics, so its verdicts do not change.
+	sureScore float32
 	// octaves plans the fine passes as an octave pyramid (planOctaves)
 	// instead of as ranges that meet end to end (planPasses).
 	octaves bool
@@ -73,6 +78,9 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]facedata.Detec
 	all := append(append([]facedata.Detection(nil), coarseDets...), fineDets...)
 	if s.verifyAll {
 		candidates := dropInnerParts(mergeDetections(all, 0.4, 0.75))
+		if s.allSure(candidates) {
+			return candidates, nil
+		}
 		confirmed, err := verifyCandidates(ctx, s.verifier, s.verifyMin, frame, candidates)
 		if err != nil {
 			return nil, err
@@ -104,6 +112,19 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]facedata.Detec
 		}
 	}
 	return dropInnerParts(mergeDetections(append(coarseDets, confirmed...), 0.4, 0.75)), nil
+}
+
+// allSure reports whether every detection scored sureScore or more.
+func (s faceScanner) allSure(dets []facedata.Detection) bool {
+	if s.sureScore <= 0 || len(dets) == 0 {
+		return false
+	}
+	for _, d := range dets {
+		if d.Score < s.sureScore {
+			return false
+		}
+	}
+	return true
 }
 
 // passes runs the coarse pass and the fine passes over frame (chunks in
