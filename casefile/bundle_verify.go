@@ -19,6 +19,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"facecase/internal/fsutil"
 	"facecase/progress"
 )
 
@@ -91,7 +92,10 @@ func VerifyBundle(ctx context.Context, path string, rep progress.Reporter) (*Bun
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(p)
+	f, err := fsutil.OpenRegular(p) // a named pipe would block here, a device never ends
+	if errors.Is(err, fsutil.ErrNotRegular) {
+		return nil, fmt.Errorf("verify bundle %s: %w: %w", p, ErrInvalid, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("verify bundle: %w", err)
 	}

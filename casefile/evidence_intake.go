@@ -19,6 +19,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"facecase/internal/fsutil"
 	"facecase/progress"
 )
 
@@ -54,7 +55,7 @@ const intakeBuffer = 1 << 20
 func (c *Case) AddEvidence(ctx context.Context, path string, opts AddOptions) (Evidence, error) {
 	ev, err := c.addEvidence(ctx, path, opts)
 	if err != nil && !errors.Is(err, ErrDuplicateEvidence) {
-		return Evidence{}, fmt.Errorf("add evidence %s: %w", path, asDiskFull(err))
+		return Evidence{}, fmt.Errorf("add evidence %s: %w", fsutil.ShowPath(path), asDiskFull(err))
 	}
 	return ev, err
 }
@@ -76,7 +77,12 @@ func (c *Case) addEvidence(ctx context.Context, path string, opts AddOptions) (E
 	if err != nil {
 		return Evidence{}, err
 	}
-	f, err := os.Open(src) // read-only: evidence is never written to
+	// Regular files only, checked on the opened descriptor: a named pipe
+	// would block here with the case open for writing, a device never ends.
+	f, err := fsutil.OpenRegular(src) // read-only: evidence is never written to
+	if errors.Is(err, fsutil.ErrNotRegular) {
+		return Evidence{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
 	if err != nil {
 		return Evidence{}, err
 	}

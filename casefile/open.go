@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
 	"time"
+
+	"facecase/internal/fsutil"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
@@ -178,7 +179,10 @@ func open(p string, opts Options) (*Case, error) {
 // checkFile refuses what is plainly not a case before bbolt sees it: bbolt
 // would turn an empty file into a new database, and fault on a truncated one.
 func checkFile(p string) error {
-	f, err := os.Open(p)
+	f, err := fsutil.OpenRegular(p) // a named pipe would block here, a device never ends
+	if errors.Is(err, fsutil.ErrNotRegular) {
+		return fmt.Errorf("%w: %w", ErrNotACase, err)
+	}
 	if err != nil {
 		return err
 	}

@@ -52,9 +52,9 @@ type benchFigure struct {
 
 func runBench(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, commands["bench"])
-	runs := fs.Int("runs", 5, "repetitions per figure (the median is reported)")
+	runs := newIntFlag(fs, "runs", "N", 5, numberRange[int]{Min: 1, Max: 1000}, "repetitions per figure (the median is reported)")
 	opts := recognition.DefaultOptions()
-	fs.IntVar(&opts.MinFaceSize, "min-face", opts.MinFaceSize, "smallest face to find, in pixels")
+	intFlag(fs, &opts.MinFaceSize, "min-face", "PX", opts.MinFaceSize, minFaceRange, "smallest face to find, in pixels")
 	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: "+strings.Join(recognition.DetectorNames(), ", "))
 	runtimeFlag := fs.String("runtime", recognition.RuntimeORT, "inference runtime: ort, opencv, or both (side by side, with their ratio)")
 	crops := fs.String("crops", defaultCropsDir(), "folder of face crops, one sub-folder per person (for the crowd and folder figures)")

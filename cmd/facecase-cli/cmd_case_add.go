@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"facecase/casefile"
+	"facecase/internal/fsutil"
 )
 
 func init() {
@@ -24,7 +25,7 @@ func runCaseAdd(ctx context.Context, env *cliEnv, args []string) error {
 	note := fs.String("note", "", "note kept with each item (an exhibit reference, for example)")
 	noDetect := fs.Bool("no-detect", false, "do not look for faces in photos")
 	detector := fs.String("detector", "ultraface", "face detector: ultraface, ssd, blazeface, hog or haar")
-	minFace := fs.Int("min-face", 20, "smallest face to find, in pixels")
+	minFace := newIntFlag(fs, "min-face", "PX", 20, minFaceRange, "smallest face to find, in pixels")
 	actor := actorFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -126,7 +127,7 @@ func (a *caseAdder) add(path string, opts casefile.AddOptions) {
 		fmt.Fprintf(a.env.stderr, "%v\n", err)
 		return
 	}
-	fmt.Fprintf(w, "evidence %d: %s, %s, %d bytes, SHA-256 %s", ev.ID, ev.Name, ev.MediaType, ev.Size, ev.SHA256)
+	fmt.Fprintf(w, "evidence %d: %s, %s, %d bytes, SHA-256 %s", ev.ID, fsutil.ShowPath(ev.Name), ev.MediaType, ev.Size, ev.SHA256)
 	if !a.detect || ev.Kind != casefile.KindPhoto {
 		fmt.Fprintln(w)
 		return
@@ -135,7 +136,7 @@ func (a *caseAdder) add(path string, opts casefile.AddOptions) {
 	if err != nil {
 		a.failed++
 		fmt.Fprintln(w)
-		fmt.Fprintf(a.env.stderr, "evidence %d (%s) was added, but its faces were not stored: %v%s\n", ev.ID, ev.Name, err, a.recordFailure(ev, err))
+		fmt.Fprintf(a.env.stderr, "evidence %d (%s) was added, but its faces were not stored: %v%s\n", ev.ID, fsutil.ShowPath(ev.Name), err, a.recordFailure(ev, err))
 		return
 	}
 	fmt.Fprintf(w, ", %d faces\n", n)
@@ -149,22 +150,22 @@ func (a *caseAdder) addAgain(path string, ev casefile.Evidence) {
 	st, err := a.c.Analysis(ev.ID)
 	if err != nil {
 		a.failed++
-		fmt.Fprintf(a.env.stderr, "%s: %v\n", path, err)
+		fmt.Fprintf(a.env.stderr, "%s: %v\n", fsutil.ShowPath(path), err)
 		return
 	}
 	unanalysed := st.State == casefile.AnalysisPending || st.State == casefile.AnalysisFailed ||
 		(st.State == casefile.AnalysisNotRequested && st.Stored == 0)
 	if !a.detect || ev.Kind != casefile.KindPhoto || !unanalysed {
-		fmt.Fprintf(w, "%s: already evidence %d (%s), same SHA-256\n", path, ev.ID, ev.Name)
+		fmt.Fprintf(w, "%s: already evidence %d (%s), same SHA-256\n", fsutil.ShowPath(path), ev.ID, fsutil.ShowPath(ev.Name))
 		return
 	}
 	n, err := a.storeFaces(ev)
 	if err != nil {
 		a.failed++
-		fmt.Fprintf(a.env.stderr, "%s: already evidence %d, but its faces were not stored: %v%s\n", path, ev.ID, err, a.recordFailure(ev, err))
+		fmt.Fprintf(a.env.stderr, "%s: already evidence %d, but its faces were not stored: %v%s\n", fsutil.ShowPath(path), ev.ID, err, a.recordFailure(ev, err))
 		return
 	}
-	fmt.Fprintf(w, "%s: already evidence %d (%s), same SHA-256; it had not been analysed: %d faces\n", path, ev.ID, ev.Name, n)
+	fmt.Fprintf(w, "%s: already evidence %d (%s), same SHA-256; it had not been analysed: %d faces\n", fsutil.ShowPath(path), ev.ID, fsutil.ShowPath(ev.Name), n)
 }
 
 // recordFailure records a failed analysis (an interrupted one stays

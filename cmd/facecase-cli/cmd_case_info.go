@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"facecase/casefile"
+	"facecase/internal/fsutil"
 )
 
 func init() {
@@ -90,7 +91,7 @@ func runCaseInfo(ctx context.Context, env *cliEnv, args []string) error {
 		if rec.Checks[i].Detail != "" {
 			state += ": " + rec.Checks[i].Detail
 		}
-		fmt.Fprintf(tw, "  %d\t%s\t%s\t%d\t%s\t%s\n", ev.ID, ev.Name, ev.Kind, ev.Size, ev.SHA256, state)
+		fmt.Fprintf(tw, "  %d\t%s\t%s\t%d\t%s\t%s\n", ev.ID, fsutil.ShowPath(ev.Name), ev.Kind, ev.Size, ev.SHA256, state)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\ndetections: %d\nwatchlist: %d subjects (version %d)\nsearches: %d, review decisions: %d, confirmed matches: %d\n",
@@ -98,7 +99,7 @@ func runCaseInfo(ctx context.Context, env *cliEnv, args []string) error {
 	fmt.Fprintf(w, "audit log: %d entries, newest SHA-256 %s\n", rec.AuditHead.Seq, rec.AuditHead.SHA256)
 	for _, ch := range rec.Checks {
 		if !ch.Usable() && ch.State != casefile.EvidenceUnchecked && ch.State != casefile.EvidenceNotIncluded {
-			fmt.Fprintf(env.stderr, "warning: evidence %d (%s) is %s: %s\n", ch.EvidenceID, ch.Name, ch.State, ch.Detail)
+			fmt.Fprintf(env.stderr, "warning: evidence %d (%s) is %s: %s\n", ch.EvidenceID, fsutil.ShowPath(ch.Name), ch.State, ch.Detail)
 		}
 	}
 	for _, p := range rec.Pending {

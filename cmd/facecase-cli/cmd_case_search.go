@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"facecase/casefile"
 	"facecase/facedata"
@@ -19,11 +20,11 @@ func init() {
 
 func runCaseSearch(ctx context.Context, env *cliEnv, args []string) error {
 	fs := caseFlags(env, "search")
-	detection := fs.Uint64("detection", 0, "search with this stored detection")
-	evidence := fs.Uint64("evidence", 0, "search with a face of this evidence photo (with --face)")
-	face := fs.Int("face", 0, "the K-th face of the photo (1 = first in reading order)")
-	threshold := fs.Float64("threshold", facedata.SameThreshold, "largest distance returned")
-	maxCand := fs.Int("max", 0, "return at most N candidates (0: all within the threshold)")
+	detection := newUint64Flag(fs, "detection", "ID", 0, idRange, "search with this stored detection")
+	evidence := newUint64Flag(fs, "evidence", "ID", 0, idRange, "search with a face of this evidence photo (with --face)")
+	face := newIntFlag(fs, "face", "K", 0, faceIndexRange, "the K-th face of the photo (1 = first in reading order)")
+	threshold := newFloatFlag(fs, "threshold", "D", facedata.SameThreshold, distanceRange, "largest distance returned")
+	maxCand := newIntFlag(fs, "max", "N", 0, numberRange[int]{Min: 0, Max: math.MaxInt}, "return at most N candidates (0: all within the threshold)")
 	purpose := fs.String("purpose", "", "why this search is made (default: the case's purpose)")
 	detector := fs.String("detector", "ultraface", "face detector used when the photo's faces are not stored yet")
 	asJSON := fs.Bool("json", false, "print the stored search as JSON")

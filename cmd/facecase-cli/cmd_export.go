@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"facecase/casefile"
+	"facecase/internal/fsutil"
 	"facecase/media"
 	"facecase/progress"
 )
@@ -74,7 +75,7 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(env.stdout, "  %-40s %12d  %s\n", m.Name, m.Size, m.SHA256)
 	}
 	for _, s := range res.Skipped {
-		fmt.Fprintf(env.stdout, "  not included: evidence %d (%s): %s\n", s.EvidenceID, s.Name, s.Reason)
+		fmt.Fprintf(env.stdout, "  not included: evidence %d (%s): %s\n", s.EvidenceID, fsutil.ShowPath(s.Name), s.Reason)
 	}
 	fmt.Fprintf(env.stdout, "audit log: %d entries, newest SHA-256 %s\n", res.AuditHead.Seq, res.AuditHead.SHA256)
 	fmt.Fprintf(env.stdout, "\nreceipt (also in the bundle as %s; keep a copy apart from the bundle: 'facecase-cli verify --receipt FILE' checks the case or the bundle against it):\n%s",

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"strings"
 
 	"facecase/casefile"
+	"facecase/internal/fsutil"
 )
 
 func init() {
@@ -110,9 +112,9 @@ func runVerify(ctx context.Context, env *cliEnv, args []string) error {
 	case receiptErr != nil:
 		return receiptErr
 	case len(problems) > 0:
-		return &exitError{code: 3, err: fmt.Errorf("%s FAILED verification: %s", path, problems[0])}
+		return &exitError{code: 3, err: fmt.Errorf("%s FAILED verification: %s", fsutil.ShowPath(path), problems[0])}
 	case len(unfinished) > 0:
-		return &exitError{code: 3, err: fmt.Errorf("%s is INCOMPLETE: %s", path, unfinished[0])}
+		return &exitError{code: 3, err: fmt.Errorf("%s is INCOMPLETE: %s", fsutil.ShowPath(path), unfinished[0])}
 	}
 	return nil
 }
@@ -132,7 +134,7 @@ func printVerifyText(w io.Writer, rec verifyRecord) {
 		fmt.Fprintf(w, "case %s\n  audit log %d entries, newest SHA-256 %s\n  %d records and %d detections compared with their audit entries\n",
 			c.Path, c.AuditEntries, c.AuditHead.SHA256, c.Records, c.Detections)
 		for _, ch := range c.Evidence {
-			fmt.Fprintf(w, "  evidence %d %-30s %s %s\n", ch.EvidenceID, ch.Name, ch.State, ch.Detail)
+			fmt.Fprintf(w, "  evidence %d %-30s %s %s\n", ch.EvidenceID, fsutil.ShowPath(ch.Name), ch.State, ch.Detail)
 		}
 		problems, unfinished = c.Problems, c.Unfinished
 	}
@@ -227,7 +229,10 @@ func looksLikeZip(path string) (bool, error) {
 	if strings.EqualFold(filepath.Ext(path), ".zip") {
 		return true, nil
 	}
-	f, err := os.Open(path)
+	f, err := fsutil.OpenRegular(path) // a named pipe would block here
+	if errors.Is(err, fsutil.ErrNotRegular) {
+		return false, fmt.Errorf("%s %w", fsutil.ShowPath(path), err)
+	}
 	if err != nil {
 		if _, err2 := os.Stat(casePathArg(path)); err2 == nil {
 			return false, nil

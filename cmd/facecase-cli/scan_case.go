@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"facecase/casefile"
+	"facecase/internal/fsutil"
 	"facecase/internal/scanstore"
 	"facecase/media"
 	"facecase/tracking"
@@ -47,7 +48,7 @@ func (s *caseScanSink) BeginSource(info media.Info) error {
 	}
 	s.w = nil
 	if info.Live {
-		return fmt.Errorf("%s is a live camera: record it with the desktop app; scan stores files only", info.URI)
+		return fmt.Errorf("%s is a live camera: record it with the desktop app; scan stores files only", fsutil.ShowPath(info.URI))
 	}
 	ev, err := s.c.AddEvidence(s.ctx, info.URI, casefile.AddOptions{Analyse: []string{casefile.KindPhoto, casefile.KindVideo}})
 	if err != nil && !errors.Is(err, casefile.ErrDuplicateEvidence) {
@@ -59,7 +60,7 @@ func (s *caseScanSink) BeginSource(info media.Info) error {
 	}
 	switch {
 	case st.State == casefile.AnalysisDone || (st.State == casefile.AnalysisNotRequested && st.Stored > 0):
-		return fmt.Errorf("%s is evidence %d with %d detections: %w", info.URI, ev.ID, st.Stored, errAlreadyScanned)
+		return fmt.Errorf("%s is evidence %d with %d detections: %w", fsutil.ShowPath(info.URI), ev.ID, st.Stored, errAlreadyScanned)
 	case st.State == casefile.AnalysisNotRequested || st.State == casefile.AnalysisFailed:
 		if err := s.c.RequestAnalysis(ev.ID); err != nil {
 			return err
@@ -76,7 +77,7 @@ func (s *caseScanSink) BeginSource(info media.Info) error {
 // Detections buffers faces and stores them in batches.
 func (s *caseScanSink) Detections(info media.Info, dets []media.ScanDetection) error {
 	if s.w == nil {
-		return fmt.Errorf("%s: detections for a source that was not added to the case", info.URI)
+		return fmt.Errorf("%s: detections for a source that was not added to the case", fsutil.ShowPath(info.URI))
 	}
 	return s.w.Add(s.ctx, dets)
 }
@@ -88,7 +89,7 @@ func (s *caseScanSink) Track(info media.Info, t tracking.Track, _ *watchMatch) e
 		return err
 	}
 	if s.w == nil {
-		return fmt.Errorf("%s: a track for a source that was not added to the case", info.URI)
+		return fmt.Errorf("%s: a track for a source that was not added to the case", fsutil.ShowPath(info.URI))
 	}
 	return s.w.PutTrack(t)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"facecase/facedata"
+	"facecase/internal/fsutil"
 	"facecase/media"
 	"facecase/recognition"
 )
@@ -68,7 +69,7 @@ func (s *scanEngines) enrol(ctx context.Context, arg string) (watchEntry, error)
 	}
 	img, err := media.LoadImage(photo)
 	if err != nil {
-		return watchEntry{}, fmt.Errorf("watch %s: %w", name, err)
+		return watchEntry{}, fmt.Errorf("watch %s: %w", fsutil.ShowPath(name), err)
 	}
 	defer img.Close()
 	an, err := s.analyzer(recognition.DefaultOptions().Detector, recognition.DefaultOptions().MinFaceSize)
@@ -77,7 +78,7 @@ func (s *scanEngines) enrol(ctx context.Context, arg string) (watchEntry, error)
 	}
 	faces, err := an.Analyze(ctx, img)
 	if err != nil {
-		return watchEntry{}, fmt.Errorf("watch %s: %s: %w", name, photo, err)
+		return watchEntry{}, fmt.Errorf("watch %s: %s: %w", fsutil.ShowPath(name), fsutil.ShowPath(photo), err)
 	}
 	best := -1
 	for i := range faces {
@@ -86,7 +87,7 @@ func (s *scanEngines) enrol(ctx context.Context, arg string) (watchEntry, error)
 		}
 	}
 	if best < 0 {
-		return watchEntry{}, fmt.Errorf("watch %s: no face found in %s", name, photo)
+		return watchEntry{}, fmt.Errorf("watch %s: no face found in %s", fsutil.ShowPath(name), fsutil.ShowPath(photo))
 	}
 	return watchEntry{Name: name, Photo: photo, Descriptor: *faces[best].Descriptor}, nil
 }
