@@ -9,6 +9,7 @@ require (
 	go.etcd.io/bbolt v1.4.3
 	gocv.io/x/gocv v0.31.0
 	golang.org/x/image v0.30.0
+	golang.org/x/sync v0.25.0
 	golang.org/x/sys v0.30.0
 	gonum.org/v1/plot v0.17.0
 	google.golang.org/protobuf v1.36.12

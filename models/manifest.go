@@ -58,6 +58,8 @@ type Manifest struct {
 	Sources []Source `json:"sources"`
 	Models  []Model  `json:"models"`
 	Samples Samples  `json:"samples"`
+	// Cohort is the shipped score normalisation cohort.
+	Cohort CohortEntry `json:"cohort"`
 }
 
 // Load parses and checks the manifest compiled into the program.

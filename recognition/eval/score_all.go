@@ -4,9 +4,11 @@ import (
 	"context"
 	"io"
 	"runtime"
-	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
+	"facecase/facedata"
 	"facecase/progress"
 )
 
@@ -19,6 +21,9 @@ type scoreOptions struct {
 	// "a,b,mated,score" (sample indices), in (a, b) order.
 	scores   io.Writer
 	progress progress.Reporter
+	// tri, when not nil, holds every pair's distance (the raw and
+	// normalised run computes them once for both passes).
+	tri *triangle
 }
 
 // Chunk sizes in pairs: large without a score file, smaller with one so
@@ -50,8 +55,10 @@ func splitRows(n int, target int64) []rowChunk {
 }
 
 // scoreAllPairs compares every enrolled sample with every other one, in
-// parallel: mated pairs are kept, non-mated ones counted (see tally). Each
-// worker owns its tally, so the inner loop allocates nothing.
+// parallel: mated pairs are kept, non-mated ones counted (see tally). The
+// chunks are scored by at most workers goroutines at once, each with a
+// tally of its own, so the inner loop allocates nothing; the score rows are
+// written in order as the chunks finish.
 func scoreAllPairs(ctx context.Context, set *scoringSet, opt scoreOptions) (*tally, error) {
 	workers := opt.workers
 	if workers <= 0 {
@@ -67,7 +74,6 @@ func scoreAllPairs(ctx context.Context, set *scoringSet, opt scoreOptions) (*tal
 		target = pairsPerCSVChunk
 	}
 	chunks := splitRows(n, target)
-	total := int64(n) * int64(n-1) / 2
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -82,51 +88,74 @@ func scoreAllPairs(ctx context.Context, set *scoringSet, opt scoreOptions) (*tal
 	for i := 0; i < ahead; i++ {
 		window <- struct{}{}
 	}
-	type done struct {
-		index int
-		rows  []byte
-	}
-	jobs := make(chan int)
-	results := make(chan done, workers)
-	tallies := make([]*tally, workers)
-	end := set.identityEnd()
-	var wg sync.WaitGroup
+	// tallies holds one tally per worker; a running chunk borrows one.
+	tallies := make(chan *tally, workers)
 	for w := 0; w < workers; w++ {
-		t := newTally(set, opt.threshold, false, opt.maxRecords)
-		tallies[w] = t
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := range jobs {
-				var rows []byte
-				if opt.scores != nil {
-					rows = make([]byte, 0, chunks[k].pairs*24)
-				}
-				rows = scoreRows(set, t, end, chunks[k], rows, opt.scores != nil)
-				results <- done{k, rows}
-			}
-		}()
+		tallies <- newTally(set, opt.threshold, false, opt.maxRecords)
 	}
-	go func() {
-		defer close(jobs)
-		for k := range chunks {
-			select {
-			case <-window:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case jobs <- k:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() {
-		wg.Wait()
-		close(results)
-	}()
+	results := make(chan scoredChunk, workers)
+	go scoreChunks(ctx, set, chunks, opt.scores != nil, opt.tri, workers, window, tallies, results)
 
+	writeErr := writeChunks(chunks, int64(n)*int64(n-1)/2, opt.scores, rep, window, results, cancel)
+	if writeErr != nil {
+		return nil, writeErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	close(tallies)
+	t := <-tallies
+	for o := range tallies {
+		t.merge(o)
+	}
+	t.sortPairs()
+	return t, nil
+}
+
+// scoredChunk is the outcome of one chunk: its score rows (CSV, when
+// asked for).
+type scoredChunk struct {
+	index int
+	rows  []byte
+}
+
+// scoreChunks scores every chunk, at most workers at once, each once the
+// window gives a token and with a tally borrowed from tallies, and sends
+// each outcome to results, which it closes once all have finished. It
+// stops handing out chunks when ctx ends.
+func scoreChunks(ctx context.Context, set *scoringSet, chunks []rowChunk, csv bool, tri *triangle, workers int,
+	window <-chan struct{}, tallies chan *tally, results chan<- scoredChunk) {
+	defer close(results)
+	var g errgroup.Group
+	g.SetLimit(workers)
+	defer g.Wait()
+	end := set.identityEnd()
+	for k := range chunks {
+		select {
+		case <-window:
+		case <-ctx.Done():
+			return
+		}
+		g.Go(func() error {
+			var rows []byte
+			if csv {
+				rows = make([]byte, 0, chunks[k].pairs*24)
+			}
+			t := <-tallies
+			rows = scoreRows(set, t, end, chunks[k], rows, csv, tri)
+			tallies <- t
+			results <- scoredChunk{k, rows}
+			return nil
+		})
+	}
+}
+
+// writeChunks takes the chunks' outcomes until results is closed, writes
+// their rows to scores (when not nil) in chunk order, gives a window token
+// back for each chunk written and reports progress. A write error cancels
+// the scoring and is returned.
+func writeChunks(chunks []rowChunk, total int64, scores io.Writer, rep progress.Reporter,
+	window chan<- struct{}, results <-chan scoredChunk, cancel context.CancelFunc) error {
 	start := time.Now()
 	var (
 		writeErr error
@@ -143,8 +172,8 @@ func scoreAllPairs(ctx context.Context, set *scoringSet, opt scoreOptions) (*tal
 				break
 			}
 			delete(waiting, next)
-			if opt.scores != nil && writeErr == nil {
-				if _, err := opt.scores.Write(rows); err != nil {
+			if scores != nil && writeErr == nil {
+				if _, err := scores.Write(rows); err != nil {
 					writeErr = err
 					cancel()
 				}
@@ -154,36 +183,29 @@ func scoreAllPairs(ctx context.Context, set *scoringSet, opt scoreOptions) (*tal
 		}
 		rep.Report(progress.Update{Stage: "score", Done: scored, Total: total, Unit: "pairs", Elapsed: time.Since(start)})
 	}
-	if writeErr != nil {
-		return nil, writeErr
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	t := tallies[0]
-	for _, o := range tallies[1:] {
-		t.merge(o)
-	}
-	t.sortPairs()
-	return t, nil
+	return writeErr
 }
 
 // scoreRows scores the rows of one chunk into t, appending CSV rows when
-// asked. Samples are sorted by identity, so the mated partners of row i
-// are exactly i+1 .. end[i]-1.
-func scoreRows(set *scoringSet, t *tally, end []int, c rowChunk, rows []byte, csv bool) []byte {
+// asked; tri, when not nil, has the distances. Samples are sorted by
+// identity, so the mated partners of row i are exactly i+1 .. end[i]-1.
+func scoreRows(set *scoringSet, t *tally, end []int, c rowChunk, rows []byte, csv bool, tri *triangle) []byte {
 	n := set.size()
 	for i := c.first; i < c.last; i++ {
 		di := &set.desc[i]
+		var row []float32
+		if tri != nil {
+			row = tri.row(i)
+		}
 		for j := i + 1; j < end[i]; j++ {
-			s := Score(di, &set.desc[j])
+			s := pairScore(di, set, row, i, j)
 			t.addMated(int32(i), int32(j), s)
 			if csv {
 				rows = appendScoreRow(rows, set.sample[i], set.sample[j], true, s)
 			}
 		}
 		for j := end[i]; j < n; j++ {
-			s := Score(di, &set.desc[j])
+			s := pairScore(di, set, row, i, j)
 			t.addNonMated(set, int32(i), int32(j), s)
 			if csv {
 				rows = appendScoreRow(rows, set.sample[i], set.sample[j], false, s)
@@ -191,4 +213,13 @@ func scoreRows(set *scoringSet, t *tally, end []int, c rowChunk, rows []byte, cs
 		}
 	}
 	return rows
+}
+
+// pairScore is the score of faces i < j: from row (face i's distances, as
+// triangle.row gives them) when not nil.
+func pairScore(di *facedata.Descriptor, set *scoringSet, row []float32, i, j int) float32 {
+	if row != nil {
+		return row[j-i-1]
+	}
+	return Score(di, &set.desc[j])
 }

@@ -8,9 +8,8 @@
 // Close), so that a gallery served by another machine can stand in for a
 // local one. Search returns at most k candidates (face id, subject label,
 // Euclidean distance), nearest first; a candidate beyond the distance
-// threshold is never returned, whatever the index does. SearchEach searches
-// every face of a probe photo. Candidates are investigative leads for human
-// review, never identifications.
+// threshold is never returned, whatever the index does. Candidates are
+// investigative leads for human review, never identifications.
 //
 // Local is the gallery on this machine, either in memory (NewMemory) or in a
 // gallery file (Open to search and change it, OpenReadOnly to search it
@@ -39,6 +38,21 @@
 //     BenchmarkSearch and 'facecase-cli gallery bench', never assumed;
 //     DefaultNProbe and DefaultShortlist are calibrated on synthetic
 //     dlib-like descriptors (package facecase/internal/synthdesc).
+//
+// # Normalised search
+//
+// SearchNormalised ranks and thresholds by the normalised score of package
+// facecase/recognition/scorenorm (AS-norm), which evens out the false
+// match rate between groups of people: each face's cohort statistics (μ,
+// σ against Options.Cohort) are computed when it is added and stored in
+// its record, beside its descriptor, so the read that re-ranks a face
+// brings them. It shortlists by distance as Search does and re-ranks the
+// Options.NormRerank nearest by score; SearchNormalisedExact scores every
+// face, the reference its recall is measured against
+// (BenchmarkSearchNormalised). A normalised ranking can differ much from
+// the distance ranking (a face far from everyone ranks higher at the same
+// distance), so the shortlist needed for a recall grows with the gallery:
+// see docs/benchmarks.md ("Fair matching").
 //
 // # Gallery file
 //

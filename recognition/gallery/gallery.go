@@ -2,7 +2,6 @@ package gallery
 
 import (
 	"context"
-	"fmt"
 	"math"
 
 	"facecase/facedata"
@@ -19,6 +18,10 @@ type Face struct {
 	// Several faces usually share one label.
 	Label      string
 	Descriptor facedata.Descriptor
+	// Cohort is the descriptor's cohort statistics (see package
+	// facecase/recognition/scorenorm), from the gallery's Options.Cohort;
+	// zero: Add computes them when the gallery has a cohort.
+	Cohort facedata.CohortStats
 }
 
 // Candidate is one search result: an investigative lead for human review,
@@ -27,6 +30,9 @@ type Candidate struct {
 	Face     FaceID
 	Label    string
 	Distance float64 // Euclidean, in the dlib descriptor space
+	// Score is the normalised score the candidate was ranked by
+	// (SearchNormalised; smaller is more alike), 0 in a search by distance.
+	Score float64
 }
 
 // Gallery is a watchlist that can be searched. The interface is kept small
@@ -47,20 +53,6 @@ type Gallery interface {
 	Len() int
 	// Close releases the gallery; later calls give ErrClosed.
 	Close() error
-}
-
-// SearchEach searches every face of a probe photo (a photo may show several
-// people) and returns one candidate list per probe, in order.
-func SearchEach(ctx context.Context, g Gallery, probes []facedata.Descriptor, k int, threshold float64) ([][]Candidate, error) {
-	out := make([][]Candidate, len(probes))
-	for i := range probes {
-		c, err := g.Search(ctx, probes[i], k, threshold)
-		if err != nil {
-			return nil, fmt.Errorf("search face %d of %d: %w", i+1, len(probes), err)
-		}
-		out[i] = c
-	}
-	return out, nil
 }
 
 // checkDescriptor rejects NaN and infinite values, which would poison

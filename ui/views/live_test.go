@@ -13,17 +13,20 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"facecase/casefile"
+	"facecase/facedata"
 	"facecase/media"
+	"facecase/recognition/scorenorm"
 	"facecase/ui/async"
 	"facecase/ui/session"
 )
 
 type fakeLive struct{}
 
-func (fakeLive) Enrolments(uint64) ([]casefile.Enrolment, error) { return nil, nil }
-func (fakeLive) Subjects() ([]casefile.Subject, error)           { return nil, nil }
-func (fakeLive) UserSettings() session.Settings                  { return session.DefaultSettings() }
-func (fakeLive) Path() string                                    { return "/tmp/x.facecase" }
+func (fakeLive) Candidates(context.Context, facedata.Template, float64, *scorenorm.Cohort, int) ([]casefile.Candidate, scorenorm.OperatingPoint, error) {
+	return nil, scorenorm.OperatingPoint{}, nil
+}
+func (fakeLive) UserSettings() session.Settings { return session.DefaultSettings() }
+func (fakeLive) Path() string                   { return "/tmp/x.facecase" }
 
 // silentServer accepts connections and never answers.
 func silentServer(t *testing.T) string {
@@ -83,7 +86,7 @@ func TestLiveCameraURLThatDoesNotAnswerShowsError(t *testing.T) {
 	test.Tap(v.startB)
 	var status string
 	for {
-		async.Locked(func() { status = v.Status() })
+		async.Locked(func() { status = v.statusText() })
 		if strings.HasPrefix(status, "Camera error:") {
 			break
 		}
@@ -117,7 +120,7 @@ func TestLiveUSBCameraThatDoesNotExist(t *testing.T) {
 	v.Start("7") // no camera 7 on a test machine
 	v.Wait()
 	var status string
-	async.Locked(func() { status = v.Status() })
+	async.Locked(func() { status = v.statusText() })
 	if !strings.HasPrefix(status, "Camera error:") {
 		t.Fatalf("status %q, want a camera error", status)
 	}
