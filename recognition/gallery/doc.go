@@ -46,13 +46,17 @@
 // match rate between groups of people: each face's cohort statistics (μ,
 // σ against Options.Cohort) are computed when it is added and stored in
 // its record, beside its descriptor, so the read that re-ranks a face
-// brings them. It shortlists by distance as Search does and re-ranks the
-// Options.NormRerank nearest by score; SearchNormalisedExact scores every
-// face, the reference its recall is measured against
-// (BenchmarkSearchNormalised). A normalised ranking can differ much from
-// the distance ranking (a face far from everyone ranks higher at the same
-// distance), so the shortlist needed for a recall grows with the gallery:
-// see docs/benchmarks.md ("Fair matching").
+// brings them. A normalised ranking can differ much from the distance
+// ranking (a face far from everyone ranks higher at the same distance), so
+// the approximate stages shortlist by estimated score: every inverted list
+// keeps its faces' μ and 1/σ beside their codes (norm_table.go, 8 bytes a
+// face, read from the records in the background after opening), the
+// product-quantizer and int8 stages turn their distance estimates into
+// score estimates, and the Options.NormRerank best are re-ranked by exact
+// score. Until the statistics are in memory it shortlists by distance as
+// Search does. SearchNormalisedExact scores every face, the reference its
+// recall is measured against (BenchmarkSearchNormalised; figures in
+// docs/benchmarks.md, "Fair matching").
 //
 // # Gallery file
 //

@@ -1,6 +1,10 @@
 package gallery
 
-import "math"
+import (
+	"math"
+
+	"facecase/facedata"
+)
 
 // noList marks a row that is in no list (free, or not indexed yet).
 const noList = math.MaxUint32
@@ -16,6 +20,11 @@ type invList struct {
 	// beta, for the first stage of approximate search (see pq.go), in
 	// blocks of pqBlock faces (see pq_layout.go).
 	pq []byte
+	// With index.normReady: each face's cohort μ and 1/σ (two floats a
+	// face) and their bound, for ranking by estimated normalised score
+	// (see norm_table.go).
+	stats []float32
+	bound listBound
 }
 
 // index is the in-memory search structure: coarse centroids and the
@@ -43,6 +52,8 @@ type index struct {
 	// some data makes one long list however the index is trained, and
 	// that alone must not trigger rebuild after rebuild.
 	baseLargest int
+	// normReady says that the lists keep their faces' cohort statistics.
+	normReady bool
 }
 
 func newIndex(c *coarse, q quantizer, trainedOn int) *index {
@@ -73,6 +84,9 @@ type code struct {
 	c    [dim]int8
 	pq   [pqBytes]byte // with index.pq only
 	beta float32
+	// stats are the face's cohort statistics, for an index that keeps
+	// them (index.normReady).
+	stats facedata.CohortStats
 }
 
 // encode computes x's list and code.
@@ -102,6 +116,7 @@ func (ix *index) insert(row uint32, e *code) {
 		l.norms = append(l.norms, e.norm)
 		l.eps = append(l.eps, e.eps)
 	}
+	ix.insertStats(l, e.stats)
 	ix.where[row] = e.list
 	ix.count++
 }
@@ -122,6 +137,7 @@ func (ix *index) remove(row uint32) {
 		}
 		l.rows[i] = l.rows[last]
 		l.rows = l.rows[:last]
+		ix.removeStats(l, i, last)
 		if ix.resident {
 			copy(l.codes[i*dim:i*dim+dim], l.codes[last*dim:])
 			l.norms[i], l.eps[i] = l.norms[last], l.eps[last]

@@ -13,6 +13,10 @@ type scanParams struct {
 	rerank    int     // candidates to hand to exact re-ranking (approximate)
 	shortlist int     // product-quantizer candidates re-scored with int8 codes
 	exact     bool    // scan every list and return every face that may be in the true top k
+	// norm, when set, makes the approximate stages keep the faces of the
+	// best estimated normalised score instead of the nearest (threshold
+	// must then be +Inf).
+	norm *normScore
 }
 
 // listProbe is a probe prepared for one list: the weights that turn a list's
@@ -154,6 +158,12 @@ func (ix *index) scanUnit(q *[dim]float32, u unit, w *scanWorker, p *scanParams)
 	du, twoA, delta := w.lp.du, w.lp.twoA, w.lp.delta
 	norms, eps, rows := l.norms[u.lo:u.hi], l.eps[u.lo:u.hi], l.rows[u.lo:u.hi]
 	thr := p.threshold
+	if !p.exact && p.norm != nil {
+		for i, dot := range dots {
+			w.best.push(p.norm.score(du-twoA*float32(dot)+norms[i], l, u.lo+i), rows[i])
+		}
+		return
+	}
 	if !p.exact {
 		for i, dot := range dots {
 			d2 := du - twoA*float32(dot) + norms[i]

@@ -19,12 +19,13 @@ type pqUnit struct {
 
 // pqScratch is one worker's buffers for scanPQ, reused between searches.
 type pqScratch struct {
-	sums  []uint16
-	masks []uint64
-	buf   []hit
-	best  topK
-	refs  []pqRef
-	sink  int8
+	sums    []uint16
+	masks   []uint64
+	buf     []hit
+	best    topK
+	refs    []pqRef
+	flagged []int32 // places scanList flags
+	sink    int8
 }
 
 // pqRef is where a shortlisted face is: its list and place in it.
@@ -78,27 +79,21 @@ func (ix *index) scanPQ(ctx context.Context, q *[dim]float32, p scanParams) ([]u
 			// the kernel flags the faces whose total is below the limit
 			// that tau sets, and only those are looked at here.
 			base := u.base + table.bias + ix.pq.betaRef
+			if p.norm != nil {
+				scanPQListByScore(s, &u, l, table, base, tau, p.norm)
+				if len(s.buf) >= 2*keep {
+					tau = keepSmallest(&s.buf, keep)
+				}
+				continue
+			}
 			room := tau - base
 			if room <= 0 {
 				continue // the totals are not negative
 			}
-			limit := uint16(math.MaxUint16)
-			if lim := room / table.scale; lim < math.MaxUint16-2 {
-				limit = uint16(lim) + 2 // above every total that may pass, despite rounding
-			}
-			n := len(l.rows)
-			nb := pqBlocksFor(n)
-			sums, masks := grow(&s.sums, nb*pqBlock), grow(&s.masks, nb)
-			pqScan(table, l.pq, limit, sums, masks)
-			for b, m := range masks {
-				for m &= 0x5555555555555555; m != 0; m &= m - 1 {
-					i := b*pqBlock + bits.TrailingZeros64(m)/2
-					if i >= n {
-						break
-					}
-					if d := base + table.scale*float32(sums[i]); d < tau {
-						s.buf = append(s.buf, hit{d, u.first + uint32(i)})
-					}
+			sums, flagged := s.scanList(l, table, room)
+			for _, i := range flagged {
+				if d := base + table.scale*float32(sums[i]); d < tau {
+					s.buf = append(s.buf, hit{d, u.first + uint32(i)})
 				}
 			}
 			if len(s.buf) >= 2*keep {
@@ -154,6 +149,10 @@ func (ix *index) scanPQ(ctx context.Context, q *[dim]float32, p scanParams) ([]u
 			l := &ix.lists[ref.unit.list]
 			i := ref.i
 			d2 := int8Dist(q, ix.coarse.centroid(ref.unit.list), l.codes[i*dim:i*dim+dim], &ix.quant)
+			if p.norm != nil {
+				best.push(p.norm.score(d2, l, i), l.rows[i])
+				continue
+			}
 			if p.threshold < float32(math.Inf(1)) {
 				if lim := p.threshold + l.eps[i]; d2 > lim*lim {
 					continue
@@ -197,4 +196,49 @@ func unitOf(u pqUnit, r uint32) int {
 		return 1
 	}
 	return -1
+}
+
+// scanPQListByScore is the first stage of scanPQ for one list when it
+// ranks by estimated normalised score: the kernel flags the faces whose
+// distance estimate could give a score below tau (see
+// normScore.maxDist2), and those whose score estimate is below it are
+// kept in s.buf (by score).
+func scanPQListByScore(s *pqScratch, u *pqUnit, l *invList, table *pqTable, base, tau float32, ns *normScore) {
+	lim2 := ns.maxDist2(l, tau)
+	room := lim2 - base
+	if !(room > 0) {
+		return // NaN too: no face of the list can score below tau
+	}
+	sums, flagged := s.scanList(l, table, room)
+	for _, i := range flagged {
+		if sc := ns.score(base+table.scale*float32(sums[i]), l, int(i)); sc < tau {
+			s.buf = append(s.buf, hit{sc, u.first + uint32(i)})
+		}
+	}
+}
+
+// scanList runs the kernel over list l: every face's table sum, and the
+// places of the faces whose estimate may be below base + room (the
+// estimate is base + table.scale*sum).
+func (s *pqScratch) scanList(l *invList, table *pqTable, room float32) (sums []uint16, flagged []int32) {
+	limit := uint16(math.MaxUint16)
+	if lim := room / table.scale; lim < math.MaxUint16-2 {
+		limit = uint16(lim) + 2 // above every total that may pass, despite rounding
+	}
+	n := len(l.rows)
+	nb := pqBlocksFor(n)
+	sums, masks := grow(&s.sums, nb*pqBlock), grow(&s.masks, nb)
+	pqScan(table, l.pq, limit, sums, masks)
+	flagged = s.flagged[:0]
+	for b, m := range masks {
+		for m &= 0x5555555555555555; m != 0; m &= m - 1 {
+			i := b*pqBlock + bits.TrailingZeros64(m)/2
+			if i >= n {
+				break
+			}
+			flagged = append(flagged, int32(i))
+		}
+	}
+	s.flagged = flagged
+	return sums, flagged
 }

@@ -46,6 +46,15 @@ type Local struct {
 	// stats_fill.go).
 	statsAll  bool
 	statsDone uint32
+	// statsGen counts adds: a reading of the faces' statistics into the
+	// index (readNormStats) that one overtook starts again (a statistics
+	// fill need not: the reading computes what the fill stores).
+	// normReading is true while one runs.
+	statsGen    uint64
+	normReading atomic.Bool
+	// distanceShortlist makes normalised searches shortlist by distance
+	// even with a current table (benchmarks and tests compare the two).
+	distanceShortlist bool
 
 	closed atomic.Bool
 	bg     background
@@ -282,6 +291,7 @@ func (g *Local) Add(ctx context.Context, faces []Face) error {
 			if cohort != nil && !faces[i].Cohort.Valid() {
 				faces[i].Cohort = cohort.Stats(&faces[i].Descriptor)
 			}
+			a.codes[i].stats = faces[i].Cohort
 		}
 	})
 	if err != nil {
@@ -296,6 +306,7 @@ func (g *Local) Add(ctx context.Context, faces []Face) error {
 	}
 	g.mu.Lock()
 	g.applyAdd(a)
+	g.statsGen++
 	if vec != nil {
 		g.fileVec = vec
 	}

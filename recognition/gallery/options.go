@@ -51,8 +51,9 @@ type Options struct {
 	// the background (see FillStats), and SearchNormalised needs it.
 	Cohort *scorenorm.Cohort
 	// NormRerank is how many candidates of an approximate SearchNormalised,
-	// chosen by distance as Search chooses them, are re-ranked by
-	// normalised score (default DefaultNormRerank, never fewer than k).
+	// chosen by estimated normalised score (by distance until the faces'
+	// statistics are in memory), are re-ranked by exact normalised score
+	// (default DefaultNormRerank, never fewer than k).
 	NormRerank int
 }
 

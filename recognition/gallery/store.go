@@ -256,6 +256,9 @@ func (s *store) open(opts Options) (*Local, error) {
 	g.maybeUpgrade()
 	g.maybeFillStats()
 	g.writeMu.Unlock()
+	if !g.ix.flat() {
+		g.startNormStats()
+	}
 	return g, nil
 }
 
