@@ -28,6 +28,15 @@ var converters = map[string]Converter{
 		}
 		return nil, nil
 	},
+	"ultraface-dynamic": func(files map[string][]byte) ([]byte, error) {
+		if len(files) != 1 {
+			return nil, fmt.Errorf("ultraface-dynamic needs exactly one input, got %d", len(files))
+		}
+		for _, b := range files {
+			return convert.UltraFaceDynamic(b)
+		}
+		return nil, nil
+	},
 	"dlib-resnet-v1":   tfjsConverter(convert.DlibResNetV1),
 	"ssd-mobilenet-v1": tfjsConverter(convert.SSDMobileNetV1),
 }

@@ -9,6 +9,10 @@
 // converts the nets to ONNX with package convert, and writes the results
 // into the first writable model folder.
 //
+// The ONNX Runtime library that runs every net (libonnxruntime.so.1 from
+// npm onnxruntime-node) is installed the same way, as the model named
+// "onnxruntime", and found on the same search path.
+//
 // Search path for installed model files, first match wins:
 //
 //  1. each folder in $FACECASE_MODELS (separated by ':')

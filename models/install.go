@@ -70,7 +70,7 @@ func Install(ctx context.Context, opts InstallOptions) (map[string]string, error
 		if err != nil {
 			return nil, err
 		}
-		f, err := readTarball(tgz)
+		f, err := readTarball(tgz, man.filesFrom(id))
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", src.Tarball, err)
 		}
@@ -225,8 +225,11 @@ func fetchTarball(ctx context.Context, src Source, opts InstallOptions, logf fun
 	return b, nil
 }
 
-// readTarball returns every regular file of a .tgz by path.
-func readTarball(tgz []byte) (map[string][]byte, error) {
+// readTarball returns the regular files of a .tgz whose paths are in want,
+// by path. Only the wanted files are held in memory: a package such as
+// onnxruntime-node unpacks to hundreds of megabytes of libraries for other
+// systems.
+func readTarball(tgz []byte, want map[string]bool) (map[string][]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(tgz))
 	if err != nil {
 		return nil, err
@@ -241,7 +244,7 @@ func readTarball(tgz []byte) (map[string][]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if hdr.Typeflag != tar.TypeReg {
+		if hdr.Typeflag != tar.TypeReg || !want[hdr.Name] {
 			continue
 		}
 		b, err := io.ReadAll(io.LimitReader(tr, 256<<20))

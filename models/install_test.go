@@ -83,9 +83,11 @@ func TestInstallRefusesTamperedPackage(t *testing.T) {
 }
 
 func TestInstallOfflineWithoutCacheSaysWhatIsMissing(t *testing.T) {
+	man, _ := models.Load()
+	src, _ := man.Source(man.Models[0].Source) // the first model installed
 	_, err := models.Install(context.Background(), models.InstallOptions{CacheDir: t.TempDir(), Dir: t.TempDir(), Offline: true})
-	if err == nil || !strings.Contains(err.Error(), "@vladmandic/face-api@1.7.15") {
-		t.Fatalf("err = %v, want it to name the missing package", err)
+	if want := src.Package + "@" + src.Version; err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want it to name the missing package %s", err, want)
 	}
 }
 

@@ -84,6 +84,25 @@ func (m *Manifest) Source(id string) (Source, error) {
 	return Source{}, fmt.Errorf("model manifest: unknown source %q", id)
 }
 
+// filesFrom lists the paths inside source id's package that models or
+// samples use.
+func (m *Manifest) filesFrom(id string) map[string]bool {
+	want := map[string]bool{}
+	for _, x := range m.Models {
+		if x.Source == id {
+			for p := range x.Inputs {
+				want[p] = true
+			}
+		}
+	}
+	if m.Samples.Source == id {
+		for p := range m.Samples.Files {
+			want[p] = true
+		}
+	}
+	return want
+}
+
 // SampleNames lists the sample file paths in a stable order.
 func (s Samples) SampleNames() []string {
 	names := make([]string, 0, len(s.Files))

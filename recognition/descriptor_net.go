@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"os"
+	"sync"
 
 	"gocv.io/x/gocv"
 
@@ -29,24 +30,32 @@ var descriptorNetMeanRGB = gocv.NewScalar(122.782, 117.001, 104.298, 0)
 
 const descriptorNetScale = 1.0 / 256
 
-// DescriptorNet computes descriptors for aligned 150x150 chips with OpenCV
-// DNN, batched. It is safe for concurrent use: a gocv.Net is not, so each
-// Compute call borrows one from a small pool (at most GOMAXPROCS nets, made
-// when first needed). OpenCV's own threads already spread one forward pass
-// over every core, so more nets only help when several callers compute at
-// the same time.
+// DescriptorNet computes descriptors for aligned 150x150 chips, batched,
+// on ONNX Runtime (or OpenCV's DNN module, see NetOptions). It is safe for
+// concurrent use. On ONNX Runtime each run uses one thread, and Compute
+// splits a batch over GOMAXPROCS runs at once; OpenCV spreads one forward
+// pass over every core itself, so there batches go one after another.
 type DescriptorNet struct {
 	path string
-	// model is the ONNX file, read and checked once; nets are built from it.
-	model []byte
-	pool  *resourcePool[*gocv.Net]
+	net  netRunner
 }
 
+// NetOptions choose how a net runs.
+type NetOptions struct {
+	// Runtime is RuntimeORT (default) or RuntimeOpenCV.
+	Runtime string
+}
+
+// descriptorWarmBatches are the batch sizes the net is run at once when
+// loaded.
+var descriptorWarmBatches = []int64{1, 8}
+
 // NewDescriptorNet loads the converted dlib ResNet v1 model (ONNX, as
-// convert.DlibResNetV1 writes it). The file is checked before OpenCV reads
-// it, because OpenCV aborts the process on a malformed model; one net is
-// built at once so that a broken model fails here, not in Compute.
-func NewDescriptorNet(modelPath string) (*DescriptorNet, error) {
+// convert.DlibResNetV1 writes it). The file is checked before a runtime
+// reads it (OpenCV aborts the process on a malformed model), and the net
+// is run once at the batch sizes of descriptorWarmBatches, so that a broken
+// model fails here, not in Compute, and the first Compute is not slow.
+func NewDescriptorNet(modelPath string, opts NetOptions) (*DescriptorNet, error) {
 	model, err := os.ReadFile(modelPath)
 	if err != nil {
 		return nil, fmt.Errorf("load descriptor net: %w", err)
@@ -54,37 +63,21 @@ func NewDescriptorNet(modelPath string) (*DescriptorNet, error) {
 	if err := convert.CheckDlibResNetV1(model); err != nil {
 		return nil, fmt.Errorf("load descriptor net %s: %w", modelPath, err)
 	}
-	n := &DescriptorNet{path: modelPath, model: model}
-	n.pool = newResourcePool(0, n.newNet, descriptorNetClose)
-	if err := n.pool.prime(); err != nil {
-		n.pool.close()
+	net, err := newNetRunner(opts.Runtime, model)
+	if err != nil {
 		return nil, fmt.Errorf("load descriptor net %s: %w", modelPath, err)
 	}
-	return n, nil
+	side := int64(convert.DlibResNetV1InputSize)
+	var shapes [][]int64
+	for _, b := range descriptorWarmBatches {
+		shapes = append(shapes, []int64{b, 3, side, side})
+	}
+	if err := net.warm(convert.DlibResNetV1Input, shapes...); err != nil {
+		net.close()
+		return nil, fmt.Errorf("load descriptor net %s: %w", modelPath, err)
+	}
+	return &DescriptorNet{path: modelPath, net: net}, nil
 }
-
-// newNet builds one OpenCV net on the OpenCV backend, CPU target.
-func (n *DescriptorNet) newNet() (*gocv.Net, error) {
-	net, err := gocv.ReadNetFromONNXBytes(n.model)
-	if err != nil {
-		return nil, fmt.Errorf("read onnx: %w", err)
-	}
-	if net.Empty() {
-		net.Close()
-		return nil, fmt.Errorf("opencv read an empty net from %s", n.path)
-	}
-	if err := net.SetPreferableBackend(gocv.NetBackendOpenCV); err != nil {
-		net.Close()
-		return nil, fmt.Errorf("set dnn backend: %w", err)
-	}
-	if err := net.SetPreferableTarget(gocv.NetTargetCPU); err != nil {
-		net.Close()
-		return nil, fmt.Errorf("set dnn target: %w", err)
-	}
-	return &net, nil
-}
-
-func descriptorNetClose(net *gocv.Net) { net.Close() }
 
 // Compute takes aligned RGB 8UC3 150x150 chips (other sizes are resized)
 // and returns one descriptor per chip, in order. Chips are fed in batches of
@@ -99,32 +92,63 @@ func (n *DescriptorNet) Compute(ctx context.Context, chips []gocv.Mat) ([]faceda
 			return nil, fmt.Errorf("compute descriptors: chip %d: %w: type %v, want 8-bit RGB (CV_8UC3)", i, ErrBadChip, t)
 		}
 	}
-	out := make([]facedata.Descriptor, 0, len(chips))
-	for start := 0; start < len(chips); start += DescriptorBatchMax {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("compute descriptors: %w", err)
-		}
-		batch := chips[start:min(start+DescriptorBatchMax, len(chips))]
-		err := n.pool.with(ctx, func(net *gocv.Net) error {
-			var err error
-			out, err = descriptorForward(net, batch, out)
-			return err
-		})
+	out := make([]facedata.Descriptor, len(chips))
+	batches := descriptorBatches(len(chips), n.net.workers())
+	errs := make([]error, len(batches))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(n.net.workers(), len(batches)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				b := batches[i]
+				if err := ctx.Err(); err != nil {
+					errs[i] = err
+					continue
+				}
+				if err := n.forward(ctx, chips[b[0]:b[1]], out[b[0]:b[1]]); err != nil {
+					errs[i] = fmt.Errorf("chips %d-%d: %w", b[0], b[1]-1, err)
+				}
+			}
+		}()
+	}
+	for i := range batches {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("compute descriptors: chips %d-%d: %w", start, start+len(batch)-1, err)
+			return nil, fmt.Errorf("compute descriptors: %w", err)
 		}
 	}
 	return out, nil
 }
 
-// Close releases the nets. Call it after every Compute call has returned.
+// descriptorBatches cuts n chips into [start, end) batches of at most
+// DescriptorBatchMax: as many equal batches as there are workers, so that
+// the runs share the cores evenly.
+func descriptorBatches(n, workers int) [][2]int {
+	if n == 0 {
+		return nil
+	}
+	parts := max(min(workers, n), (n+DescriptorBatchMax-1)/DescriptorBatchMax)
+	var out [][2]int
+	for i := 0; i < parts; i++ {
+		out = append(out, [2]int{i * n / parts, (i + 1) * n / parts})
+	}
+	return out
+}
+
+// Close releases the net. Call it after every Compute call has returned.
 func (n *DescriptorNet) Close() error {
-	n.pool.close()
+	n.net.close()
 	return nil
 }
 
-// descriptorForward runs one batch through net and appends its descriptors.
-func descriptorForward(net *gocv.Net, chips []gocv.Mat, out []facedata.Descriptor) ([]facedata.Descriptor, error) {
+// forward runs one batch and writes its descriptors to out.
+func (n *DescriptorNet) forward(ctx context.Context, chips []gocv.Mat, out []facedata.Descriptor) error {
 	side := convert.DlibResNetV1InputSize
 	sized := make([]gocv.Mat, len(chips))
 	for i, c := range chips {
@@ -147,24 +171,16 @@ func descriptorForward(net *gocv.Net, chips []gocv.Mat, out []facedata.Descripto
 	// Chips are RGB already: no channel swap, mean given in RGB order.
 	gocv.BlobFromImages(sized, &blob, descriptorNetScale, image.Pt(side, side),
 		descriptorNetMeanRGB, false, false, gocv.MatTypeCV32F)
-	net.SetInput(blob, convert.DlibResNetV1Input)
-	res := net.Forward(convert.DlibResNetV1Output)
-	defer res.Close()
-
-	if dims := res.Size(); len(dims) != 2 || dims[0] != len(chips) || dims[1] != facedata.DescriptorSize {
-		return out, fmt.Errorf("descriptor net output has shape %v, want [%d %d]", dims, len(chips), facedata.DescriptorSize)
-	}
-	data, err := res.DataPtrFloat32()
+	res, err := n.net.run(ctx, convert.DlibResNetV1Input, blob, convert.DlibResNetV1Output)
 	if err != nil {
-		return out, fmt.Errorf("read descriptor net output: %w", err)
+		return err
 	}
-	if len(data) < len(chips)*facedata.DescriptorSize {
-		return out, fmt.Errorf("descriptor net output holds %d values, want %d", len(data), len(chips)*facedata.DescriptorSize)
+	d := res[0]
+	if len(d.Shape) != 2 || d.Shape[0] != int64(len(chips)) || d.Shape[1] != facedata.DescriptorSize || len(d.Data) != len(chips)*facedata.DescriptorSize {
+		return fmt.Errorf("descriptor net output has shape %v, want [%d %d]", d.Shape, len(chips), facedata.DescriptorSize)
 	}
 	for i := range chips {
-		var d facedata.Descriptor
-		copy(d[:], data[i*facedata.DescriptorSize:(i+1)*facedata.DescriptorSize])
-		out = append(out, d)
+		copy(out[i][:], d.Data[i*facedata.DescriptorSize:(i+1)*facedata.DescriptorSize])
 	}
-	return out, nil
+	return nil
 }

@@ -25,7 +25,7 @@ import (
 // the test ends.
 func descNetOpen(t testing.TB) *DescriptorNet {
 	t.Helper()
-	n, err := NewDescriptorNet(testenv.Model(t, "descriptor"))
+	n, err := NewDescriptorNet(testenv.Model(t, "descriptor"), NetOptions{})
 	if err != nil {
 		t.Fatalf("NewDescriptorNet: %v", err)
 	}
@@ -314,7 +314,7 @@ func TestDescriptorNetRejectsBadInput(t *testing.T) {
 
 func TestNewDescriptorNetRejectsBadModelFiles(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := NewDescriptorNet(filepath.Join(dir, "absent.onnx")); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := NewDescriptorNet(filepath.Join(dir, "absent.onnx"), NetOptions{}); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing file: err = %v, want fs.ErrNotExist", err)
 	}
 	// OpenCV would abort the whole process on these; they must come back
@@ -340,7 +340,7 @@ func TestNewDescriptorNetRejectsBadModelFiles(t *testing.T) {
 		if err := os.WriteFile(p, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		n, err := NewDescriptorNet(p)
+		n, err := NewDescriptorNet(p, NetOptions{})
 		if !errors.Is(err, convert.ErrBadModel) {
 			t.Errorf("%s: err = %v, want convert.ErrBadModel", name, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"os"
 	"sort"
 
 	"gocv.io/x/gocv"
@@ -22,6 +23,7 @@ import (
 const (
 	blazeInput     = 256
 	blazeKeypoints = 6
+	blazeInputName = "input:0"
 )
 
 var blazeHeads = []struct {
@@ -39,6 +41,9 @@ type BlazeFaceOptions struct {
 	// IOU is the overlap above which detections are blended (default 0.3,
 	// MediaPipe's weighted suppression).
 	IOU float64
+	// Runtime is the inference runtime: RuntimeORT (default) or
+	// RuntimeOpenCV.
+	Runtime string
 }
 
 // BlazeFaceDetector is MediaPipe's BlazeFace: fast, for video. It sees the
@@ -46,10 +51,11 @@ type BlazeFaceOptions struct {
 // does that).
 type BlazeFaceDetector struct {
 	opts BlazeFaceOptions
-	nets *resourcePool[*gocv.Net]
+	net  netRunner
 }
 
-// NewBlazeFaceDetector loads the ONNX model.
+// NewBlazeFaceDetector loads the ONNX model (as convert.BlazeFaceDynamic
+// writes it) and runs it once at 256x256.
 func NewBlazeFaceDetector(modelPath string, opts BlazeFaceOptions) (*BlazeFaceDetector, error) {
 	if opts.MinScore <= 0 {
 		opts.MinScore = 0.6
@@ -57,13 +63,21 @@ func NewBlazeFaceDetector(modelPath string, opts BlazeFaceOptions) (*BlazeFaceDe
 	if opts.IOU <= 0 {
 		opts.IOU = 0.3
 	}
-	load := func() (*gocv.Net, error) { return readONNXNet(modelPath) }
-	d := &BlazeFaceDetector{opts: opts, nets: newResourcePool(0, load, func(n *gocv.Net) { n.Close() })}
-	// Load one net now so a bad model file fails here, not at first use.
-	if err := d.nets.prime(); err != nil {
-		return nil, err
+	model, err := os.ReadFile(modelPath)
+	if err != nil {
+		return nil, fmt.Errorf("load blazeface detector: %w", err)
 	}
-	return d, nil
+	net, err := newNetRunner(opts.Runtime, model)
+	if err == nil {
+		// A bad model file fails here, not at first use.
+		if err = net.warm(blazeInputName, []int64{1, blazeInput, blazeInput, 3}); err != nil {
+			net.close()
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load blazeface detector %s: %w", modelPath, err)
+	}
+	return &BlazeFaceDetector{opts: opts, net: net}, nil
 }
 
 // Name is "blazeface".
@@ -77,9 +91,9 @@ func (d *BlazeFaceDetector) InputSize() int { return blazeInput }
 // clutter (85% at 24 px, 100% at 32 px; TestBlazeFaceMinFaceInput).
 func (d *BlazeFaceDetector) MinFaceInput() float64 { return 28 }
 
-// Close releases the nets.
+// Close releases the net.
 func (d *BlazeFaceDetector) Close() error {
-	d.nets.close()
+	d.net.close()
 	return nil
 }
 
@@ -130,38 +144,22 @@ func (d *BlazeFaceDetector) detect(ctx context.Context, img gocv.Mat, scale floa
 		return nil, err
 	}
 	defer blob.Close()
-	var raw []facedata.Detection
-	err = d.nets.with(ctx, func(net *gocv.Net) error {
-		net.SetInput(blob, "input:0")
-		names := make([]string, 0, 2*len(blazeHeads))
-		for _, hd := range blazeHeads {
-			names = append(names, hd.scores, hd.boxes)
-		}
-		outs := net.ForwardLayers(names)
-		defer func() {
-			for i := range outs {
-				outs[i].Close()
-			}
-		}()
-		for i, hd := range blazeHeads {
-			scores, err := outs[2*i].DataPtrFloat32()
-			if err != nil {
-				return fmt.Errorf("blazeface output: %w", err)
-			}
-			boxes, err := outs[2*i+1].DataPtrFloat32()
-			if err != nil {
-				return fmt.Errorf("blazeface output: %w", err)
-			}
-			cols, rows := w/hd.stride, h/hd.stride
-			if len(scores) != cols*rows*hd.anchors || len(boxes) != 16*len(scores) {
-				return fmt.Errorf("blazeface output: %d scores for a %dx%d grid", len(scores), cols, rows)
-			}
-			raw = blazeDecode(raw, scores, boxes, cols, rows, hd.stride, hd.anchors, d.opts.MinScore)
-		}
-		return nil
-	})
+	names := make([]string, 0, 2*len(blazeHeads))
+	for _, hd := range blazeHeads {
+		names = append(names, hd.scores, hd.boxes)
+	}
+	outs, err := d.net.run(ctx, blazeInputName, blob, names...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("blazeface: %w", err)
+	}
+	var raw []facedata.Detection
+	for i, hd := range blazeHeads {
+		scores, boxes := outs[2*i].Data, outs[2*i+1].Data
+		cols, rows := w/hd.stride, h/hd.stride
+		if len(scores) != cols*rows*hd.anchors || len(boxes) != 16*len(scores) {
+			return nil, fmt.Errorf("blazeface output: %d scores for a %dx%d grid", len(scores), cols, rows)
+		}
+		raw = blazeDecode(raw, scores, boxes, cols, rows, hd.stride, hd.anchors, d.opts.MinScore)
 	}
 	dets := blendOverlapping(raw, d.opts.IOU)
 	// Back from input pixels to image pixels.

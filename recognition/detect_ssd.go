@@ -21,6 +21,9 @@ type SSDOptions struct {
 	// IOU is the overlap above which non-maximum suppression drops the
 	// lower-scored box (default 0.5, face-api's).
 	IOU float64
+	// Runtime is the inference runtime: RuntimeORT (default) or
+	// RuntimeOpenCV.
+	Runtime string
 }
 
 // ssdMinFaceInput is the smallest face side, in pixels of the 512 input,
@@ -28,20 +31,20 @@ type SSDOptions struct {
 const ssdMinFaceInput = 44
 
 // SSDDetector is face-api's SSD MobileNet v1 face detector (trained on
-// WIDER FACE), run with OpenCV DNN from the ONNX model convert.SSDMobileNetV1
-// writes. It sees the whole image at 512x512, so faces smaller than
-// MinFaceInput/512 of the image's longer side (about 1/12) need tiling (the
-// engine does that). It is safe for concurrent use: each call borrows an
-// OpenCV net from a pool of at most GOMAXPROCS.
+// WIDER FACE), run on ONNX Runtime (or OpenCV DNN) from the ONNX model
+// convert.SSDMobileNetV1 writes. It sees the whole image at 512x512, so
+// faces smaller than MinFaceInput/512 of the image's longer side (about
+// 1/12) need tiling (the engine does that). It is safe for concurrent use.
 type SSDDetector struct {
 	opts SSDOptions
-	nets *resourcePool[*gocv.Net]
+	net  netRunner
 }
 
-// NewSSDDetector loads the converted model. The file is checked before
-// OpenCV reads it (OpenCV aborts the process on a malformed model) and one
-// net is built at once, so a missing or broken model fails here; a file
-// that is not the SSD model gives an error matching ErrBadModel.
+// NewSSDDetector loads the converted model. The file is checked before a
+// runtime reads it (OpenCV aborts the process on a malformed model) and the
+// net is run once, so a missing or broken model fails here and the first
+// Detect is not slow; a file that is not the SSD model gives an error
+// matching ErrBadModel.
 func NewSSDDetector(modelPath string, opts SSDOptions) (*SSDDetector, error) {
 	if opts.MinScore <= 0 {
 		opts.MinScore = 0.5
@@ -56,13 +59,17 @@ func NewSSDDetector(modelPath string, opts SSDOptions) (*SSDDetector, error) {
 	if err := convert.CheckSSDMobileNetV1(model); err != nil {
 		return nil, fmt.Errorf("load ssd detector %s: %w: %w", modelPath, ErrBadModel, err)
 	}
-	load := func() (*gocv.Net, error) { return readONNXNet(modelPath) }
-	d := &SSDDetector{opts: opts, nets: newResourcePool(0, load, func(n *gocv.Net) { n.Close() })}
-	if err := d.nets.prime(); err != nil {
-		d.nets.close()
-		return nil, fmt.Errorf("load ssd detector: %w", err)
+	net, err := newNetRunner(opts.Runtime, model)
+	if err == nil {
+		err = net.warm(convert.SSDInputName, []int64{1, 3, convert.SSDInputSize, convert.SSDInputSize})
+		if err != nil {
+			net.close()
+		}
 	}
-	return d, nil
+	if err != nil {
+		return nil, fmt.Errorf("load ssd detector %s: %w", modelPath, err)
+	}
+	return &SSDDetector{opts: opts, net: net}, nil
 }
 
 // Name is "ssd".
@@ -77,9 +84,9 @@ func (d *SSDDetector) InputSize() int { return convert.SSDInputSize }
 // 40, 0.975 at 44, 1.0 at 48 and above.
 func (d *SSDDetector) MinFaceInput() float64 { return ssdMinFaceInput }
 
-// Close releases the nets. Call it after every Detect has returned.
+// Close releases the net. Call it after every Detect has returned.
 func (d *SSDDetector) Close() error {
-	d.nets.close()
+	d.net.close()
 	return nil
 }
 
@@ -96,35 +103,15 @@ func (d *SSDDetector) Detect(ctx context.Context, img gocv.Mat) ([]facedata.Dete
 	}
 	blob, scaleX, scaleY := ssdBlob(img)
 	defer blob.Close()
-	var dets []facedata.Detection
-	err := d.nets.with(ctx, func(net *gocv.Net) error {
-		net.SetInput(blob, convert.SSDInputName)
-		outs := net.ForwardLayers([]string{convert.SSDBoxesName, convert.SSDScoresName})
-		defer func() {
-			for i := range outs {
-				outs[i].Close()
-			}
-		}()
-		if len(outs) != 2 {
-			return fmt.Errorf("ssd: the net gave %d outputs, want 2", len(outs))
-		}
-		boxes, err := outs[0].DataPtrFloat32()
-		if err != nil {
-			return fmt.Errorf("ssd boxes: %w", err)
-		}
-		scores, err := outs[1].DataPtrFloat32()
-		if err != nil {
-			return fmt.Errorf("ssd scores: %w", err)
-		}
-		if len(scores) != convert.SSDAnchorCount || len(boxes) != 4*convert.SSDAnchorCount {
-			return fmt.Errorf("ssd: the net gave %d scores and %d box values, want %d anchors", len(scores), len(boxes), convert.SSDAnchorCount)
-		}
-		dets = ssdDecode(boxes, scores, d.opts.MinScore, scaleX, scaleY, img.Cols(), img.Rows())
-		return nil
-	})
+	outs, err := d.net.run(ctx, convert.SSDInputName, blob, convert.SSDBoxesName, convert.SSDScoresName)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("ssd: %w", err)
 	}
+	boxes, scores := outs[0].Data, outs[1].Data
+	if len(scores) != convert.SSDAnchorCount || len(boxes) != 4*convert.SSDAnchorCount {
+		return nil, fmt.Errorf("ssd: the net gave %d scores and %d box values, want %d anchors", len(scores), len(boxes), convert.SSDAnchorCount)
+	}
+	dets := ssdDecode(boxes, scores, d.opts.MinScore, scaleX, scaleY, img.Cols(), img.Rows())
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

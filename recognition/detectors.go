@@ -34,19 +34,24 @@ func DetectorInfo(name string) string {
 // the engine). A missing model gives an error that
 // matches models.ErrModelMissing and says how to install it.
 func NewDetector(name string, minScore float32, minFace int) (Detector, error) {
+	return newDetector(name, minScore, minFace, RuntimeORT)
+}
+
+// newDetector is NewDetector on the named inference runtime.
+func newDetector(name string, minScore float32, minFace int, runtime string) (Detector, error) {
 	switch name {
 	case "ssd", "":
 		p, err := models.Locate("ssd")
 		if err != nil {
 			return nil, err
 		}
-		return NewSSDDetector(p, SSDOptions{MinScore: minScore})
+		return NewSSDDetector(p, SSDOptions{MinScore: minScore, Runtime: runtime})
 	case "blazeface":
 		p, err := models.Locate("blazeface")
 		if err != nil {
 			return nil, err
 		}
-		return NewBlazeFaceDetector(p, BlazeFaceOptions{MinScore: minScore})
+		return NewBlazeFaceDetector(p, BlazeFaceOptions{MinScore: minScore, Runtime: runtime})
 	case "hog":
 		return NewHOGDetector(HOGOptions{Upsample: hogUpsample(minFace)})
 	case "haar":

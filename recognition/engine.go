@@ -35,6 +35,9 @@ type Options struct {
 	Descriptors bool
 	// Quality holds the limits that decide whether a face is usable.
 	Quality facedata.QualityLimits
+	// Runtime is the inference runtime of every net: RuntimeORT (default)
+	// or RuntimeOpenCV.
+	Runtime string
 }
 
 // DefaultOptions finds faces from 20 pixels with the SSD detector and
@@ -80,7 +83,7 @@ func NewEngine(opts Options) (*Engine, error) {
 	if opts.Descriptors {
 		p, err := models.Locate("descriptor")
 		if err == nil {
-			e.descriptors, err = NewDescriptorNet(p)
+			e.descriptors, err = NewDescriptorNet(p, NetOptions{Runtime: opts.Runtime})
 		}
 		if err != nil {
 			e.Close()
@@ -113,10 +116,10 @@ func (e *Engine) loadDetectors() error {
 		// default). Small faces come from BlazeFace passes over the whole
 		// frame: the SSD would cost about 4x more for the same smallest face
 		// (44 px of its 512 input against 28 px of 256).
-		if e.detector, err = NewDetector("ssd", ssdVerifyFloor, 0); err != nil {
+		if e.detector, err = newDetector("ssd", ssdVerifyFloor, 0, e.opts.Runtime); err != nil {
 			return err
 		}
-		if e.fine, err = NewDetector("blazeface", 0, 0); err != nil {
+		if e.fine, err = newDetector("blazeface", 0, 0, e.opts.Runtime); err != nil {
 			return err
 		}
 		coarseMin := e.opts.MinScore
@@ -126,7 +129,7 @@ func (e *Engine) loadDetectors() error {
 		e.scanner = faceScanner{coarse: e.detector, coarseMin: coarseMin, fine: e.fine.(scalingDetector),
 			verifier: e.detector.(sizedDetector), verifyMin: ssdVerifyMinJoint, minFace: float64(e.opts.MinFaceSize)}
 	case "blazeface":
-		if e.detector, err = NewDetector("blazeface", e.opts.MinScore, 0); err != nil {
+		if e.detector, err = newDetector("blazeface", e.opts.MinScore, 0, e.opts.Runtime); err != nil {
 			return err
 		}
 		e.fine = e.detector
@@ -135,7 +138,7 @@ func (e *Engine) loadDetectors() error {
 		// looks must pass its own threshold (0.6 by default).
 		e.scanner = faceScanner{coarse: bf, fine: bf, verifier: bf, verifyMin: 0.36, minFace: float64(e.opts.MinFaceSize)}
 	default:
-		if e.detector, err = NewDetector(e.opts.Detector, e.opts.MinScore, e.opts.MinFaceSize); err != nil {
+		if e.detector, err = newDetector(e.opts.Detector, e.opts.MinScore, e.opts.MinFaceSize, e.opts.Runtime); err != nil {
 			return err
 		}
 		e.scanner = faceScanner{coarse: e.detector}

@@ -1,5 +1,6 @@
 // Package convert turns the model weights shipped in npm packages into
-// ONNX graphs that OpenCV 4.6's DNN module imports.
+// ONNX graphs that ONNX Runtime runs (and OpenCV 4.6's DNN module imports,
+// the fallback runtime).
 //
 // The face-api package (@vladmandic/face-api) ships each network as a
 // TensorFlow.js weights manifest plus one binary file. ReadWeights decodes
@@ -7,6 +8,9 @@
 // files: it is written out here, in Go, from the facts recorded in
 // ../shared/docs/models.md and the package's own TypeScript sources, and
 // serialized with the Graph builder.
+//
+// Models shipped as ONNX are patched instead: BlazeFaceDynamic and
+// UltraFaceDynamic free their input size and drop what ties them to one.
 //
 // Conversion is deterministic: the same input bytes give the same ONNX bytes,
 // so the SHA-256 of every converted file can be pinned in the model manifest.
