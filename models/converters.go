@@ -37,6 +37,7 @@ var converters = map[string]Converter{
 		}
 		return nil, nil
 	},
+	"nanodet":          convert.NanoDet,
 	"dlib-resnet-v1":   tfjsConverter(convert.DlibResNetV1),
 	"ssd-mobilenet-v1": tfjsConverter(convert.SSDMobileNetV1),
 }

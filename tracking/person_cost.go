@@ -47,4 +47,19 @@ func personPairCost(tr *livePerson, p *facedata.Person, crowded bool, cfg Person
 	return (1-w)*motion + w*math.Min(app/cfg.MaxClothesDistance, 1)
 }
 
+// weakPairCost is the cost of continuing track tr with a weakly scored
+// person: motion only (a half-hidden person's clothes are mostly someone
+// else's), and the boxes must overlap by a fifth at least.
+func weakPairCost(tr *livePerson, p *facedata.Person, cfg PersonConfig) float64 {
+	iou := tr.Box.IoU(p.Box)
+	if iou < 0.2 {
+		return math.Inf(1)
+	}
+	ps, ds := boxSize(tr.Box), boxSize(p.Box)
+	if ratio := math.Max(ps/ds, ds/ps); ratio > cfg.MaxSizeRatio {
+		return math.Inf(1)
+	}
+	return 1 - iou
+}
+
 func dist(a, b facedata.Point) float64 { return math.Hypot(a.X-b.X, a.Y-b.Y) }

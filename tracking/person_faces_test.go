@@ -12,7 +12,7 @@ func twoPeople(t *testing.T) (*PersonTracker, [2]facedata.Rect) {
 	t.Helper()
 	boxes := [2]facedata.Rect{{X: 100, Y: 100, W: 80, H: 200}, {X: 150, Y: 110, W: 80, H: 200}}
 	tr := NewPersonTracker(PersonConfig{MinHits: 1})
-	tr.Update(Stamp{}, []facedata.Person{{Box: boxes[0]}, {Box: boxes[1]}})
+	tr.Update(Stamp{}, []facedata.Person{{Box: boxes[0], Score: 0.9}, {Box: boxes[1], Score: 0.9}})
 	return tr, boxes
 }
 
@@ -45,7 +45,7 @@ func TestPersonKeepsBestFaceAndFaceLinks(t *testing.T) {
 	body := facedata.Rect{X: 100, Y: 100, W: 80, H: 200}
 	for f := 0; f < 5; f++ {
 		s := Stamp{Index: f, Time: time.Duration(f) * 40 * time.Millisecond}
-		tr.Update(s, []facedata.Person{{Box: body}})
+		tr.Update(s, []facedata.Person{{Box: body, Score: 0.9}})
 		// The face grows then turns away (unusable) on the last frame.
 		fc := face(140, 122, float64(20+2*f), f < 4)
 		tr.AttachFaces(s, []facedata.Face{fc}, []Assignment{{Key: 7}})
@@ -77,7 +77,7 @@ func TestAttachFacesPrefersTheFaceTrackOwner(t *testing.T) {
 	tr := NewPersonTracker(PersonConfig{MinHits: 1})
 	a := facedata.Rect{X: 100, Y: 100, W: 80, H: 200}
 	b := facedata.Rect{X: 140, Y: 100, W: 80, H: 200}
-	tr.Update(Stamp{}, []facedata.Person{{Box: a}, {Box: b}})
+	tr.Update(Stamp{}, []facedata.Person{{Box: a, Score: 0.9}, {Box: b, Score: 0.9}})
 	tr.AttachFaces(Stamp{}, []facedata.Face{face(180, 120, 20, true)}, []Assignment{{Key: 5}})
 	tr.AttachFaces(Stamp{}, []facedata.Face{face(150, 120, 20, true)}, []Assignment{{Key: 9}})
 	first := tr.AttachFaces(Stamp{}, []facedata.Face{face(160, 120, 20, true)}, []Assignment{{Key: 5}})

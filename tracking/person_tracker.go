@@ -49,22 +49,43 @@ func (t *PersonTracker) Config() PersonConfig { return t.cfg }
 // Predict advances every track to frame s without a detection.
 func (t *PersonTracker) Predict(s Stamp) { t.advance(s) }
 
-// Update feeds the people detected in frame s (all of them; an empty slice
-// when none) and returns, for each, the track it went to (ID 0 while the
-// track is tentative).
+// Update feeds the people detected in frame s (all of them, weak ones
+// too; an empty slice when none) and returns, for each, the track it went
+// to (ID 0 while the track is tentative). Association runs in two rounds,
+// as ByteTrack does (Zhang et al., ECCV 2022): people scored at least
+// Config.MinScore are matched to every track on motion and clothes; the
+// weaker ones, often people half hidden behind someone or something, may
+// then only continue confirmed tracks left without a match, on motion
+// alone, and never start a track. A weak person no track took gets the
+// zero Assignment (Key 0).
 func (t *PersonTracker) Update(s Stamp, people []facedata.Person) []Assignment {
 	t.advance(s)
 	crowded := crowdedPeople(people)
-	matches := t.match(people, crowded)
+	var strong, weak []int
+	for i := range people {
+		if people[i].Score >= t.cfg.MinScore {
+			strong = append(strong, i)
+		} else {
+			weak = append(weak, i)
+		}
+	}
 	matched := make([]bool, len(t.tracks))
 	owner := make([]*livePerson, len(people))
-	for pi, ti := range matches {
-		if ti < 0 {
-			continue
+	for k, ti := range t.match(people, strong, crowded, matched, false) {
+		if ti >= 0 {
+			pi := strong[k]
+			matched[ti] = true
+			owner[pi] = t.tracks[ti]
+			owner[pi].hit(s, &people[pi], !crowded[pi], t.cfg)
 		}
-		matched[ti] = true
-		owner[pi] = t.tracks[ti]
-		owner[pi].hit(s, &people[pi], !crowded[pi], t.cfg)
+	}
+	for k, ti := range t.match(people, weak, crowded, matched, true) {
+		if ti >= 0 {
+			pi := weak[k]
+			matched[ti] = true
+			owner[pi] = t.tracks[ti]
+			owner[pi].hit(s, &people[pi], false, t.cfg)
+		}
 	}
 	kept := t.tracks[:0]
 	for i, tr := range t.tracks {
@@ -82,8 +103,8 @@ func (t *PersonTracker) Update(s Stamp, people []facedata.Person) []Assignment {
 		kept = append(kept, tr)
 	}
 	t.tracks = kept
-	for pi, ti := range matches {
-		if ti < 0 {
+	for _, pi := range strong {
+		if owner[pi] == nil {
 			owner[pi] = t.newTrack(s, &people[pi], !crowded[pi])
 			t.tracks = append(t.tracks, owner[pi])
 		}
@@ -98,7 +119,9 @@ func (t *PersonTracker) Update(s Stamp, people []facedata.Person) []Assignment {
 	}
 	out := make([]Assignment, len(people))
 	for pi, tr := range owner {
-		out[pi] = Assignment{Key: tr.key, ID: tr.ID}
+		if tr != nil {
+			out[pi] = Assignment{Key: tr.key, ID: tr.ID}
+		}
 	}
 	return out
 }
@@ -115,27 +138,50 @@ func (t *PersonTracker) advance(s Stamp) {
 	t.last, t.started = s, true
 }
 
-// match returns, for each person, the index of the track it continues or -1.
-func (t *PersonTracker) match(people []facedata.Person, crowded []bool) []int {
-	out := make([]int, len(people))
+// match returns, for each of the people picked (indices into people), the
+// index of the track it continues or -1, among the tracks not taken yet.
+// Weak people are matched to confirmed tracks only, on motion alone.
+func (t *PersonTracker) match(people []facedata.Person, pick []int, crowded, taken []bool, weak bool) []int {
+	out := make([]int, len(pick))
 	for i := range out {
 		out[i] = -1
 	}
-	if len(people) == 0 || len(t.tracks) == 0 {
+	if len(pick) == 0 || len(t.tracks) == 0 {
 		return out
 	}
-	cost := make([][]float64, len(people))
-	for pi := range people {
-		cost[pi] = make([]float64, len(t.tracks))
+	// Each person may also stay unmatched, at the cost NoMatchCost (a
+	// column of its own): a plausible pair is never given up for two
+	// implausible ones, as a matching of the most pairs would.
+	n := len(t.tracks)
+	cost := make([][]float64, len(pick))
+	for k, pi := range pick {
+		cost[k] = make([]float64, n+len(pick))
+		for j := n; j < len(cost[k]); j++ {
+			cost[k][j] = math.Inf(1)
+		}
+		cost[k][n+k] = t.cfg.NoMatchCost
 		for ti, tr := range t.tracks {
-			c := personPairCost(tr, &people[pi], crowded[pi], t.cfg)
-			if tr.ID == 0 && !math.IsInf(c, 1) {
-				c += 0.05 // prefer confirmed tracks on a tie
+			var c float64
+			switch {
+			case taken[ti] || (weak && tr.ID == 0):
+				c = math.Inf(1)
+			case weak:
+				c = weakPairCost(tr, &people[pi], t.cfg)
+			default:
+				c = personPairCost(tr, &people[pi], crowded[pi], t.cfg)
+				if tr.ID == 0 && !math.IsInf(c, 1) {
+					c += 0.05 // prefer confirmed tracks on a tie
+				}
 			}
-			cost[pi][ti] = c
+			cost[k][ti] = c
 		}
 	}
-	return assign(cost)
+	for k, ti := range assign(cost) {
+		if ti < n {
+			out[k] = ti
+		}
+	}
+	return out
 }
 
 func (t *PersonTracker) newTrack(s Stamp, p *facedata.Person, clean bool) *livePerson {

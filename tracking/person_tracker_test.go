@@ -214,10 +214,10 @@ func TestPersonPathInterpolatesBetweenDetections(t *testing.T) {
 	tr := NewPersonTracker(PersonConfig{MinHits: 1})
 	a := facedata.Rect{X: 0, Y: 0, W: 40, H: 100}
 	b := facedata.Rect{X: 30, Y: 0, W: 40, H: 100}
-	tr.Update(Stamp{Index: 0}, []facedata.Person{{Box: a}})
+	tr.Update(Stamp{Index: 0}, []facedata.Person{{Box: a, Score: 0.9}})
 	tr.Predict(Stamp{Index: 1, Time: 40 * time.Millisecond})
 	tr.Predict(Stamp{Index: 2, Time: 80 * time.Millisecond})
-	tr.Update(Stamp{Index: 3, Time: 120 * time.Millisecond}, []facedata.Person{{Box: b}})
+	tr.Update(Stamp{Index: 3, Time: 120 * time.Millisecond}, []facedata.Person{{Box: b, Score: 0.9}})
 	p := tr.Finish()[0]
 	if len(p.Path) != 4 || p.Path[1].Detected || !p.Path[3].Detected {
 		t.Fatalf("path %+v: want 4 points, detected at 0 and 3", p.Path)
@@ -227,5 +227,26 @@ func TestPersonPathInterpolatesBetweenDetections(t *testing.T) {
 	}
 	if l := p.PathLength(); l != 30 {
 		t.Fatalf("path length %v, want 30", l)
+	}
+}
+
+func TestWeakDetectionsOnlyContinueConfirmedTracks(t *testing.T) {
+	tr := NewPersonTracker(PersonConfig{})
+	box := func(x float64) facedata.Rect { return facedata.Rect{X: x, Y: 100, W: 40, H: 100} }
+	stamp := func(f int) Stamp { return Stamp{Index: f, Time: time.Duration(f) * 100 * time.Millisecond} }
+	for f := 0; f < 4; f++ {
+		tr.Update(stamp(f), []facedata.Person{{Box: box(float64(100 + 4*f)), Score: 0.9}})
+	}
+	// Half hidden now: the detector is unsure; a weak box elsewhere is a
+	// false alarm.
+	as := tr.Update(stamp(4), []facedata.Person{{Box: box(116), Score: 0.35}, {Box: box(400), Score: 0.35}})
+	if as[0].ID != 1 || as[1].Key != 0 {
+		t.Fatalf("assignments %+v: the weak box on the track should continue it, the other start nothing", as)
+	}
+	for f := 5; f < 10; f++ {
+		tr.Update(stamp(f), []facedata.Person{{Box: box(400), Score: 0.35}})
+	}
+	if act := tr.Active(); len(act) != 1 || act[0].ID != 1 {
+		t.Fatalf("active %+v: weak boxes must never make a track", act)
 	}
 }
