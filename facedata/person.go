@@ -29,6 +29,25 @@ func (r Rect) UpperBody() Rect {
 	return Rect{X: r.X - 0.1*r.W, Y: r.Y, W: 1.2 * r.W, H: 0.4 * r.H}
 }
 
+// BodyFromFace is the person box a face implies when the body itself was
+// not found (a close-up, a head above a crowd): the head at the top of a
+// box three faces wide and seven high, clipped to a cols x rows frame.
+func (r Rect) BodyFromFace(cols, rows int) Rect {
+	c := r.Center()
+	return Rect{X: c.X - 1.5*r.W, Y: r.Y - 0.3*r.H, W: 3 * r.W, H: 7 * r.H}.Clip(cols, rows)
+}
+
+// Holds reports whether a person box could carry face f: f is no wider
+// than the box and its centre lies in the box's upper body (UpperBody), or,
+// for a box cut short (a person running off the bottom of the frame, a
+// close-up), within one and a half face heights of the box's top.
+func (r Rect) Holds(f Rect) bool {
+	up := r.UpperBody()
+	up.H = max(up.H, 1.5*f.H)
+	c := f.Center()
+	return c.X >= up.X && c.X <= up.X+up.W && c.Y >= up.Y && c.Y <= up.Y+up.H && f.W <= r.W
+}
+
 // ColourBins is the number of bins of one body part's colour histogram:
 // 8 hues x 3 saturations for coloured pixels, and 6 grey levels for pixels
 // too grey or too dark to have a reliable hue.

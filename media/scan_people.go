@@ -23,19 +23,47 @@ func newScanPeople(opts ScanOptions) *scanPeople {
 	return &scanPeople{finder: opts.People, tr: tracking.NewPersonTracker(opts.PersonTracking), opts: opts, pending: map[int][]ScanPerson{}}
 }
 
-// find detects and tracks the people of a detection frame.
-func (p *scanPeople) find(ctx context.Context, at tracking.Stamp, f *Frame, sf *ScanFrame, sum *ScanSummary) error {
+// find detects the people of a detection frame (nil without person
+// tracking).
+func (p *scanPeople) find(ctx context.Context, f *Frame) ([]facedata.Person, error) {
 	if p == nil {
-		return nil
+		return nil, nil
 	}
 	people, err := p.finder.FindPeople(ctx, f.Mat)
 	if err != nil {
-		return fmt.Errorf("frame %d: people: %w", f.Index, err)
+		return nil, fmt.Errorf("frame %d: people: %w", f.Index, err)
+	}
+	return people, nil
+}
+
+// track feeds a detection frame's people to the person tracker. A face that
+// no confidently found person could carry (a close-up, a head above a
+// crowd) stands for its person: a body box is inferred from it (Detector
+// "face"), so that every face belongs to a person.
+func (p *scanPeople) track(at tracking.Stamp, f *Frame, people []facedata.Person, faces []facedata.Face, sf *ScanFrame, sum *ScanSummary) error {
+	if p == nil {
+		return nil
+	}
+	strong := p.tr.Config().MinScore
+	for i := range faces {
+		held := false
+		for j := range people {
+			if people[j].Score >= strong && people[j].Box.Holds(faces[i].Box) {
+				held = true
+				break
+			}
+		}
+		if !held {
+			body := faces[i].Box.BodyFromFace(f.Mat.Cols(), f.Mat.Rows())
+			if body.W >= 1 && body.H >= 1 {
+				people = append(people, facedata.Person{Box: body, Score: max(faces[i].Score, 1), Detector: "face"})
+			}
+		}
 	}
 	as := p.tr.Update(at, people)
 	// Weak detections no track took are dropped: they were only offered
 	// to the tracker to keep half-hidden people followed.
-	kept := people[:0]
+	var kept []facedata.Person
 	var keptAs []tracking.Assignment
 	for i, a := range as {
 		if a.Key != 0 {

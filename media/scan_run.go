@@ -55,7 +55,8 @@ func (s *scanRun) frame(ctx context.Context, f *Frame, begin time.Time) error {
 	}
 	if cut || s.every.Detect(f.Index) {
 		t0 := time.Now()
-		if err := s.people.find(ctx, at, f, &sf, &s.sum); err != nil {
+		people, err := s.people.find(ctx, f)
+		if err != nil {
 			return err
 		}
 		faces, err := s.an.Analyze(ctx, f.Mat)
@@ -64,6 +65,9 @@ func (s *scanRun) frame(ctx context.Context, f *Frame, begin time.Time) error {
 		}
 		detectDur = time.Since(t0)
 		s.detectTotal += detectDur
+		if err := s.people.track(at, f, people, faces, &sf, &s.sum); err != nil {
+			return err
+		}
 		sf.Detected, sf.Faces = true, faces
 		sf.Assignments = s.tr.Update(at, faces)
 		s.sum.DetectionFrames++

@@ -57,8 +57,7 @@ func (t *PersonTracker) AttachFaces(s Stamp, faces []facedata.Face, as []Assignm
 func faceOnPersonCost(f *facedata.Face, tr *livePerson, faceKey int) float64 {
 	body := tr.Box
 	c := f.Box.Center()
-	up := body.UpperBody()
-	if c.X < up.X || c.X > up.X+up.W || c.Y < up.Y || c.Y > up.Y+up.H || f.Box.W > body.W || body.H <= 0 {
+	if body.H <= 0 || !body.Holds(f.Box) {
 		return math.Inf(1)
 	}
 	head := facedata.Point{X: body.X + body.W/2, Y: body.Y + 0.1*body.H}
