@@ -2,8 +2,10 @@
 # Screenshots of the desktop app in CI: builds the real binary, launches it
 # under Xvfb with the hidden --tour flag, which opens the demo case (made
 # on first use from the installed sample photos), goes through the main
-# views (start, evidence, viewer with paths, review, watchlist, audit log,
-# the accuracy Lab's form),
+# views (start, evidence, viewer with paths, review with a note, watchlist,
+# audit log filtered to review decisions, the accuracy Lab's form, and the
+# viewer just after a scene cut of the shared hamilton clip when
+# ../shared/data is there),
 # saves a screenshot of each (the window's canvas, and the whole X screen
 # with ImageMagick's import when installed) and measures playback and UI
 # blocking. Fails when the app exits early or with an error, a screenshot
@@ -28,6 +30,14 @@ home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
 export HOME=$home XDG_DATA_HOME=$home/data XDG_CONFIG_HOME=$home/config LANG=en_US.UTF-8
 
+# A clip with scene cuts for the viewer's 08-viewer-cut screenshot.
+views="01-start 02-evidence 03-viewer 04-review 05-watchlist 06-audit 07-lab"
+clip=$(pwd)/../shared/data/face_recognition/short_hamilton_clip.mp4
+if [ -f "$clip" ]; then
+	export FACECASE_TOUR_CLIP=$clip
+	views="$views 08-viewer-cut"
+fi
+
 set +e
 timeout 1800 xvfb-run -a -s "-screen 0 1400x900x24" bin/facecase --tour "$out" >"$out/tour.log" 2>&1
 rc=$?
@@ -46,7 +56,7 @@ fi
 # Every main view has a screenshot, and none is blank. The app checks its
 # own captures too; this is an independent check of the files.
 fail=0
-for view in 01-start 02-evidence 03-viewer 04-review 05-watchlist 06-audit 07-lab; do
+for view in $views; do
 	for f in "$out/$view.png" "$out/x-$view.png"; do
 		case $f in */x-*) command -v import >/dev/null || continue ;; esac
 		if [ ! -s "$f" ]; then

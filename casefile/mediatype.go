@@ -2,6 +2,10 @@ package casefile
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
 	"strings"
 	"unicode/utf8"
 )
@@ -76,4 +80,34 @@ func trimPartialRune(head []byte) []byte {
 		}
 	}
 	return head
+}
+
+// sniffHead is how much of a file SniffFile reads: enough for every
+// signature sniffMediaType knows.
+const sniffHead = 512
+
+// SniffFile names the media type and kind (KindPhoto, KindVideo or
+// KindOther) of a regular file from its first bytes, as AddEvidence will:
+// intake uses it to leave files that are neither photo nor video out of a
+// case.
+func SniffFile(path string) (mediaType, kind string, err error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", "", err
+	}
+	if !st.Mode().IsRegular() {
+		return "", "", fmt.Errorf("%s: %w: not a regular file", path, ErrInvalid)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", "", err
+	}
+	defer f.Close()
+	head := make([]byte, sniffHead)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return "", "", err
+	}
+	mediaType, kind = sniffMediaType(head[:n])
+	return mediaType, kind, nil
 }

@@ -58,6 +58,9 @@ type SearchRecord struct {
 	WatchlistDescriptors int         `json:"watchlist_descriptors"`
 	WatchlistVersion     uint64      `json:"watchlist_version"`
 	Candidates           []Candidate `json:"candidates"`
+	// Authorisation is the case's authorisation reference at the time of
+	// the search (empty when the case has none and does not require one).
+	Authorisation string `json:"authorisation,omitempty"`
 }
 
 // MaxThreshold bounds search thresholds (real descriptors have a norm of
@@ -91,16 +94,9 @@ func (c *Case) Search(ctx context.Context, req SearchRequest) (SearchRecord, err
 		if err != nil {
 			return err
 		}
-		purpose := req.Purpose
-		if purpose == "" {
-			info, err := readInfo(tx)
-			if err != nil {
-				return err
-			}
-			purpose = info.Purpose
-		}
-		if purpose == "" {
-			return fmt.Errorf("%w: a search needs a purpose (the case has none)", ErrInvalid)
+		purpose, info, err := searchGrounds(tx, req.Purpose)
+		if err != nil {
+			return err
 		}
 		subjects, err := readSubjects(tx)
 		if err != nil {
@@ -126,7 +122,7 @@ func (c *Case) Search(ctx context.Context, req SearchRequest) (SearchRecord, err
 			return err
 		}
 		rec = SearchRecord{
-			ID: id, Time: c.now(), Operator: c.actor, Purpose: purpose, Probe: probe,
+			ID: id, Time: c.now(), Operator: c.actor, Purpose: purpose, Authorisation: info.Authorisation, Probe: probe,
 			Threshold: req.Threshold, MaxCandidates: req.MaxCandidates,
 			WatchlistSize: len(enrolled), WatchlistDescriptors: descriptors,
 			WatchlistVersion: getU64(tx.Bucket(bucketMeta), metaWatchlistVersion),
@@ -144,7 +140,7 @@ func (c *Case) Search(ctx context.Context, req SearchRequest) (SearchRecord, err
 		}
 		_, err = appendAudit(tx, rec.Time, c.actor, ActionSearch,
 			map[string]any{"search_id": id, "evidence_id": probe.EvidenceID, "detection_id": probe.DetectionID, "threshold": rec.Threshold,
-				"purpose": purpose, "watchlist_version": rec.WatchlistVersion, "candidates": len(rec.Candidates)},
+				"purpose": purpose, "authorisation": info.Authorisation, "watchlist_version": rec.WatchlistVersion, "candidates": len(rec.Candidates)},
 			[]RecordRef{recordRef(bucketSearches, u64Key(id), raw)})
 		return err
 	})
@@ -152,6 +148,31 @@ func (c *Case) Search(ctx context.Context, req SearchRequest) (SearchRecord, err
 		return SearchRecord{}, fmt.Errorf("search in %s: %w", c.path, err)
 	}
 	return rec, nil
+}
+
+// searchGrounds is why and under which authority a search is made: the
+// purpose given, or the case's, and the case record. A search without a
+// purpose, or without the authorisation reference the case's rules
+// require, is refused.
+func searchGrounds(tx *bolt.Tx, purpose string) (string, CaseInfo, error) {
+	info, err := readInfo(tx)
+	if err != nil {
+		return "", info, err
+	}
+	if purpose == "" {
+		purpose = info.Purpose
+	}
+	if purpose == "" {
+		return "", info, fmt.Errorf("%w: a search needs a purpose (the case has none)", ErrInvalid)
+	}
+	settings, err := readSettings(tx)
+	if err != nil {
+		return "", info, err
+	}
+	if settings.RequireAuthorisation && info.Authorisation == "" {
+		return "", info, ErrNoAuthorisation
+	}
+	return purpose, info, nil
 }
 
 // resolveProbe fills the probe in from its detection, or checks a probe

@@ -19,6 +19,9 @@ type Settings struct {
 	// Calibration says how MatchThreshold was measured; zero when it was
 	// set without a measurement.
 	Calibration ThresholdCalibration `json:"threshold_calibration,omitzero"`
+	// RequireAuthorisation refuses searches while the case record has no
+	// authorisation reference (ErrNoAuthorisation).
+	RequireAuthorisation bool `json:"require_authorisation,omitempty"`
 }
 
 // RequiredConfirmations is how many different reviewers must confirm.

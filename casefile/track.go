@@ -20,6 +20,10 @@ type Track struct {
 	LastFrame  uint32 `json:"last_frame"`
 	// Path is the face's box in each frame it was seen in, in frame order.
 	Path []TrackPoint `json:"path"`
+	// CutFrame is the frame that starts the shot after the scene cut that
+	// ended the track, or 0 when it ended otherwise (lost, or the video
+	// ended). A viewer stops the track's path there.
+	CutFrame uint32 `json:"cut_frame,omitempty"`
 }
 
 // TrackPoint is a track's position in one frame.

@@ -27,6 +27,9 @@ type OverlayBox struct {
 type OverlayPath struct {
 	Points []facedata.Point
 	Color  color.RGBA
+	// Fade makes the dots translucent: 0 draws them opaque, 0.75 at a
+	// quarter of full opacity (a path fading out after its track ended).
+	Fade float64
 }
 
 // OverlayStyle places and sizes the overlay on the destination image.
@@ -111,6 +114,15 @@ func drawPath(cv canvas, p OverlayPath, style OverlayStyle) {
 		dots = append(dots, c)
 		last = c
 	}
+	alpha := 1 - min(1, max(0, p.Fade))
+	if alpha < 1 {
+		// Translucent dots: every pixel is blended once, the ring with the
+		// outline colour, the inside with the path's.
+		for _, c := range dots {
+			fadedDot(cv, c, r, p.Color, alpha)
+		}
+		return
+	}
 	// Outlines first, so a dot's ring never covers its neighbour's colour.
 	for _, c := range dots {
 		fillDisc(cv, c, r+1, outlineColor)
@@ -126,6 +138,25 @@ func fillDisc(cv canvas, c image.Point, r int, col color.RGBA) {
 		for dx := -r; dx <= r; dx++ {
 			if dx*dx+dy*dy <= rr {
 				cv.set(c.X+dx, c.Y+dy, col)
+			}
+		}
+	}
+}
+
+// fadedDot blends a dot of radius r with its outline ring over what is
+// there, at opacity alpha.
+func fadedDot(cv canvas, c image.Point, r int, col color.RGBA, alpha float64) {
+	if alpha <= 0 {
+		return
+	}
+	inner, outer := r*r+r, (r+1)*(r+1)+r+1
+	for dy := -r - 1; dy <= r+1; dy++ {
+		for dx := -r - 1; dx <= r+1; dx++ {
+			switch d := dx*dx + dy*dy; {
+			case d <= inner:
+				cv.blend(c.X+dx, c.Y+dy, col, alpha)
+			case d <= outer:
+				cv.blend(c.X+dx, c.Y+dy, outlineColor, alpha)
 			}
 		}
 	}

@@ -9,10 +9,19 @@ import (
 	"gocv.io/x/gocv"
 )
 
-// canvas sets opaque pixels, ignoring those outside its bounds.
+// canvas sets opaque pixels, or blends translucent ones over what is
+// there, ignoring those outside its bounds.
 type canvas interface {
 	set(x, y int, c color.RGBA)
+	// blend draws c at opacity alpha (0 to 1) over the pixel.
+	blend(x, y int, c color.RGBA, alpha float64)
 	bounds() image.Rectangle
+}
+
+// over is c at opacity alpha composited over the premultiplied pixel d.
+func over(d color.RGBA, c color.RGBA, alpha float64) color.RGBA {
+	mix := func(s, t uint8) uint8 { return uint8(float64(s)*alpha + float64(t)*(1-alpha) + 0.5) }
+	return color.RGBA{mix(c.R, d.R), mix(c.G, d.G), mix(c.B, d.B), mix(255, d.A)}
 }
 
 func canvasFor(dst draw.Image) canvas {
@@ -38,7 +47,21 @@ func (c rgbaCanvas) set(x, y int, col color.RGBA) {
 	p[0], p[1], p[2], p[3] = col.R, col.G, col.B, 255
 }
 
+func (c rgbaCanvas) blend(x, y int, col color.RGBA, alpha float64) {
+	if !(image.Point{x, y}.In(c.img.Rect)) {
+		return
+	}
+	c.img.SetRGBA(x, y, over(c.img.RGBAAt(x, y), col, alpha))
+}
+
 type genericCanvas struct{ img draw.Image }
+
+func (c genericCanvas) blend(x, y int, col color.RGBA, alpha float64) {
+	if image.Pt(x, y).In(c.img.Bounds()) {
+		d := color.RGBAModel.Convert(c.img.At(x, y)).(color.RGBA)
+		c.img.Set(x, y, over(d, col, alpha))
+	}
+}
 
 func (c genericCanvas) bounds() image.Rectangle { return c.img.Bounds() }
 
@@ -46,6 +69,13 @@ func (c genericCanvas) set(x, y int, col color.RGBA) {
 	if image.Pt(x, y).In(c.img.Bounds()) {
 		c.img.Set(x, y, col)
 	}
+}
+
+func (b *bgrImage) blend(x, y int, c color.RGBA, alpha float64) {
+	if x < 0 || y < 0 || x >= b.width || y >= b.height {
+		return
+	}
+	b.set(x, y, over(b.At(x, y).(color.RGBA), c, alpha))
 }
 
 // bgrImage is a draw.Image over the pixels of a continuous 8-bit BGR Mat,

@@ -212,3 +212,63 @@ func BenchmarkDrawOverlay720p(b *testing.B) {
 		DrawOverlay(img, ov, OverlayStyle{})
 	}
 }
+
+// TestTrackOverlayTail: with a tail, a finished track's path is drawn only
+// while the track lives and a few frames after, fading, and never past a
+// scene cut; without one (exports) it stays.
+func TestTrackOverlayTail(t *testing.T) {
+	tr := tracking.New(tracking.DefaultConfig())
+	for i := 0; i < 10; i++ {
+		f := facedata.Face{Box: facedata.Rect{X: 100 + 10*float64(i), Y: 50, W: 40, H: 40}}
+		tr.Update(tracking.Stamp{Index: i}, []facedata.Face{f})
+	}
+	done := tr.Finish()
+	opts := TrackOverlayOptions{Tail: 4}
+	if ov := TrackOverlay(done, 9, opts); len(ov.Paths) != 1 || ov.Paths[0].Fade != 0 {
+		t.Fatalf("alive at its last frame: %+v", ov.Paths)
+	}
+	prev := 0.0
+	for f := 10; f <= 13; f++ {
+		ov := TrackOverlay(done, f, opts)
+		if len(ov.Paths) != 1 || ov.Paths[0].Fade <= prev || ov.Paths[0].Fade >= 1 || len(ov.Boxes) != 0 {
+			t.Fatalf("frame %d of the tail: %+v", f, ov)
+		}
+		prev = ov.Paths[0].Fade
+	}
+	if ov := TrackOverlay(done, 14, opts); len(ov.Paths) != 0 {
+		t.Fatalf("after the tail: %+v", ov.Paths)
+	}
+	opts.Cuts = []int{3, 12}
+	if ov := TrackOverlay(done, 11, opts); len(ov.Paths) != 1 {
+		t.Fatalf("before the cut: %+v", ov.Paths)
+	}
+	if ov := TrackOverlay(done, 12, opts); len(ov.Paths) != 0 {
+		t.Fatalf("the tail crossed the cut at frame 12: %+v", ov.Paths)
+	}
+	if ov := TrackOverlay(done, 30, TrackOverlayOptions{}); len(ov.Paths) != 1 {
+		t.Fatalf("without a tail the path stays: %+v", ov.Paths)
+	}
+}
+
+// TestDrawOverlayFadedPath: a faded dot blends with the picture, an
+// invisible one leaves it alone.
+func TestDrawOverlayFadedPath(t *testing.T) {
+	pts := []facedata.Point{{X: 50, Y: 50}}
+	img := greyImage(100, 100)
+	DrawOverlay(img, Overlay{Paths: []OverlayPath{{Points: pts, Color: red, Fade: 0.5}}}, OverlayStyle{DotRadius: 4})
+	got := img.RGBAAt(50, 50)
+	if got == red || got == grey || got.R <= grey.R || got.R >= red.R {
+		t.Fatalf("half-faded red dot on grey = %v, want between grey and red", got)
+	}
+	img = greyImage(100, 100)
+	DrawOverlay(img, Overlay{Paths: []OverlayPath{{Points: pts, Color: red, Fade: 1}}}, OverlayStyle{DotRadius: 4})
+	if got := img.RGBAAt(50, 50); got != grey {
+		t.Fatalf("a fully faded dot was drawn: %v", got)
+	}
+	// On a transparent overlay (the viewer's) the faded dot is translucent.
+	clear := image.NewRGBA(image.Rect(0, 0, 100, 100))
+	DrawOverlay(clear, Overlay{Paths: []OverlayPath{{Points: pts, Color: red, Fade: 0.5}}}, OverlayStyle{DotRadius: 4})
+	if a := clear.RGBAAt(50, 50).A; a < 100 || a > 160 {
+		t.Fatalf("alpha of a half-faded dot on a transparent overlay = %d", a)
+	}
+}

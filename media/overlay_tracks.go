@@ -15,6 +15,31 @@ type TrackOverlayOptions struct {
 	Trail int
 	// NoLabels leaves out the "#id" tabs.
 	NoLabels bool
+	// Tail, when above 0, draws a path only while its track is alive
+	// (from its first to its last frame) and for Tail frames after, fading
+	// out; 0 keeps every path walked so far on screen.
+	Tail int
+	// Cuts are the frames that start a new shot, in order: a fading tail
+	// never reaches past a cut into the next shot.
+	Cuts []int
+}
+
+// tailFade is how far a track's path has faded at frame index: 0 while the
+// track is alive, rising to 1 Tail frames after its last frame, and 1 once
+// a cut lies between its end and index.
+func (o TrackOverlayOptions) tailFade(t *tracking.Track, index int) float64 {
+	last := t.Last.Index
+	if n := len(t.Path); n > 0 {
+		last = max(last, t.Path[n-1].Frame)
+	}
+	if o.Tail <= 0 || index <= last || t.Visible {
+		return 0
+	}
+	k := sort.SearchInts(o.Cuts, last+1)
+	if k < len(o.Cuts) && o.Cuts[k] <= index {
+		return 1
+	}
+	return min(1, float64(index-last)/float64(o.Tail+1))
 }
 
 // TrackOverlay is the overlay of frame index for tracks: each track's path
@@ -35,12 +60,12 @@ func TrackOverlay(tracks []tracking.Track, index int, opts TrackOverlayOptions) 
 		if opts.Trail > 0 {
 			start = sort.Search(end, func(k int) bool { return path[k].Frame > index-opts.Trail })
 		}
-		if end > start {
+		if fade := opts.tailFade(t, index); end > start && fade < 1 {
 			pts := make([]facedata.Point, 0, end-start)
 			for _, p := range path[start:end] {
 				pts = append(pts, p.Center())
 			}
-			ov.Paths = append(ov.Paths, OverlayPath{Points: pts, Color: t.Color})
+			ov.Paths = append(ov.Paths, OverlayPath{Points: pts, Color: t.Color, Fade: fade})
 		}
 		var box facedata.Rect
 		switch {

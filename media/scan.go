@@ -48,6 +48,9 @@ type ScanOptions struct {
 	// OnTrack receives each track when it ends (and every track still open
 	// at the end of the source or on cancellation).
 	OnTrack func(tracking.Track) error
+	// OnCut, when set, is called at each scene cut with the frame that
+	// starts the new shot, before the tracks the cut ended reach OnTrack.
+	OnCut func(at tracking.Stamp) error
 	// KeepTracksAcrossCuts turns off scene-cut detection. By default, a
 	// frame that changes the whole picture (an edited video switching
 	// camera) ends every track and is analysed.

@@ -52,6 +52,11 @@ func (s *scanRun) frame(ctx context.Context, f *Frame, begin time.Time) error {
 		s.tr.Cut()
 		s.people.cut()
 		s.sum.Cuts++
+		if s.opts.OnCut != nil {
+			if err := s.opts.OnCut(at); err != nil {
+				return err
+			}
+		}
 	}
 	if cut || s.every.Detect(f.Index) {
 		t0 := time.Now()

@@ -261,9 +261,20 @@ func TestScanEndsTracksAtSceneCuts(t *testing.T) {
 	for _, keep := range []bool{false, true} {
 		an := &numberAnalyzer{t: t, faces: still}
 		var log scanLog
-		sum, err := Scan(context.Background(), openTest(t, path), an, log.opts(ScanOptions{Every: 7, KeepTracksAcrossCuts: keep}))
+		var cuts []int
+		onCut := func(at tracking.Stamp) error {
+			if len(log.tracks) != 0 {
+				t.Errorf("OnCut at frame %d came after the tracks it ended", at.Index)
+			}
+			cuts = append(cuts, at.Index)
+			return nil
+		}
+		sum, err := Scan(context.Background(), openTest(t, path), an, log.opts(ScanOptions{Every: 7, KeepTracksAcrossCuts: keep, OnCut: onCut}))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if want := map[bool]int{false: 1, true: 0}[keep]; len(cuts) != want || (want == 1 && cuts[0] != 20) {
+			t.Fatalf("OnCut called at %v (keep tracks %v)", cuts, keep)
 		}
 		switch {
 		case !keep && (sum.Cuts != 1 || len(log.tracks) != 2 || log.tracks[0].Last.Index >= 20 || log.tracks[1].First.Index != 20):

@@ -12,6 +12,7 @@ import (
 	"facecase/facedata"
 	"facecase/internal/testenv"
 	"facecase/media"
+	"facecase/models"
 	"facecase/recognition"
 )
 
@@ -123,4 +124,56 @@ func abs(x float64) float64 {
 		return -x
 	}
 	return x
+}
+
+// TestPoseOfOrdinaryFaces checks the pose estimate against faces whose
+// pose is known to be ordinary: the portraits of face_recognition
+// (frontal or nearly) and the npm package's sample photos (people posing
+// for a camera held a little above them). None of the portraits may be
+// flagged for pose, Obama in two_people.jpg among them (a smiling frontal
+// face that a one-point pitch estimate read as 35 degrees); the frontal
+// Obama photo reads the same, near 0, at every resolution; and at most
+// two of the 22 sample faces reach the limits.
+func TestPoseOfOrdinaryFaces(t *testing.T) {
+	dir := testenv.SharedData(t, "face_recognition")
+	e := testEngine(t)
+	var portraits []string
+	for _, g := range []string{"*.jpg", "*.png", "knn_examples/train/*/*.jpg"} {
+		m, _ := filepath.Glob(filepath.Join(dir, g))
+		portraits = append(portraits, m...)
+	}
+	var frontal []float64
+	for _, p := range portraits {
+		for i, f := range analyzeFile(t, e, p) {
+			q := f.Quality
+			if has(q, facedata.ReasonExtremePose) {
+				t.Errorf("%s face %d flagged for pose: yaw %.0f, pitch %.0f", filepath.Base(p), i, q.Yaw, q.Pitch)
+			}
+			if b := filepath.Base(p); len(b) > 5 && b[:5] == "obama" && b != "obama2.jpg" {
+				frontal = append(frontal, q.Pitch)
+			}
+		}
+	}
+	sort.Float64s(frontal)
+	if len(frontal) < 5 || frontal[0] < -8 || frontal[len(frontal)-1] > 8 || frontal[len(frontal)-1]-frontal[0] > 6 {
+		t.Errorf("pitch of the frontal Obama photo at its resolutions: %v, want near 0 and alike", frontal)
+	}
+	sdir, err := models.SamplesDir()
+	if err != nil {
+		t.Fatal(err) // installed with the models
+	}
+	samples, _ := filepath.Glob(filepath.Join(sdir, "*.jpg"))
+	faces, flagged := 0, 0
+	for _, p := range samples {
+		for _, f := range analyzeFile(t, e, p) {
+			faces++
+			if has(f.Quality, facedata.ReasonExtremePose) {
+				flagged++
+			}
+		}
+	}
+	t.Logf("%d of %d sample faces flagged for pose", flagged, faces)
+	if faces < 15 || flagged > 2 {
+		t.Errorf("%d of %d sample faces flagged for pose, want at most 2", flagged, faces)
+	}
 }

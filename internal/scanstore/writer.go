@@ -7,6 +7,7 @@ package scanstore
 import (
 	"context"
 	"fmt"
+	"sort"
 
 	"facecase/casefile"
 	"facecase/facedata"
@@ -47,6 +48,7 @@ type Writer struct {
 	batch      []casefile.Detection
 	faces      int
 	tracks     int
+	cuts       []int // frames starting a new shot, in order
 }
 
 // NewWriter stores scan results of evidence item evidenceID in c.
@@ -82,10 +84,23 @@ func (w *Writer) Flush(ctx context.Context) error {
 	return nil
 }
 
+// Cut records a scene cut; pass it as media.ScanOptions.OnCut. Tracks the
+// cut ends are stored with it (casefile.Track.CutFrame).
+func (w *Writer) Cut(at tracking.Stamp) error {
+	w.cuts = append(w.cuts, at.Index)
+	return nil
+}
+
 // PutTrack stores a track the tracker has ended; pass it as
-// media.ScanOptions.OnTrack.
+// media.ScanOptions.OnTrack. A track ended by a cut ends before it: the
+// first cut after the track's last frame is the one that ended it (a track
+// lost earlier is delivered before any later cut is known).
 func (w *Writer) PutTrack(t tracking.Track) error {
-	if err := w.c.PutTrack(TrackOf(w.evidenceID, t)); err != nil {
+	ct := TrackOf(w.evidenceID, t)
+	if k := sort.SearchInts(w.cuts, t.Last.Index+1); k < len(w.cuts) {
+		ct.CutFrame = uint32(w.cuts[k])
+	}
+	if err := w.c.PutTrack(ct); err != nil {
 		return fmt.Errorf("store track %d of evidence %d: %w", t.ID, w.evidenceID, err)
 	}
 	w.tracks++

@@ -129,3 +129,40 @@ func randomDescriptor(rng *rand.Rand) facedata.Descriptor {
 }
 
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
+
+// TestWriterRecordsTheCutThatEndedATrack: a track delivered after a cut
+// it did not live past is stored with that cut; a track lost before any
+// cut, or living after the last one, with none.
+func TestWriterRecordsTheCutThatEndedATrack(t *testing.T) {
+	c := newTestCase(t)
+	ev := addTestEvidence(t, c, "clip.mp4")
+	w := NewWriter(c, ev.ID)
+	track := func(id, first, last int) tracking.Track {
+		tr := tracking.Track{ID: id, First: tracking.Stamp{Index: first}, Last: tracking.Stamp{Index: last}}
+		for f := first; f <= last; f++ {
+			tr.Path = append(tr.Path, tracking.PathPoint{Frame: f, Box: facedata.Rect{X: 1, Y: 1, W: 30, H: 30}})
+		}
+		return tr
+	}
+	if err := w.PutTrack(track(1, 0, 20)); err != nil { // lost before the cut
+		t.Fatal(err)
+	}
+	if err := w.Cut(tracking.Stamp{Index: 50}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range []tracking.Track{track(2, 30, 49), track(3, 50, 90)} {
+		if err := w.PutTrack(tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tracks, err := c.Tracks(ev.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[uint64]uint32{1: 0, 2: 50, 3: 0}
+	for _, tr := range tracks {
+		if tr.CutFrame != want[tr.ID] {
+			t.Errorf("track %d stored with cut frame %d, want %d", tr.ID, tr.CutFrame, want[tr.ID])
+		}
+	}
+}

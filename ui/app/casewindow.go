@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -88,6 +89,9 @@ func newCaseWindow(a *App, s *session.Session) *CaseWindow {
 		container.NewTabItemWithIcon(TabLab, theme.GridIcon(), cw.Lab.Content()),
 	)
 	cw.wire()
+	// A widget of another tab (the evidence list) must not keep the
+	// keyboard: the viewer's keys go to the viewer.
+	cw.tabs.OnSelected = func(*container.TabItem) { cw.win.Canvas().Unfocus() }
 
 	header := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	where := widget.NewLabel(fmt.Sprintf("%s · working as %s", s.Path(), s.Actor()))
@@ -99,6 +103,7 @@ func newCaseWindow(a *App, s *session.Session) *CaseWindow {
 	w.SetContent(container.NewBorder(container.NewPadded(top), container.NewPadded(cw.tasks), nil, nil, cw.tabs))
 	w.Resize(fyne.NewSize(1200, 800))
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { cw.Drop(uris) })
+	cw.wireKeys()
 	w.SetCloseIntercept(cw.requestClose)
 	return cw
 }
@@ -109,7 +114,12 @@ func (cw *CaseWindow) wire() {
 		cw.tabs.SelectIndex(1)
 		cw.Viewer.Show(id, nil)
 	}
-	cw.Evidence.OnChanged = cw.Audit.Reload
+	cw.Viewer.OnSearchAll = func(id uint64) { cw.Evidence.SearchAll([]uint64{id}) }
+	cw.Evidence.OnChanged = func() { // a batch, or a search of many faces
+		cw.Audit.Reload()
+		cw.Review.Reload()
+		cw.Viewer.Reload()
+	}
 	changed := func() {
 		cw.Review.Reload()
 		cw.Watchlist.Reload()
@@ -128,6 +138,46 @@ func (cw *CaseWindow) wire() {
 	cw.Live.OnRecorded = func(path string) {
 		cw.tabs.SelectIndex(0)
 		cw.Evidence.AddPaths([]string{path})
+	}
+}
+
+// wireKeys sends the keys no focused widget takes to the viewer while its
+// tab is shown (Space, arrows, Shift+arrows, Home, End, + and -).
+func (cw *CaseWindow) wireKeys() {
+	c := cw.win.Canvas()
+	viewer := func() bool { return cw.tabs.Selected() != nil && cw.tabs.Selected().Text == TabViewer }
+	shift := false
+	if dc, ok := c.(desktop.Canvas); ok {
+		dc.SetOnKeyDown(func(ev *fyne.KeyEvent) {
+			if ev.Name == desktop.KeyShiftLeft || ev.Name == desktop.KeyShiftRight {
+				shift = true
+			}
+		})
+		dc.SetOnKeyUp(func(ev *fyne.KeyEvent) {
+			if ev.Name == desktop.KeyShiftLeft || ev.Name == desktop.KeyShiftRight {
+				shift = false
+			}
+		})
+	}
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if viewer() {
+			cw.Viewer.HandleKey(ev.Name, shift)
+		}
+	})
+	c.SetOnTypedRune(func(r rune) {
+		if viewer() {
+			cw.Viewer.HandleRune(r)
+		}
+	})
+	// Shift+arrow arrives as a shortcut when it has a handler, also while
+	// a widget has the focus (unless that widget takes it, as entries do).
+	for _, k := range []fyne.KeyName{fyne.KeyLeft, fyne.KeyRight} {
+		k := k
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShift}, func(fyne.Shortcut) {
+			if viewer() {
+				cw.Viewer.HandleKey(k, true)
+			}
+		})
 	}
 }
 

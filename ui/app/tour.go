@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -64,124 +65,27 @@ func (a *App) RunTour(ctx context.Context, dir string) (TourFigures, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fig, err
 	}
-	shot := func(name string, w fyne.Window) error {
-		time.Sleep(700 * time.Millisecond) // let layout, images and fades settle
-		p, err := capture(w, filepath.Join(dir, name+".png"))
-		if err != nil {
-			return fmt.Errorf("screenshot %s: %w", name, err)
-		}
-		fig.Screenshots = append(fig.Screenshots, p)
-		if x, err := exec.LookPath("import"); err == nil {
-			xp := filepath.Join(dir, "x-"+name+".png")
-			if out, err := exec.CommandContext(ctx, x, "-window", "root", xp).CombinedOutput(); err != nil {
-				return fmt.Errorf("X screenshot %s: %v: %s", name, err, out)
-			}
-			if err := checkNotBlank(xp); err != nil {
-				return err
-			}
-			fig.Screenshots = append(fig.Screenshots, xp)
-		}
-		return nil
-	}
-
-	var start fyne.Window
-	async.DoAndWait("tour start", func() { start = a.ShowStart() })
-	if err := shot("01-start", start); err != nil {
-		return fig, err
-	}
-	async.DoAndWait("tour open demo", func() { a.StartView().OpenDemo() })
-	var cw *CaseWindow
-	if err := waitFor(ctx, 15*time.Minute, "the demo case window", func() bool {
-		w, ok := a.Window(DemoCasePath())
-		cw = w
-		return ok
-	}); err != nil {
-		return fig, err
-	}
-	if err := waitFor(ctx, time.Minute, "the evidence list", func() bool { return len(cw.Evidence.Rows()) > 0 }); err != nil {
-		return fig, err
-	}
-	time.Sleep(2 * time.Second) // thumbnails
-	if err := shot("02-evidence", cw.win); err != nil {
-		return fig, err
-	}
-
-	video, err := firstOfKind(cw.sess, casefile.KindVideo)
+	shot := shooter(ctx, dir, &fig)
+	cw, err := a.tourDemo(ctx, shot)
 	if err != nil {
 		return fig, err
 	}
-	loaded := make(chan error, 1)
-	async.DoAndWait("tour open video", func() {
-		cw.SelectTab(TabViewer)
-		cw.Viewer.Show(video.ID, func(err error) { loaded <- err })
-	})
-	if err := <-loaded; err != nil {
+	if err := measurePlayback(ctx, cw, &fig); err != nil {
 		return fig, err
 	}
-	// Playback: the whole video at its own pace.
-	time.Sleep(500 * time.Millisecond)
-	before := cw.Viewer.PlayerStats()
-	began := time.Now()
-	async.DoAndWait("tour play", cw.Viewer.Play)
-	if err := waitFor(ctx, 2*time.Minute, "the end of playback", func() bool { return !cw.Viewer.Playing() }); err != nil {
-		return fig, err
-	}
-	fig.PlaybackSeconds = time.Since(began).Seconds()
-	st := cw.Viewer.PlayerStats()
-	fig.PlaybackShown, fig.PlaybackDropped = st.Shown-before.Shown, st.Dropped-before.Dropped
-	fig.PlaybackFPS = float64(fig.PlaybackShown) / fig.PlaybackSeconds
-	// Throughput: the same video as fast as frames reach the screen.
-	async.DoAndWait("tour unpaced", func() {
-		cw.Viewer.Seek(0)
-		cw.Viewer.SetUnpaced(true)
-	})
-	time.Sleep(300 * time.Millisecond)
-	before = cw.Viewer.PlayerStats()
-	began = time.Now()
-	async.DoAndWait("tour play unpaced", cw.Viewer.Play)
-	if err := waitFor(ctx, 2*time.Minute, "the end of unpaced playback", func() bool { return !cw.Viewer.Playing() }); err != nil {
-		return fig, err
-	}
-	st = cw.Viewer.PlayerStats()
-	fig.ThroughputFPS = float64(st.Shown-before.Shown) / time.Since(began).Seconds()
-	async.DoAndWait("tour paced", func() { cw.Viewer.SetUnpaced(false) })
-	// A frame with paths drawn and a face selected.
-	async.DoAndWait("tour seek", func() { cw.Viewer.Seek(110) })
-	if err := waitFor(ctx, 30*time.Second, "frame 110", func() bool { return cw.Viewer.Frame() == 110 }); err != nil {
-		return fig, err
-	}
-	async.DoAndWait("tour select face", func() {
-		if faces := cw.Viewer.FaceView().Scene().Faces; len(faces) > 0 {
-			cw.Viewer.SelectMark(faces[0].ID)
-		}
-	})
-	if err := shot("03-viewer", cw.win); err != nil {
-		return fig, err
-	}
-
-	async.DoAndWait("tour review", func() {
-		cw.SelectTab(TabReview)
-		cw.Review.Reload()
-		cw.Review.Select(0)
-	})
-	if err := shot("04-review", cw.win); err != nil {
-		return fig, err
-	}
-	async.DoAndWait("tour watchlist", func() { cw.SelectTab(TabWatchlist) })
-	if err := shot("05-watchlist", cw.win); err != nil {
-		return fig, err
-	}
-	async.DoAndWait("tour audit", func() { cw.SelectTab(TabAudit) })
-	if err := shot("06-audit", cw.win); err != nil {
-		return fig, err
-	}
-	async.DoAndWait("tour lab", func() { cw.SelectTab(TabLab) })
-	if err := shot("07-lab", cw.win); err != nil {
+	if err := tourCaseViews(ctx, cw, shot); err != nil {
 		return fig, err
 	}
 
 	if err := a.measureScan(ctx, cw, &fig); err != nil {
 		return fig, err
+	}
+	if clip := tourClip(); clip != "" {
+		if err := a.tourSceneCut(ctx, clip, shot); err != nil {
+			return fig, err
+		}
+	} else {
+		fmt.Println("tour: no clip with scene cuts found (set FACECASE_TOUR_CLIP); 08-viewer-cut skipped")
 	}
 	raw, _ := json.MarshalIndent(fig, "", "  ")
 	if err := os.WriteFile(filepath.Join(dir, "figures.json"), raw, 0o644); err != nil {
@@ -349,4 +253,246 @@ func greyStdDev(img image.Image) float64 {
 	}
 	mean := sum / n
 	return math.Sqrt(math.Max(0, sq/n-mean*mean))
+}
+
+// tourReviewWithNote opens the first search with candidates and records an
+// inconclusive decision with a note on its first candidate, so the review
+// screenshot shows a note with its reviewer and time.
+func tourReviewWithNote(ctx context.Context, cw *CaseWindow) error {
+	const note = "tour: hairline and ears agree, the probe is too small to tell"
+	async.DoAndWait("tour review", func() {
+		cw.SelectTab(TabReview)
+		cw.Review.Reload()
+		cw.Review.Select(0)
+		if cards := cw.Review.Cards(); len(cards) > 0 {
+			c := cards[0]
+			c.Note.SetText(note)
+			search := cw.Review.Searches()[0]
+			cw.Review.Decide(search.ID, c.Candidate.SubjectID, casefile.DecisionInconclusive, note)
+		}
+	})
+	return waitFor(ctx, time.Minute, "the note on the review card", func() bool {
+		cards := cw.Review.Cards()
+		return len(cards) > 0 && strings.Contains(cards[0].Status.Text, note)
+	})
+}
+
+// tourClip is a video with scene cuts for the tour: $FACECASE_TOUR_CLIP,
+// or the hamilton clip of the shared test data beside the checkout.
+func tourClip() string {
+	for _, p := range []string{os.Getenv("FACECASE_TOUR_CLIP"),
+		filepath.Join("..", "shared", "data", "face_recognition", "short_hamilton_clip.mp4")} {
+		if p == "" {
+			continue
+		}
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			abs, _ := filepath.Abs(p)
+			return abs
+		}
+	}
+	return ""
+}
+
+// tourSceneCut takes a clip with scene cuts into a new case, opens it in
+// the viewer a few frames after its last cut and takes a screenshot: the
+// paths of the people before the cut are gone, though their tails would
+// still be fading without the cut.
+func (a *App) tourSceneCut(ctx context.Context, clip string, shot func(string, fyne.Window) error) error {
+	dir, err := os.MkdirTemp("", "facecase-tour-cut-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	s, err := a.CreateCase(ctx, casefile.CaseInfo{Number: "TOUR-2", Title: "A clip with scene cuts",
+		Investigator: a.Settings().Reviewer, Purpose: "show the viewer at a scene cut"}, filepath.Join(dir, "cut.facecase"))
+	if err != nil {
+		return err
+	}
+	var cw *CaseWindow
+	async.DoAndWait("tour cut window", func() {
+		a.ShowCase(s)
+		cw, _ = a.Window(s.Path())
+		cw.Evidence.AddPaths([]string{clip})
+	})
+	defer async.DoAndWait("tour close cut window", cw.closeNow)
+	if err := waitFor(ctx, 20*time.Minute, "the clip's scan", func() bool {
+		return !cw.tasks.Busy() && len(cw.Evidence.Rows()) == 1 && cw.Evidence.Rows()[0].Evidence.ID != 0
+	}); err != nil {
+		return err
+	}
+	ev, err := firstOfKind(s, casefile.KindVideo)
+	if err != nil {
+		return err
+	}
+	tracks, err := s.Tracks(ev.ID)
+	if err != nil {
+		return err
+	}
+	cut := 0 // the last cut: new people on screen, the earlier shot's gone
+	for _, t := range tracks {
+		cut = max(cut, int(t.CutFrame))
+	}
+	if cut == 0 {
+		return fmt.Errorf("tour: no scene cut recorded in %s", clip)
+	}
+	loaded := make(chan error, 1)
+	async.DoAndWait("tour open clip", func() {
+		cw.SelectTab(TabViewer)
+		cw.Viewer.Show(ev.ID, func(err error) { loaded <- err })
+	})
+	if err := <-loaded; err != nil {
+		return err
+	}
+	target := cut + 3
+	async.DoAndWait("tour seek after cut", func() { cw.Viewer.Seek(target) })
+	if err := waitFor(ctx, 30*time.Second, "the frame after the cut", func() bool { return cw.Viewer.Frame() == target }); err != nil {
+		return err
+	}
+	return shot("08-viewer-cut", cw.win)
+}
+
+// shooter takes a screenshot of a window into dir, as name.png, and of the
+// whole X screen as x-name.png when ImageMagick's import is installed.
+func shooter(ctx context.Context, dir string, fig *TourFigures) func(name string, w fyne.Window) error {
+	return func(name string, w fyne.Window) error {
+		time.Sleep(700 * time.Millisecond) // let layout, images and fades settle
+		p, err := capture(w, filepath.Join(dir, name+".png"))
+		if err != nil {
+			return fmt.Errorf("screenshot %s: %w", name, err)
+		}
+		fig.Screenshots = append(fig.Screenshots, p)
+		if x, err := exec.LookPath("import"); err == nil {
+			xp := filepath.Join(dir, "x-"+name+".png")
+			if out, err := exec.CommandContext(ctx, x, "-window", "root", xp).CombinedOutput(); err != nil {
+				return fmt.Errorf("X screenshot %s: %v: %s", name, err, out)
+			}
+			if err := checkNotBlank(xp); err != nil {
+				return err
+			}
+			fig.Screenshots = append(fig.Screenshots, xp)
+		}
+		return nil
+	}
+}
+
+// tourDemo shoots the start window, opens the demo case and shoots its
+// evidence list.
+func (a *App) tourDemo(ctx context.Context, shot func(string, fyne.Window) error) (*CaseWindow, error) {
+	var start fyne.Window
+	async.DoAndWait("tour start", func() { start = a.ShowStart() })
+	if err := shot("01-start", start); err != nil {
+		return nil, err
+	}
+	async.DoAndWait("tour open demo", func() { a.StartView().OpenDemo() })
+	var cw *CaseWindow
+	if err := waitFor(ctx, 15*time.Minute, "the demo case window", func() bool {
+		w, ok := a.Window(DemoCasePath())
+		cw = w
+		return ok
+	}); err != nil {
+		return nil, err
+	}
+	if err := waitFor(ctx, time.Minute, "the evidence list", func() bool { return len(cw.Evidence.Rows()) > 0 }); err != nil {
+		return nil, err
+	}
+	time.Sleep(2 * time.Second) // thumbnails
+	if err := shot("02-evidence", cw.win); err != nil {
+		return nil, err
+	}
+	return cw, nil
+}
+
+// measurePlayback opens the demo video, plays it at its own pace and then
+// as fast as frames reach the screen, and records both rates.
+func measurePlayback(ctx context.Context, cw *CaseWindow, fig *TourFigures) error {
+	video, err := firstOfKind(cw.sess, casefile.KindVideo)
+	if err != nil {
+		return err
+	}
+	loaded := make(chan error, 1)
+	async.DoAndWait("tour open video", func() {
+		cw.SelectTab(TabViewer)
+		cw.Viewer.Show(video.ID, func(err error) { loaded <- err })
+	})
+	if err := <-loaded; err != nil {
+		return err
+	}
+	// Playback: the whole video at its own pace.
+	time.Sleep(500 * time.Millisecond)
+	before := cw.Viewer.PlayerStats()
+	began := time.Now()
+	async.DoAndWait("tour play", cw.Viewer.Play)
+	if err := waitFor(ctx, 2*time.Minute, "the end of playback", func() bool { return !cw.Viewer.Playing() }); err != nil {
+		return err
+	}
+	fig.PlaybackSeconds = time.Since(began).Seconds()
+	st := cw.Viewer.PlayerStats()
+	fig.PlaybackShown, fig.PlaybackDropped = st.Shown-before.Shown, st.Dropped-before.Dropped
+	fig.PlaybackFPS = float64(fig.PlaybackShown) / fig.PlaybackSeconds
+	// Throughput: the same video as fast as frames reach the screen.
+	async.DoAndWait("tour unpaced", func() {
+		cw.Viewer.Seek(0)
+		cw.Viewer.SetUnpaced(true)
+	})
+	time.Sleep(300 * time.Millisecond)
+	before = cw.Viewer.PlayerStats()
+	began = time.Now()
+	async.DoAndWait("tour play unpaced", cw.Viewer.Play)
+	if err := waitFor(ctx, 2*time.Minute, "the end of unpaced playback", func() bool { return !cw.Viewer.Playing() }); err != nil {
+		return err
+	}
+	st = cw.Viewer.PlayerStats()
+	fig.ThroughputFPS = float64(st.Shown-before.Shown) / time.Since(began).Seconds()
+	async.DoAndWait("tour paced", func() { cw.Viewer.SetUnpaced(false) })
+	return nil
+}
+
+// tourCaseViews shoots the viewer on a frame with paths and a face chosen,
+// a review with a note, the watchlist, the audit log filtered to reviews
+// and the Lab.
+func tourCaseViews(ctx context.Context, cw *CaseWindow, shot func(string, fyne.Window) error) error {
+	// A frame with paths drawn and a face selected.
+	async.DoAndWait("tour seek", func() { cw.Viewer.Seek(110) })
+	if err := waitFor(ctx, 30*time.Second, "frame 110", func() bool { return cw.Viewer.Frame() == 110 }); err != nil {
+		return err
+	}
+	async.DoAndWait("tour select face", func() {
+		if faces := cw.Viewer.FaceView().Scene().Faces; len(faces) > 0 {
+			cw.Viewer.SelectMark(faces[0].ID)
+		}
+	})
+	if err := shot("03-viewer", cw.win); err != nil {
+		return err
+	}
+
+	if err := tourReviewWithNote(ctx, cw); err != nil {
+		return err
+	}
+	if err := shot("04-review", cw.win); err != nil {
+		return err
+	}
+	async.DoAndWait("tour watchlist", func() { cw.SelectTab(TabWatchlist) })
+	if err := shot("05-watchlist", cw.win); err != nil {
+		return err
+	}
+	// The audit log filtered to review decisions, the newest in the
+	// detail pane with its note.
+	async.DoAndWait("tour audit", func() {
+		cw.SelectTab(TabAudit)
+		cw.Audit.Reload()
+	})
+	if err := waitFor(ctx, time.Minute, "the review in the audit log", func() bool {
+		cw.Audit.Filter(session.AuditFilter{Action: string(casefile.ActionReview)})
+		return cw.Audit.Shown() > 0
+	}); err != nil {
+		return err
+	}
+	if err := shot("06-audit", cw.win); err != nil {
+		return err
+	}
+	async.DoAndWait("tour lab", func() { cw.SelectTab(TabLab) })
+	if err := shot("07-lab", cw.win); err != nil {
+		return err
+	}
+	return nil
 }

@@ -28,6 +28,7 @@ var caseLeads = []Lead{
 	{casefile.ErrCorrupt, "The case file is damaged. Nothing was changed; restore it from a backup or an export bundle."},
 	{casefile.ErrTampered, "The case's audit log does not verify: the file was altered outside facecase."},
 	{casefile.ErrReadOnly, "The case is open read-only."},
+	{casefile.ErrNoAuthorisation, "This case's rules require an authorisation reference before any search, and the case has none. Nothing was searched."},
 	{casefile.ErrExists, "A file already exists there; choose another name (nothing is ever overwritten)."},
 	{models.ErrModelMissing, "A recognition model is not installed."},
 	{fs.ErrNotExist, "The file does not exist."},

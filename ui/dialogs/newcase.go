@@ -1,6 +1,8 @@
 package dialogs
 
 import (
+	"errors"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -17,7 +19,29 @@ import (
 type CaseForm struct {
 	Number, Title, Investigator, Purpose, Authorisation *widget.Entry
 	Folder                                              *widget.Entry
-	Dialog                                              dialog.Dialog
+	// RequireAuthorisation makes the authorisation reference mandatory
+	// for every search in the case (casefile.Settings).
+	RequireAuthorisation *widget.Check
+	Dialog               dialog.Dialog
+}
+
+// validate checks every field, whatever was typed in it so far.
+func (f *CaseForm) validate() error {
+	for _, e := range []struct {
+		name  string
+		entry *widget.Entry
+	}{{"Case number", f.Number}, {"Title", f.Title}, {"Investigator", f.Investigator}, {"Purpose", f.Purpose},
+		{"Authorisation reference", f.Authorisation}} {
+		if err := e.entry.Validate(); err != nil {
+			return fmt.Errorf("%s: %w", e.name, err)
+		}
+	}
+	return nil
+}
+
+// Rules are the case settings chosen in the form.
+func (f *CaseForm) Rules() casefile.Settings {
+	return casefile.Settings{RequireAuthorisation: f.RequireAuthorisation.Checked}
 }
 
 // Info is the case record typed in.
@@ -51,9 +75,12 @@ func CaseFileName(number string) string {
 
 // ShowNewCase shows the New case form. investigator pre-fills the
 // investigator (the reviewer name from the settings); folder is where the
-// file goes unless changed. create gets the record and path on the UI
-// goroutine when the user confirms.
-func ShowNewCase(win fyne.Window, investigator, folder string, create func(info casefile.CaseInfo, path string)) *CaseForm {
+// file goes unless changed. The purpose is required (every search is
+// logged with it); the authorisation reference is required when the form's
+// "require" box is ticked, which also makes the case refuse searches
+// without one. create gets the record, path and rules on the UI goroutine
+// when the user confirms.
+func ShowNewCase(win fyne.Window, investigator, folder string, create func(info casefile.CaseInfo, path string, rules casefile.Settings)) *CaseForm {
 	f := &CaseForm{
 		Number: widget.NewEntry(), Title: widget.NewEntry(), Investigator: widget.NewEntry(),
 		Purpose: widget.NewMultiLineEntry(), Authorisation: widget.NewEntry(), Folder: widget.NewEntry(),
@@ -71,6 +98,19 @@ func ShowNewCase(win fyne.Window, investigator, folder string, create func(info 
 		return nil
 	}
 	f.Number.Validator, f.Title.Validator, f.Investigator.Validator = required, required, required
+	f.Purpose.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New("every search is logged with the purpose: say why faces are searched")
+		}
+		return nil
+	}
+	f.RequireAuthorisation = widget.NewCheck("Require an authorisation reference for every search", func(bool) { f.Authorisation.Validate() })
+	f.Authorisation.Validator = func(s string) error {
+		if f.RequireAuthorisation != nil && f.RequireAuthorisation.Checked && strings.TrimSpace(s) == "" {
+			return errors.New("required by the box below")
+		}
+		return nil
+	}
 	where := widget.NewLabel("")
 	where.Truncation = fyne.TextTruncateEllipsis
 	update := func(string) { where.SetText(f.Path()) }
@@ -84,14 +124,22 @@ func ShowNewCase(win fyne.Window, investigator, folder string, create func(info 
 		widget.NewFormItem("Title", f.Title),
 		widget.NewFormItem("Investigator", f.Investigator),
 		widget.NewFormItem("Purpose", f.Purpose),
-		widget.NewFormItem("Authorisation", f.Authorisation),
+		widget.NewFormItem("Authorisation reference", f.Authorisation),
+		widget.NewFormItem("", f.RequireAuthorisation),
 		widget.NewFormItem("Folder", folderRow(f.Folder, browse)),
 		widget.NewFormItem("Case file", where),
 	}
 	f.Dialog = dialog.NewForm("New case", "Create", "Cancel", items, func(ok bool) {
-		if ok {
-			create(f.Info(), f.Path())
+		if !ok {
+			return
 		}
+		if err := f.validate(); err != nil {
+			// Back, as typed, with the reason.
+			f.Dialog.Show()
+			dialog.ShowError(err, win)
+			return
+		}
+		create(f.Info(), f.Path(), f.Rules())
 	}, win)
 	f.Dialog.Resize(fyne.NewSize(620, 480))
 	f.Dialog.Show()

@@ -30,6 +30,7 @@ func (s *Session) analyseVideo(ctx context.Context, ev casefile.Evidence, path s
 		}),
 		OnDetections: func(dets []media.ScanDetection) error { return w.Add(ctx, dets) },
 		OnTrack:      w.PutTrack,
+		OnCut:        w.Cut,
 	})
 	if ferr := w.Flush(ctx); err == nil {
 		err = ferr

@@ -16,9 +16,11 @@ import (
 
 // Intake takes files and folders (searched recursively) into the case and
 // analyses each new item. Every file gets its own outcome through onItem
-// (on the calling goroutine): a file that cannot be added or analysed is
-// StateFailed with the reason, and the batch carries on. Progress counts
-// files. It returns ctx's error when cancelled (items finished so far
+// (on the calling goroutine): a file that is neither photo nor video is
+// StateSkipped and stays out of the case; one whose content is already
+// evidence is StateDuplicate (the original is not touched); a file that
+// cannot be added or analysed is StateFailed with the reason, and the
+// batch carries on. Progress counts files. It returns ctx's error when cancelled (items finished so far
 // stay in the case) and otherwise nil, whatever failed.
 func (s *Session) Intake(ctx context.Context, paths []string, rep progress.Reporter, onItem func(ItemStatus)) error {
 	if rep == nil {
@@ -56,6 +58,10 @@ func (s *Session) intakeOne(ctx context.Context, path string, onItem func(ItemSt
 		s.setStatus(st)
 		onItem(st)
 	}
+	if mt, kind, err := casefile.SniffFile(path); err == nil && kind == casefile.KindOther {
+		onItem(ItemStatus{Path: path, State: StateSkipped, Detail: "not a photo or video (" + mt + ")", Fraction: -1})
+		return nil
+	}
 	report(ItemStatus{Path: path, State: StateAdding, Fraction: -1})
 	ev, err := s.AddEvidence(ctx, path, casefile.AddOptions{})
 	duplicate := errors.Is(err, casefile.ErrDuplicateEvidence)
@@ -68,8 +74,9 @@ func (s *Session) intakeOne(ctx context.Context, path string, onItem func(ItemSt
 	}
 	if duplicate {
 		if n, err := s.DetectionCount(ev.ID); err == nil && n > 0 {
-			report(ItemStatus{Path: path, EvidenceID: ev.ID, State: StateDone,
-				Detail: fmt.Sprintf("already in the case as %s (%d faces)", ev.Name, n), Fraction: 1})
+			// Marked on the new file only: the original's row is untouched.
+			onItem(ItemStatus{Path: path, State: StateDuplicate, Duplicate: ev.ID,
+				Detail: fmt.Sprintf("already in the case as #%d %s (%d faces)", ev.ID, ev.Name, n), Fraction: -1})
 			return nil
 		}
 	}

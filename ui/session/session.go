@@ -1,12 +1,17 @@
 package session
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
 
 	"facecase/casefile"
 )
+
+// ErrNoPurpose: a case is created only with the purpose of its searches,
+// which every search is logged with.
+var ErrNoPurpose = errors.New("a case needs the purpose of its searches")
 
 // Session is one open case in the app.
 type Session struct {
@@ -37,6 +42,9 @@ func Open(path string, engines *Engines, settings Settings) (*Session, error) {
 // settings (or, when none is set, the investigator) is the actor.
 func Create(path string, info casefile.CaseInfo, engines *Engines, settings Settings) (*Session, error) {
 	settings = settings.withDefaults()
+	if strings.TrimSpace(info.Purpose) == "" {
+		return nil, fmt.Errorf("create case %s: %w", path, ErrNoPurpose)
+	}
 	c, err := casefile.Create(path, info)
 	if err != nil {
 		return nil, err

@@ -117,4 +117,56 @@ func TestAnalyseVideoStoresDetectionsAndTracks(t *testing.T) {
 	if !strings.Contains(done.Detail, "track") {
 		t.Errorf("outcome %q does not count tracks", done.Detail)
 	}
+	// The clip has hard cuts: the tracks they ended remember them, so the
+	// viewer stops their paths there.
+	cut := 0
+	for _, tr := range tracks {
+		if tr.CutFrame != 0 {
+			cut++
+			if tr.CutFrame <= tr.LastFrame {
+				t.Errorf("track %d (frames %d-%d) ended by a cut at frame %d", tr.ID, tr.FirstFrame, tr.LastFrame, tr.CutFrame)
+			}
+		}
+	}
+	if cut == 0 {
+		t.Error("no track of the hamilton clip was ended by a scene cut")
+	}
+}
+
+// TestIntakeSkipsNonMediaAndMarksDuplicatesOnTheNewFile: a text file in a
+// dropped folder stays out of the case; a copy of a photo already taken in
+// is reported as a duplicate on the copy only.
+func TestIntakeSkipsNonMediaAndMarksDuplicatesOnTheNewFile(t *testing.T) {
+	dir := testenv.SharedData(t, "face_recognition")
+	s := newTestSession(t)
+	photo, err := os.ReadFile(filepath.Join(dir, "biden.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	drop := filepath.Join(t.TempDir(), "drop")
+	if err := os.MkdirAll(filepath.Join(drop, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"notes.txt": []byte("statement of witness 3\n"), "a.jpg": photo, "sub/copy.jpg": photo} {
+		if err := os.WriteFile(filepath.Join(drop, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	final := map[string]ItemStatus{}
+	if err := s.Intake(context.Background(), []string{drop}, nil, func(st ItemStatus) { final[filepath.Base(st.Path)] = st }); err != nil {
+		t.Fatal(err)
+	}
+	if st := final["notes.txt"]; st.State != StateSkipped || st.EvidenceID != 0 || !strings.Contains(st.Detail, "text/plain") {
+		t.Errorf("notes.txt: %+v, want skipped as text", st)
+	}
+	orig, dup := final["a.jpg"], final["copy.jpg"]
+	if orig.State != StateDone || dup.State != StateDuplicate || dup.Duplicate != orig.EvidenceID || dup.EvidenceID != 0 {
+		t.Fatalf("original %+v, copy %+v", orig, dup)
+	}
+	if st := s.ItemStatus(orig.EvidenceID); st.State != StateDone || strings.Contains(st.Detail, "already") {
+		t.Errorf("the original is marked too: %+v", st)
+	}
+	if evs, _ := s.EvidenceList(); len(evs) != 1 {
+		t.Fatalf("%d evidence items, want only a.jpg", len(evs))
+	}
 }

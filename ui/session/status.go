@@ -18,6 +18,12 @@ const (
 	StateFailed State = "failed"
 	// StateStored: in the case from an earlier run.
 	StateStored State = "stored"
+	// StateSkipped: not a photo or video; left out of the case (Detail
+	// names its type). Intake summaries list these, the case does not.
+	StateSkipped State = "skipped"
+	// StateDuplicate: the same content is already evidence (Duplicate
+	// names it); nothing was added, the original is left as it was.
+	StateDuplicate State = "duplicate"
 )
 
 // ItemStatus is the state of one file of a batch or of the case.
@@ -31,6 +37,8 @@ type ItemStatus struct {
 	Detail string
 	// Fraction is the analysis progress in [0, 1], or -1 when unknown.
 	Fraction float64
+	// Duplicate is the evidence item a StateDuplicate file repeats.
+	Duplicate uint64
 }
 
 // ItemStatus returns the state of an evidence item in this run; items not

@@ -23,17 +23,6 @@ var ErrNoUsableFace = errors.New("no face to enrol")
 // face: which one is the subject must be chosen in the viewer.
 var ErrSeveralFaces = errors.New("the photo shows several faces; enrol the right one from the viewer")
 
-// SearchFace searches the watchlist with a stored detection at the
-// threshold of the settings; the search is stored and audited. purpose
-// may be empty (the case's purpose is used).
-func (s *Session) SearchFace(ctx context.Context, detectionID uint64, purpose string) (casefile.SearchRecord, error) {
-	return s.Search(ctx, casefile.SearchRequest{
-		Probe:     casefile.Probe{DetectionID: detectionID},
-		Threshold: s.UserSettings().Threshold,
-		Purpose:   purpose,
-	})
-}
-
 // EnrolFace puts a detected face on the watchlist: under an existing
 // subject (subjectID != 0) or a new one with label and notes.
 func (s *Session) EnrolFace(detectionID, subjectID uint64, label, notes string, prov casefile.Provenance) (casefile.Subject, error) {

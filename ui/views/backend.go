@@ -40,6 +40,8 @@ type EvidenceBackend interface {
 	ItemStatus(evidenceID uint64) session.ItemStatus
 	Intake(ctx context.Context, paths []string, rep progress.Reporter, onItem func(session.ItemStatus)) error
 	Thumbnail(ctx context.Context, evidenceID uint64) (image.Image, error)
+	CandidateCounts() (map[uint64]int, error)
+	SearchAll(ctx context.Context, ids []uint64, rep progress.Reporter) (session.SearchAllOutcome, error)
 }
 
 // ViewerBackend is what the viewer and its face panel need.
@@ -49,9 +51,12 @@ type ViewerBackend interface {
 	FrameDetections(evidenceID uint64, frame uint32) ([]casefile.Detection, error)
 	Detection(id uint64) (casefile.Detection, error)
 	Tracks(evidenceID uint64) ([]casefile.Track, error)
-	FaceStates(evidenceID uint64) (map[uint64]session.FaceState, error)
+	FaceStates(evidenceID uint64) (map[uint64]session.FaceMatch, error)
+	TrackBestFaces(evidenceID uint64) (map[uint64]casefile.Detection, error)
 	SearchesFor(detectionID uint64) ([]casefile.SearchRecord, error)
 	SearchFace(ctx context.Context, detectionID uint64, purpose string) (casefile.SearchRecord, error)
+	EnrolmentEchoes(rec casefile.SearchRecord) ([]session.EnrolmentEcho, error)
+	CandidateStatus(searchID, subjectID uint64) (casefile.CandidateReview, error)
 	Subjects() ([]casefile.Subject, error)
 	EnrolFace(detectionID, subjectID uint64, label, notes string, prov casefile.Provenance) (casefile.Subject, error)
 	UserSettings() session.Settings
@@ -83,12 +88,13 @@ type ReviewBackend interface {
 	FaceCrop(ctx context.Context, detectionID uint64, side int) (image.Image, error)
 	Enrolments(subjectID uint64) ([]casefile.Enrolment, error)
 	EnrolmentImage(ctx context.Context, e casefile.Enrolment, side int) (image.Image, error)
+	EnrolmentEchoes(rec casefile.SearchRecord) ([]session.EnrolmentEcho, error)
 	Actor() string
 }
 
 // AuditBackend is what the audit log view needs.
 type AuditBackend interface {
-	AuditLog() ([]casefile.AuditEntry, error)
+	AuditRows() ([]session.AuditRow, error)
 	VerifyAudit() (casefile.AuditHead, error)
 }
 

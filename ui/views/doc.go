@@ -1,7 +1,8 @@
 // Package views are the screens of the desktop app: the start window, and
-// for each open case the evidence list, the viewer with its face panel,
-// the live camera, the watchlist, candidate review, the audit log and
-// export, the accuracy and bias lab (recognition/eval on a trainer's
+// for each open case the evidence list (sorted, filtered, with bulk
+// search), the viewer with its face panel and keyboard map, the live
+// camera, the watchlist, candidate review with the reviewers' notes, the
+// audit log in columns with a filter and a detail pane, and export, the accuracy and bias lab (recognition/eval on a trainer's
 // dataset, whose calibrated threshold can become the case default), plus
 // the settings form.
 //

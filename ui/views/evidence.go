@@ -5,18 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"facecase/casefile"
 	"facecase/progress"
 	"facecase/ui/async"
 	"facecase/ui/dialogs"
@@ -24,53 +23,25 @@ import (
 	"facecase/ui/widgets"
 )
 
-// EvidenceRow is one line of the evidence list: an evidence item, or a
-// file of a batch that did not become evidence (ID 0).
-type EvidenceRow struct {
-	Evidence casefile.Evidence
-	Check    casefile.EvidenceCheck
-	Status   session.ItemStatus
-	Faces    uint64
-}
+// Sort orders and filters of the evidence list, as offered.
+const (
+	sortTime  = "Intake order"
+	sortName  = "Name"
+	sortFaces = "Faces"
+	sortState = "State"
 
-// Name is the row's file name.
-func (r EvidenceRow) Name() string {
-	if r.Evidence.Name != "" {
-		return r.Evidence.Name
-	}
-	return filepath.Base(r.Status.Path)
-}
-
-// StateText says where the item stands, in a few words.
-func (r EvidenceRow) StateText() string {
-	if r.Evidence.ID != 0 && (r.Check.State == casefile.EvidenceMissing || r.Check.State == casefile.EvidenceChanged) {
-		return fmt.Sprintf("file %s since intake: %s", r.Check.State, r.Check.Detail)
-	}
-	switch r.Status.State {
-	case session.StateStored, "":
-		return fmt.Sprintf("%d faces", r.Faces)
-	case session.StateAnalysing:
-		if r.Status.Fraction >= 0 {
-			return fmt.Sprintf("analysing %.0f%%", 100*r.Status.Fraction)
-		}
-		return "analysing"
-	case session.StateDone:
-		return r.Status.Detail
-	case session.StateFailed:
-		return "failed: " + r.Status.Detail
-	}
-	return string(r.Status.State)
-}
-
-// Failed reports whether the row is marked failed.
-func (r EvidenceRow) Failed() bool {
-	return r.Status.State == session.StateFailed ||
-		r.Check.State == casefile.EvidenceMissing || r.Check.State == casefile.EvidenceChanged
-}
+	filterAll        = "All items"
+	filterFaces      = "Has faces"
+	filterCandidates = "Has candidates"
+	filterFailed     = "Failed"
+)
 
 // EvidenceView lists the case's evidence with thumbnails, type, hash and
-// processing state, and takes files in (Add files, Add folder, or files
-// dropped on the window).
+// processing state, sorted and filtered as asked, with tick boxes for bulk
+// work (search every usable face of the ticked items, or of the whole
+// case), and takes files in (Add files, Add folder, or files dropped on
+// the window). Files that are not photos or videos are skipped and named
+// in the intake summary, never listed as evidence.
 type EvidenceView struct {
 	win     fyne.Window
 	backend EvidenceBackend
@@ -82,10 +53,18 @@ type EvidenceView struct {
 	// OnChanged is called after a batch finished (other views reload).
 	OnChanged func()
 
-	rows    []EvidenceRow
-	list    *widget.List
-	summary *widget.Label
-	content fyne.CanvasObject
+	rows      []EvidenceRow // every row, in intake order
+	shown     []EvidenceRow // sorted and filtered
+	ticked    map[uint64]bool
+	list      *widget.List
+	summary   *widget.Label
+	intake    *widget.Label // files skipped by the last batches
+	sortBy    *widget.Select
+	filterBy  *widget.Select
+	dense     *widget.Check
+	searchSel *widget.Button
+	listBox   *fyne.Container
+	content   fyne.CanvasObject
 
 	mu      sync.Mutex
 	batch   map[string]session.ItemStatus // this run's files, by path
@@ -101,37 +80,63 @@ type EvidenceView struct {
 
 // NewEvidenceView builds the evidence list; long work is shown in tasks.
 func NewEvidenceView(ctx context.Context, win fyne.Window, backend EvidenceBackend, tasks *widgets.TaskBar) *EvidenceView {
-	v := &EvidenceView{win: win, backend: backend, ctx: ctx, tasks: tasks,
+	v := &EvidenceView{win: win, backend: backend, ctx: ctx, tasks: tasks, ticked: map[uint64]bool{},
 		batch: map[string]session.ItemStatus{}, thumbs: map[uint64]image.Image{}, wanted: map[uint64]bool{},
 		thumbQ: make(chan struct{}, thumbnailWorkers)}
 	v.refresh = newRefreshThrottle("evidence refresh", 250*time.Millisecond, v.Reload)
-	v.list = widget.NewList(func() int { return len(v.rows) }, v.newRow, v.bindRow)
-	v.list.OnSelected = func(id widget.ListItemID) {
-		v.list.UnselectAll()
-		if id < len(v.rows) && v.rows[id].Evidence.ID != 0 && v.OnOpen != nil {
-			v.OnOpen(v.rows[id].Evidence.ID)
-		}
-	}
+	v.summary = widget.NewLabel("")
+	v.intake = widget.NewLabel("")
+	v.intake.Wrapping = fyne.TextWrapWord
+	v.intake.Importance = widget.WarningImportance
+	v.intake.Hide()
+	v.sortBy = widget.NewSelect([]string{sortTime, sortName, sortFaces, sortState}, nil)
+	v.sortBy.SetSelected(sortTime)
+	v.sortBy.OnChanged = func(string) { v.arrange() }
+	v.filterBy = widget.NewSelect([]string{filterAll, filterFaces, filterCandidates, filterFailed}, nil)
+	v.filterBy.SetSelected(filterAll)
+	v.filterBy.OnChanged = func(string) { v.arrange() }
+	v.dense = widget.NewCheck("Dense rows", func(bool) { v.buildList() })
+	v.searchSel = widget.NewButtonWithIcon("Search ticked items", theme.SearchIcon(), func() { v.SearchAll(v.tickedIDs()) })
+	v.searchSel.Disable()
+	searchCase := widget.NewButtonWithIcon("Search whole case", theme.SearchIcon(), func() { v.SearchAll(nil) })
 	addFiles := widget.NewButtonWithIcon("Add files…", theme.FileIcon(), func() {
-		dialogs.OpenFile(win, "Add evidence", dialogs.MediaExtensions, func(p string) { v.AddPaths([]string{p}) })
+		dialogs.OpenMany(win, "Add evidence: tick files and folders", dialogs.MediaExtensions, v.AddPaths)
 	})
 	addFolder := widget.NewButtonWithIcon("Add folder…", theme.FolderIcon(), func() {
 		dialogs.OpenFolder(win, "Add a folder of evidence", func(p string) { v.AddPaths([]string{p}) })
 	})
-	v.summary = widget.NewLabel("")
 	hint := widget.NewLabel("or drop files and folders on this window")
 	hint.Importance = widget.LowImportance
 	bar := container.NewHBox(addFiles, addFolder, hint)
-	v.content = container.NewBorder(container.NewVBox(bar, v.summary), nil, nil, nil, v.list)
+	tools := container.NewHBox(widget.NewLabel("Sort"), v.sortBy, widget.NewLabel("Show"), v.filterBy, v.dense,
+		widget.NewSeparator(), v.searchSel, searchCase)
+	v.listBox = container.NewStack()
+	v.buildList()
+	v.content = container.NewBorder(container.NewVBox(bar, tools, v.summary, v.intake), nil, nil, nil, v.listBox)
 	v.Reload()
 	return v
+}
+
+// buildList makes the list with rows of the chosen density.
+func (v *EvidenceView) buildList() {
+	dense := v.dense.Checked
+	v.list = widget.NewList(func() int { return len(v.shown) },
+		func() fyne.CanvasObject { return newEvidenceRow(dense) }, v.bindRow)
+	v.list.OnSelected = func(id widget.ListItemID) {
+		v.list.UnselectAll()
+		if id < len(v.shown) && v.shown[id].Evidence.ID != 0 && v.OnOpen != nil {
+			v.OnOpen(v.shown[id].Evidence.ID)
+		}
+	}
+	v.listBox.Objects = []fyne.CanvasObject{v.list}
+	v.listBox.Refresh()
 }
 
 // Content is the view's root object.
 func (v *EvidenceView) Content() fyne.CanvasObject { return v.content }
 
-// Rows are the lines shown, for tests and the tour.
-func (v *EvidenceView) Rows() []EvidenceRow { return v.rows }
+// Rows are the lines shown (for the app's flow test and the tour).
+func (v *EvidenceView) Rows() []EvidenceRow { return v.shown }
 
 // AddPaths takes files and folders into the case in the background (the
 // Add buttons and dropped files end here).
@@ -164,6 +169,39 @@ func (v *EvidenceView) AddPaths(paths []string) {
 	})
 }
 
+// SearchAll searches the watchlist with every usable face of the items
+// (of the whole case when ids is empty) in the task bar, with progress and
+// Cancel, and says what it did.
+func (v *EvidenceView) SearchAll(ids []uint64) {
+	var out session.SearchAllOutcome
+	what := "the whole case"
+	if len(ids) > 0 {
+		what = plural(len(ids), "item")
+	}
+	task := v.tasks.Run(v.ctx, "Searching every usable face of "+what, func(ctx context.Context, rep progress.Reporter) (err error) {
+		out, err = v.backend.SearchAll(ctx, ids, rep)
+		return err
+	}, func(err error) {
+		v.Reload()
+		if v.OnChanged != nil {
+			v.OnChanged()
+		}
+		switch {
+		case errors.Is(err, session.ErrEmptyWatchlist):
+			dialog.ShowInformation("Nothing to search", "The watchlist is empty: enrol subjects on it first. Nothing was searched and no search was recorded.", v.win)
+		case errors.Is(err, context.Canceled):
+			dialog.ShowInformation("Search stopped", "Stopped on request. "+out.String()+".", v.win)
+		case err != nil:
+			dialogs.ShowError(v.win, err)
+		default:
+			dialog.ShowInformation("Search finished", "Searched "+what+": "+out.String()+". Review the candidates in the Review tab.", v.win)
+		}
+	})
+	if task == nil {
+		dialogs.ShowError(v.win, fmt.Errorf("wait for the current task to finish (or cancel it) first"))
+	}
+}
+
 // itemChanged records a batch file's state (any goroutine).
 func (v *EvidenceView) itemChanged(st session.ItemStatus) {
 	v.mu.Lock()
@@ -191,14 +229,15 @@ func (v *EvidenceView) Reload() {
 
 // read builds the rows off the UI goroutine, then shows them.
 func (v *EvidenceView) read() {
-	rows, summary, err := v.buildRows()
+	rows, summary, skipped, err := v.buildRows()
 	async.Do("evidence rows", func() {
 		if err != nil {
 			v.summary.SetText("cannot read the evidence list: " + err.Error())
 		} else {
 			v.rows = rows
 			v.summary.SetText(summary)
-			v.list.Refresh()
+			v.showSkipped(skipped)
+			v.arrange()
 		}
 		v.mu.Lock()
 		again := v.again
@@ -210,27 +249,59 @@ func (v *EvidenceView) read() {
 	})
 }
 
-func (v *EvidenceView) buildRows() ([]EvidenceRow, string, error) {
+// showSkipped names the files of this run's batches that were left out.
+func (v *EvidenceView) showSkipped(skipped []session.ItemStatus) {
+	if len(skipped) == 0 {
+		v.intake.Hide()
+		return
+	}
+	lines := []string{fmt.Sprintf("Intake skipped %s that %s not photos or videos (not added to the case):",
+		plural(len(skipped), "file"), map[bool]string{true: "is", false: "are"}[len(skipped) == 1])}
+	for i, st := range skipped {
+		if i == 8 {
+			lines = append(lines, fmt.Sprintf("… and %d more", len(skipped)-i))
+			break
+		}
+		lines = append(lines, fmt.Sprintf("%s — %s", st.Path, st.Detail))
+	}
+	v.intake.SetText(strings.Join(lines, "\n"))
+	v.intake.Show()
+}
+
+func (v *EvidenceView) buildRows() (rows []EvidenceRow, summary string, skipped []session.ItemStatus, err error) {
 	evs, err := v.backend.EvidenceList()
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
+	}
+	cands, err := v.backend.CandidateCounts()
+	if err != nil {
+		return nil, "", nil, err
 	}
 	v.mu.Lock()
 	byID := map[uint64]session.ItemStatus{}
 	var loose []session.ItemStatus
 	for _, p := range v.order {
 		st := v.batch[p]
-		if st.EvidenceID != 0 {
+		switch {
+		case st.State == session.StateSkipped:
+			skipped = append(skipped, st)
+		case st.EvidenceID != 0:
 			byID[st.EvidenceID] = st
-		} else {
+		default:
 			loose = append(loose, st)
 		}
 	}
 	v.mu.Unlock()
-	rows := make([]EvidenceRow, 0, len(evs)+len(loose))
+	paths := make([]string, 0, len(evs))
+	for _, ev := range evs {
+		paths = append(paths, ev.OriginalPath)
+	}
+	root := commonFolder(paths)
+	rows = make([]EvidenceRow, 0, len(evs)+len(loose))
 	var failed, faces uint64
 	for _, ev := range evs {
-		r := EvidenceRow{Evidence: ev, Check: v.backend.EvidenceCheckFor(ev.ID)}
+		r := EvidenceRow{Evidence: ev, Check: v.backend.EvidenceCheckFor(ev.ID), Candidates: cands[ev.ID]}
+		r.Where = whereBelow(root, ev.OriginalPath, ev.Name)
 		if st, ok := byID[ev.ID]; ok {
 			r.Status = st
 		} else {
@@ -242,70 +313,115 @@ func (v *EvidenceView) buildRows() ([]EvidenceRow, string, error) {
 		}
 		rows = append(rows, r)
 	}
-	for _, st := range loose { // failed, or waiting to be taken in
+	for _, st := range loose { // failed, duplicates, or waiting to be taken in
 		rows = append(rows, EvidenceRow{Status: st})
 	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Failed() && !rows[j].Failed() })
 	for _, r := range rows {
 		if r.Failed() {
 			failed++
 		}
 	}
-	summary := fmt.Sprintf("%d items, %d faces", len(evs), faces)
+	summary = fmt.Sprintf("%d items, %d faces", len(evs), faces)
 	if failed > 0 {
-		summary += fmt.Sprintf(", %d failed (listed first)", failed)
+		summary += fmt.Sprintf(", %d failed", failed)
 	}
-	return rows, summary, nil
+	return rows, summary, skipped, nil
 }
 
-func (v *EvidenceView) newRow() fyne.CanvasObject {
-	thumb := canvas.NewImageFromImage(nil)
-	thumb.FillMode = canvas.ImageFillContain
-	thumb.SetMinSize(fyne.NewSize(80, 60))
-	name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	name.Truncation = fyne.TextTruncateEllipsis
-	meta := widget.NewLabel("")
-	meta.Truncation = fyne.TextTruncateEllipsis
-	meta.SizeName = theme.SizeNameCaptionText
-	state := widget.NewLabel("")
-	state.Truncation = fyne.TextTruncateEllipsis
-	icon := widget.NewIcon(nil)
-	return container.NewBorder(nil, nil, thumb, nil,
-		container.NewVBox(name, meta, container.NewBorder(nil, nil, icon, nil, state)))
+// arrange sorts and filters the rows as chosen and shows them.
+func (v *EvidenceView) arrange() {
+	shown := make([]EvidenceRow, 0, len(v.rows))
+	for _, r := range v.rows {
+		if keepRow(r, v.filterBy.Selected) {
+			shown = append(shown, r)
+		}
+	}
+	sortRows(shown, v.sortBy.Selected)
+	v.shown = shown
+	v.list.Refresh()
+	v.updateTicked()
+}
+
+func keepRow(r EvidenceRow, filter string) bool {
+	switch filter {
+	case filterFaces:
+		return r.Faces > 0
+	case filterCandidates:
+		return r.Candidates > 0
+	case filterFailed:
+		return r.Failed()
+	}
+	return true
+}
+
+// stateRank orders rows by state: failed first, then work in progress,
+// then finished.
+func stateRank(r EvidenceRow) int {
+	switch {
+	case r.Failed():
+		return 0
+	case r.Status.State == session.StateQueued || r.Status.State == session.StateAdding || r.Status.State == session.StateAnalysing:
+		return 1
+	case r.Status.State == session.StateDuplicate:
+		return 2
+	}
+	return 3
+}
+
+func sortRows(rows []EvidenceRow, by string) {
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		switch by {
+		case sortName:
+			return strings.ToLower(a.Title()) < strings.ToLower(b.Title())
+		case sortFaces:
+			return a.Faces > b.Faces
+		case sortState:
+			return stateRank(a) < stateRank(b)
+		}
+		return false // intake order as read
+	})
 }
 
 func (v *EvidenceView) bindRow(id widget.ListItemID, o fyne.CanvasObject) {
-	if id >= len(v.rows) {
+	if id >= len(v.shown) {
 		return
 	}
-	r := v.rows[id]
-	c := o.(*fyne.Container)
-	thumb := c.Objects[1].(*canvas.Image)
-	texts := c.Objects[0].(*fyne.Container).Objects
-	setText(texts[0].(*widget.Label), r.Name())
-	meta := "not taken in · " + r.Status.Path
-	if r.Evidence.ID != 0 {
-		meta = fmt.Sprintf("#%d · %s · %s · %s · SHA-256 %s", r.Evidence.ID, r.Evidence.Kind, r.Evidence.MediaType,
-			byteSize(r.Evidence.Size), r.Evidence.SHA256)
+	r := v.shown[id]
+	evID := r.Evidence.ID
+	o.(*evidenceRowWidget).bind(r, v.thumbnail(evID), v.ticked[evID], func(on bool) { v.tick(evID, on) })
+}
+
+// tick chooses an item for bulk actions, or not.
+func (v *EvidenceView) tick(id uint64, on bool) {
+	if on {
+		v.ticked[id] = true
+	} else {
+		delete(v.ticked, id)
 	}
-	setText(texts[1].(*widget.Label), meta)
-	stateRow := texts[2].(*fyne.Container)
-	setText(stateRow.Objects[0].(*widget.Label), r.StateText())
-	icon := stateRow.Objects[1].(*widget.Icon)
-	res := theme.ViewRefreshIcon()
-	switch {
-	case r.Failed():
-		res = theme.ErrorIcon()
-	case r.Status.State == session.StateDone || r.Status.State == session.StateStored:
-		res = theme.ConfirmIcon()
+	v.updateTicked()
+}
+
+func (v *EvidenceView) updateTicked() {
+	n := len(v.tickedIDs())
+	if n == 0 {
+		v.searchSel.SetText("Search ticked items")
+		v.searchSel.Disable()
+		return
 	}
-	if icon.Resource != res {
-		icon.SetResource(res)
+	v.searchSel.SetText(fmt.Sprintf("Search %s", plural(n, "ticked item")))
+	v.searchSel.Enable()
+}
+
+// tickedIDs are the ticked items still listed, in id order.
+func (v *EvidenceView) tickedIDs() []uint64 {
+	var out []uint64
+	for _, r := range v.rows {
+		if v.ticked[r.Evidence.ID] && r.Evidence.ID != 0 {
+			out = append(out, r.Evidence.ID)
+		}
 	}
-	if img := v.thumbnail(r.Evidence.ID); thumb.Image != img {
-		thumb.Image = img
-		thumb.Refresh()
-	}
+	return out
 }
 
 // setText changes a label only when its text changes: list rows are bound
@@ -338,7 +454,7 @@ func (v *EvidenceView) thumbnail(id uint64) image.Image {
 		v.mu.Lock()
 		v.thumbs[id] = img
 		v.mu.Unlock()
-		async.Do("evidence thumbnail", v.list.Refresh)
+		async.Do("evidence thumbnail", func() { v.list.Refresh() })
 	}()
 	return nil
 }

@@ -2,11 +2,13 @@ package views
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -19,6 +21,7 @@ import (
 	"facecase/facedata"
 	"facecase/recognition"
 	"facecase/ui/dialogs"
+	"facecase/ui/session"
 	"facecase/ui/widgets"
 )
 
@@ -44,8 +47,17 @@ type FacePanel struct {
 	enrolBtn  *widget.Button
 	body      *fyne.Container
 	empty     *widget.Label
+	status    *widget.Label // what the last action did
 	content   fyne.CanvasObject
 	searches  []casefile.SearchRecord
+}
+
+// screenPos is the frame on screen when a face was chosen: the panel
+// names it, so panel and player always agree on the frame.
+type screenPos struct {
+	Frame int
+	Time  time.Duration
+	Video bool
 }
 
 // NewFacePanel builds an empty panel.
@@ -64,10 +76,13 @@ func NewFacePanel(ctx context.Context, win fyne.Window, backend ViewerBackend) *
 	p.enrolBtn = widget.NewButtonWithIcon("Enrol on watchlist…", theme.ContentAddIcon(), p.showEnrol)
 	p.empty = widget.NewLabel("Tap a face to see its quality and candidates.")
 	p.empty.Wrapping = fyne.TextWrapWord
+	p.status = widget.NewLabel("")
+	p.status.Wrapping = fyne.TextWrapWord
+	p.status.Hide()
 	p.body = container.NewVBox(
 		container.NewCenter(p.chip), p.facts,
 		widget.NewLabelWithStyle("Quality", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.quality,
-		container.NewGridWithColumns(2, p.searchBtn, p.enrolBtn),
+		p.searchBtn, p.enrolBtn, p.status,
 		widget.NewLabelWithStyle("Candidates", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.cands)
 	p.body.Hide()
 	p.content = container.NewVScroll(container.NewVBox(p.empty, p.body))
@@ -95,14 +110,20 @@ func (p *FacePanel) Clear() {
 	p.empty.Show()
 }
 
-// Show fills the panel with a face; chip is its picture (may be nil).
-func (p *FacePanel) Show(ev casefile.Evidence, det casefile.Detection, chip image.Image) {
+// Show fills the panel with a face; chip is its picture (may be nil) and
+// at the frame on screen, which the panel names (a box the tracker carried
+// shows the track's detection nearest it, and says which frame that is).
+func (p *FacePanel) Show(ev casefile.Evidence, det casefile.Detection, chip image.Image, at screenPos) {
 	p.ev, p.det, p.has = ev, det, true
 	p.chip.Image = chip
 	p.chip.Refresh()
+	p.setStatus("")
 	where := "photo"
-	if ev.Kind == casefile.KindVideo {
-		where = fmt.Sprintf("frame %d (%s)", det.Frame+1, det.Time)
+	if at.Video {
+		where = frameTime(at.Time, at.Frame)
+		if int(det.Frame) != at.Frame {
+			where += fmt.Sprintf(" (the tracker's box; nearest detection at %s)", frameTime(det.Time, int(det.Frame)))
+		}
 	}
 	track := ""
 	if det.TrackID != 0 {
@@ -149,25 +170,62 @@ func (p *FacePanel) loadSearches() {
 	p.cands.Objects = nil
 	if len(recs) == 0 {
 		p.cands.Add(widget.NewLabel("Not searched yet."))
+		p.cands.Refresh()
 		return
 	}
 	last := recs[len(recs)-1]
 	p.cands.Add(widgets.NewLeadNotice(fmt.Sprintf("Search %d by %s, threshold %.2f, %s on the watchlist",
 		last.ID, last.Operator, last.Threshold, plural(last.WatchlistSize, "subject"))))
 	if len(last.Candidates) == 0 {
-		p.cands.Add(widget.NewLabel("No candidate within the threshold."))
+		p.cands.Add(wrapped("No candidate within the threshold."))
 	}
+	echoes, _ := p.backend.EnrolmentEchoes(last)
 	for _, c := range last.Candidates {
-		l := widget.NewLabel(fmt.Sprintf("%d. %s — distance %.3f", c.Rank, c.Label, c.Distance))
-		p.cands.Add(l)
+		p.cands.Add(widget.NewLabelWithStyle(fmt.Sprintf("%d. %s — distance %.3f", c.Rank, c.Label, c.Distance),
+			fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		for _, e := range echoes {
+			if e.SubjectID == c.SubjectID && e.EnrolmentID == c.EnrolmentID {
+				warn := wrapped(e.String())
+				warn.Importance = widget.WarningImportance
+				p.cands.Add(warn)
+			}
+		}
+		if cr, err := p.backend.CandidateStatus(last.ID, c.SubjectID); err == nil {
+			p.cands.Add(wrapped(reviewText(cr)))
+		}
 	}
 	if len(last.Candidates) > 0 {
-		p.cands.Add(widget.NewLabel("Review the candidates in the Review tab."))
+		p.cands.Add(wrapped("Review the candidates in the Review tab."))
 	}
 	p.cands.Refresh()
 }
 
+// reviewText is where a candidate's review stands and every decision on
+// it, with reviewer, time and note.
+func reviewText(cr casefile.CandidateReview) string {
+	lines := []string{fmt.Sprintf("Status: %s (%d of %d confirmations needed)", cr.Status, cr.Confirmations, cr.Required)}
+	for _, r := range cr.Reviews {
+		lines = append(lines, session.ReviewLine(r))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// setStatus says what the last action did (empty hides it).
+func (p *FacePanel) setStatus(text string) {
+	p.status.SetText(text)
+	p.status.Hidden = text == ""
+	p.status.Refresh()
+}
+
 // Search searches the watchlist with the face shown (in the background).
+// A poor face asks first, with No as the answer Enter and Space give; an
+// empty watchlist is said so, and nothing is searched or recorded.
 func (p *FacePanel) Search() {
 	if !p.has {
 		return
@@ -182,11 +240,16 @@ func (p *FacePanel) Search() {
 		}, func(err error) {
 			p.searchBtn.SetText("Search watchlist")
 			p.searchBtn.Enable()
-			if err != nil {
+			switch {
+			case errors.Is(err, session.ErrEmptyWatchlist):
+				p.setStatus("The watchlist is empty: enrol subjects on it first. Nothing was searched and no search was recorded.")
+				return
+			case err != nil:
 				dialogs.ShowError(p.win, err)
 				return
 			}
 			if p.has && p.det.ID == det.ID {
+				p.setStatus("")
 				p.loadSearches()
 			}
 			if p.OnChanged != nil {
@@ -195,18 +258,14 @@ func (p *FacePanel) Search() {
 		})
 	}
 	if !det.Quality.Usable {
-		dialog.ShowConfirm("Poor quality face", QualityText(det.Quality)+
-			"\n\nCandidates from a poor face are weak leads. Search anyway?", func(ok bool) {
-			if ok {
-				run()
-			}
-		}, p.win)
+		dialogs.ConfirmRisky(p.win, "Poor quality face", QualityText(det.Quality)+
+			"\n\nCandidates from a poor face are weak leads. Search anyway?", "Search anyway", run)
 		return
 	}
 	run()
 }
 
-// EnrolForm is the Enrol on watchlist form; fields are exported for tests.
+// EnrolForm is the Enrol on watchlist form (the app's flow test fills it).
 type EnrolForm struct {
 	Subject       *widget.Select // an existing subject, or "New subject"
 	Label, Notes  *widget.Entry
@@ -218,7 +277,10 @@ type EnrolForm struct {
 
 func (p *FacePanel) showEnrol() { p.ShowEnrol() }
 
-// ShowEnrol shows the form that puts the face on the watchlist.
+// ShowEnrol shows the form that puts the face on the watchlist. A new
+// subject needs a label (Enrol stays disabled without one); when the
+// enrolment fails the form comes back with what was typed, and when it
+// succeeds the panel says so.
 func (p *FacePanel) ShowEnrol() *EnrolForm {
 	if !p.has {
 		return nil
@@ -231,12 +293,22 @@ func (p *FacePanel) ShowEnrol() *EnrolForm {
 	for _, s := range f.subjects {
 		opts = append(opts, fmt.Sprintf("%s (#%d)", s.Label, s.ID))
 	}
+	f.Label.Validator = func(s string) error {
+		if f.Subject != nil && f.Subject.SelectedIndex() > 0 {
+			return nil
+		}
+		if strings.TrimSpace(s) == "" {
+			return errors.New("a new subject needs a label")
+		}
+		return nil
+	}
 	f.Subject = widget.NewSelect(opts, func(s string) {
 		if s == f.newSubjectOpt {
 			f.Label.Enable()
 		} else {
 			f.Label.Disable()
 		}
+		f.Label.Validate()
 	})
 	f.Subject.SetSelectedIndex(0)
 	f.Source.SetText(fmt.Sprintf("%s, face %d", ev.Name, det.ID))
@@ -249,31 +321,41 @@ func (p *FacePanel) ShowEnrol() *EnrolForm {
 		widget.NewFormItem("Image date", f.Date),
 	}
 	f.Dialog = dialog.NewForm("Enrol on watchlist", "Enrol", "Cancel", items, func(ok bool) {
-		if !ok {
-			return
+		if ok {
+			p.enrol(f, det)
 		}
-		var subjectID uint64
-		if i := f.Subject.SelectedIndex(); i > 0 {
-			subjectID = f.subjects[i-1].ID
-		}
-		prov := casefile.Provenance{Source: f.Source.Text, Date: f.Date.Text}
-		label, notes := f.Label.Text, f.Notes.Text
-		background("enrol face", func() error {
-			_, err := p.backend.EnrolFace(det.ID, subjectID, label, notes, prov)
-			return err
-		}, func(err error) {
-			if err != nil {
-				dialogs.ShowError(p.win, err)
-				return
-			}
-			if p.OnChanged != nil {
-				p.OnChanged()
-			}
-		})
 	}, p.win)
 	f.Dialog.Resize(fyne.NewSize(520, 420))
 	f.Dialog.Show()
 	return f
+}
+
+// enrol records the form's enrolment in the background; a failure shows
+// the form again, as typed, under the error.
+func (p *FacePanel) enrol(f *EnrolForm, det casefile.Detection) {
+	var subjectID uint64
+	if i := f.Subject.SelectedIndex(); i > 0 {
+		subjectID = f.subjects[i-1].ID
+	}
+	prov := casefile.Provenance{Source: f.Source.Text, Date: f.Date.Text}
+	label, notes := f.Label.Text, f.Notes.Text
+	var subj casefile.Subject
+	background("enrol face", func() (err error) {
+		subj, err = p.backend.EnrolFace(det.ID, subjectID, label, notes, prov)
+		return err
+	}, func(err error) {
+		if err != nil {
+			f.Dialog.Show()
+			dialogs.ShowError(p.win, err)
+			return
+		}
+		if p.has && p.det.ID == det.ID {
+			p.setStatus(fmt.Sprintf("Enrolled face %d on the watchlist as %s (subject #%d).", det.ID, subj.Label, subj.ID))
+		}
+		if p.OnChanged != nil {
+			p.OnChanged()
+		}
+	})
 }
 
 // cropRGBA copies a face, with the chip's padding, out of the frame on

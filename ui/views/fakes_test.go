@@ -250,3 +250,269 @@ func (f *fakeLab) UserSettings() session.Settings {
 }
 
 func (f *fakeLab) Path() string { return f.path }
+
+func (f *fakeReview) EnrolmentEchoes(rec casefile.SearchRecord) ([]session.EnrolmentEcho, error) {
+	var out []session.EnrolmentEcho
+	for _, c := range rec.Candidates {
+		if c.Distance == 0 {
+			out = append(out, session.EnrolmentEcho{SubjectID: c.SubjectID, EnrolmentID: c.EnrolmentID, Label: c.Label})
+		}
+	}
+	return out, nil
+}
+
+// fakeAudit is an AuditBackend over a log that grows when told.
+type fakeAudit struct {
+	mu   sync.Mutex
+	rows []session.AuditRow // oldest first
+}
+
+func newFakeAudit() *fakeAudit {
+	f := &fakeAudit{}
+	t := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+	add := func(actor, action, object, summary, note string) {
+		f.add(session.AuditRow{Time: t, Actor: actor, Action: action, Object: object, Summary: summary, Note: note})
+		t = t.Add(time.Minute)
+	}
+	add("DS Khan", "create", "case", "format version 1", "")
+	add("DS Khan", "add_evidence", "evidence 1", "name cctv.mp4 · size 1048576", "")
+	add("DS Khan", "search", "search 1", "candidates 2 · threshold 0.6 · purpose robbery 2024/117", "")
+	add("Det. Reviewer", "review", "search 1", "decision confirm · subject id 7 · note \"same scar\"", "same scar above the left eye")
+	return f
+}
+
+func (f *fakeAudit) add(r session.AuditRow) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r.Seq = uint64(len(f.rows) + 1)
+	r.Entry = casefile.AuditEntry{Seq: r.Seq, Time: r.Time, Actor: r.Actor, Action: casefile.Action(r.Action),
+		Details: []byte(`{"n":1}`), Prev: "00", Hash: fmt.Sprintf("%064d", r.Seq)}
+	f.rows = append(f.rows, r)
+}
+
+func (f *fakeAudit) AuditRows() ([]session.AuditRow, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]session.AuditRow, len(f.rows))
+	for i, r := range f.rows {
+		out[len(f.rows)-1-i] = r
+	}
+	return out, nil
+}
+
+func (f *fakeAudit) VerifyAudit() (casefile.AuditHead, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return casefile.AuditHead{Seq: uint64(len(f.rows)), SHA256: fmt.Sprintf("%064d", len(f.rows))}, nil
+}
+
+// fakeEvidence is an EvidenceBackend with three items from nested
+// folders, two of them named alike.
+type fakeEvidence struct {
+	mu       sync.Mutex
+	evs      []casefile.Evidence
+	faces    map[uint64]uint64
+	cands    map[uint64]int
+	searched [][]uint64
+	intake   []session.ItemStatus // what Intake reports
+}
+
+func newFakeEvidence() *fakeEvidence {
+	t := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+	return &fakeEvidence{
+		evs: []casefile.Evidence{
+			{ID: 1, Name: "img1.jpg", OriginalPath: "/cases/drop/train/biden/img1.jpg", Kind: casefile.KindPhoto, MediaType: "image/jpeg", Size: 2048, SHA256: "aa", AddedAt: t},
+			{ID: 2, Name: "img1.jpg", OriginalPath: "/cases/drop/train/obama/img1.jpg", Kind: casefile.KindPhoto, MediaType: "image/jpeg", Size: 4096, SHA256: "bb", AddedAt: t},
+			{ID: 3, Name: "cctv.mp4", OriginalPath: "/cases/drop/cctv.mp4", Kind: casefile.KindVideo, MediaType: "video/mp4", Size: 1 << 20, SHA256: "cc", AddedAt: t},
+		},
+		faces: map[uint64]uint64{1: 1, 2: 0, 3: 12},
+		cands: map[uint64]int{3: 2},
+	}
+}
+
+func (f *fakeEvidence) EvidenceList() ([]casefile.Evidence, error) { return f.evs, nil }
+func (f *fakeEvidence) EvidenceCheckFor(id uint64) casefile.EvidenceCheck {
+	return casefile.EvidenceCheck{EvidenceID: id, State: casefile.EvidenceOK}
+}
+func (f *fakeEvidence) DetectionCount(id uint64) (uint64, error) { return f.faces[id], nil }
+func (f *fakeEvidence) ItemStatus(id uint64) session.ItemStatus {
+	return session.ItemStatus{EvidenceID: id, State: session.StateStored, Fraction: -1}
+}
+func (f *fakeEvidence) Intake(ctx context.Context, paths []string, rep progress.Reporter, onItem func(session.ItemStatus)) error {
+	for _, st := range f.intake {
+		onItem(st)
+	}
+	return nil
+}
+func (f *fakeEvidence) Thumbnail(ctx context.Context, id uint64) (image.Image, error) {
+	return flatPicture(color.RGBA{uint8(60 * id), 0x80, 0x60, 0xff}), nil
+}
+func (f *fakeEvidence) CandidateCounts() (map[uint64]int, error) { return f.cands, nil }
+func (f *fakeEvidence) SearchAll(ctx context.Context, ids []uint64, rep progress.Reporter) (session.SearchAllOutcome, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.searched = append(f.searched, ids)
+	rep.Report(progress.Update{Stage: "search", Done: 1, Total: 2, Unit: "faces"})
+	return session.SearchAllOutcome{Searched: 2, WithCandidates: 1}, nil
+}
+
+// fakeViewer is a ViewerBackend over a synthetic video (testVideo): two
+// tracks, the first ended by a scene cut at frame 60, with a detection on
+// every 4th frame of each track, and a watchlist that is empty until
+// enrolled.
+type fakeViewer struct {
+	mu       sync.Mutex
+	path     string
+	dets     map[uint32][]casefile.Detection
+	byID     map[uint64]casefile.Detection
+	tracks   []casefile.Track
+	searches []casefile.SearchRecord
+	enrolled bool
+	reviews  []casefile.ReviewRecord
+}
+
+func newFakeViewer(t testing.TB) *fakeViewer {
+	f := &fakeViewer{path: testVideo(t), dets: map[uint32][]casefile.Detection{}, byID: map[uint64]casefile.Detection{}}
+	id := uint64(1)
+	for tr, span := range [][2]uint32{{0, 59}, {60, 149}} {
+		t := casefile.Track{EvidenceID: 9, ID: uint64(tr + 1)}
+		if tr == 0 {
+			t.CutFrame = 60
+		}
+		for fr := span[0]; fr <= span[1]; fr++ {
+			box := facedata.Rect{X: 20 + float64(fr), Y: 60 + 80*float64(tr), W: 40, H: 40}
+			t.Path = append(t.Path, casefile.TrackPoint{Frame: fr, Time: time.Duration(fr) * 40 * time.Millisecond, Box: box})
+			if fr%4 == 0 {
+				var d facedata.Descriptor
+				d[tr] = 1
+				det := casefile.Detection{ID: id, EvidenceID: 9, Frame: fr, Time: time.Duration(fr) * 40 * time.Millisecond,
+					Box: box, TrackID: t.ID, Detector: "blazeface", Score: 0.9, Descriptor: &d,
+					Quality: facedata.Quality{Usable: true, Size: 30}}
+				f.dets[fr] = append(f.dets[fr], det)
+				f.byID[id] = det
+				id++
+			}
+		}
+		t.FirstFrame, t.LastFrame = span[0], span[1]
+		f.tracks = append(f.tracks, t)
+	}
+	return f
+}
+
+func (f *fakeViewer) Evidence(id uint64) (casefile.Evidence, error) {
+	return casefile.Evidence{ID: 9, Name: "clip.avi", Kind: casefile.KindVideo}, nil
+}
+func (f *fakeViewer) EvidencePath(casefile.Evidence) string { return f.path }
+func (f *fakeViewer) FrameDetections(_ uint64, frame uint32) ([]casefile.Detection, error) {
+	return f.dets[frame], nil
+}
+func (f *fakeViewer) Detection(id uint64) (casefile.Detection, error) { return f.byID[id], nil }
+func (f *fakeViewer) Tracks(uint64) ([]casefile.Track, error)         { return f.tracks, nil }
+func (f *fakeViewer) TrackBestFaces(uint64) (map[uint64]casefile.Detection, error) {
+	return map[uint64]casefile.Detection{1: f.byID[1], 2: f.byID[16]}, nil
+}
+
+func (f *fakeViewer) FaceStates(uint64) (map[uint64]session.FaceMatch, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[uint64]session.FaceMatch{}
+	for _, s := range f.searches {
+		for _, c := range s.Candidates {
+			m := session.FaceMatch{State: session.FaceCandidate, SearchID: s.ID, SubjectID: c.SubjectID, Subject: c.Label}
+			for _, r := range f.reviews {
+				if r.SearchID == s.ID {
+					m.State, m.Reviews = session.FaceConfirmed, append(m.Reviews, r)
+				}
+			}
+			out[s.Probe.DetectionID] = m
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeViewer) SearchesFor(detectionID uint64) ([]casefile.SearchRecord, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []casefile.SearchRecord
+	for _, s := range f.searches {
+		if s.Probe.DetectionID == detectionID {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeViewer) SearchFace(ctx context.Context, detectionID uint64, purpose string) (casefile.SearchRecord, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.enrolled {
+		return casefile.SearchRecord{}, session.ErrEmptyWatchlist
+	}
+	rec := casefile.SearchRecord{ID: uint64(len(f.searches) + 1), Operator: "Det. Viewer", Threshold: 0.6, WatchlistSize: 1,
+		Probe:      casefile.Probe{DetectionID: detectionID, EvidenceID: 9},
+		Candidates: []casefile.Candidate{{Rank: 1, SubjectID: 5, Label: "Subject Five", EnrolmentID: 50, Distance: 0}}}
+	f.searches = append(f.searches, rec)
+	return rec, nil
+}
+
+func (f *fakeViewer) EnrolmentEchoes(rec casefile.SearchRecord) ([]session.EnrolmentEcho, error) {
+	var out []session.EnrolmentEcho
+	for _, c := range rec.Candidates {
+		if c.Distance == 0 {
+			out = append(out, session.EnrolmentEcho{SubjectID: c.SubjectID, EnrolmentID: c.EnrolmentID, Label: c.Label})
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeViewer) CandidateStatus(searchID, subjectID uint64) (casefile.CandidateReview, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	cr := casefile.CandidateReview{SearchID: searchID, SubjectID: subjectID, Status: casefile.StatusUnreviewed, Required: 1}
+	for _, r := range f.reviews {
+		if r.SearchID == searchID {
+			cr.Reviews = append(cr.Reviews, r)
+			cr.Status, cr.Confirmations = casefile.StatusConfirmed, 1
+		}
+	}
+	return cr, nil
+}
+
+func (f *fakeViewer) Subjects() ([]casefile.Subject, error) { return nil, nil }
+func (f *fakeViewer) EnrolFace(detectionID, subjectID uint64, label, notes string, prov casefile.Provenance) (casefile.Subject, error) {
+	if label == "bad" {
+		return casefile.Subject{}, errors.New("label refused")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.enrolled = true
+	return casefile.Subject{ID: 5, Label: label}, nil
+}
+func (f *fakeViewer) UserSettings() session.Settings { return session.DefaultSettings() }
+
+// fakeWatchlist is a WatchlistBackend that enrols every photo given.
+type fakeWatchlist struct {
+	mu       sync.Mutex
+	subjects []casefile.Subject
+}
+
+func (f *fakeWatchlist) Subjects() ([]casefile.Subject, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]casefile.Subject(nil), f.subjects...), nil
+}
+func (f *fakeWatchlist) Enrolments(uint64) ([]casefile.Enrolment, error) { return nil, nil }
+func (f *fakeWatchlist) EnrolmentImage(context.Context, casefile.Enrolment, int) (image.Image, error) {
+	return nil, errors.New("no picture")
+}
+func (f *fakeWatchlist) EnrolFiles(ctx context.Context, subjectID uint64, label, notes string, paths []string, prov casefile.Provenance, rep progress.Reporter) (casefile.Subject, []session.EnrolOutcome, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := casefile.Subject{ID: uint64(len(f.subjects) + 1), Label: label}
+	f.subjects = append(f.subjects, s)
+	out := make([]session.EnrolOutcome, len(paths))
+	for i, p := range paths {
+		out[i] = session.EnrolOutcome{Path: p}
+	}
+	return s, out, nil
+}

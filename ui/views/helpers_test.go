@@ -2,6 +2,10 @@ package views
 
 import (
 	"strings"
+	"testing"
+	"time"
+
+	"facecase/ui/async"
 
 	"facecase/ui/internal/uitest"
 
@@ -38,4 +42,22 @@ func overlayText(w fyne.Window) string {
 		b.WriteString(visibleText(o))
 	}
 	return b.String()
+}
+
+// waitUntil polls cond (read under the UI lock) until it holds, for at
+// most 20 s.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ok := false
+		async.Locked(func() { ok = cond() })
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }

@@ -104,11 +104,11 @@ func NewLabView(ctx context.Context, win fyne.Window, backend LabBackend, tasks 
 	chooseReport := widget.NewButton("Choose…", func() {
 		dialogs.OpenFolder(v.win, "Folder for Lab reports", func(p string) { v.ReportFolder.SetText(p) })
 	})
-	// Wide enough for the longest layout's name (a Select shows a
-	// truncated choice otherwise).
-	kind := container.NewGridWrap(fyne.NewSize(210, v.Kind.MinSize().Height), v.Kind)
+	// The layout has a row of its own: beside the path it left the path
+	// no room in the form's half of the view.
 	v.form = widget.NewForm(
-		widget.NewFormItem("Dataset", container.NewBorder(nil, nil, kind, chooseData, v.Dataset)),
+		widget.NewFormItem("Layout", v.Kind),
+		widget.NewFormItem("Dataset", container.NewBorder(nil, nil, nil, chooseData, v.Dataset)),
 		widget.NewFormItem("Pairs images", container.NewBorder(nil, nil, nil, v.chooseImages, v.Images)),
 		widget.NewFormItem("Group columns", v.Groups),
 		widget.NewFormItem("Target FMR", v.TargetFMR),
@@ -121,8 +121,13 @@ func NewLabView(ctx context.Context, win fyne.Window, backend LabBackend, tasks 
 		"The figures are recognition/eval's, the same as facecase-cli eval.")
 	intro.Wrapping = fyne.TextWrapWord
 	v.results = container.NewVBox(widget.NewLabel("Choose a dataset and press Run."))
-	top := container.NewVBox(intro, v.form, container.NewBorder(nil, nil, v.RunButton, nil, v.Status), v.CaseDefault, widget.NewSeparator())
-	v.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(v.results))
+	// The form and the results side by side, each scrolling on its own:
+	// the results get the window's height, and the wheel over the form's
+	// fields never stops the results' scrolling.
+	form := container.NewVBox(intro, v.form, container.NewBorder(nil, nil, v.RunButton, nil, v.Status), v.CaseDefault)
+	split := container.NewHSplit(container.NewVScroll(form), container.NewVScroll(v.results))
+	split.Offset = 0.45
+	v.content = split
 	v.refreshCaseDefault()
 	return v
 }
@@ -241,7 +246,12 @@ func (v *LabView) Run() {
 		case err != nil:
 			v.setStatus(explainLab(err), widget.DangerImportance)
 		default:
-			v.setStatus(fmt.Sprintf("Evaluated %s: %s.", out.Dataset, out.Result.Dataset.Skipped.Summary()), widget.SuccessImportance)
+			// Anything skipped is a warning, in the theme's warning colour.
+			imp := widget.SuccessImportance
+			if len(out.Result.Dataset.Skipped.List()) > 0 {
+				imp = widget.WarningImportance
+			}
+			v.setStatus(fmt.Sprintf("Evaluated %s: %s.", out.Dataset, out.Result.Dataset.Skipped.Summary()), imp)
 			v.showOutcome(out)
 		}
 	})

@@ -1,7 +1,6 @@
 package views
 
 import (
-	"net/url"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -27,9 +26,7 @@ func (v *LabView) reportSection(out *session.LabOutcome) fyne.CanvasObject {
 	report := filepath.Join(out.ReportDir, eval.ReportFile)
 	where := labText("Report: " + report + " (with " + eval.SummaryFile + ", " + eval.GroupsFile + " and " + eval.SamplesFile + ")")
 	open := widget.NewButtonWithIcon("Open report", theme.DocumentIcon(), func() {
-		if err := fyne.CurrentApp().OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(report)}); err != nil {
-			dialogs.ShowError(v.win, err)
-		}
+		dialogs.OpenPath(v.win, "report", report)
 	})
 	copyPath := widget.NewButtonWithIcon("Copy folder path", theme.ContentCopyIcon(), func() {
 		fyne.CurrentApp().Clipboard().SetContent(out.ReportDir)

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"facecase/casefile"
 	"facecase/recognition/eval"
@@ -73,18 +74,7 @@ func labManifest(t *testing.T) string {
 // labEventually polls cond (read under the UI lock) until it holds.
 func labEventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		ok := false
-		async.Locked(func() { ok = cond() })
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitUntil(t, what, cond)
 }
 
 func TestLabRunShowsResultsAndSetsTheCaseThreshold(t *testing.T) {
@@ -132,7 +122,13 @@ func TestLabRunShowsResultsAndSetsTheCaseThreshold(t *testing.T) {
 	}
 	calibrated := *s.Calibration[0].Threshold
 	var text string
-	async.Locked(func() { text = visibleText(w.Canvas().Content()) })
+	async.Locked(func() {
+		text = visibleText(w.Canvas().Content())
+		// Something was skipped: the status is a warning, not a success.
+		if v.Status.Importance != widget.WarningImportance {
+			t.Errorf("status %q shown with importance %v, want the warning colour", v.Status.Text, v.Status.Importance)
+		}
+	})
 	want := []string{
 		"labels.csv (manifest): 32 images of 8 identities",
 		"failure to enrol 1",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"strings"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -193,10 +192,20 @@ func (v *ReviewView) newCard(s casefile.SearchRecord, c casefile.Candidate, prob
 		}
 	}
 	faces := container.NewHBox(probe, widget.NewSeparator(), photos)
+	var echo fyne.CanvasObject = layoutSpacer()
+	if echoes, err := v.backend.EnrolmentEchoes(s); err == nil {
+		for _, e := range echoes {
+			if e.SubjectID == c.SubjectID && e.EnrolmentID == c.EnrolmentID {
+				l := wrapped(e.String())
+				l.Importance = widget.WarningImportance
+				echo = l
+			}
+		}
+	}
 	buttons := container.NewHBox(card.Confirm, card.Reject, card.Unsure)
 	notice := canvas.NewText(widgets.LeadNoticeText, theme.Color(theme.ColorNameWarning))
 	notice.TextStyle = fyne.TextStyle{Italic: true}
-	card.Box = container.NewVBox(title, notice, container.NewHScroll(faces), card.Status,
+	card.Box = container.NewVBox(title, notice, echo, container.NewHScroll(faces), card.Status,
 		container.NewBorder(nil, nil, nil, buttons, card.Note))
 	v.updateStatus(card, s.ID)
 	return card
@@ -209,15 +218,7 @@ func (v *ReviewView) updateStatus(card *CandidateCard, searchID uint64) {
 		card.Status.SetText("cannot read the review state: " + err.Error())
 		return
 	}
-	var who []string
-	for _, r := range cr.Reviews {
-		who = append(who, fmt.Sprintf("%s: %s (%s)", r.Reviewer, r.Decision, r.Time.Local().Format("2006-01-02 15:04")))
-	}
-	text := fmt.Sprintf("Status: %s (%d of %d confirmations needed)", cr.Status, cr.Confirmations, cr.Required)
-	if len(who) > 0 {
-		text += "\n" + strings.Join(who, "\n")
-	}
-	card.Status.SetText(text)
+	card.Status.SetText(reviewText(cr))
 }
 
 // Decide records a decision on a candidate under the reviewer's name.
@@ -241,6 +242,9 @@ func (v *ReviewView) Decide(searchID, subjectID uint64, d casefile.Decision, not
 		}
 	})
 }
+
+// layoutSpacer takes no room.
+func layoutSpacer() fyne.CanvasObject { return container.NewWithoutLayout() }
 
 // picture is an image slot filled once its picture is loaded.
 func (v *ReviewView) picture(key, caption string) fyne.CanvasObject {

@@ -92,3 +92,39 @@ func TestReviewDecisionIsRecordedWithReviewer(t *testing.T) {
 		t.Fatalf("recorded %+v", r)
 	}
 }
+
+// TestReviewNoteShownWithReviewerAndTime: a decision's note appears on
+// the card, with who decided and when, once recorded and when the search
+// is shown again.
+func TestReviewNoteShownWithReviewerAndTime(t *testing.T) {
+	f := newFakeReview()
+	v, w := newReview(t, f)
+	v.Select(0)
+	card := v.Cards()[0]
+	test.Type(card.Note, "same scar above the left eye")
+	test.Tap(card.Confirm)
+	want := "Det. Reviewer: confirm (2024-05-02 09:30) — “same scar above the left eye”"
+	waitUntil(t, "the note on the card", func() bool { return strings.Contains(card.Status.Text, want) })
+	async.Locked(func() {
+		v.Select(0)
+		if text := visibleText(w.Canvas().Content()); !strings.Contains(text, want) {
+			t.Fatalf("shown again, the card lost the note:\n%s", text)
+		}
+		uitest.AssertGolden(t, "review/note.png", w.Canvas().Capture())
+	})
+}
+
+// TestReviewFlagsEnrolmentEcho: a candidate that is the probe's own
+// enrolment image says so on its card.
+func TestReviewFlagsEnrolmentEcho(t *testing.T) {
+	f := newFakeReview()
+	f.searches[0].Candidates[0].Distance = 0
+	v, _ := newReview(t, f)
+	v.Select(0)
+	if text := visibleText(v.Cards()[0].Box); !strings.Contains(text, "This face is enrolment 70 of subject Subject Seven") {
+		t.Fatalf("card of an echo:\n%s", text)
+	}
+	if text := visibleText(v.Cards()[1].Box); strings.Contains(text, "This face is enrolment") {
+		t.Fatal("a real candidate is flagged as an echo")
+	}
+}

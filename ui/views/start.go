@@ -32,6 +32,7 @@ type StartView struct {
 	recent   []RecentCase
 	list     *widget.List
 	reviewer *widget.Label
+	empty    *widget.Label // said when there are no recent cases
 	newBtn   *widget.Button
 	openBtn  *widget.Button
 	demoBtn  *widget.Button
@@ -88,7 +89,11 @@ func NewStartView(ctx context.Context, win fyne.Window, backend StartBackend, ic
 	header := container.NewBorder(nil, nil, logo, nil, container.NewVBox(name, tagline))
 
 	actions := container.NewVBox(v.newBtn, v.openBtn, v.demoBtn, widget.NewSeparator(), v.reviewer, settings)
-	recentCard := widget.NewCard("Recent cases", "", v.list)
+	v.empty = widget.NewLabel("No recent cases yet.\n\nCreate a case with New case… (a case number, a title and the purpose of the searches), " +
+		"then drop photos and videos on its window.\nOr press Open demo case to try facecase on sample photos and a short video, " +
+		"with faces already found and searched.")
+	v.empty.Wrapping = fyne.TextWrapWord
+	recentCard := widget.NewCard("Recent cases", "", container.NewStack(v.list, v.empty))
 	body := container.NewBorder(nil, nil, nil, container.NewPadded(actions), recentCard)
 	notice := widgets.NewLeadNotice("Candidates from watchlist searches become matches only through human review.")
 	v.content = container.NewBorder(container.NewPadded(header), container.NewVBox(notice, v.tasks), nil, nil, body)
@@ -103,6 +108,8 @@ func (v *StartView) Content() fyne.CanvasObject { return v.content }
 func (v *StartView) Refresh() {
 	v.recent = v.backend.RecentCases()
 	v.list.Refresh()
+	v.empty.Hidden = len(v.recent) > 0
+	v.empty.Refresh()
 	if r := v.backend.Reviewer(); r != "" {
 		v.reviewer.SetText("Working as: " + r)
 	} else {
@@ -173,11 +180,21 @@ func (v *StartView) OpenDemo() {
 
 // Create makes a new case file and opens it.
 func (v *StartView) Create(info casefile.CaseInfo, path string) {
+	v.CreateWithRules(info, path, casefile.Settings{})
+}
+
+// CreateWithRules makes a new case file with its rules (an authorisation
+// reference required for searches, for example) and opens it.
+func (v *StartView) CreateWithRules(info casefile.CaseInfo, path string, rules casefile.Settings) {
 	v.run("Creating "+filepath.Base(path), func(ctx context.Context, _ progress.Reporter) (*session.Session, error) {
-		return v.backend.CreateCase(ctx, info, path)
+		s, err := v.backend.CreateCase(ctx, info, path)
+		if err == nil && s != nil && rules != (casefile.Settings{}) {
+			err = s.SetSettings(rules)
+		}
+		return s, err
 	})
 }
 
 func (v *StartView) showNewCase() {
-	dialogs.ShowNewCase(v.win, v.backend.Reviewer(), v.backend.CaseFolder(), v.Create)
+	dialogs.ShowNewCase(v.win, v.backend.Reviewer(), v.backend.CaseFolder(), v.CreateWithRules)
 }

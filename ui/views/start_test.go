@@ -161,3 +161,62 @@ func submitForm(t *testing.T, w fyne.Window) {
 	}
 	test.Tap(btn)
 }
+
+// TestStartNewCaseNeedsPurposeAndCanRequireAuthorisation: without a
+// purpose the form does not create; ticking the requirement makes the
+// authorisation reference mandatory and passes the rule on.
+func TestStartNewCaseNeedsPurposeAndCanRequireAuthorisation(t *testing.T) {
+	f := &fakeStart{reviewer: "Det. Ada"}
+	v, w := newStart(t, f)
+	test.Tap(v.newBtn)
+	form := findForm(t, w)
+	entries := formEntries(form)
+	test.Type(entries["Case number"], "2024/118")
+	test.Type(entries["Title"], "Burglary")
+	submitForm(t, w)
+	waitIdle(t, v)
+	f.mu.Lock()
+	created := len(f.created)
+	f.mu.Unlock()
+	if created != 0 {
+		t.Fatal("a case was created without a purpose")
+	}
+	if text := overlayText(w); !strings.Contains(text, "Purpose: every search is logged with the purpose") ||
+		!strings.Contains(text, "2024/118") {
+		t.Fatalf("the form did not come back, as typed, with the reason:\n%s", text)
+	}
+	w.Canvas().Overlays().Top().Hide() // the error
+	test.Type(entries["Purpose"], "identify the burglar")
+	var require *widget.Check
+	for _, it := range form.Items {
+		if c, ok := it.Widget.(*widget.Check); ok {
+			require = c
+		}
+	}
+	if require == nil {
+		t.Fatal("no box to require an authorisation reference")
+	}
+	require.SetChecked(true)
+	if err := entries["Authorisation reference"].Validate(); err == nil {
+		t.Fatal("an empty reference passes although required")
+	}
+	test.Type(entries["Authorisation reference"], "RIPA-2024-55")
+	submitForm(t, w)
+	waitIdle(t, v)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.created) != 1 || f.created[0].Authorisation != "RIPA-2024-55" || f.created[0].Purpose != "identify the burglar" {
+		t.Fatalf("created %+v", f.created)
+	}
+}
+
+// TestStartEmptySaysWhatToDo: with no recent case the window says how to
+// begin.
+func TestStartEmptySaysWhatToDo(t *testing.T) {
+	_, w := newStart(t, &fakeStart{reviewer: "Det. Ada"})
+	text := visibleText(w.Canvas().Content())
+	if !strings.Contains(text, "No recent cases yet.") || !strings.Contains(text, "Open demo case to try facecase") {
+		t.Fatalf("empty start window says:\n%s", text)
+	}
+	uitest.AssertGolden(t, "start/empty.png", w.Canvas().Capture())
+}

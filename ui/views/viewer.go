@@ -14,16 +14,21 @@ import (
 
 	"facecase/casefile"
 	"facecase/media"
-	"facecase/tracking"
 	"facecase/ui/async"
 	"facecase/ui/session"
 	"facecase/ui/widgets"
 )
 
+// facePanelWidth is the face panel's fixed width: the picture beside it
+// keeps its place whether the panel is empty or full.
+const facePanelWidth float32 = 360
+
 // ViewerView shows one evidence item: a photo, or a video with play,
-// pause, seek and frame steps; face boxes coloured by state, optional
-// landmarks, each track's path as dots of its colour, and a timeline of
-// when each track is on screen. Tapping a face opens the face panel.
+// pause, seek and frame steps; face boxes coloured and labelled by state,
+// optional landmarks, each live track's path as dots of its colour with a
+// short fading tail, and a timeline with a labelled lane per track. Tapping
+// a face opens the face panel. The keyboard drives it (see HandleKey) and
+// the mouse wheel zooms.
 type ViewerView struct {
 	win     fyne.Window
 	backend ViewerBackend
@@ -34,6 +39,7 @@ type ViewerView struct {
 	timeline *widgets.Timeline
 	title    *widget.Label
 	position *widget.Label
+	zoom     *widget.Label
 	playBtn  *widget.Button
 	controls *fyne.Container
 	content  fyne.CanvasObject
@@ -41,6 +47,7 @@ type ViewerView struct {
 	ev      casefile.Evidence
 	loaded  bool
 	frames  int
+	fps     float64
 	playing bool
 	player  *player
 	dets    []casefile.Detection // faces of the frame on screen
@@ -49,7 +56,12 @@ type ViewerView struct {
 	image   *image.RGBA // frame on screen
 
 	states atomic.Pointer[faceStates]
-	tracks []tracking.Track // read by the player goroutine; replaced, never changed
+	vt     videoTracks // read by the player goroutine; replaced, never changed
+	best   map[uint64]casefile.Detection
+
+	// OnSearchAll, when set, searches every usable face of the item shown
+	// (the case window runs it in the evidence view's task bar).
+	OnSearchAll func(evidenceID uint64)
 
 	// afterFrame, when set, runs after each frame is put on screen
 	// (benchmarks draw the overlay there, as the painter would).
@@ -71,25 +83,38 @@ func NewViewerView(ctx context.Context, win fyne.Window, backend ViewerBackend) 
 	v.title = widget.NewLabelWithStyle("Choose an item in Evidence to view it.", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.title.Truncation = fyne.TextTruncateEllipsis
 	v.position = widget.NewLabel("")
+	v.zoom = widget.NewLabel("")
+	v.faces.OnZoom = func(z float64) { v.showZoom(z) }
 	landmarks := widget.NewCheck("Landmarks", v.faces.SetShowLandmarks)
 	legend := container.NewHBox(legendChip("unknown", colorUnknown), legendChip("candidate", colorCandidate),
 		legendChip("confirmed", colorConfirmed))
 	v.playBtn = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), async.Handler("play/pause", v.TogglePlay))
 	back := widget.NewButtonWithIcon("", theme.MediaSkipPreviousIcon(), func() { v.Step(-1) })
 	fwd := widget.NewButtonWithIcon("", theme.MediaSkipNextIcon(), func() { v.Step(1) })
-	v.controls = container.NewBorder(nil, nil, container.NewHBox(back, v.playBtn, fwd), v.position, v.timeline)
+	keys := widget.NewLabel("Space play/pause · ←/→ frame · Shift+←/→ second · Home/End · +/− or wheel zoom, drag to pan")
+	keys.SizeName = theme.SizeNameCaptionText
+	keys.Importance = widget.LowImportance
+	// The position's room is fixed: its text changes with every frame.
+	v.position.SetText("00:00:00.000 · frame 00000 / 00000")
+	position := container.NewGridWrap(v.position.MinSize(), v.position)
+	v.position.SetText("")
+	v.controls = container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(back, v.playBtn, fwd), position, v.timeline), keys)
 	v.controls.Hide()
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(legend, landmarks), v.title)
-	split := container.NewHSplit(v.faces, v.panel.Content())
-	split.Offset = 0.72
-	v.content = container.NewBorder(top, v.controls, nil, nil, split)
+	searchAll := widget.NewButtonWithIcon("Search all faces", theme.SearchIcon(), func() {
+		if v.loaded && v.OnSearchAll != nil {
+			v.OnSearchAll(v.ev.ID)
+		}
+	})
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.zoom, legend, landmarks, searchAll), v.title)
+	side := container.New(&fixedWidthLayout{width: facePanelWidth}, v.panel.Content())
+	v.content = container.NewBorder(top, v.controls, nil, side, v.faces)
 	return v
 }
 
 // Content is the view's root object.
 func (v *ViewerView) Content() fyne.CanvasObject { return v.content }
 
-// FaceView is the image widget (for tests and the tour).
+// FaceView is the image widget (for the tour).
 func (v *ViewerView) FaceView() *widgets.FaceView { return v.faces }
 
 // Panel is the face panel.
@@ -106,6 +131,14 @@ func (v *ViewerView) PlayerStats() PlayerStats {
 	return v.player.Stats()
 }
 
+func (v *ViewerView) showZoom(z float64) {
+	if z <= widgets.MinZoom {
+		v.zoom.SetText("")
+		return
+	}
+	v.zoom.SetText(fmt.Sprintf("zoom %.1f×", z))
+}
+
 // Show opens an evidence item. Loading runs off the UI goroutine; loaded
 // (may be nil) is called on the UI goroutine once the first picture is on
 // screen, or with the error.
@@ -113,6 +146,7 @@ func (v *ViewerView) Show(evidenceID uint64, loaded func(error)) {
 	v.stopPlayer()
 	v.panel.Clear()
 	v.faces.ClearSelection()
+	v.faces.ResetZoom()
 	v.faces.SetScene(widgets.Scene{})
 	v.controls.Hide()
 	seq := v.loadSeq.Add(1)
@@ -170,7 +204,7 @@ func (v *ViewerView) openPhoto(ev casefile.Evidence, seq int64, loaded func(erro
 		if v.loadSeq.Load() != seq {
 			return
 		}
-		v.ev, v.loaded, v.frames, v.tracks = ev, true, 1, nil
+		v.ev, v.loaded, v.frames, v.vt = ev, true, 1, videoTracks{}
 		v.showFrame(shownFrame{Index: 0, Scene: scene}, dets)
 		v.title.SetText(fmt.Sprintf("%s · photo %dx%d · %d faces", ev.Name, img.Rect.Dx(), img.Rect.Dy(), len(dets)))
 		if loaded != nil {
@@ -197,9 +231,9 @@ func (v *ViewerView) showFrame(f shownFrame, dets []casefile.Detection) {
 	}
 	if v.frames > 1 {
 		v.timeline.SetPosition(f.Index)
-		v.position.SetText(fmt.Sprintf("frame %d/%d · %s", f.Index+1, v.frames, f.Time.Round(100*time.Millisecond)))
+		setText(v.position, fmt.Sprintf("%s / %d", frameTime(f.Time, f.Index), v.frames-1))
 	} else {
-		v.position.SetText("")
+		setText(v.position, "")
 	}
 }
 
@@ -210,4 +244,23 @@ func sceneHas(s widgets.Scene, id int) bool {
 		}
 	}
 	return false
+}
+
+// fixedWidthLayout gives its objects a fixed width whatever their content
+// asks for, so what lies beside it never moves.
+type fixedWidthLayout struct{ width float32 }
+
+func (l *fixedWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (l *fixedWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(l.width, h)
 }

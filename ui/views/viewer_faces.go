@@ -44,7 +44,7 @@ func (v *ViewerView) SelectFace(detectionID uint64) {
 		return
 	}
 	v.faces.Select(int(detectionID))
-	v.panel.Show(v.ev, det, cropRGBA(v.image, det))
+	v.panel.Show(v.ev, det, cropRGBA(v.image, det), v.shownPosition())
 }
 
 // trackSearchFrames is how far from the frame on screen SelectTrack looks
@@ -75,7 +75,7 @@ func (v *ViewerView) SelectTrack(trackID uint64) {
 					v.faces.Select(-int(trackID))
 					crop := d
 					crop.Box = box
-					v.panel.Show(v.ev, d, cropRGBA(v.image, crop))
+					v.panel.Show(v.ev, d, cropRGBA(v.image, crop), v.shownPosition())
 					return
 				}
 			}
@@ -83,8 +83,14 @@ func (v *ViewerView) SelectTrack(trackID uint64) {
 	}
 }
 
+// shownPosition is the frame on screen, for the face panel.
+func (v *ViewerView) shownPosition() screenPos {
+	return screenPos{Frame: v.frame, Time: v.shownAt, Video: v.frames > 1}
+}
+
 // reloadStates re-reads face states after a search, enrolment or review
-// (UI goroutine) and redraws the frame's boxes.
+// (UI goroutine) and redraws the frame's boxes, those the tracker carried
+// included, and the timeline's lane labels.
 func (v *ViewerView) reloadStates() {
 	if !v.loaded {
 		return
@@ -93,7 +99,7 @@ func (v *ViewerView) reloadStates() {
 	go func() {
 		v.reloadStatesNow(id)
 		async.Do("viewer states", func() {
-			if v.ev.ID != id {
+			if v.ev.ID != id || !v.loaded {
 				return
 			}
 			s := v.faces.Scene()
@@ -101,8 +107,11 @@ func (v *ViewerView) reloadStates() {
 			if err != nil {
 				return
 			}
-			s.Faces = faceMarks(dets, v.states.Load())
+			s.Faces = v.marksAt(v.vt, v.frame, dets)
 			v.faces.SetScene(s)
+			if v.frames > 1 {
+				v.timeline.SetTracks(v.frames, v.vt.timelineTracks(v.states.Load(), v.best))
+			}
 		})
 	}()
 }
@@ -116,10 +125,10 @@ func (v *ViewerView) reloadStatesNow(evidenceID uint64) {
 	if err != nil {
 		return
 	}
-	st := &faceStates{byDetection: byDet, byTrack: map[uint64]session.FaceState{}}
-	for id, s := range byDet {
-		if d, err := v.backend.Detection(id); err == nil && d.TrackID != 0 {
-			st.byTrack[d.TrackID] = max(st.byTrack[d.TrackID], s)
+	st := &faceStates{byDetection: byDet, byTrack: map[uint64]session.FaceMatch{}}
+	for id, m := range byDet {
+		if d, err := v.backend.Detection(id); err == nil && d.TrackID != 0 && m.State > st.byTrack[d.TrackID].State {
+			st.byTrack[d.TrackID] = m
 		}
 	}
 	v.states.Store(st)

@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2/theme"
 
@@ -17,7 +18,11 @@ func (v *ViewerView) openVideo(ev casefile.Evidence, seq int64, loaded func(erro
 	if err != nil {
 		return err
 	}
-	tracks := trackingTracks(ts)
+	vt := newVideoTracks(ts)
+	best, err := v.backend.TrackBestFaces(ev.ID)
+	if err != nil {
+		return err
+	}
 	src, err := media.Open(v.ctx, v.backend.EvidencePath(ev), media.SourceOptions{})
 	if err != nil {
 		return err
@@ -25,9 +30,7 @@ func (v *ViewerView) openVideo(ev casefile.Evidence, seq int64, loaded func(erro
 	info := src.Info()
 	overlay := func(f media.Frame) widgets.Scene {
 		dets, _ := v.backend.FrameDetections(ev.ID, uint32(f.Index))
-		states := v.states.Load()
-		marks := append(faceMarks(dets, states), trackMarks(tracks, f.Index, dets, states)...)
-		return widgets.Scene{Faces: marks, Paths: pathsAt(tracks, f.Index)}
+		return widgets.Scene{Faces: v.marksAt(vt, f.Index, dets), Paths: vt.pathsAt(f.Index)}
 	}
 	first := true
 	show := func(f shownFrame, shown func()) {
@@ -61,15 +64,24 @@ func (v *ViewerView) openVideo(ev casefile.Evidence, seq int64, loaded func(erro
 			src.Close()
 			return
 		}
-		v.ev, v.loaded, v.frames, v.tracks = ev, true, info.FrameCount, tracks
-		v.title.SetText(fmt.Sprintf("%s · video %dx%d · %.1f fps · %d frames · %d tracks",
-			ev.Name, info.Width, info.Height, info.FPS, info.FrameCount, len(tracks)))
-		v.timeline.SetTracks(max(1, info.FrameCount), timelineTracks(tracks))
+		v.ev, v.loaded, v.frames, v.fps, v.vt, v.best = ev, true, info.FrameCount, info.FPS, vt, best
+		v.title.SetText(fmt.Sprintf("%s · video %dx%d · %.1f fps · %d frames · %d tracks · %d scene cuts",
+			ev.Name, info.Width, info.Height, info.FPS, info.FrameCount, len(vt.tracks), len(vt.cuts)))
+		v.timeline.SetTracks(max(1, info.FrameCount), vt.timelineTracks(v.states.Load(), best))
+		v.timeline.SetCuts(vt.cuts)
 		v.controls.Show()
+		v.content.Refresh() // lay the picture out again above the controls
 		v.setPlaying(false)
 		v.player = startPlayer(v.ctx, src, overlay, show, ended)
 	})
 	return nil
+}
+
+// marksAt are the boxes of frame index: its detections and the boxes the
+// tracker carried between detections.
+func (v *ViewerView) marksAt(vt videoTracks, index int, dets []casefile.Detection) []widgets.FaceMark {
+	states := v.states.Load()
+	return append(faceMarks(dets, states), trackMarks(vt.tracks, index, dets, states)...)
 }
 
 // TogglePlay plays or pauses a video.
@@ -96,10 +108,13 @@ func (v *ViewerView) Play() {
 	}
 }
 
-// Seek shows frame index (videos).
+// Seek shows frame index (videos), clamped to the video.
 func (v *ViewerView) Seek(index int) {
 	if v.player != nil {
-		v.player.Seek(index)
+		if v.frames > 0 {
+			index = min(index, v.frames-1)
+		}
+		v.player.Seek(max(0, index))
 	}
 }
 
@@ -110,6 +125,30 @@ func (v *ViewerView) Step(dir int) {
 	}
 	v.setPlaying(false)
 	v.player.Step(dir)
+}
+
+// StepTime pauses and moves by d (a second back or forward with
+// Shift+arrow), in frames at the video's rate.
+func (v *ViewerView) StepTime(d time.Duration) {
+	if v.player == nil {
+		return
+	}
+	fps := v.fps
+	if fps <= 0 {
+		fps = 25
+	}
+	if v.playing {
+		v.player.Pause()
+		v.setPlaying(false)
+	}
+	v.Seek(v.frame + int(d.Seconds()*fps+0.5*sign(d)))
+}
+
+func sign(d time.Duration) float64 {
+	if d < 0 {
+		return -1
+	}
+	return 1
 }
 
 func (v *ViewerView) setPlaying(on bool) {

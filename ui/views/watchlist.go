@@ -171,14 +171,33 @@ func (v *WatchlistView) ShowEnrolFiles(subjectID uint64) *EnrolFilesForm {
 		widget.NewFormItem("Photos", container.NewVBox(f.Files, container.NewHBox(addFile, addFolder))),
 		widget.NewFormItem("Source", f.Source), widget.NewFormItem("Image date", f.Date))
 	f.Dialog = dialog.NewForm("Enrol photos", "Enrol", "Cancel", items, func(ok bool) {
-		if ok {
-			v.EnrolFiles(subjectID, f.Label.Text, f.Notes.Text, f.Paths,
-				casefile.Provenance{Source: f.Source.Text, Date: f.Date.Text})
+		if !ok {
+			return
 		}
+		if err := f.check(subjectID); err != nil {
+			// Back, as typed, with the reason.
+			f.Dialog.Show()
+			dialogs.ShowError(v.win, err)
+			return
+		}
+		v.EnrolFiles(subjectID, f.Label.Text, f.Notes.Text, f.Paths,
+			casefile.Provenance{Source: f.Source.Text, Date: f.Date.Text})
 	}, v.win)
 	f.Dialog.Resize(fyne.NewSize(560, 460))
 	f.Dialog.Show()
 	return f
+}
+
+// check refuses a form that cannot enrol: no photo, or a new subject
+// without a label.
+func (f *EnrolFilesForm) check(subjectID uint64) error {
+	switch {
+	case len(f.Paths) == 0:
+		return fmt.Errorf("choose at least one photo to enrol")
+	case subjectID == 0 && strings.TrimSpace(f.Label.Text) == "":
+		return fmt.Errorf("a new subject needs a label")
+	}
+	return nil
 }
 
 func (f *EnrolFilesForm) add(paths ...string) {
@@ -240,7 +259,10 @@ func (v *WatchlistView) EnrolFiles(subjectID uint64, label, notes string, paths 
 			dialog.ShowInformation("Some photos were not enrolled",
 				fmt.Sprintf("%d of %d photos enrolled for %s.\n\n%s", len(outcomes)-len(failed), len(outcomes), subj.Label,
 					strings.Join(failed, "\n")), v.win)
+			return
 		}
+		dialog.ShowInformation("Enrolled", fmt.Sprintf("%s enrolled for %s (subject #%d).",
+			plural(len(outcomes), "photo"), subj.Label, subj.ID), v.win)
 	})
 	if task == nil {
 		dialogs.ShowError(v.win, fmt.Errorf("wait for the current task to finish (or cancel it) first"))

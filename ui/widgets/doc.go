@@ -3,9 +3,11 @@
 //
 //   - FaceView: a photo or video frame with face boxes, landmarks and
 //     tracked paths drawn over it, letterboxed into any size, that reports
-//     which face was tapped;
-//   - Timeline: when each track is on screen, with the play position, tap
-//     to seek;
+//     which face was tapped, zooms with the wheel (panned by dragging) and
+//     shows a face's details while the pointer rests on it;
+//   - Timeline: a labelled lane per track (any kind of track: faces now,
+//     people later) with the frames it is on screen, the scene cuts and
+//     the play position, a card per lane on hover, tap to seek;
 //   - TaskBar: a progress bar, what is being done and a Cancel button for
 //     an async.Task;
 //   - LeadNotice: the "investigative lead only" banner shown with every

@@ -3,9 +3,13 @@ package widgets
 import (
 	"image"
 	"image/color"
+	"image/draw"
+	"math"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"facecase/media"
 )
@@ -22,6 +26,10 @@ type faceViewRenderer struct {
 	img     *canvas.Image
 	overlay *canvas.Raster
 	buf     *image.RGBA // reused between overlay frames of one size
+	zoomed  *image.RGBA // the zoomed part of the picture, copied (Fyne's painter needs a compact image)
+	// card shows the Detail of the face under the pointer.
+	cardBg   *canvas.Rectangle
+	cardText *widget.Label
 }
 
 func newFaceViewRenderer(v *FaceView) *faceViewRenderer {
@@ -31,7 +39,46 @@ func newFaceViewRenderer(v *FaceView) *faceViewRenderer {
 	// goroutine, which would hold video playback to a few frames a second.
 	r.img = &canvas.Image{FillMode: canvas.ImageFillStretch, ScaleMode: canvas.ImageScaleFastest}
 	r.overlay = canvas.NewRaster(r.drawOverlay)
+	r.cardBg = canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
+	r.cardBg.StrokeColor = theme.Color(theme.ColorNameForeground)
+	r.cardBg.StrokeWidth = 1
+	r.cardText = widget.NewLabel("")
+	r.cardBg.Hide()
+	r.cardText.Hide()
 	return r
+}
+
+// viewRect is the part of the image shown, in whole pixels: all of it, or
+// the zoomed view (the picture and the overlay both use this rectangle, so
+// boxes stay on faces at any zoom).
+func (r *faceViewRenderer) viewRect() image.Rectangle {
+	img := r.v.scene.Image
+	if img == nil {
+		return image.Rectangle{}
+	}
+	b := img.Bounds()
+	if r.v.zoom <= MinZoom {
+		return b
+	}
+	v := r.v.Letterbox().View()
+	x0, y0 := int(math.Round(v.X)), int(math.Round(v.Y))
+	w, h := max(1, int(math.Round(v.W))), max(1, int(math.Round(v.H)))
+	return image.Rect(x0, y0, x0+w, y0+h).Add(b.Min).Intersect(b)
+}
+
+// zoomedPicture copies the part of the picture in view into a buffer of
+// its own: the painter reads images as compact rows, which a sub-image of
+// a larger picture is not.
+func (r *faceViewRenderer) zoomedPicture() image.Image {
+	view := r.viewRect()
+	if view.Empty() {
+		return r.v.scene.Image
+	}
+	if r.zoomed == nil || r.zoomed.Rect.Dx() != view.Dx() || r.zoomed.Rect.Dy() != view.Dy() {
+		r.zoomed = image.NewRGBA(image.Rect(0, 0, view.Dx(), view.Dy()))
+	}
+	draw.Draw(r.zoomed, r.zoomed.Rect, r.v.scene.Image, view.Min, draw.Src)
+	return r.zoomed
 }
 
 func (r *faceViewRenderer) Layout(size fyne.Size) {
@@ -41,21 +88,47 @@ func (r *faceViewRenderer) Layout(size fyne.Size) {
 		o.Move(lb.Pos)
 		o.Resize(lb.Size)
 	}
+	r.layoutCard(size)
+}
+
+// layoutCard places the hover card beside the pointer, inside the view.
+func (r *faceViewRenderer) layoutCard(size fyne.Size) {
+	if r.cardText.Hidden {
+		return
+	}
+	pad := theme.Padding()
+	cs := r.cardText.MinSize()
+	pos := r.v.hoverAt.Add(fyne.NewPos(16, 16))
+	pos.X = max(0, min(pos.X, size.Width-cs.Width-pad))
+	pos.Y = max(0, min(pos.Y, size.Height-cs.Height-pad))
+	r.cardText.Move(pos)
+	r.cardText.Resize(cs)
+	r.cardBg.Move(pos)
+	r.cardBg.Resize(cs)
 }
 
 func (r *faceViewRenderer) MinSize() fyne.Size { return r.v.MinSize() }
 
 func (r *faceViewRenderer) Refresh() {
 	r.img.Image = r.v.scene.Image
+	if r.v.zoom > MinZoom && r.img.Image != nil {
+		r.img.Image = r.zoomedPicture()
+	}
 	r.img.Hidden = r.v.scene.Image == nil
 	r.overlay.Hidden = r.img.Hidden
+	detail, show := r.v.Hovered()
+	if show {
+		r.cardText.SetText(detail)
+	}
+	r.cardText.Hidden, r.cardBg.Hidden = !show, !show
 	r.Layout(r.v.Size())
 	r.img.Refresh()
 	r.overlay.Refresh()
+	r.cardBg.Refresh()
 }
 
 func (r *faceViewRenderer) Objects() []fyne.CanvasObject {
-	return []fyne.CanvasObject{r.bg, r.img, r.overlay}
+	return []fyne.CanvasObject{r.bg, r.img, r.overlay, r.cardBg, r.cardText}
 }
 
 func (r *faceViewRenderer) Destroy() {}
@@ -72,7 +145,13 @@ func (r *faceViewRenderer) drawOverlay(w, h int) image.Image {
 	if s.Image == nil || s.Image.Bounds().Dx() == 0 {
 		return r.buf
 	}
-	style := media.OverlayStyle{Scale: float64(w) / float64(s.Image.Bounds().Dx())}
+	view := r.viewRect()
+	if view.Dx() <= 0 {
+		return r.buf
+	}
+	scale := float64(w) / float64(view.Dx())
+	style := media.OverlayStyle{Scale: scale,
+		Offset: image.Pt(-int(math.Round(float64(view.Min.X)*scale)), -int(math.Round(float64(view.Min.Y)*scale)))}
 	ov := media.Overlay{Paths: s.Paths, Boxes: make([]media.OverlayBox, 0, len(s.Faces))}
 	var selected *FaceMark
 	for i := range s.Faces {
@@ -94,7 +173,7 @@ func (r *faceViewRenderer) drawOverlay(w, h int) image.Image {
 		for _, f := range s.Faces {
 			dots.Paths = append(dots.Paths, media.OverlayPath{Points: f.Landmarks, Color: landmarkColor})
 		}
-		media.DrawOverlay(r.buf, dots, media.OverlayStyle{Scale: style.Scale, DotRadius: 1})
+		media.DrawOverlay(r.buf, dots, media.OverlayStyle{Scale: style.Scale, Offset: style.Offset, DotRadius: 1})
 	}
 	return r.buf
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"facecase/facedata"
@@ -194,5 +195,69 @@ func TestLetterboxRoundTrip(t *testing.T) {
 	}
 	if z := NewLetterbox(0, 10, fyne.NewSize(10, 10)); z.Scale != 0 {
 		t.Fatalf("empty image letterbox %+v", z)
+	}
+}
+
+// TestFaceViewZoomKeepsBoxesOnFaces: zoomed in on face A by the wheel and
+// panned by a drag, the picture and the boxes still agree, taps still find
+// the face, and zooming out shows the whole picture again.
+func TestFaceViewZoomKeepsBoxesOnFaces(t *testing.T) {
+	v, w := showFaceView(t, fyne.NewSize(400, 300))
+	at := v.Letterbox().ToArea(boxA.Center())
+	v.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: at}, Scrolled: fyne.Delta{DY: 1}})
+	v.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: at}, Scrolled: fyne.Delta{DY: 1}})
+	if z := v.Zoom(); z < 1.5 || z > 1.6 {
+		t.Fatalf("zoom %.2f after two wheel notches, want %.2f", z, ZoomStep*ZoomStep)
+	}
+	// The point under the pointer stays put.
+	if got := v.Letterbox().ToArea(boxA.Center()); abs32(got.X-at.X) > 1 || abs32(got.Y-at.Y) > 1 {
+		t.Fatalf("face centre moved from %v to %v while zooming about it", at, got)
+	}
+	v.Dragged(&fyne.DragEvent{Dragged: fyne.Delta{DX: 20, DY: 10}})
+	img := w.Canvas().Capture()
+	uitest.AssertGolden(t, "faceview/zoomed.png", img)
+	lb := v.Letterbox()
+	centre := lb.ToArea(boxA.Center())
+	if got := color.RGBAModel.Convert(img.At(int(centre.X), int(centre.Y))).(color.RGBA); got != faceA {
+		t.Errorf("zoomed face centre at %v: %v, want the face colour", centre, got)
+	}
+	left := lb.ToArea(facedata.Point{X: boxA.X, Y: boxA.Y + boxA.H/2})
+	if !colorNear(img, left, 2, boxColor) {
+		t.Errorf("zoomed box edge not near %v", left)
+	}
+	var tapped []int
+	v.OnFaceTapped = func(id int) { tapped = append(tapped, id) }
+	test.TapAt(v, centre)
+	if len(tapped) != 1 || tapped[0] != 7 {
+		t.Fatalf("tap on the zoomed face found %v", tapped)
+	}
+	v.ResetZoom()
+	if v.Letterbox() != NewLetterbox(testFrameW, testFrameH, v.Size()) {
+		t.Fatal("ResetZoom did not show the whole picture")
+	}
+}
+
+func abs32(f float32) float32 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
+
+// TestFaceViewHoverShowsDetail: the pointer resting on a face with a
+// Detail shows it; elsewhere nothing.
+func TestFaceViewHoverShowsDetail(t *testing.T) {
+	v, w := showFaceView(t, fyne.NewSize(400, 300))
+	s := testScene()
+	s.Faces[0].Detail = "Confirmed: Subject A (search 4)\nDet. Reviewer: confirm (2024-05-02 09:30) — “scar”"
+	v.SetScene(s)
+	v.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: v.Letterbox().ToArea(boxA.Center())}})
+	if d, ok := v.Hovered(); !ok || d != s.Faces[0].Detail {
+		t.Fatalf("hover on face A: %q, %v", d, ok)
+	}
+	uitest.AssertGolden(t, "faceview/hover.png", w.Canvas().Capture())
+	v.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: v.Letterbox().ToArea(boxB.Center())}})
+	if _, ok := v.Hovered(); ok {
+		t.Fatal("face B has no detail, yet a card shows")
 	}
 }
