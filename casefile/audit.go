@@ -22,6 +22,7 @@ const (
 	ActionAddEvidence    Action = "add_evidence"
 	ActionAddDetections  Action = "add_detections"
 	ActionPutTrack       Action = "put_track"
+	ActionPutPersonTrack Action = "put_person_track"
 	ActionAddSubject     Action = "add_subject"
 	ActionEnrol          Action = "enrol"
 	ActionSearch         Action = "search"

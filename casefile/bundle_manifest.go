@@ -164,6 +164,7 @@ type caseView struct {
 	searches   []ManifestSearch
 	reviews    []ReviewRecord
 	confirmed  []ManifestConfirmed
+	people     []ReportPerson // for the report only
 }
 
 func readCaseView(tx *bolt.Tx) (*caseView, error) {
@@ -233,6 +234,9 @@ func readCaseView(tx *bolt.Tx) (*caseView, error) {
 			}
 		}
 		v.searches = append(v.searches, ms)
+	}
+	if v.people, err = readReportPeople(tx, v); err != nil {
+		return nil, err
 	}
 	return v, nil
 }

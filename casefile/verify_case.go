@@ -207,7 +207,7 @@ func verifyChain(tx *bolt.Tx, r *CaseReport) (auditRefs, bool) {
 
 // auditedBuckets hold records written once (or replaced whole) by an
 // audited call; each must match the latest audit entry that wrote it.
-var auditedBuckets = [][]byte{bucketEvidence, bucketTracks, bucketSubjects, bucketEnrolments, bucketSearches, bucketReviews}
+var auditedBuckets = [][]byte{bucketEvidence, bucketTracks, bucketSubjects, bucketEnrolments, bucketSearches, bucketReviews, bucketPersons}
 
 func verifyRecords(tx *bolt.Tx, refs auditRefs, r *CaseReport) {
 	seen := map[string]bool{}
@@ -233,7 +233,11 @@ func verifyRecords(tx *bolt.Tx, refs auditRefs, r *CaseReport) {
 		check(bucketMeta, metaImported, v)
 	}
 	for _, name := range auditedBuckets {
-		tx.Bucket(name).ForEach(func(k, v []byte) error {
+		b := tx.Bucket(name)
+		if b == nil {
+			continue // a bucket of a later format, in a case not migrated yet
+		}
+		b.ForEach(func(k, v []byte) error {
 			if len(r.Problems) < maxProblems {
 				check(name, k, v)
 			}
@@ -368,6 +372,10 @@ func recordName(bucket, k []byte) string {
 	case string(bucketTracks):
 		if len(k) == 16 {
 			return fmt.Sprintf("track %d of evidence %d", keyU64(k[8:]), keyU64(k))
+		}
+	case string(bucketPersons):
+		if len(k) == 16 {
+			return fmt.Sprintf("person track %d of evidence %d", keyU64(k[8:]), keyU64(k))
 		}
 	}
 	return fmt.Sprintf("record %s/%x", bucket, k)
