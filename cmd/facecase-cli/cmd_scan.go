@@ -9,6 +9,7 @@ import (
 	"facecase/facedata"
 	"facecase/media"
 	"facecase/progress"
+	"facecase/recognition"
 	"facecase/tracking"
 )
 
@@ -16,7 +17,7 @@ func init() {
 	register(&command{
 		name:    "scan",
 		summary: "find and track faces in photos, videos and cameras; JSON lines of detections and tracks",
-		usage:   "[--case CASE] [--detector NAME] [--min-face PX] [--every N] [--render OUT.mp4] [--watch NAME=PHOTO]... [--json] SOURCE...",
+		usage:   "[--case CASE] [--detector NAME] [--min-face PX] [--people=false] [--min-person PX] [--every N] [--render OUT.mp4] [--watch NAME=PHOTO]... [--json] SOURCE...",
 		run:     runScan,
 	})
 }
@@ -43,6 +44,9 @@ type scanFlags struct {
 	threshold   float64
 	descriptors bool
 	asJSON      bool
+	people      bool
+	personDet   string
+	minPerson   int
 }
 
 func runScan(ctx context.Context, env *cliEnv, args []string) error {
@@ -58,6 +62,9 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	fs.Float64Var(&f.threshold, "threshold", facedata.SameThreshold, "largest descriptor distance for naming a track after a --watch person")
 	fs.BoolVar(&f.descriptors, "descriptors", true, "compute descriptors (tracking through crossings and --watch need them)")
 	fs.BoolVar(&f.asJSON, "json", false, "print progress as JSON lines on stderr")
+	fs.BoolVar(&f.people, "people", true, "in video and cameras, also find and track whole people (seen from any side, face visible or not) and tie each face to its person")
+	fs.StringVar(&f.personDet, "person-detector", "", "person detector: nanodet (default) or hog")
+	fs.IntVar(&f.minPerson, "min-person", recognition.DefaultMinPersonHeight, "smallest person to find, in pixels of height")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -66,6 +73,9 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	if f.every < 0 || f.maxEvery < 1 {
 		return fmt.Errorf("%w: --every must be 0 or more and --max-every 1 or more", errUsage)
+	}
+	if f.minPerson < 1 {
+		return fmt.Errorf("%w: --min-person must be 1 or more", errUsage)
 	}
 	if len(f.watch) > 0 && !f.descriptors {
 		return fmt.Errorf("%w: --watch needs descriptors", errUsage)
@@ -195,6 +205,16 @@ func (s *scanCommand) scanSource(ctx context.Context, uri string) error {
 		OnTrack: func(t tracking.Track) error {
 			return s.sink.Track(info, t, s.name(t))
 		},
+	}
+	if s.flags.people && info.Kind != media.KindPhoto {
+		pf, err := s.engines.people(s.flags.personDet, s.flags.minPerson)
+		if err != nil {
+			return &scanFatal{err}
+		}
+		opts.People = pf
+		opts.PersonTracking = tracking.DefaultPersonConfig()
+		opts.OnPeople = func(p []media.ScanPerson) error { return s.sink.People(info, p) }
+		opts.OnPersonTrack = func(p tracking.PersonTrack) error { return s.sink.PersonTrack(info, p) }
 	}
 	if render != nil {
 		opts.OnFrame = func(f media.ScanFrame) error { return renderFrame(render, f) }
