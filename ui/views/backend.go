@@ -53,6 +53,8 @@ type ViewerBackend interface {
 	Tracks(evidenceID uint64) ([]casefile.Track, error)
 	FaceStates(evidenceID uint64) (map[uint64]session.FaceMatch, error)
 	TrackBestFaces(evidenceID uint64) (map[uint64]casefile.Detection, error)
+	PersonTracks(evidenceID uint64) ([]casefile.PersonTrack, error)
+	PersonCrop(ctx context.Context, evidenceID uint64, view casefile.PersonView, side int) (image.Image, error)
 	SearchesFor(detectionID uint64) ([]casefile.SearchRecord, error)
 	SearchFace(ctx context.Context, detectionID uint64, purpose string) (casefile.SearchRecord, error)
 	EnrolmentEchoes(rec casefile.SearchRecord) ([]session.EnrolmentEcho, error)

@@ -369,6 +369,8 @@ type fakeViewer struct {
 	searches []casefile.SearchRecord
 	enrolled bool
 	reviews  []casefile.ReviewRecord
+	people   []casefile.PersonTrack
+	crops    int // PersonCrop calls
 }
 
 func newFakeViewer(t testing.TB) *fakeViewer {
@@ -397,6 +399,30 @@ func newFakeViewer(t testing.TB) *fakeViewer {
 		f.tracks = append(f.tracks, t)
 	}
 	return f
+}
+
+// withPeople gives each face track its person: a box around and below
+// the face, with that one face track.
+func (f *fakeViewer) withPeople() *fakeViewer {
+	for _, t := range f.tracks {
+		p := casefile.PersonTrack{EvidenceID: 9, ID: t.ID, FirstFrame: t.FirstFrame, LastFrame: t.LastFrame,
+			Faces:    []casefile.PersonFace{{TrackID: t.ID, Frames: uint32(len(t.Path) / 4)}},
+			BestFace: &casefile.PersonView{Frame: t.FirstFrame, Box: t.Path[0].Box, FaceTrackID: t.ID}}
+		for _, pt := range t.Path {
+			b := pt.Box
+			p.Path = append(p.Path, casefile.TrackPoint{Frame: pt.Frame, Time: pt.Time, Box: facedata.Rect{X: b.X - 10, Y: b.Y - 5, W: 60, H: 70}})
+		}
+		f.people = append(f.people, p)
+	}
+	return f
+}
+
+func (f *fakeViewer) PersonTracks(uint64) ([]casefile.PersonTrack, error) { return f.people, nil }
+func (f *fakeViewer) PersonCrop(ctx context.Context, _ uint64, view casefile.PersonView, side int) (image.Image, error) {
+	f.mu.Lock()
+	f.crops++
+	f.mu.Unlock()
+	return image.NewRGBA(image.Rect(0, 0, side, side)), ctx.Err()
 }
 
 func (f *fakeViewer) Evidence(id uint64) (casefile.Evidence, error) {
