@@ -56,8 +56,8 @@ type ViewerView struct {
 	image   *image.RGBA // frame on screen
 
 	states atomic.Pointer[faceStates]
-	vt     videoTracks  // read by the player goroutine; replaced, never changed
-	vp     videoPeople  // the same for the people
+	vt     videoTracks // read by the player goroutine; replaced, never changed
+	vp     videoPeople // the same for the people
 	people *PeopleList
 	best   map[uint64]casefile.Detection
 
