@@ -65,7 +65,11 @@ func NewPersonDetector(name string, opts PersonOptions) (PersonDetector, error) 
 		}
 		return NewNanoDetPeople(p, opts)
 	case "hog":
-		return NewHOGPeople(opts), nil
+		d, err := NewHOGPeople(opts)
+		if err != nil {
+			return nil, err
+		}
+		return d, nil
 	}
 	return nil, fmt.Errorf("%w %q (choose one of %v)", ErrUnknownPersonDetector, name, PersonDetectorNames())
 }

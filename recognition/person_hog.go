@@ -26,12 +26,20 @@ type HOGPeople struct {
 }
 
 // NewHOGPeople makes the detector.
-func NewHOGPeople(opts PersonOptions) *HOGPeople {
+func NewHOGPeople(opts PersonOptions) (*HOGPeople, error) {
+	people, err := hogPeopleSVM()
+	if err != nil {
+		return nil, fmt.Errorf("hog people: %w", err)
+	}
+	defer people.Close()
 	hog := gocv.NewHOGDescriptor()
-	people := gocv.HOGDefaultPeopleDetector()
 	hog.SetSVMDetector(people)
-	people.Close()
-	return &HOGPeople{opts: opts.withDefaults(0), hog: &hog}
+	return &HOGPeople{opts: opts.withDefaults(0), hog: &hog}, nil
+}
+
+// errHOGSize says OpenCV's people detector is not the size expected.
+func errHOGSize(n int) error {
+	return fmt.Errorf("OpenCV's default people detector has %d coefficients, not %d", n, hogPeopleSVMSize)
 }
 
 // Name is "hog".
