@@ -12,7 +12,7 @@ MODELS    := models/data
 CACHE     := models/cache
 BIN       := bin
 
-.PHONY: all deps models build run test test-short bench package clean
+.PHONY: all deps models build run test test-short bench fuzz package clean
 
 all: build
 
@@ -57,6 +57,11 @@ test: models
 
 bench: models
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
+
+# Every Go fuzz target of the module for FUZZTIME each (default 2m): part of
+# the benchmark runs, not of `make test` or CI. See .ci/fuzz.sh.
+fuzz:
+	bash .ci/fuzz.sh
 
 # Linux desktop package (fyne package): dist/facecase.tar.xz
 package: deps

@@ -16,21 +16,27 @@ type Action string
 
 // Actions recorded in the audit log.
 const (
-	ActionCreate         Action = "create"
-	ActionOpen           Action = "open"
-	ActionMigrate        Action = "migrate"
-	ActionAddEvidence    Action = "add_evidence"
-	ActionAddDetections  Action = "add_detections"
-	ActionPutTrack       Action = "put_track"
-	ActionPutPersonTrack Action = "put_person_track"
-	ActionAddSubject     Action = "add_subject"
-	ActionEnrol          Action = "enrol"
-	ActionSearch         Action = "search"
-	ActionReview         Action = "review"
-	ActionChangeSettings Action = "change_settings"
-	ActionExport         Action = "export"
-	ActionExportFailed   Action = "export_failed"
-	ActionImport         Action = "import"
+	ActionCreate        Action = "create"
+	ActionOpen          Action = "open"
+	ActionMigrate       Action = "migrate"
+	ActionAddEvidence   Action = "add_evidence"
+	ActionAddDetections Action = "add_detections"
+	// ActionRequestAnalysis marks an item taken in without analysis as
+	// waiting for its faces; ActionFinishAnalysis records that all of
+	// them are stored, ActionFailAnalysis that the analysis failed.
+	ActionRequestAnalysis Action = "request_analysis"
+	ActionFinishAnalysis  Action = "finish_analysis"
+	ActionFailAnalysis    Action = "fail_analysis"
+	ActionPutTrack        Action = "put_track"
+	ActionPutPersonTrack  Action = "put_person_track"
+	ActionAddSubject      Action = "add_subject"
+	ActionEnrol           Action = "enrol"
+	ActionSearch          Action = "search"
+	ActionReview          Action = "review"
+	ActionChangeSettings  Action = "change_settings"
+	ActionExport          Action = "export"
+	ActionExportFailed    Action = "export_failed"
+	ActionImport          Action = "import"
 )
 
 // RecordRef ties an audit entry to the record it wrote: the record's bucket,

@@ -25,50 +25,76 @@ func (e *ChainError) Unwrap() error { return ErrTampered }
 // chain and the head kept in the meta bucket, and calls visit for each
 // entry that passed. It stops at the first break with a *ChainError.
 func walkAudit(tx *bolt.Tx, visit func(AuditEntry) error) (AuditHead, error) {
-	prev := zeroHash
-	var last uint64
+	var cc chainChecker
 	c := tx.Bucket(bucketAudit).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if len(k) != 8 {
-			return AuditHead{}, &ChainError{Seq: last + 1, Reason: fmt.Sprintf("has a malformed key %x", k)}
-		}
-		seq := keyU64(k)
-		if seq != last+1 {
-			return AuditHead{}, &ChainError{Seq: last + 1, Reason: fmt.Sprintf("is missing (deleted): the log jumps from entry %d to %d", last, seq)}
-		}
-		e, err := decodeAuditEntry(v)
+		e, err := cc.next(k, v)
 		if err != nil {
-			return AuditHead{}, &ChainError{Seq: seq, Reason: fmt.Sprintf("is unreadable (edited): %v", err)}
-		}
-		if e.Seq != seq {
-			return AuditHead{}, &ChainError{Seq: seq, Reason: fmt.Sprintf("was edited: it says it is entry %d", e.Seq)}
-		}
-		if e.Prev != prev {
-			if seq == 1 {
-				return AuditHead{}, &ChainError{Seq: 1, Reason: "was edited: the first entry does not start the chain"}
-			}
-			return AuditHead{}, &ChainError{Seq: seq - 1, Reason: fmt.Sprintf("was changed: its SHA-256 is %s but entry %d records %s", prev, seq, e.Prev)}
+			return AuditHead{}, err
 		}
 		if visit != nil {
 			if err := visit(e); err != nil {
 				return AuditHead{}, err
 			}
 		}
-		prev, last = e.Hash, seq
 	}
 	head, err := readHead(tx)
 	if err != nil {
 		return AuditHead{}, err
 	}
-	switch {
-	case head.Seq > last:
-		return AuditHead{}, &ChainError{Seq: last + 1, Reason: fmt.Sprintf("is missing (deleted): the log ends at entry %d but the case recorded %d entries", last, head.Seq)}
-	case head.Seq < last:
-		return AuditHead{}, &ChainError{Seq: head.Seq + 1, Reason: fmt.Sprintf("was added outside facecase: the case recorded %d entries", head.Seq)}
-	case head.SHA256 != prev:
-		return AuditHead{}, &ChainError{Seq: last, Reason: "was changed: its SHA-256 does not match the recorded head of the chain"}
+	return head, cc.end(head)
+}
+
+// chainChecker checks an audit chain one stored entry at a time, in key
+// order; end checks the recorded head against the last entry.
+type chainChecker struct {
+	prev string // hash of the last entry checked (zeroHash at the start)
+	last uint64
+}
+
+// next checks the entry stored at key k as v.
+func (cc *chainChecker) next(k, v []byte) (AuditEntry, error) {
+	if cc.prev == "" {
+		cc.prev = zeroHash
 	}
-	return head, nil
+	if len(k) != 8 {
+		return AuditEntry{}, &ChainError{Seq: cc.last + 1, Reason: fmt.Sprintf("has a malformed key %x", k)}
+	}
+	seq := keyU64(k)
+	if seq != cc.last+1 {
+		return AuditEntry{}, &ChainError{Seq: cc.last + 1, Reason: fmt.Sprintf("is missing (deleted): the log jumps from entry %d to %d", cc.last, seq)}
+	}
+	e, err := decodeAuditEntry(v)
+	if err != nil {
+		return AuditEntry{}, &ChainError{Seq: seq, Reason: fmt.Sprintf("is unreadable (edited): %v", err)}
+	}
+	if e.Seq != seq {
+		return AuditEntry{}, &ChainError{Seq: seq, Reason: fmt.Sprintf("was edited: it says it is entry %d", e.Seq)}
+	}
+	if e.Prev != cc.prev {
+		if seq == 1 {
+			return AuditEntry{}, &ChainError{Seq: 1, Reason: "was edited: the first entry does not start the chain"}
+		}
+		return AuditEntry{}, &ChainError{Seq: seq - 1, Reason: fmt.Sprintf("was changed: its SHA-256 is %s but entry %d records %s", cc.prev, seq, e.Prev)}
+	}
+	cc.prev, cc.last = e.Hash, seq
+	return e, nil
+}
+
+// end checks the head recorded for the chain against its last entry.
+func (cc *chainChecker) end(head AuditHead) error {
+	if cc.prev == "" {
+		cc.prev = zeroHash
+	}
+	switch {
+	case head.Seq > cc.last:
+		return &ChainError{Seq: cc.last + 1, Reason: fmt.Sprintf("is missing (deleted): the log ends at entry %d but the case recorded %d entries", cc.last, head.Seq)}
+	case head.Seq < cc.last:
+		return &ChainError{Seq: head.Seq + 1, Reason: fmt.Sprintf("was added outside facecase: the case recorded %d entries", head.Seq)}
+	case head.SHA256 != cc.prev:
+		return &ChainError{Seq: cc.last, Reason: "was changed: its SHA-256 does not match the recorded head of the chain"}
+	}
+	return nil
 }
 
 // AuditLog returns every audit entry, oldest first. It fails with a

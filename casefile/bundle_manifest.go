@@ -10,7 +10,9 @@ import (
 )
 
 // BundleFormatVersion is the export bundle layout this package writes.
-const BundleFormatVersion = 1
+// Format 2 adds receipt.json, the signed receipt of the snapshot's audit
+// chain, when the export was signed; format 1 bundles still verify.
+const BundleFormatVersion = 2
 
 // Notice is printed on every report and manifest: a candidate from a face
 // search is a lead for investigators, not evidence of identity.
@@ -23,6 +25,7 @@ const (
 	MemberDetections = "detections.jsonl"
 	MemberReport     = "report.html"
 	MemberManifest   = "manifest.json"
+	MemberReceipt    = "receipt.json"
 	mediaMemberDir   = "media/"
 )
 
@@ -34,6 +37,9 @@ type ExportDetails struct {
 	Media        bool          `json:"media"`
 	MediaFiles   []MediaMember `json:"media_files,omitempty"`
 	MediaSkipped []MediaSkip   `json:"media_skipped,omitempty"`
+	// ReceiptKey is the id of the key that signed the bundle's receipt
+	// (empty: the bundle has no receipt).
+	ReceiptKey string `json:"receipt_key,omitempty"`
 }
 
 // MediaMember is a redacted copy of a photo in a bundle.
@@ -245,7 +251,7 @@ func readCaseView(tx *bolt.Tx) (*caseView, error) {
 // members, in bundle order.
 func manifestBytes(v *caseView, members []BundleMember) ([]byte, error) {
 	m := Manifest{
-		Format: "facecase-bundle", FormatVersion: BundleFormatVersion, Notice: Notice,
+		Format: "facecase-bundle", FormatVersion: v.details.BundleFormat, Notice: Notice,
 		Case: v.info, Settings: v.settings,
 		Export:     ManifestExport{Seq: v.export.Seq, Time: v.export.Time, Actor: v.export.Actor, Bundle: v.details.Bundle},
 		AuditHead:  v.head,

@@ -19,6 +19,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"facecase/internal/fsutil"
 	"facecase/progress"
 )
 
@@ -35,26 +36,29 @@ type BundleReport struct {
 	AuditHead AuditHead      `json:"audit_head"`
 	// Snapshot is the verification of the case snapshot inside.
 	Snapshot *CaseReport `json:"snapshot,omitempty"`
+	// Receipt is the bundle's signed receipt of the snapshot's audit
+	// chain (receipt.json), when it has one and it verified.
+	Receipt *Receipt `json:"receipt,omitempty"`
 	// Problems is empty when the bundle verified.
 	Problems []Problem `json:"problems,omitempty"`
+	// Unfinished names the evidence of the snapshot whose analysis never
+	// finished: the bundle is intact but the case it holds is incomplete.
+	Unfinished []Problem `json:"unfinished,omitempty"`
 
 	seen map[string]bool
 }
 
-// OK reports whether nothing was found wrong.
-func (r *BundleReport) OK() bool { return len(r.Problems) == 0 }
+// OK reports whether nothing was found wrong and nothing is unfinished.
+func (r *BundleReport) OK() bool { return r.Intact() && len(r.Unfinished) == 0 }
+
+// Intact reports whether nothing was found changed or damaged.
+func (r *BundleReport) Intact() bool { return len(r.Problems) == 0 }
 
 // Err is nil when the bundle verified, else an error matching
-// ErrBundleInvalid that names the first problem.
+// ErrBundleInvalid that names the first problem (or ErrIncomplete naming
+// the first item whose analysis never finished).
 func (r *BundleReport) Err() error {
-	if r.OK() {
-		return nil
-	}
-	more := ""
-	if len(r.Problems) > 1 {
-		more = fmt.Sprintf(" (and %d more problems)", len(r.Problems)-1)
-	}
-	return fmt.Errorf("%s: %w: %s%s", r.Path, ErrBundleInvalid, r.Problems[0], more)
+	return reportErr(r.Path, r.Problems, r.Unfinished, ErrBundleInvalid)
 }
 
 // add records a problem once per place.
@@ -88,7 +92,10 @@ func VerifyBundle(ctx context.Context, path string, rep progress.Reporter) (*Bun
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(p)
+	f, err := fsutil.OpenRegular(p) // a named pipe would block here, a device never ends
+	if errors.Is(err, fsutil.ErrNotRegular) {
+		return nil, fmt.Errorf("verify bundle %s: %w: %w", p, ErrInvalid, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("verify bundle: %w", err)
 	}
@@ -196,17 +203,31 @@ func (v *bundleVerifier) readManifest() {
 			v.r.add("member "+MemberManifest, "is damaged: %v", err)
 			v.damaged[MemberManifest] = true
 		}
-		var m Manifest
-		if jerr := json.Unmarshal(raw, &m); jerr != nil {
+		m, jerr := parseManifest(raw)
+		if jerr != nil {
 			v.r.add("member "+MemberManifest, "is not a valid manifest: %v", jerr)
 			v.damaged[MemberManifest] = true
 			return
 		}
-		v.manifest, v.rawMan = &m, raw
+		v.manifest, v.rawMan = m, raw
 		v.r.Export, v.r.AuditHead = m.Export, m.AuditHead
 		return
 	}
 	v.r.add("member "+MemberManifest, "missing")
+}
+
+// parseManifest reads a bundle's manifest.json. What it says is only
+// trusted once the manifest rebuilt from the snapshot equals it byte for
+// byte (see rebuild).
+func parseManifest(raw []byte) (*Manifest, error) {
+	var m Manifest
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	if m.Format != "facecase-bundle" {
+		return nil, fmt.Errorf("format %q is not facecase-bundle", m.Format)
+	}
+	return &m, nil
 }
 
 // streamMembers reads every member once: it hashes it, extracts the
@@ -362,7 +383,10 @@ func (v *bundleVerifier) checkSnapshot() error {
 	for _, p := range cr.Problems {
 		v.r.add("snapshot: "+p.Where, "%s", p.What)
 	}
-	if !cr.OK() {
+	for _, p := range cr.Unfinished {
+		v.r.Unfinished = append(v.r.Unfinished, Problem{Where: "snapshot: " + p.Where, What: p.What})
+	}
+	if !cr.Intact() {
 		return nil
 	}
 	err = guard(func() error {
@@ -420,6 +444,14 @@ func (v *bundleVerifier) rebuild(tx *bolt.Tx) error {
 			v.r.add("member "+d.name+v.firstDifferentLine(d.name, d.write), "differs from what the case snapshot gives (changed)")
 		}
 	}
+	if view.details.ReceiptKey != "" {
+		if got, ok := v.members[MemberReceipt]; ok {
+			expected = append(expected, got)
+			v.checkReceipt(tx, view)
+		} else {
+			v.r.add("member "+MemberReceipt, "missing (deleted): the export recorded a receipt signed by key %s", view.details.ReceiptKey)
+		}
+	}
 	order := make([]string, 0, len(expected)+1)
 	for _, m := range expected {
 		order = append(order, m.Name)
@@ -441,6 +473,49 @@ func (v *bundleVerifier) rebuild(tx *bolt.Tx) error {
 		v.r.add(fmt.Sprintf("member %s line %d", MemberManifest, line), "is %q, the case snapshot gives %q", got, want)
 	}
 	return nil
+}
+
+// maxReceiptMember bounds the receipt member read into memory.
+const maxReceiptMember = 64 << 10
+
+// checkReceipt checks the bundle's receipt: signed by the key the export
+// recorded, of the snapshot's audit chain exactly, made at the export, and
+// stored as facecase renders it.
+func (v *bundleVerifier) checkReceipt(tx *bolt.Tx, view *caseView) {
+	where := "member " + MemberReceipt
+	var raw []byte
+	for _, zf := range v.zr.File {
+		if zf.Name == MemberReceipt && zf.CompressedSize64 <= maxReceiptMember {
+			if rc, err := zf.OpenRaw(); err == nil {
+				raw, _ = io.ReadAll(io.LimitReader(rc, int64(zf.CompressedSize64)))
+			}
+		}
+	}
+	receipts, err := ParseReceipts(bytes.NewReader(raw))
+	if err != nil || len(receipts) != 1 {
+		v.r.add(where, "is not a receipt: %v", err)
+		return
+	}
+	r := receipts[0]
+	facts, err := readChainFacts(tx)
+	if err != nil {
+		v.r.add(where, "cannot be checked: %v", err)
+		return
+	}
+	ch := facts.check(r, nil)
+	switch {
+	case ch.Status != ReceiptMatches:
+		v.r.add(where, "does not match the snapshot: %s", ch.Detail)
+	case r.KeyID != view.details.ReceiptKey:
+		v.r.add(where, "is signed by key %s, the export recorded key %s", r.KeyID, view.details.ReceiptKey)
+	case r.Event != ReceiptAtExport || r.Bundle != view.details.Bundle || !r.Time.Equal(view.export.Time) ||
+		r.Case != (ReceiptCase{Number: view.info.Number, Title: view.info.Title}):
+		v.r.add(where, "is not the receipt of this export (%s %q at %s)", r.Event, r.Bundle, r.Time.Format(time.RFC3339))
+	case !sameBytes(raw, &r):
+		v.r.add(where, "holds more or other bytes than the receipt facecase writes")
+	default:
+		v.r.Receipt = &r
+	}
 }
 
 // firstDifferentLine names the first line of a member that differs from

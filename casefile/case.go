@@ -22,12 +22,16 @@ type Case struct {
 	db       *bolt.DB
 	readOnly bool
 	imported bool
-	actor    string
-	now      func() time.Time
+	// importInfo is the import record of an imported review copy.
+	importInfo *ImportInfo
+	actor      string
+	now        func() time.Time
 
 	mu       sync.Mutex
 	failed   error           // set when a commit failed; no more writes
 	checks   []EvidenceCheck // result of the media check on open
+	damage   []Problem       // what the check on open found (read-only then)
+	sound    bool            // checked sound on open and opened for writing
 	exportMu sync.Mutex      // one export at a time
 }
 
@@ -53,15 +57,27 @@ func MediaDirFor(path string) string {
 	return strings.TrimSuffix(path, Extension) + ".media"
 }
 
-// Close releases the case file and its lock.
+// Close releases the case file and its lock. A case that was sound when
+// opened for writing, and whose writes all succeeded, is remembered as
+// sound as it is now, so the next open need not check it in full.
 func (c *Case) Close() error {
 	if c.db == nil {
 		return nil
+	}
+	var head AuditHead
+	remember := c.sound && c.writeFailure() == nil
+	if remember {
+		var err error
+		head, err = c.AuditHead()
+		remember = err == nil
 	}
 	err := c.db.Close()
 	c.db = nil
 	if err != nil {
 		return fmt.Errorf("close case %s: %w", c.path, err)
+	}
+	if remember {
+		defaultVerifiedCache().remember(c.path, head)
 	}
 	return nil
 }

@@ -15,6 +15,11 @@ var (
 	// ErrCorrupt: the file looks like a case file but its structure is
 	// damaged (truncated, bad page, unreadable record).
 	ErrCorrupt = errors.New("case file is damaged")
+	// ErrDamaged: the check made on every open found the case damaged (a
+	// bad page, a record that does not match its audit entry): it is not
+	// written to, only opened read-only (Options.ReadOnlyIfDamaged), with
+	// the damage named (a *DamageError, Case.Damage).
+	ErrDamaged = errors.New("the case file is damaged and is not written to: open it read-only, or restore it from a verified export bundle")
 	// ErrNewerFormat: the case was written by a newer facecase; this
 	// version must not change it.
 	ErrNewerFormat = errors.New("case file was written by a newer version of facecase")
@@ -45,6 +50,13 @@ var (
 	// ErrDiskFull: a write failed because the disk (or the file size limit,
 	// or the user's quota) is full. Nothing acknowledged before is lost.
 	ErrDiskFull = errors.New("the disk is full")
+	// ErrIncomplete: the case is intact, but the analysis of some
+	// evidence was interrupted and never finished (see PendingAnalyses).
+	ErrIncomplete = errors.New("analysis of evidence never finished")
+	// ErrProtectedTarget: an export would write over the case file, into
+	// its media folder or over an original evidence file (also through a
+	// link); Force does not change that.
+	ErrProtectedTarget = errors.New("the output would overwrite the case or its evidence")
 	// ErrBundleInvalid: an export bundle failed verification.
 	ErrBundleInvalid = errors.New("bundle failed verification")
 	// ErrBundleTooLarge: a bundle would exceed 4 GiB, the limit of the

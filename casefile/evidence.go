@@ -75,8 +75,17 @@ func (c *Case) EvidenceList() ([]Evidence, error) {
 	return out, err
 }
 
-// EvidencePath is the working path of an evidence item (see WorkingPath).
-func (c *Case) EvidencePath(ev Evidence) string { return ev.WorkingPath(c.path) }
+// EvidencePath is the file facecase shows for an evidence item: its
+// working path (see WorkingPath) or, in a review copy imported from a
+// bundle, the redacted copy the bundle carried (when it carried one).
+func (c *Case) EvidencePath(ev Evidence) string {
+	if c.importInfo != nil {
+		if m, ok := c.importInfo.mediaOf(ev.ID); ok {
+			return filepath.Join(filepath.Dir(c.path), m.File)
+		}
+	}
+	return ev.WorkingPath(c.path)
+}
 
 func readEvidence(tx *bolt.Tx, id uint64) (Evidence, error) {
 	var ev Evidence

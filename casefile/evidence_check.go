@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -30,6 +31,10 @@ const (
 	EvidenceChanged EvidenceState = "changed"
 	// EvidenceUnchecked: the check was skipped.
 	EvidenceUnchecked EvidenceState = "unchecked"
+	// EvidenceNotIncluded: the item's file is not part of this case by
+	// design: a review copy imported from a bundle holds no original
+	// evidence files, only the redacted photo copies the bundle carried.
+	EvidenceNotIncluded EvidenceState = "not_included"
 )
 
 // EvidenceCheck is the state of one evidence file.
@@ -78,7 +83,7 @@ func (c *Case) VerifyEvidence(ctx context.Context, rep progress.Reporter) ([]Evi
 	}); err != nil {
 		return nil, err
 	}
-	checks := checkEvidenceFiles(ctx, evidence, c.path, MediaCheckHash, rep)
+	checks := checkEvidenceFiles(ctx, evidence, c.path, c.importInfo, MediaCheckHash, rep)
 	if err := ctx.Err(); err != nil {
 		return checks, err
 	}
@@ -88,14 +93,21 @@ func (c *Case) VerifyEvidence(ctx context.Context, rep progress.Reporter) ([]Evi
 	return checks, nil
 }
 
-func checkEvidenceFiles(ctx context.Context, evidence []Evidence, caseFile string, mode MediaCheck, rep progress.Reporter) []EvidenceCheck {
+// checkEvidenceFiles checks the file of every evidence item: the working
+// copy (or referenced original), or, in a review copy imported from a
+// bundle (imported not nil), the redacted copy the bundle carried.
+func checkEvidenceFiles(ctx context.Context, evidence []Evidence, caseFile string, imported *ImportInfo, mode MediaCheck, rep progress.Reporter) []EvidenceCheck {
 	if rep == nil {
 		rep = progress.Discard
 	}
 	start := time.Now()
 	out := make([]EvidenceCheck, 0, len(evidence))
 	for i, ev := range evidence {
-		out = append(out, checkEvidenceFile(ctx, ev, caseFile, mode))
+		if imported != nil {
+			out = append(out, checkImportedCopy(ctx, ev, caseFile, imported, mode))
+		} else {
+			out = append(out, checkEvidenceFile(ctx, ev, caseFile, mode))
+		}
 		rep.Report(progress.Update{Stage: "verify", Done: int64(i + 1), Total: int64(len(evidence)), Unit: "files", Item: ev.Name, Elapsed: time.Since(start)})
 	}
 	return out
@@ -103,6 +115,24 @@ func checkEvidenceFiles(ctx context.Context, evidence []Evidence, caseFile strin
 
 func checkEvidenceFile(ctx context.Context, ev Evidence, caseFile string, mode MediaCheck) EvidenceCheck {
 	ch := EvidenceCheck{EvidenceID: ev.ID, Name: ev.Name, Path: ev.WorkingPath(caseFile), State: EvidenceUnchecked}
+	return checkFileAgainst(ctx, ch, ev.Size, ev.SHA256, mode)
+}
+
+// checkImportedCopy checks the redacted copy of an item in an imported
+// review copy, against the hash the export recorded.
+func checkImportedCopy(ctx context.Context, ev Evidence, caseFile string, imported *ImportInfo, mode MediaCheck) EvidenceCheck {
+	ch := EvidenceCheck{EvidenceID: ev.ID, Name: ev.Name, State: EvidenceNotIncluded,
+		Detail: "the bundle holds no copy of it (original evidence files are never exported)"}
+	m, ok := imported.mediaOf(ev.ID)
+	if !ok {
+		return ch
+	}
+	ch.Path, ch.State, ch.Detail = filepath.Join(filepath.Dir(caseFile), m.File), EvidenceUnchecked, ""
+	return checkFileAgainst(ctx, ch, m.Size, m.SHA256, mode)
+}
+
+// checkFileAgainst checks the file at ch.Path against a size and SHA-256.
+func checkFileAgainst(ctx context.Context, ch EvidenceCheck, size int64, sha string, mode MediaCheck) EvidenceCheck {
 	if mode == MediaCheckNone {
 		return ch
 	}
@@ -117,8 +147,8 @@ func checkEvidenceFile(ctx context.Context, ev Evidence, caseFile string, mode M
 	case !st.Mode().IsRegular():
 		ch.State, ch.Detail = EvidenceMissing, "not a regular file"
 		return ch
-	case st.Size() != ev.Size:
-		ch.State, ch.Detail = EvidenceChanged, fmt.Sprintf("size is %d bytes, recorded %d", st.Size(), ev.Size)
+	case st.Size() != size:
+		ch.State, ch.Detail = EvidenceChanged, fmt.Sprintf("size is %d bytes, recorded %d", st.Size(), size)
 		return ch
 	}
 	if mode == MediaCheckPresence {
@@ -131,8 +161,8 @@ func checkEvidenceFile(ctx context.Context, ev Evidence, caseFile string, mode M
 		ch.State, ch.Detail = EvidenceUnchecked, "check cancelled"
 	case err != nil:
 		ch.State, ch.Detail = EvidenceMissing, err.Error()
-	case sum != ev.SHA256:
-		ch.State, ch.Detail = EvidenceChanged, fmt.Sprintf("SHA-256 is %s, recorded %s", sum, ev.SHA256)
+	case sum != sha:
+		ch.State, ch.Detail = EvidenceChanged, fmt.Sprintf("SHA-256 is %s, recorded %s", sum, sha)
 	default:
 		ch.State = EvidenceOK
 	}

@@ -12,12 +12,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 
 	bolt "go.etcd.io/bbolt"
 
+	"facecase/internal/fsutil"
 	"facecase/progress"
 )
 
@@ -30,6 +32,13 @@ type AddOptions struct {
 	Note string
 	// Progress receives "hash" updates in bytes; nil discards them.
 	Progress progress.Reporter
+	// Analyse lists the kinds of evidence (KindPhoto, KindVideo) the
+	// caller finds faces in after intake. An item of one of these kinds
+	// is committed with its analysis pending, in the same transaction as
+	// the evidence record, until StoreAnalysis or FinishAnalysis records
+	// its faces; a crash in between leaves it pending, never silently
+	// without faces.
+	Analyse []string
 }
 
 // intakeBuffer is the read size for hashing and copying.
@@ -46,7 +55,7 @@ const intakeBuffer = 1 << 20
 func (c *Case) AddEvidence(ctx context.Context, path string, opts AddOptions) (Evidence, error) {
 	ev, err := c.addEvidence(ctx, path, opts)
 	if err != nil && !errors.Is(err, ErrDuplicateEvidence) {
-		return Evidence{}, fmt.Errorf("add evidence %s: %w", path, asDiskFull(err))
+		return Evidence{}, fmt.Errorf("add evidence %s: %w", fsutil.ShowPath(path), asDiskFull(err))
 	}
 	return ev, err
 }
@@ -68,7 +77,12 @@ func (c *Case) addEvidence(ctx context.Context, path string, opts AddOptions) (E
 	if err != nil {
 		return Evidence{}, err
 	}
-	f, err := os.Open(src) // read-only: evidence is never written to
+	// Regular files only, checked on the opened descriptor: a named pipe
+	// would block here with the case open for writing, a device never ends.
+	f, err := fsutil.OpenRegular(src) // read-only: evidence is never written to
+	if errors.Is(err, fsutil.ErrNotRegular) {
+		return Evidence{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
 	if err != nil {
 		return Evidence{}, err
 	}
@@ -182,9 +196,17 @@ func (c *Case) addEvidence(ctx context.Context, path string, opts AddOptions) (E
 		if err := tx.Bucket(bucketEvidenceHash).Put(mustHex(ev.SHA256), u64Key(id)); err != nil {
 			return err
 		}
-		_, err = appendAudit(tx, ev.AddedAt, c.actor, ActionAddEvidence,
-			map[string]any{"evidence_id": id, "name": ev.Name, "sha256": ev.SHA256, "md5": ev.MD5, "size": ev.Size, "referenced": ev.Referenced},
-			[]RecordRef{recordRef(bucketEvidence, u64Key(id), raw)})
+		details := map[string]any{"evidence_id": id, "name": ev.Name, "sha256": ev.SHA256, "md5": ev.MD5, "size": ev.Size, "referenced": ev.Referenced}
+		refs := []RecordRef{recordRef(bucketEvidence, u64Key(id), raw)}
+		if slices.Contains(opts.Analyse, ev.Kind) {
+			araw, err := analysisPut(tx, AnalysisRecord{EvidenceID: id, State: AnalysisPending, Requested: ev.AddedAt, RequestedBy: c.actor})
+			if err != nil {
+				return err
+			}
+			details["analysis"] = AnalysisPending
+			refs = append(refs, recordRef(bucketAnalysis, u64Key(id), araw))
+		}
+		_, err = appendAudit(tx, ev.AddedAt, c.actor, ActionAddEvidence, details, refs)
 		return err
 	})
 	if err != nil {

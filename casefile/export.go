@@ -25,8 +25,14 @@ type ExportOptions struct {
 	// Redactor blurs the faces of a photo; Media needs it
 	// (media.RedactPhoto).
 	Redactor PhotoRedactor
+	// Signer signs the bundle's receipt (receipt.json, and
+	// ExportResult.Receipt): the installation key (LoadOrCreateSigningKey).
+	// Without it the bundle has no receipt.
+	Signer *SigningKey
 	// Force replaces an existing target; otherwise an existing target is
-	// an ErrExists error and is left untouched.
+	// an ErrExists error and is left untouched. The case file, its media
+	// folder and the original evidence files are never replaced
+	// (ErrProtectedTarget), with or without Force.
 	Force bool
 }
 
@@ -38,6 +44,9 @@ type ExportResult struct {
 	// export entry); note its hash to prove later the bundle is unchanged.
 	AuditHead AuditHead   `json:"audit_head"`
 	Skipped   []MediaSkip `json:"media_skipped,omitempty"`
+	// Receipt is the signed receipt of the bundle's audit chain (also in
+	// the bundle as receipt.json), when the export was signed.
+	Receipt *Receipt `json:"receipt,omitempty"`
 }
 
 // Export writes an export bundle of the case to out (a zip): a hot
@@ -71,6 +80,9 @@ func export(ctx context.Context, c *Case, out string, opts ExportOptions, rep pr
 	if err != nil {
 		return nil, err
 	}
+	if err := c.refuseOwnFiles(target); err != nil {
+		return nil, err
+	}
 	if !opts.Force {
 		if err := refuseExisting(target); err != nil {
 			return nil, err
@@ -100,6 +112,9 @@ func export(ctx context.Context, c *Case, out string, opts ExportOptions, rep pr
 	}()
 	bw := bufio.NewWriterSize(tmp, 1<<20)
 	details := ExportDetails{Bundle: filepath.Base(target), BundleFormat: BundleFormatVersion, Media: opts.Media}
+	if opts.Signer != nil {
+		details.ReceiptKey = opts.Signer.ID()
+	}
 	at := c.now()
 	z := newBundleZip(bw, at)
 
@@ -135,7 +150,7 @@ func export(ctx context.Context, c *Case, out string, opts ExportOptions, rep pr
 		return nil, fmt.Errorf("snapshot changed on disk while it was being bundled")
 	}
 	step(3, "manifest")
-	head, err := writeDerivedMembers(ctx, z, snap)
+	head, receipt, err := writeDerivedMembers(ctx, z, snap, opts.Signer)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +174,7 @@ func export(ctx context.Context, c *Case, out string, opts ExportOptions, rep pr
 		return nil, err
 	}
 	step(5, "done")
-	return &ExportResult{Path: target, Members: z.members, AuditHead: head, Skipped: details.MediaSkipped}, nil
+	return &ExportResult{Path: target, Members: z.members, AuditHead: head, Skipped: details.MediaSkipped, Receipt: receipt}, nil
 }
 
 // exportMedia adds a redacted copy of every usable photo to the bundle.
@@ -273,14 +288,16 @@ func copyMember(ctx context.Context, z *bundleZip, name, path string) error {
 }
 
 // writeDerivedMembers writes the members built from the snapshot: the
-// audit log, the detections, the report and, last, the manifest.
-func writeDerivedMembers(ctx context.Context, z *bundleZip, snap string) (AuditHead, error) {
+// audit log, the detections, the report, the signed receipt (when signer
+// is set) and, last, the manifest.
+func writeDerivedMembers(ctx context.Context, z *bundleZip, snap string, signer *SigningKey) (AuditHead, *Receipt, error) {
 	db, err := openBolt(snap, true, DefaultLockTimeout)
 	if err != nil {
-		return AuditHead{}, fmt.Errorf("open snapshot: %w", err)
+		return AuditHead{}, nil, fmt.Errorf("open snapshot: %w", err)
 	}
 	defer db.Close()
 	var head AuditHead
+	var receipt *Receipt
 	err = guard(func() error {
 		return db.View(func(tx *bolt.Tx) error {
 			v, err := readCaseView(tx)
@@ -288,14 +305,30 @@ func writeDerivedMembers(ctx context.Context, z *bundleZip, snap string) (AuditH
 				return err
 			}
 			head = v.head
-			for _, m := range []struct {
+			members := []struct {
 				name  string
 				write func(io.Writer) error
 			}{
 				{MemberAuditLog, func(w io.Writer) error { return writeAuditJSONL(tx, w) }},
 				{MemberDetections, func(w io.Writer) error { return writeDetectionsJSONL(ctx, tx, w) }},
 				{MemberReport, func(w io.Writer) error { return writeReport(v, w) }},
-			} {
+			}
+			if signer != nil {
+				if receipt, err = exportReceipt(tx, v, signer); err != nil {
+					return err
+				}
+				members = append(members, struct {
+					name  string
+					write func(io.Writer) error
+				}{MemberReceipt, func(w io.Writer) error {
+					raw, err := receipt.Indented()
+					if err == nil {
+						_, err = w.Write(raw)
+					}
+					return err
+				}})
+			}
+			for _, m := range members {
 				w, err := z.create(m.name)
 				if err != nil {
 					return err
@@ -319,7 +352,18 @@ func writeDerivedMembers(ctx context.Context, z *bundleZip, snap string) (AuditH
 			return err
 		})
 	})
-	return head, err
+	return head, receipt, err
+}
+
+// exportReceipt is the signed receipt of a snapshot's audit chain, made
+// at the export's time: the same snapshot and key always give the same
+// receipt.
+func exportReceipt(tx *bolt.Tx, v *caseView, signer *SigningKey) (*Receipt, error) {
+	facts, err := readChainFacts(tx)
+	if err != nil {
+		return nil, err
+	}
+	return newReceipt(tx, facts, signer, ReceiptAtExport, v.details.Bundle, v.export.Time)
 }
 
 // ctxReader stops a copy when ctx is cancelled.

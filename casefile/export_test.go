@@ -96,7 +96,7 @@ func newExportFixture(t testing.TB, nDetections int) *exportFixture {
 	return &exportFixture{c: c, ev: ev, dets: dets, confirmed: ids[0], subject: subject, photoBytes: photo}
 }
 
-func readZipMember(t *testing.T, path, name string) []byte {
+func readZipMember(t testing.TB, path, name string) []byte {
 	t.Helper()
 	zr, err := zip.OpenReader(path)
 	if err != nil {

@@ -31,6 +31,10 @@ var (
 	bucketSearches     = []byte("searches")
 	bucketReviews      = []byte("reviews")
 	bucketPersons      = []byte("person_tracks")
+	// bucketAnalysis holds each evidence item's analysis state. It is not
+	// in allBuckets: cases made before it existed lack it, and it is
+	// created by the first write that needs it.
+	bucketAnalysis = []byte("analysis")
 )
 
 var allBuckets = [][]byte{

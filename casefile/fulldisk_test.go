@@ -127,7 +127,7 @@ func runFillChild(t *testing.T, mode string, env []string, attr *syscall.SysProc
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	a := &acked{evidence: map[uint64]string{}}
+	a := newAcked()
 	notes := map[string]string{}
 	sc := bufio.NewScanner(outPipe)
 	for sc.Scan() {

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
 	"time"
+
+	"facecase/internal/fsutil"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
@@ -44,6 +45,10 @@ type Options struct {
 	LockTimeout time.Duration
 	// MediaCheck chooses how evidence files are re-verified on open.
 	MediaCheck MediaCheck
+	// ReadOnlyIfDamaged opens a case the check on open finds damaged
+	// read-only, with Damage naming what is wrong, instead of failing
+	// with a *DamageError (the desktop app shows it that way).
+	ReadOnlyIfDamaged bool
 }
 
 // Open opens an existing case file. It never creates, truncates or
@@ -51,8 +56,12 @@ type Options struct {
 // fs.ErrNotExist error, a file that is not a case ErrNotACase, a damaged
 // one ErrCorrupt, a newer format ErrNewerFormat, a case held by another
 // window or process ErrOpenElsewhere, a broken audit chain ErrTampered
-// (a *ChainError naming the entry). Opening for writing records an "open"
-// audit entry, with any evidence file that failed the media check.
+// (a *ChainError naming the entry). Every open checks the case (see
+// Case.Damage): a damaged case is never written to, and opening one for
+// writing fails with a *DamageError (ErrDamaged) unless
+// Options.ReadOnlyIfDamaged opens it read-only. Opening for writing
+// records an "open" audit entry, with any evidence file that failed the
+// media check.
 func Open(path string, opts Options) (*Case, error) {
 	p, err := absPath(path)
 	if err != nil {
@@ -85,12 +94,16 @@ func open(p string, opts Options) (*Case, error) {
 	c := &Case{path: p, db: db, readOnly: true, actor: opts.Actor, now: func() time.Time { return time.Now().UTC() }}
 	var version int
 	var evidence []Evidence
+	var head AuditHead
 	err = c.view(func(tx *bolt.Tx) error {
 		if version, err = checkFormat(tx); err != nil {
 			return err
 		}
-		c.imported = tx.Bucket(bucketMeta).Get(metaImported) != nil
-		if _, err := walkAudit(tx, nil); err != nil {
+		if c.importInfo, err = readImportInfo(tx); err != nil {
+			return err
+		}
+		c.imported = c.importInfo != nil
+		if head, err = walkAudit(tx, nil); err != nil {
 			return err
 		}
 		evidence, err = readAllEvidence(tx)
@@ -100,6 +113,23 @@ func open(p string, opts Options) (*Case, error) {
 		db.Close()
 		return nil, err
 	}
+	cache := defaultVerifiedCache()
+	if !cache.sound(p, head) {
+		c.damage = c.checkOnOpen()
+	}
+	switch {
+	case len(c.damage) > 0:
+		cache.forget(p)
+		if !opts.ReadOnly && !opts.ReadOnlyIfDamaged {
+			db.Close()
+			return nil, &DamageError{Problems: c.damage}
+		}
+		opts.ReadOnly = true
+	case opts.ReadOnly:
+		cache.remember(p, head)
+	default:
+		c.sound = true // remembered at Close, after this handle's writes
+	}
 	if !opts.ReadOnly && c.imported {
 		db.Close()
 		return nil, fmt.Errorf("%w: it is a review copy imported from an export bundle; open it read-only", ErrReadOnly)
@@ -108,7 +138,7 @@ func open(p string, opts Options) (*Case, error) {
 		db.Close()
 		return nil, fmt.Errorf("case format %d must be upgraded to %d: open it once for writing", version, FormatVersion)
 	}
-	c.checks = checkEvidenceFiles(context.Background(), evidence, p, opts.MediaCheck, nil)
+	c.checks = checkEvidenceFiles(context.Background(), evidence, p, c.importInfo, opts.MediaCheck, nil)
 	if opts.ReadOnly {
 		return c, nil
 	}
@@ -149,7 +179,10 @@ func open(p string, opts Options) (*Case, error) {
 // checkFile refuses what is plainly not a case before bbolt sees it: bbolt
 // would turn an empty file into a new database, and fault on a truncated one.
 func checkFile(p string) error {
-	f, err := os.Open(p)
+	f, err := fsutil.OpenRegular(p) // a named pipe would block here, a device never ends
+	if errors.Is(err, fsutil.ErrNotRegular) {
+		return fmt.Errorf("%w: %w", ErrNotACase, err)
+	}
 	if err != nil {
 		return err
 	}

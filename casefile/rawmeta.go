@@ -59,12 +59,20 @@ func parseRawMeta(page []byte) rawMeta {
 // page says exists. A truncated file would otherwise crash the process
 // with a memory fault the first time a missing page is read.
 func checkRawFile(f *os.File, size int64) error {
+	_, _, err := readRawMeta(f, size)
+	return err
+}
+
+// readRawMeta checks the file as checkRawFile does and returns the meta
+// page bbolt uses (the valid one with the higher transaction id) and the
+// page size.
+func readRawMeta(f *os.File, size int64) (rawMeta, int64, error) {
 	if size < 2*1024 {
-		return fmt.Errorf("%w: file is only %d bytes", ErrNotACase, size)
+		return rawMeta{}, 0, fmt.Errorf("%w: file is only %d bytes", ErrNotACase, size)
 	}
 	buf := make([]byte, boltPageHeader+boltMetaLen)
 	if _, err := f.ReadAt(buf, 0); err != nil && err != io.EOF {
-		return fmt.Errorf("read meta page: %w", err)
+		return rawMeta{}, 0, fmt.Errorf("read meta page: %w", err)
 	}
 	m0 := parseRawMeta(buf)
 	pageSize := int64(boltDefaultPage)
@@ -77,7 +85,7 @@ func checkRawFile(f *os.File, size int64) error {
 		m1 = parseRawMeta(buf1)
 	}
 	if !m0.magicOK && !m1.magicOK {
-		return fmt.Errorf("%w: not a bbolt database", ErrNotACase)
+		return rawMeta{}, 0, fmt.Errorf("%w: not a bbolt database", ErrNotACase)
 	}
 	// bbolt uses the valid meta page with the higher transaction id.
 	a, b := m0, m1
@@ -89,27 +97,29 @@ func checkRawFile(f *os.File, size int64) error {
 		m = b
 	}
 	if !m.valid {
-		return fmt.Errorf("%w: both bbolt meta pages fail their checksum", ErrCorrupt)
+		return m, 0, fmt.Errorf("%w: both bbolt meta pages fail their checksum", ErrCorrupt)
 	}
 	if int64(m.pageSize) != pageSize {
-		return fmt.Errorf("%w: meta pages disagree on the page size", ErrCorrupt)
+		return m, 0, fmt.Errorf("%w: meta pages disagree on the page size", ErrCorrupt)
 	}
 	need := int64(m.pgid) * pageSize
 	if size < need {
-		return fmt.Errorf("%w: file is truncated: %d bytes, the database needs %d", ErrCorrupt, size, need)
+		return m, 0, fmt.Errorf("%w: file is truncated: %d bytes, the database needs %d", ErrCorrupt, size, need)
 	}
 	if m.root >= m.pgid || (m.freelist != boltNoFreelist && m.freelist >= m.pgid) || m.root < 2 {
-		return fmt.Errorf("%w: meta page points outside the file", ErrCorrupt)
+		return m, 0, fmt.Errorf("%w: meta page points outside the file", ErrCorrupt)
 	}
 	for id := int64(0); id < 2; id++ {
 		if pid, flags, _, _, err := readPageHeader(f, id*pageSize); err != nil || pid != uint64(id) || flags != boltMetaFlag {
-			return fmt.Errorf("%w: meta page %d has a damaged header", ErrCorrupt, id)
+			return m, 0, fmt.Errorf("%w: meta page %d has a damaged header", ErrCorrupt, id)
 		}
 	}
 	if m.freelist != boltNoFreelist {
-		return checkRawFreelist(f, m, pageSize)
+		if _, err := readRawFreelist(f, m, pageSize); err != nil {
+			return m, 0, err
+		}
 	}
-	return nil
+	return m, pageSize, nil
 }
 
 const (
@@ -126,36 +136,39 @@ func readPageHeader(f *os.File, off int64) (id uint64, flags, count uint16, over
 	return le.Uint64(h[0:]), le.Uint16(h[8:]), le.Uint16(h[10:]), le.Uint32(h[12:]), nil
 }
 
-// checkRawFreelist checks the freelist page bbolt loads when a case is
-// opened for writing (and when it is verified): a damaged one would make
-// bbolt panic outside any goroutine we can recover in, or hand out pages
-// still in use.
-func checkRawFreelist(f *os.File, m rawMeta, pageSize int64) error {
+// readRawFreelist reads and checks the freelist page bbolt loads when a
+// case is opened for writing (and when it is verified): a damaged one
+// would make bbolt panic outside any goroutine we can recover in, or hand
+// out pages still in use. It returns the free page ids.
+func readRawFreelist(f *os.File, m rawMeta, pageSize int64) ([]uint64, error) {
 	off := int64(m.freelist) * pageSize
 	id, flags, count, overflow, err := readPageHeader(f, off)
 	if err != nil || id != m.freelist || flags != boltFreelistFlag || m.freelist+uint64(overflow) >= m.pgid {
-		return fmt.Errorf("%w: the free page list has a damaged header", ErrCorrupt)
+		return nil, fmt.Errorf("%w: the free page list has a damaged header", ErrCorrupt)
 	}
 	n, skip := uint64(count), int64(0)
 	if count == 0xFFFF {
 		var b [8]byte
 		if _, err := f.ReadAt(b[:], off+boltPageHeader); err != nil {
-			return fmt.Errorf("%w: free page list: %v", ErrCorrupt, err)
+			return nil, fmt.Errorf("%w: free page list: %v", ErrCorrupt, err)
 		}
 		n, skip = binary.LittleEndian.Uint64(b[:]), 8
 	}
 	room := (int64(overflow)+1)*pageSize - boltPageHeader - skip
 	if n > m.pgid || int64(n)*8 > room {
-		return fmt.Errorf("%w: the free page list is damaged", ErrCorrupt)
+		return nil, fmt.Errorf("%w: the free page list is damaged", ErrCorrupt)
 	}
 	ids := make([]byte, n*8)
 	if _, err := f.ReadAt(ids, off+boltPageHeader+skip); err != nil {
-		return fmt.Errorf("%w: free page list: %v", ErrCorrupt, err)
+		return nil, fmt.Errorf("%w: free page list: %v", ErrCorrupt, err)
 	}
-	for i := uint64(0); i < n; i++ {
-		if p := binary.LittleEndian.Uint64(ids[i*8:]); p < 2 || p >= m.pgid {
-			return fmt.Errorf("%w: the free page list names page %d, outside the file", ErrCorrupt, p)
+	out := make([]uint64, n)
+	for i := range out {
+		p := binary.LittleEndian.Uint64(ids[i*8:])
+		if p < 2 || p >= m.pgid {
+			return nil, fmt.Errorf("%w: the free page list names page %d, outside the file", ErrCorrupt, p)
 		}
+		out[i] = p
 	}
-	return nil
+	return out, nil
 }

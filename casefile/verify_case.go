@@ -41,22 +41,43 @@ type CaseReport struct {
 	Evidence []EvidenceCheck `json:"evidence,omitempty"`
 	// Problems is empty when the case verified.
 	Problems []Problem `json:"problems,omitempty"`
+	// Unfinished names the evidence whose analysis was asked for and never
+	// finished (an interrupted intake): the case is intact but its faces
+	// are incomplete until the analysis is resumed.
+	Unfinished []Problem `json:"unfinished,omitempty"`
+
+	chain chainFacts // every entry's hash, when the chain is intact
 }
 
-// OK reports whether nothing was found wrong.
-func (r *CaseReport) OK() bool { return len(r.Problems) == 0 }
+// OK reports whether nothing was found wrong and nothing is unfinished.
+func (r *CaseReport) OK() bool { return r.Intact() && len(r.Unfinished) == 0 }
+
+// Intact reports whether nothing was found changed or damaged (unfinished
+// analysis aside).
+func (r *CaseReport) Intact() bool { return len(r.Problems) == 0 }
 
 // Err is nil when the case verified, else an error matching ErrTampered
-// that names the first problem.
+// that names the first problem, or ErrIncomplete naming the first item
+// whose analysis never finished.
 func (r *CaseReport) Err() error {
-	if r.OK() {
+	return reportErr(r.Path, r.Problems, r.Unfinished, ErrTampered)
+}
+
+// reportErr is the error of a report with problems (wrapping sentinel) or
+// unfinished work (wrapping ErrIncomplete), naming the first of them.
+func reportErr(path string, problems, unfinished []Problem, sentinel error) error {
+	list := problems
+	if len(list) == 0 {
+		list, sentinel = unfinished, ErrIncomplete
+	}
+	if len(list) == 0 {
 		return nil
 	}
 	more := ""
-	if len(r.Problems) > 1 {
-		more = fmt.Sprintf(" (and %d more problems)", len(r.Problems)-1)
+	if len(list) > 1 {
+		more = fmt.Sprintf(" (and %d more)", len(list)-1)
 	}
-	return fmt.Errorf("%s: %w: %s%s", r.Path, ErrTampered, r.Problems[0], more)
+	return fmt.Errorf("%s: %w: %s%s", path, sentinel, list[0], more)
 }
 
 func (r *CaseReport) add(where, format string, args ...any) {
@@ -110,8 +131,13 @@ func (c *Case) verify(ctx context.Context, opts VerifyOptions) (*CaseReport, err
 	}
 	r := &CaseReport{Path: c.path}
 	var evidence []Evidence
+	var imported *ImportInfo
 	err := c.view(func(tx *bolt.Tx) error {
 		if _, err := checkFormat(tx); err != nil {
+			return err
+		}
+		var err error
+		if imported, err = readImportInfo(tx); err != nil {
 			return err
 		}
 		refs, ok := verifyChain(tx, r)
@@ -125,13 +151,13 @@ func (c *Case) verify(ctx context.Context, opts VerifyOptions) (*CaseReport, err
 		}
 		// bbolt's own page check runs in a goroutine of its own, where a
 		// page too damaged to read would crash the process; it runs only
-		// once every page has been read here (where damage is recovered).
-		if r.OK() {
-			verifyStructure(tx, r)
+		// once every page has been read here (where damage is recovered)
+		// and the file's page tree was checked without the memory map.
+		verifyStructure(tx, r, r.Intact())
+		if evidence, err = readAllEvidence(tx); err != nil {
+			return err
 		}
-		var err error
-		evidence, err = readAllEvidence(tx)
-		return err
+		return listUnfinished(tx, evidence, r)
 	})
 	if err != nil {
 		if errors.Is(err, ErrCorrupt) {
@@ -141,12 +167,12 @@ func (c *Case) verify(ctx context.Context, opts VerifyOptions) (*CaseReport, err
 		return nil, fmt.Errorf("verify case %s: %w", c.path, err)
 	}
 	if !opts.SkipMedia {
-		r.Evidence = checkEvidenceFiles(ctx, evidence, c.path, MediaCheckHash, opts.Progress)
+		r.Evidence = checkEvidenceFiles(ctx, evidence, c.path, imported, MediaCheckHash, opts.Progress)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		for _, ch := range r.Evidence {
-			if !ch.Usable() {
+			if !ch.Usable() && ch.State != EvidenceNotIncluded {
 				r.add(fmt.Sprintf("evidence %d (%s)", ch.EvidenceID, ch.Name), "file %s: %s", ch.State, ch.Detail)
 			}
 		}
@@ -154,8 +180,38 @@ func (c *Case) verify(ctx context.Context, opts VerifyOptions) (*CaseReport, err
 	return r, nil
 }
 
-// verifyStructure runs bbolt's own consistency check of the page tree.
-func verifyStructure(tx *bolt.Tx, r *CaseReport) {
+// listUnfinished names the evidence whose analysis never finished.
+func listUnfinished(tx *bolt.Tx, evidence []Evidence, r *CaseReport) error {
+	pending, err := readPending(tx)
+	if err != nil {
+		return err
+	}
+	names := map[uint64]string{}
+	for _, ev := range evidence {
+		names[ev.ID] = ev.Name
+	}
+	for _, p := range pending {
+		r.Unfinished = append(r.Unfinished, Problem{Where: fmt.Sprintf("evidence %d (%s)", p.EvidenceID, names[p.EvidenceID]),
+			What: fmt.Sprintf("analysis never finished (%d faces stored so far): open the case in facecase, or add the file again with 'facecase-cli case add', to resume it", p.Stored)})
+	}
+	return nil
+}
+
+// verifyStructure checks the page tree from the file (rawTree) and, when
+// that found nothing and withBolt is set, runs bbolt's own consistency
+// check as well.
+func verifyStructure(tx *bolt.Tx, r *CaseReport, withBolt bool) {
+	pages, err := checkRawTree(tx.DB().Path())
+	if err != nil {
+		r.add("database structure", "%v", err)
+		return
+	}
+	for _, p := range pages {
+		r.add("database structure", "%s", p)
+	}
+	if len(pages) > 0 || !withBolt {
+		return
+	}
 	n := 0
 	for err := range tx.Check() {
 		if n++; n <= 10 {
@@ -183,6 +239,7 @@ func verifyChain(tx *bolt.Tx, r *CaseReport) (auditRefs, bool) {
 	refs := auditRefs{single: map[string]refAt{}}
 	head, err := walkAudit(tx, func(e AuditEntry) error {
 		r.AuditEntries = e.Seq
+		r.chain = append(r.chain, e.Hash)
 		for _, ref := range e.Records {
 			if ref.LastKey != "" || ref.Count > 0 {
 				refs.ranges = append(refs.ranges, refAt{ref, e.Seq})
@@ -192,6 +249,9 @@ func verifyChain(tx *bolt.Tx, r *CaseReport) (auditRefs, bool) {
 		}
 		return nil
 	})
+	if err != nil {
+		r.chain = nil
+	}
 	var ce *ChainError
 	switch {
 	case errors.As(err, &ce):
@@ -207,7 +267,9 @@ func verifyChain(tx *bolt.Tx, r *CaseReport) (auditRefs, bool) {
 
 // auditedBuckets hold records written once (or replaced whole) by an
 // audited call; each must match the latest audit entry that wrote it.
-var auditedBuckets = [][]byte{bucketEvidence, bucketTracks, bucketSubjects, bucketEnrolments, bucketSearches, bucketReviews, bucketPersons}
+// The analysis bucket is absent from cases made before it existed, the
+// person tracks bucket from cases of format 1 not migrated yet.
+var auditedBuckets = [][]byte{bucketEvidence, bucketTracks, bucketSubjects, bucketEnrolments, bucketSearches, bucketReviews, bucketAnalysis, bucketPersons}
 
 func verifyRecords(tx *bolt.Tx, refs auditRefs, r *CaseReport) {
 	seen := map[string]bool{}
@@ -235,7 +297,7 @@ func verifyRecords(tx *bolt.Tx, refs auditRefs, r *CaseReport) {
 	for _, name := range auditedBuckets {
 		b := tx.Bucket(name)
 		if b == nil {
-			continue // a bucket of a later format, in a case not migrated yet
+			continue // a bucket made lazily or by a later format
 		}
 		b.ForEach(func(k, v []byte) error {
 			if len(r.Problems) < maxProblems {
@@ -267,15 +329,13 @@ func verifyRecords(tx *bolt.Tx, refs auditRefs, r *CaseReport) {
 }
 
 // verifyDetections re-hashes every run of detections against the audit
-// entry that wrote it and checks the index and counters.
+// entry that wrote it and checks every detection's index entry and the
+// counters.
 func verifyDetections(ctx context.Context, tx *bolt.Tx, refs auditRefs, r *CaseReport, rep progress.Reporter) error {
 	start := time.Now()
 	total := getU64(tx.Bucket(bucketMeta), metaDetectionCount)
-	det := tx.Bucket(bucketDetections)
 	idx := tx.Bucket(bucketDetIndex)
 	counts := map[uint64]uint64{}
-	cur := det.Cursor()
-	k, v := cur.First()
 	var n uint64
 	visit := func(k, v []byte) {
 		n++
@@ -292,49 +352,8 @@ func verifyDetections(ctx context.Context, tx *bolt.Tx, refs auditRefs, r *CaseR
 			rep.Report(progress.Update{Stage: "verify", Done: int64(n), Total: int64(total), Unit: "detections", Elapsed: time.Since(start)})
 		}
 	}
-	for _, ref := range refs.ranges {
-		if ref.Bucket != string(bucketDetections) {
-			r.add(fmt.Sprintf("audit entry %d", ref.seq), "refers to a run of records in bucket %q", ref.Bucket)
-			continue
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		first, _ := hex.DecodeString(ref.Key)
-		last, _ := hex.DecodeString(ref.LastKey)
-		for k != nil && bytes.Compare(k, first) < 0 {
-			r.add(fmt.Sprintf("detection %d", keyU64(k)), "was not written by facecase: no audit entry records it")
-			visit(k, v)
-			k, v = cur.Next()
-		}
-		h := newRangeHasher()
-		for k != nil && bytes.Compare(k, last) <= 0 {
-			h.add(k, v)
-			visit(k, v)
-			k, v = cur.Next()
-		}
-		got := h.ref(bucketDetections)
-		if got.Count != ref.Count || got.SHA256 != ref.SHA256 {
-			r.add(fmt.Sprintf("detections %d to %d", keyU64(first), keyU64(last)),
-				"were changed or deleted after audit entry %d wrote them (%d of %d records found)", ref.seq, got.Count, ref.Count)
-		}
-		if len(r.Problems) >= maxProblems {
-			return nil
-		}
-	}
-	for ; k != nil; k, v = cur.Next() {
-		r.add(fmt.Sprintf("detection %d", keyU64(k)), "was not written by facecase: no audit entry records it")
-		visit(k, v)
-		if len(r.Problems) >= maxProblems {
-			return nil
-		}
-	}
-	r.Detections = n
-	if n != total {
-		r.add("detection counter", "says %d detections, the case holds %d", total, n)
-	}
-	if m := uint64(idx.Stats().KeyN); m != n {
-		r.add("evidence index", "holds %d entries for %d detections", m, n)
+	if err := walkDetectionRuns(ctx, tx, refs, r, visit); err != nil || len(r.Problems) >= maxProblems {
+		return err
 	}
 	cb := tx.Bucket(bucketDetCounts)
 	cb.ForEach(func(k, v []byte) error {
@@ -350,6 +369,66 @@ func verifyDetections(ctx context.Context, tx *bolt.Tx, refs auditRefs, r *CaseR
 	return nil
 }
 
+// walkDetectionRuns reads every detection once, in key order, re-hashing
+// each run against the audit entry that wrote it and naming detections no
+// entry wrote; it calls visit (when not nil) for each, sets r.Detections
+// and checks the total counter and the size of the index.
+func walkDetectionRuns(ctx context.Context, tx *bolt.Tx, refs auditRefs, r *CaseReport, visit func(k, v []byte)) error {
+	cur := tx.Bucket(bucketDetections).Cursor()
+	k, v := cur.First()
+	var n uint64
+	step := func() {
+		n++
+		if visit != nil {
+			visit(k, v)
+		}
+		k, v = cur.Next()
+	}
+	for _, ref := range refs.ranges {
+		if ref.Bucket != string(bucketDetections) {
+			r.add(fmt.Sprintf("audit entry %d", ref.seq), "refers to a run of records in bucket %q", ref.Bucket)
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		first, _ := hex.DecodeString(ref.Key)
+		last, _ := hex.DecodeString(ref.LastKey)
+		for k != nil && bytes.Compare(k, first) < 0 {
+			r.add(fmt.Sprintf("detection %d", keyU64(k)), "was not written by facecase: no audit entry records it")
+			step()
+		}
+		h := newRangeHasher()
+		for k != nil && bytes.Compare(k, last) <= 0 {
+			h.add(k, v)
+			step()
+		}
+		got := h.ref(bucketDetections)
+		if got.Count != ref.Count || got.SHA256 != ref.SHA256 {
+			r.add(fmt.Sprintf("detections %d to %d", keyU64(first), keyU64(last)),
+				"were changed or deleted after audit entry %d wrote them (%d of %d records found)", ref.seq, got.Count, ref.Count)
+		}
+		if len(r.Problems) >= maxProblems {
+			return nil
+		}
+	}
+	for k != nil {
+		r.add(fmt.Sprintf("detection %d", keyU64(k)), "was not written by facecase: no audit entry records it")
+		step()
+		if len(r.Problems) >= maxProblems {
+			return nil
+		}
+	}
+	r.Detections = n
+	if total := getU64(tx.Bucket(bucketMeta), metaDetectionCount); n != total {
+		r.add("detection counter", "says %d detections, the case holds %d", total, n)
+	}
+	if m := uint64(tx.Bucket(bucketDetIndex).Stats().KeyN); m != n {
+		r.add("evidence index", "holds %d entries for %d detections", m, n)
+	}
+	return nil
+}
+
 // recordName names a record for a report.
 func recordName(bucket, k []byte) string {
 	switch string(bucket) {
@@ -357,6 +436,8 @@ func recordName(bucket, k []byte) string {
 		return "case record " + string(k)
 	case string(bucketEvidence):
 		return fmt.Sprintf("evidence %d", keyU64(k))
+	case string(bucketAnalysis):
+		return fmt.Sprintf("analysis record of evidence %d", keyU64(k))
 	case string(bucketSubjects):
 		return fmt.Sprintf("subject %d", keyU64(k))
 	case string(bucketSearches):

@@ -9,8 +9,13 @@ import (
 	"gocv.io/x/gocv"
 )
 
+// Every wait on the pump below is bounded by boundedContext or within: a
+// pump that loses a frame or never ends fails with a message instead of
+// hanging the test binary.
+
 func TestFramePumpWaitsForFileConsumer(t *testing.T) {
 	// A file decoder never loses frames: it waits when the buffer is full.
+	ctx := boundedContext(t)
 	p := startPump(2, false, func(ctx context.Context, push func(Frame) bool) error {
 		for i := 0; i < 20; i++ {
 			if !push(Frame{Index: i, Mat: gocv.NewMat()}) {
@@ -20,16 +25,16 @@ func TestFramePumpWaitsForFileConsumer(t *testing.T) {
 		return io.EOF
 	})
 	for i := 0; i < 20; i++ {
-		f, err := p.next(context.Background())
+		f, err := p.next(ctx)
 		if err != nil || f.Index != i {
 			t.Fatalf("frame %d: index %d, %v", i, f.Index, err)
 		}
 		f.Close()
 	}
-	if _, err := p.next(context.Background()); !errors.Is(err, io.EOF) {
+	if _, err := p.next(ctx); !errors.Is(err, io.EOF) {
 		t.Fatalf("end: %v", err)
 	}
-	p.stop()
+	within(t, "stopping the pump", func() error { p.stop(); return nil })
 }
 
 func TestFramePumpDropsOldestWhenLive(t *testing.T) {
@@ -42,10 +47,11 @@ func TestFramePumpDropsOldestWhenLive(t *testing.T) {
 		<-ctx.Done()
 		return ctx.Err()
 	})
-	<-pushed
+	within(t, "the decoder pushing 10 frames", func() error { <-pushed; return nil })
 	// The three newest frames wait; seven were dropped.
+	ctx := boundedContext(t)
 	for want := 7; want < 10; want++ {
-		f, err := p.next(context.Background())
+		f, err := p.next(ctx)
 		if err != nil || f.Index != want {
 			t.Fatalf("got %d (%v), want %d", f.Index, err, want)
 		}
@@ -54,7 +60,7 @@ func TestFramePumpDropsOldestWhenLive(t *testing.T) {
 	if d := p.dropped.Load(); d != 7 {
 		t.Fatalf("dropped %d, want 7", d)
 	}
-	p.stop()
+	within(t, "stopping the pump", func() error { p.stop(); return nil })
 }
 
 func TestFramePumpStopUnblocksDecoder(t *testing.T) {
@@ -65,7 +71,11 @@ func TestFramePumpStopUnblocksDecoder(t *testing.T) {
 			}
 		}
 	})
-	f, _ := p.next(context.Background())
+	f, err := p.next(boundedContext(t))
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.Close()
-	p.stop() // returns although the decoder is blocked on a full buffer
+	// stop returns although the decoder is blocked on a full buffer.
+	within(t, "stopping a pump whose decoder is blocked", func() error { p.stop(); return nil })
 }

@@ -1,6 +1,10 @@
 package media
 
-import "errors"
+import (
+	"errors"
+
+	"facecase/internal/fsutil"
+)
 
 // Errors for photos that cannot be used. They are wrapped with the file name;
 // test with errors.Is.
@@ -15,4 +19,7 @@ var (
 	// ErrImageTooLarge is returned when the header claims more pixels than
 	// MaxImagePixels, before anything is decoded.
 	ErrImageTooLarge = errors.New("image is too large")
+	// ErrNotRegularFile is returned for a path that is a folder, a named
+	// pipe, a device or a socket: it is refused without being read.
+	ErrNotRegularFile = fsutil.ErrNotRegular
 )

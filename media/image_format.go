@@ -35,11 +35,17 @@ func SniffImageFormat(head []byte) (ImageFormat, error) {
 	case len(head) >= 12 && bytes.Equal(head[:4], []byte("RIFF")) && bytes.Equal(head[8:12], []byte("WEBP")):
 		return FormatWebP, nil
 	}
+	if f := isoImageFormat(head); f != "" {
+		return "", unsupportedFormat(f)
+	}
 	return "", fmt.Errorf("%w (content looks like %s)", ErrUnsupportedFormat, describeContent(head))
 }
 
 // describeContent names common non-image contents for error messages.
 func describeContent(head []byte) string {
+	if a := sniffAudio(head); a != "" {
+		return a
+	}
 	switch {
 	case len(head) >= 8 && bytes.Equal(head[4:8], []byte("ftyp")):
 		return "an MP4/MOV video"

@@ -1,6 +1,7 @@
 package media
 
 import (
+	"errors"
 	"image"
 	"image/color"
 	"math/rand"
@@ -8,17 +9,31 @@ import (
 )
 
 // FuzzReadImageHeader feeds arbitrary bytes to the header checks that run
-// before any decoder: they must return an error or a sane size, never panic.
+// before any decoder: they must return a sane size, or an error that is one
+// of the documented kinds (callers branch on them), never panic.
 func FuzzReadImageHeader(f *testing.F) {
 	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
 	f.Add(encodeJPEGBytes(img))
 	f.Add(encodePNGBytes(img))
 	f.Add([]byte("BM\x00\x00\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00\x28\x00\x00\x00\x10\x00\x00\x00\xf0\xff\xff\xff"))
 	f.Add([]byte("II*\x00\x08\x00\x00\x00\x01\x00\x00\x01\x04\x00\x01\x00\x00\x00\xff\xff\xff\x7f"))
+	f.Add([]byte("MM\x00*\x00\x00\x00\x08\x00\x02\x01\x00\x00\x03\x00\x00\x00\x01\x00\x10\x00\x00\x01\x01\x00\x04\x00\x00\x00\x01\x00\x00\x00\x10"))
+	f.Add([]byte("RIFF\x1a\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00\x00\x00\x00\x00\x07\x00\x00\x07\x00\x00"))
+	f.Add(heicHead)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		h, err := readImageHeader(data)
-		if err == nil && (h.Width <= 0 || h.Height <= 0 || int64(h.Width)*int64(h.Height) > MaxImagePixels) {
-			t.Fatalf("accepted impossible size %dx%d", h.Width, h.Height)
+		if err == nil {
+			if h.Width <= 0 || h.Height <= 0 || int64(h.Width)*int64(h.Height) > MaxImagePixels {
+				t.Fatalf("accepted impossible size %dx%d", h.Width, h.Height)
+			}
+			return
+		}
+		known := false
+		for _, e := range []error{ErrEmptyFile, ErrUnsupportedFormat, ErrCorruptImage, ErrImageTooLarge} {
+			known = known || errors.Is(err, e)
+		}
+		if !known {
+			t.Fatalf("error %q is none of the documented kinds", err)
 		}
 	})
 }

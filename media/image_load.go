@@ -3,7 +3,8 @@ package media
 import (
 	"fmt"
 	"io"
-	"os"
+
+	"facecase/internal/fsutil"
 
 	"gocv.io/x/gocv"
 )
@@ -13,8 +14,10 @@ const MaxImageFileSize = 1 << 30
 
 // LoadImage reads a photo read-only and decodes it to an 8-bit BGR Mat in
 // the orientation the user sees (EXIF orientation applied). The caller closes
-// the Mat. Errors wrap ErrEmptyFile, ErrUnsupportedFormat, ErrCorruptImage or
-// ErrImageTooLarge and name the file.
+// the Mat. Errors wrap ErrEmptyFile, ErrUnsupportedFormat, ErrCorruptImage,
+// ErrImageTooLarge or ErrNotRegularFile (a folder, pipe, device or socket,
+// refused without reading it) and name the file, quoted when the name holds
+// control characters.
 func LoadImage(path string) (gocv.Mat, error) {
 	data, err := readImageFile(path)
 	if err != nil {
@@ -22,30 +25,29 @@ func LoadImage(path string) (gocv.Mat, error) {
 	}
 	m, err := DecodeImage(data)
 	if err != nil {
-		return gocv.Mat{}, fmt.Errorf("load image %s: %w", path, err)
+		return gocv.Mat{}, fmt.Errorf("load image %s: %w", fsutil.ShowPath(path), err)
 	}
 	return m, nil
 }
 
 func readImageFile(path string) ([]byte, error) {
-	f, err := os.Open(path) // read-only: evidence is never written to
+	// Regular files only: a named pipe would block here and a device such
+	// as /dev/zero would be read up to the size limit.
+	f, err := fsutil.OpenRegular(path) // read-only: evidence is never written to
 	if err != nil {
-		return nil, fmt.Errorf("load image: %w", err)
+		return nil, fsutil.WrapPath("load image", path, err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("load image %s: %w", path, err)
-	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("load image %s: is a folder", path)
+		return nil, fsutil.WrapPath("load image", path, err)
 	}
 	if st.Size() > MaxImageFileSize {
-		return nil, fmt.Errorf("load image %s: %w: file is %d bytes", path, ErrImageTooLarge, st.Size())
+		return nil, fmt.Errorf("load image %s: %w: file is %d bytes", fsutil.ShowPath(path), ErrImageTooLarge, st.Size())
 	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxImageFileSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("load image %s: %w", path, err)
+		return nil, fsutil.WrapPath("load image", path, err)
 	}
 	return data, nil
 }

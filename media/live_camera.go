@@ -7,6 +7,8 @@ import (
 	"os"
 	"runtime"
 
+	"facecase/internal/fsutil"
+
 	"gocv.io/x/gocv"
 )
 
@@ -15,7 +17,7 @@ func openCamera(ctx context.Context, uri string, index int, opts SourceOptions) 
 	if runtime.GOOS == "linux" {
 		dev := fmt.Sprintf("/dev/video%d", index)
 		if _, err := os.Stat(dev); err != nil {
-			return nil, fmt.Errorf("open camera %s: %w: %s does not exist (is the camera plugged in?)", uri, ErrNoCamera, dev)
+			return nil, fmt.Errorf("open camera %s: %w: %s does not exist (is the camera plugged in?)", fsutil.ShowPath(uri), ErrNoCamera, dev)
 		}
 	}
 	api := gocv.VideoCaptureAny

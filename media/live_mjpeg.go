@@ -20,15 +20,7 @@ import (
 // connection, first-byte and per-frame timeouts are exact, and every
 // image is decoded with the same checks as photos.
 func openMJPEG(ctx context.Context, uri string, opts SourceOptions) (Source, error) {
-	client := &http.Client{Transport: &http.Transport{
-		// Cameras are reached directly, never through a proxy.
-		Proxy:                 nil,
-		DialContext:           (&net.Dialer{Timeout: opts.OpenTimeout, KeepAlive: 30 * time.Second}).DialContext,
-		TLSHandshakeTimeout:   opts.OpenTimeout,
-		ResponseHeaderTimeout: opts.OpenTimeout,
-		MaxIdleConns:          1,
-		IdleConnTimeout:       10 * time.Second,
-	}}
+	client := &http.Client{Transport: mjpegTransport(opts)}
 	info := Info{URI: uri, Kind: KindStream, Container: "mjpeg", Live: true}
 	dial := func(ctx context.Context) (liveConn, error) { return dialMJPEG(ctx, client, uri, opts) }
 	src, err := openLive(ctx, info, opts, dial)
@@ -37,6 +29,25 @@ func openMJPEG(ctx context.Context, uri string, opts SourceOptions) (Source, err
 		return nil, err
 	}
 	return src, nil
+}
+
+// maxCameraHeaderBytes bounds the HTTP response headers of a camera (the
+// status line and headers before the stream). Cameras send a few hundred
+// bytes; net/http's own default would let a hostile server send 10 MB.
+const maxCameraHeaderBytes = 64 << 10
+
+// mjpegTransport is the HTTP transport of one MJPEG camera.
+func mjpegTransport(opts SourceOptions) *http.Transport {
+	return &http.Transport{
+		// Cameras are reached directly, never through a proxy.
+		Proxy:                  nil,
+		DialContext:            (&net.Dialer{Timeout: opts.OpenTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout:    opts.OpenTimeout,
+		ResponseHeaderTimeout:  opts.OpenTimeout,
+		MaxResponseHeaderBytes: maxCameraHeaderBytes,
+		MaxIdleConns:           1,
+		IdleConnTimeout:        10 * time.Second,
+	}
 }
 
 // mjpegConn is one HTTP response being read.

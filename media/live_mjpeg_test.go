@@ -48,15 +48,10 @@ func (c *mjpegCamera) start(addr string) {
 	defer c.mu.Unlock()
 	var l net.Listener
 	var err error
-	for i := 0; i < 50; i++ { // the old socket may linger a moment
-		if l, err = net.Listen("tcp", addr); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		c.t.Fatalf("listen %s: %v", addr, err)
-	}
+	waitUntil(c.t, "the camera's address "+addr+" to be free again", func() bool { // the old socket may linger a moment
+		l, err = net.Listen("tcp", addr)
+		return err == nil
+	})
 	c.addr = l.Addr().String()
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(c.serve))
 	srv.Listener.Close()
@@ -109,7 +104,19 @@ func (c *mjpegCamera) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// fastLive are options that make reconnection tests quick.
+// steadyLive are options for tests that are not about timeouts: every
+// timeout is far beyond what a busy machine needs, and reconnection after a
+// dropped connection is quick.
+func steadyLive() SourceOptions {
+	return SourceOptions{
+		OpenTimeout: testBound / 2, ReadTimeout: testBound / 2,
+		GiveUpAfter: testBound / 2, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
+	}
+}
+
+// fastLive are options for the tests of timeouts and reconnection: short,
+// so the tests are quick. On a busy machine they can only cause extra
+// reconnections, which those tests allow.
 func fastLive() SourceOptions {
 	return SourceOptions{
 		OpenTimeout: time.Second, ReadTimeout: 400 * time.Millisecond,
@@ -121,7 +128,7 @@ func fastLive() SourceOptions {
 // most n (readers and HTTP connections wind down asynchronously).
 func expectGoroutines(t *testing.T, n int) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(testBound)
 	for runtime.NumGoroutine() > n {
 		if time.Now().After(deadline) {
 			buf := make([]byte, 1<<16)
@@ -133,7 +140,7 @@ func expectGoroutines(t *testing.T, n int) {
 
 func TestMJPEGReadsFrames(t *testing.T) {
 	cam := newMJPEGCamera(t, 10*time.Millisecond)
-	src, err := Open(context.Background(), cam.url(), fastLive())
+	src, err := Open(context.Background(), cam.url(), steadyLive())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,8 +150,9 @@ func TestMJPEGReadsFrames(t *testing.T) {
 		t.Fatalf("info %+v", info)
 	}
 	last, lastIndex := -1, -1
+	ctx := boundedContext(t)
 	for i := 0; i < 10; i++ {
-		f, err := src.Next(context.Background())
+		f, err := src.Next(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,15 +170,12 @@ func TestMJPEGReadsFrames(t *testing.T) {
 
 func TestMJPEGSurvivesCameraRestart(t *testing.T) {
 	cam := newMJPEGCamera(t, 10*time.Millisecond)
-	opts := fastLive()
-	opts.GiveUpAfter = 5 * time.Second
-	src, err := Open(context.Background(), cam.url(), opts)
+	src, err := Open(context.Background(), cam.url(), steadyLive())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	ctx := boundedContext(t)
 	readN := func(n int) int {
 		last := -1
 		for i := 0; i < n; i++ {
@@ -186,7 +191,8 @@ func TestMJPEGSurvivesCameraRestart(t *testing.T) {
 	before := readN(5)
 	addr := cam.addr
 	cam.stop()
-	time.Sleep(300 * time.Millisecond) // the camera is down for a while
+	// Stopping drops the connection, which the source notices whenever
+	// the camera comes back; how long it stays down does not matter.
 	cam.start(addr)
 	after := readN(5)
 	if after <= before {
@@ -202,13 +208,14 @@ func TestMJPEGReconnectsAfterStall(t *testing.T) {
 	// notices within ReadTimeout and reconnects.
 	cam := newMJPEGCamera(t, 10*time.Millisecond)
 	cam.stallAfter = 3
-	src, err := Open(context.Background(), cam.url(), fastLive())
+	opts := fastLive()
+	opts.GiveUpAfter = testBound / 2 // the stall must end in a reconnection, never in giving up
+	src, err := Open(context.Background(), cam.url(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
+	ctx := boundedContext(t)
 	for i := 0; i < 8; i++ {
 		f, err := src.Next(ctx)
 		if err != nil {
@@ -235,9 +242,8 @@ func TestMJPEGGivesUpWhenCameraStopsForGood(t *testing.T) {
 	}
 	f.Close()
 	cam.stop()
-	stopped := time.Now()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	// Giving up is bounded by GiveUpAfter; the context only guards the test.
+	ctx := boundedContext(t)
 	for {
 		f, err := src.Next(ctx)
 		if err == nil {
@@ -251,9 +257,6 @@ func TestMJPEGGivesUpWhenCameraStopsForGood(t *testing.T) {
 			t.Errorf("message %q does not say what and why", err)
 		}
 		break
-	}
-	if took := time.Since(stopped); took > opts.GiveUpAfter+time.Second {
-		t.Fatalf("gave up after %v, GiveUpAfter is %v", took, opts.GiveUpAfter)
 	}
 	src.Close()
 	expectGoroutines(t, base)
@@ -298,8 +301,10 @@ func TestMJPEGSilentURLTimesOut(t *testing.T) {
 		if !errors.Is(err, ErrTimeout) {
 			t.Fatalf("%s: err %v, want ErrTimeout", url, err)
 		}
-		if took := time.Since(start); took > opts.OpenTimeout+500*time.Millisecond {
-			t.Fatalf("%s: took %v with OpenTimeout %v", url, took, opts.OpenTimeout)
+		// Timers never fire early; how much later the error comes
+		// depends on the machine, so only the lower bound is checked.
+		if took := time.Since(start); took < opts.OpenTimeout {
+			t.Fatalf("%s: gave up after %v, before OpenTimeout %v", url, took, opts.OpenTimeout)
 		}
 	}
 	l.Close()
@@ -336,18 +341,17 @@ func TestMJPEGBadAnswers(t *testing.T) {
 		{srv.URL + "/missing", ErrUnreachable, "404"},
 		{refused, ErrUnreachable, "refused"},
 	}
+	// Each answer is refused for what it is, not by waiting for a timeout:
+	// with every timeout longer than the test's bound, ErrTimeout cannot
+	// pass for the wanted error.
 	for _, c := range cases {
-		start := time.Now()
-		src, err := Open(context.Background(), c.url, fastLive())
+		src, err := Open(context.Background(), c.url, steadyLive())
 		if err == nil {
 			src.Close()
 			t.Fatalf("%s: opened", c.url)
 		}
-		if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.text) {
+		if !errors.Is(err, c.want) || errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), c.text) {
 			t.Errorf("%s: err %q, want %v mentioning %q", c.url, err, c.want, c.text)
-		}
-		if time.Since(start) > 500*time.Millisecond {
-			t.Errorf("%s: took %v to fail", c.url, time.Since(start))
 		}
 	}
 }
@@ -355,14 +359,15 @@ func TestMJPEGBadAnswers(t *testing.T) {
 func TestMJPEGSkipsBrokenFrames(t *testing.T) {
 	cam := newMJPEGCamera(t, 10*time.Millisecond)
 	cam.brokenFrame = 3
-	src, err := Open(context.Background(), cam.url(), fastLive())
+	src, err := Open(context.Background(), cam.url(), steadyLive())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer src.Close()
+	ctx := boundedContext(t)
 	var indices []int
 	for len(indices) < 6 {
-		f, err := src.Next(context.Background())
+		f, err := src.Next(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -379,17 +384,18 @@ func TestMJPEGSkipsBrokenFrames(t *testing.T) {
 
 func TestMJPEGDropsFramesForASlowConsumer(t *testing.T) {
 	cam := newMJPEGCamera(t, 2*time.Millisecond)
-	opts := fastLive()
+	opts := steadyLive()
 	opts.Buffer = 2
 	src, err := Open(context.Background(), cam.url(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer src.Close()
+	ctx := boundedContext(t)
 	gaps := 0
 	last := -1
 	for i := 0; i < 6; i++ {
-		f, err := src.Next(context.Background())
+		f, err := src.Next(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -398,11 +404,14 @@ func TestMJPEGDropsFramesForASlowConsumer(t *testing.T) {
 		}
 		last = f.Index
 		f.Close()
-		time.Sleep(60 * time.Millisecond) // a slow detector
+		// A slow detector: the consumer holds on until the source has had
+		// to drop a frame (counted, whatever the speed of the machine).
+		dropped := src.Stats().Dropped
+		waitUntil(t, "the source to drop a frame for the slow consumer", func() bool { return src.Stats().Dropped > dropped })
 	}
 	st := src.Stats()
-	if st.Dropped == 0 || gaps == 0 {
-		t.Fatalf("no frames dropped for a slow consumer: stats %+v, %d gaps", st, gaps)
+	if gaps == 0 {
+		t.Fatalf("frames dropped, but no gap in the indices delivered: stats %+v", st)
 	}
 	if sent := int(cam.counter.Load()); st.Dropped+st.Delivered > sent {
 		t.Fatalf("stats %+v: more frames than the %d sent", st, sent)

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"facecase/internal/fsutil"
+
 	"gocv.io/x/gocv"
 )
 
@@ -54,7 +56,7 @@ func openLive(ctx context.Context, info Info, opts SourceOptions, dial dialFunc)
 	defer cancel()
 	conn, err := dial(octx)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", info.URI, openError(ctx, err, opts))
+		return nil, fmt.Errorf("open %s: %w", fsutil.ShowPath(info.URI), openError(ctx, err, opts))
 	}
 	s := &liveSource{info: info, opts: opts, dial: dial}
 	var first gocv.Mat
@@ -67,7 +69,7 @@ func openLive(ctx context.Context, info Info, opts SourceOptions, dial dialFunc)
 	}
 	if err != nil {
 		conn.close()
-		return nil, fmt.Errorf("open %s: connected, but no frame arrived: %w", info.URI, openError(ctx, err, opts))
+		return nil, fmt.Errorf("open %s: connected, but no frame arrived: %w", fsutil.ShowPath(info.URI), openError(ctx, err, opts))
 	}
 	s.info.Width, s.info.Height = first.Cols(), first.Rows()
 	s.info.FPS = conn.fps()
@@ -123,7 +125,7 @@ func (s *liveSource) Next(ctx context.Context) (Frame, error) {
 		if ctx.Err() != nil {
 			return Frame{}, err
 		}
-		return Frame{}, fmt.Errorf("read %s: %w", s.info.URI, err)
+		return Frame{}, fmt.Errorf("read %s: %w", fsutil.ShowPath(s.info.URI), err)
 	}
 	s.delivered.Add(1)
 	return f, nil
@@ -131,7 +133,7 @@ func (s *liveSource) Next(ctx context.Context) (Frame, error) {
 
 // Seek fails: a camera cannot go back.
 func (s *liveSource) Seek(context.Context, int) error {
-	return fmt.Errorf("seek %s: %w: it is live", s.info.URI, ErrNotSeekable)
+	return fmt.Errorf("seek %s: %w: it is live", fsutil.ShowPath(s.info.URI), ErrNotSeekable)
 }
 
 // Close stops reading and closes the connection.

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"facecase/recognition"
+	"facecase/facedata"
 
 	"gocv.io/x/gocv"
 )
@@ -44,17 +44,19 @@ func TestSourcesMatLeak(t *testing.T) {
 			f.Close()
 			src.Close() // with frames still buffered
 		}
-		// Live: a slow consumer makes the source drop frames.
-		src, err := Open(ctx, cam.url(), fastLive())
+		// Live: a slow consumer makes the source drop frames (it holds each
+		// frame until the source has dropped one, however busy the machine).
+		src, err := Open(ctx, cam.url(), steadyLive())
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i := 0; i < 5; i++ {
-			f, err := src.Next(ctx)
+			f, err := src.Next(boundedContext(t))
 			if err != nil {
 				t.Fatal(err)
 			}
-			time.Sleep(20 * time.Millisecond)
+			dropped := src.Stats().Dropped
+			waitUntil(t, "a dropped frame", func() bool { return src.Stats().Dropped > dropped })
 			f.Close()
 		}
 		if src.Stats().Dropped == 0 {
@@ -87,7 +89,7 @@ func TestSourcesMatLeak(t *testing.T) {
 		}
 		// Drawing and writing.
 		m := rgbaToMat(t, numberedFrame(3, 160, 120))
-		DrawOverlayMat(m, Overlay{Boxes: []OverlayBox{{Box: recognition.Rect{X: 10, Y: 10, W: 50, H: 50}, Label: "#1"}}}, OverlayStyle{})
+		DrawOverlayMat(m, Overlay{Boxes: []OverlayBox{{Box: facedata.Rect{X: 10, Y: 10, W: 50, H: 50}, Label: "#1"}}}, OverlayStyle{})
 		w, err := CreateVideo(filepath.Join(t.TempDir(), "out.avi"), 25, 160, 120)
 		if err != nil {
 			t.Fatal(err)
@@ -97,7 +99,7 @@ func TestSourcesMatLeak(t *testing.T) {
 		m.Close()
 	}
 	// Capture reader goroutines close their Mats when they exit.
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(testBound)
 	for gocv.MatProfile.Count() != before && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -3,6 +3,7 @@ package media
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/textproto"
@@ -40,9 +41,9 @@ func (r *mjpegReader) next() ([]byte, error) {
 		}
 	}
 	r.inHeaders = false
-	hdr, err := textproto.NewReader(r.br).ReadMIMEHeader()
+	hdr, err := r.readHeaders()
 	if err != nil {
-		return nil, fmt.Errorf("MJPEG part headers: %w", unexpectedEOF(err))
+		return nil, err
 	}
 	if cl := hdr.Get("Content-Length"); cl != "" {
 		n, err := strconv.Atoi(strings.TrimSpace(cl))
@@ -59,6 +60,66 @@ func (r *mjpegReader) next() ([]byte, error) {
 		return body, nil
 	}
 	return r.readToBoundary()
+}
+
+// Limits on a part's headers. Cameras send two or three short lines
+// (Content-Type, Content-Length, perhaps a timestamp); without limits a
+// hostile server sending one endless line, or endless lines, grows the
+// process without bound, whatever the frame size limit.
+const (
+	maxPartHeaderLine  = 8 << 10  // bytes in one header line
+	maxPartHeaderLines = 64       // header lines in one part
+	maxPartHeaderBytes = 32 << 10 // bytes of all a part's headers
+)
+
+// errPartHeaders marks a part whose headers break a limit or the syntax.
+var errPartHeaders = errors.New("bad MJPEG part headers")
+
+// readHeaders reads a part's header lines up to the blank line that ends
+// them, within the limits above; lines are "Name: value" (folded
+// continuation lines are joined to the previous value).
+func (r *mjpegReader) readHeaders() (textproto.MIMEHeader, error) {
+	hdr := textproto.MIMEHeader{}
+	total, lines := 0, 0
+	last := ""
+	for {
+		line, err := r.br.ReadSlice('\n')
+		total += len(line)
+		switch {
+		case err == bufio.ErrBufferFull || len(line) > maxPartHeaderLine:
+			return nil, fmt.Errorf("%w: a header line longer than %d bytes", errPartHeaders, maxPartHeaderLine)
+		case err != nil:
+			return nil, fmt.Errorf("MJPEG part headers: %w", unexpectedEOF(err))
+		case total > maxPartHeaderBytes:
+			return nil, fmt.Errorf("%w: more than %d bytes of headers", errPartHeaders, maxPartHeaderBytes)
+		}
+		text := strings.TrimRight(string(line), "\r\n")
+		if text == "" {
+			return hdr, nil
+		}
+		if lines++; lines > maxPartHeaderLines {
+			return nil, fmt.Errorf("%w: more than %d header lines", errPartHeaders, maxPartHeaderLines)
+		}
+		if (text[0] == ' ' || text[0] == '\t') && last != "" {
+			vs := hdr[last]
+			vs[len(vs)-1] += " " + strings.TrimSpace(text)
+			continue
+		}
+		name, value, ok := strings.Cut(text, ":")
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return nil, fmt.Errorf("%w: malformed line %q", errPartHeaders, truncateForMessage(text))
+		}
+		last = textproto.CanonicalMIMEHeaderKey(name)
+		hdr.Add(last, strings.TrimSpace(value))
+	}
+}
+
+// truncateForMessage shortens a received line for an error message.
+func truncateForMessage(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "..."
+	}
+	return s
 }
 
 // skipToBoundary consumes lines up to and including the next boundary line.

@@ -7,6 +7,7 @@ import (
 	"gocv.io/x/gocv"
 
 	"facecase/facedata"
+	"facecase/internal/fsutil"
 )
 
 // redactPadding grows each face box on every side before blurring, so hair
@@ -42,7 +43,7 @@ func RedactPhoto(path, mediaType string, boxes []facedata.Rect) (data []byte, ex
 		buf, err = gocv.IMEncodeWithParams(fileExt, img, params)
 	}
 	if err != nil {
-		return nil, "", 0, fmt.Errorf("encode %s: %w", path, err)
+		return nil, "", 0, fmt.Errorf("encode %s: %w", fsutil.ShowPath(path), err)
 	}
 	defer buf.Close()
 	return append([]byte(nil), buf.GetBytes()...), string(fileExt), blurred, nil

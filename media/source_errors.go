@@ -10,6 +10,10 @@ var (
 	// ErrUnsupported is returned for content that is neither a photo nor a
 	// video we decode, and for URL schemes we do not read.
 	ErrUnsupported = errors.New("unsupported media")
+	// ErrNoVideo is returned, with ErrUnsupported, for a media file that
+	// has no picture: an audio recording, or a video container holding
+	// only sound.
+	ErrNoVideo = errors.New("no video stream")
 	// ErrCorrupt is returned for a damaged or truncated photo or video.
 	ErrCorrupt = errors.New("media is damaged or truncated")
 	// ErrTimeout is returned when a camera or URL does not answer or stops

@@ -7,6 +7,8 @@ import (
 	"io"
 	"sync"
 
+	"facecase/internal/fsutil"
+
 	"gocv.io/x/gocv"
 )
 
@@ -71,7 +73,7 @@ func (p *photoSource) Seek(ctx context.Context, index int) error {
 		return ErrClosed
 	}
 	if index != 0 {
-		return fmt.Errorf("seek %s to frame %d: a photo has only frame 0", p.info.URI, index)
+		return fmt.Errorf("seek %s to frame %d: a photo has only frame 0", fsutil.ShowPath(p.info.URI), index)
 	}
 	p.delivered = false
 	return nil

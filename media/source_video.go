@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"facecase/internal/fsutil"
+
 	"gocv.io/x/gocv"
 )
 
@@ -44,7 +46,10 @@ func openVideo(ctx context.Context, path, container string, opts SourceOptions) 
 	vc, err := gocv.VideoCaptureFileWithAPI(abs, gocv.VideoCaptureFFmpeg)
 	if err != nil || !vc.IsOpened() {
 		vc.Close()
-		return nil, fmt.Errorf("open %s: %w: FFmpeg cannot read this %s file (damaged, truncated or an unsupported codec)", path, ErrCorrupt, container)
+		if t, ok := probeTracks(path, container); ok && !t.video {
+			return nil, fmt.Errorf("open %s: %w", fsutil.ShowPath(path), noVideoStream(t.describe(container)))
+		}
+		return nil, fmt.Errorf("open %s: %w: FFmpeg cannot read this %s file (damaged, truncated or an unsupported codec)", fsutil.ShowPath(path), ErrCorrupt, container)
 	}
 	s := &videoSource{vc: vc}
 	fps := vc.Get(gocv.VideoCaptureFPS)
@@ -65,9 +70,9 @@ func openVideo(ctx context.Context, path, container string, opts SourceOptions) 
 	if err != nil {
 		vc.Close()
 		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("open %s: %w: no frame of this %s file can be decoded", path, ErrCorrupt, container)
+			return nil, fmt.Errorf("open %s: %w: no frame of this %s file can be decoded", fsutil.ShowPath(path), ErrCorrupt, container)
 		}
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", fsutil.ShowPath(path), err)
 	}
 	s.info.Width, s.info.Height = first.Width, first.Height
 	s.pump = startPump(opts.Buffer, false, s.decoder(&first))
@@ -98,7 +103,7 @@ func (s *videoSource) Next(ctx context.Context) (Frame, error) {
 		if errors.Is(err, io.EOF) {
 			return Frame{}, io.EOF
 		}
-		return Frame{}, fmt.Errorf("read %s: %w", s.info.URI, err)
+		return Frame{}, fmt.Errorf("read %s: %w", fsutil.ShowPath(s.info.URI), err)
 	}
 	s.delivered.Add(1)
 	return f, nil
@@ -112,7 +117,7 @@ func (s *videoSource) Seek(ctx context.Context, index int) error {
 		return ErrClosed
 	}
 	if index < 0 || (s.info.FrameCount > 0 && index >= s.info.FrameCount) {
-		return fmt.Errorf("seek %s to frame %d: outside 0..%d", s.info.URI, index, s.info.FrameCount-1)
+		return fmt.Errorf("seek %s to frame %d: outside 0..%d", fsutil.ShowPath(s.info.URI), index, s.info.FrameCount-1)
 	}
 	if err := ctx.Err(); err != nil {
 		return err

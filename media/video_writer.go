@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"facecase/internal/fsutil"
+
 	"gocv.io/x/gocv"
 )
 
@@ -43,19 +45,19 @@ func CreateVideo(path string, fps float64, width, height int) (*VideoWriter, err
 	ext := filepath.Ext(path)
 	codec, err := codecFor(ext)
 	if err != nil {
-		return nil, fmt.Errorf("create video %s: %w", path, err)
+		return nil, fmt.Errorf("create video %s: %w", fsutil.ShowPath(path), err)
 	}
 	if fps <= 0 || width <= 0 || height <= 0 {
-		return nil, fmt.Errorf("create video %s: bad format %dx%d at %g fps", path, width, height, fps)
+		return nil, fmt.Errorf("create video %s: bad format %dx%d at %g fps", fsutil.ShowPath(path), width, height, fps)
 	}
 	if _, err := os.Lstat(path); err == nil {
-		return nil, fmt.Errorf("create video %s: %w", path, ErrExists)
+		return nil, fmt.Errorf("create video %s: %w", fsutil.ShowPath(path), ErrExists)
 	}
 	partial := strings.TrimSuffix(path, ext) + ".partial" + ext
 	// Reserve the temporary name so two writers never share it.
 	f, err := os.OpenFile(partial, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("create video %s: %w", path, err)
+		return nil, fmt.Errorf("create video %s: %w", fsutil.ShowPath(path), err)
 	}
 	f.Close()
 	vw, err := gocv.VideoWriterFile(partial, codec, fps, width, height, true)
@@ -64,7 +66,7 @@ func CreateVideo(path string, fps float64, width, height int) (*VideoWriter, err
 			vw.Close()
 		}
 		os.Remove(partial)
-		return nil, fmt.Errorf("create video %s: OpenCV cannot write %s video here: %v", path, codec, err)
+		return nil, fmt.Errorf("create video %s: OpenCV cannot write %s video here: %v", fsutil.ShowPath(path), codec, err)
 	}
 	return &VideoWriter{path: path, partial: partial, width: width, height: height, vw: vw}, nil
 }
@@ -72,14 +74,14 @@ func CreateVideo(path string, fps float64, width, height int) (*VideoWriter, err
 // Write appends a BGR frame of the video's size.
 func (w *VideoWriter) Write(frame gocv.Mat) error {
 	if w.vw == nil {
-		return fmt.Errorf("write video %s: %w", w.path, ErrClosed)
+		return fmt.Errorf("write video %s: %w", fsutil.ShowPath(w.path), ErrClosed)
 	}
 	if frame.Cols() != w.width || frame.Rows() != w.height || frame.Type() != gocv.MatTypeCV8UC3 {
 		return fmt.Errorf("write video %s: frame is %dx%d %v, video is %dx%d BGR",
-			w.path, frame.Cols(), frame.Rows(), frame.Type(), w.width, w.height)
+			fsutil.ShowPath(w.path), frame.Cols(), frame.Rows(), frame.Type(), w.width, w.height)
 	}
 	if err := w.vw.Write(frame); err != nil {
-		return fmt.Errorf("write video %s: %w", w.path, err)
+		return fmt.Errorf("write video %s: %w", fsutil.ShowPath(w.path), err)
 	}
 	w.frames++
 	return nil
@@ -98,13 +100,13 @@ func (w *VideoWriter) Close() error {
 	w.vw = nil
 	if w.frames == 0 {
 		os.Remove(w.partial)
-		return fmt.Errorf("write video %s: no frames were written", w.path)
+		return fmt.Errorf("write video %s: no frames were written", fsutil.ShowPath(w.path))
 	}
 	if _, err := os.Lstat(w.path); err == nil {
-		return fmt.Errorf("write video %s: %w (the video is kept as %s)", w.path, ErrExists, w.partial)
+		return fmt.Errorf("write video %s: %w (the video is kept as %s)", fsutil.ShowPath(w.path), ErrExists, fsutil.ShowPath(w.partial))
 	}
 	if err := os.Rename(w.partial, w.path); err != nil {
-		return fmt.Errorf("write video %s: %w", w.path, err)
+		return fmt.Errorf("write video %s: %w", fsutil.ShowPath(w.path), err)
 	}
 	return nil
 }

@@ -1,9 +1,11 @@
 package models
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 )
 
@@ -32,6 +34,9 @@ type Model struct {
 	// Name is how code asks for the model ("descriptor", "ssd", ...).
 	Name string `json:"name"`
 	Role string `json:"role"`
+	// Provenance says where the file inside the package comes from, when
+	// the package is not the model's own publisher.
+	Provenance string `json:"provenance,omitempty"`
 	// File is the installed file name (installed models).
 	File string `json:"file,omitempty"`
 	// Path is the absolute path of a model a Debian package installs.
@@ -68,10 +73,24 @@ type Manifest struct {
 	Videos  Videos   `json:"videos"`
 }
 
-// Load parses the manifest compiled into the program.
-func Load() (*Manifest, error) {
+// Load parses and checks the manifest compiled into the program.
+func Load() (*Manifest, error) { return ParseManifest(manifestJSON) }
+
+// ParseManifest parses a model manifest and checks it (see Manifest.Check):
+// unknown fields, trailing data and any entry that fails the checks are
+// refused, so that a mistake in manifest.json stops the installer before it
+// fetches or writes anything.
+func ParseManifest(data []byte) (*Manifest, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
 	var m Manifest
-	if err := json.Unmarshal(manifestJSON, &m); err != nil {
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("model manifest: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("model manifest: data after the manifest object")
+	}
+	if err := m.Check(); err != nil {
 		return nil, fmt.Errorf("model manifest: %w", err)
 	}
 	return &m, nil

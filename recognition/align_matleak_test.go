@@ -9,7 +9,7 @@ import (
 
 	"gocv.io/x/gocv"
 
-	"facecase/recognition"
+	"facecase/facedata"
 )
 
 // TestAlignAndHOGMatLeak checks that the aligner and the HOG detector
@@ -47,13 +47,13 @@ func TestAlignAndHOGMatLeak(t *testing.T) {
 			}
 			chip.Close()
 		}
-		if _, _, err := a.Align(float, recognition.Rect{X: 1, Y: 1, W: 20, H: 20}); err == nil {
+		if _, _, err := a.Align(float, facedata.Rect{X: 1, Y: 1, W: 20, H: 20}); err == nil {
 			t.Fatal("float frame aligned")
 		}
 		if _, err := h.Detect(ctx, float); err == nil {
 			t.Fatal("float frame detected")
 		}
-		if _, _, err := a.Align(region, recognition.Rect{X: 5000, Y: 5000, W: 20, H: 20}); err == nil {
+		if _, _, err := a.Align(region, facedata.Rect{X: 5000, Y: 5000, W: 20, H: 20}); err == nil {
 			t.Fatal("box outside the frame aligned")
 		}
 	}

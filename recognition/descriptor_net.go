@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"os"
 	"sync"
 
 	"gocv.io/x/gocv"
@@ -56,25 +55,14 @@ var descriptorWarmBatches = []int64{1, 8}
 // is run once at the batch sizes of descriptorWarmBatches, so that a broken
 // model fails here, not in Compute, and the first Compute is not slow.
 func NewDescriptorNet(modelPath string, opts NetOptions) (*DescriptorNet, error) {
-	model, err := os.ReadFile(modelPath)
-	if err != nil {
-		return nil, fmt.Errorf("load descriptor net: %w", err)
-	}
-	if err := convert.CheckDlibResNetV1(model); err != nil {
-		return nil, fmt.Errorf("load descriptor net %s: %w", modelPath, err)
-	}
-	net, err := newNetRunner(opts.Runtime, model)
-	if err != nil {
-		return nil, fmt.Errorf("load descriptor net %s: %w", modelPath, err)
-	}
 	side := int64(convert.DlibResNetV1InputSize)
 	var shapes [][]int64
 	for _, b := range descriptorWarmBatches {
 		shapes = append(shapes, []int64{b, 3, side, side})
 	}
-	if err := net.warm(convert.DlibResNetV1Input, shapes...); err != nil {
-		net.close()
-		return nil, fmt.Errorf("load descriptor net %s: %w", modelPath, err)
+	net, err := loadNet("descriptor net", modelPath, convert.CheckDlibResNetV1, opts.Runtime, convert.DlibResNetV1Input, shapes...)
+	if err != nil {
+		return nil, err
 	}
 	return &DescriptorNet{path: modelPath, net: net}, nil
 }

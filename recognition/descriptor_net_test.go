@@ -2,7 +2,6 @@ package recognition
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"image"
 	"image/color"
@@ -76,19 +75,7 @@ func descNetReferenceInput(img gocv.Mat) gocv.Mat {
 
 func descNetReadGolden(t *testing.T, path string) facedata.Descriptor {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v []float32
-	if err := json.Unmarshal(b, &v); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	d, err := facedata.DescriptorFromSlice(v)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return d
+	return testenv.ReadDescriptor(t, path)
 }
 
 // descNetPeople loads the 8 people x 5 face crops (150x150) as RGB chips.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image"
 	"math"
-	"os"
 	"sort"
 
 	"gocv.io/x/gocv"
@@ -63,19 +62,9 @@ func NewBlazeFaceDetector(modelPath string, opts BlazeFaceOptions) (*BlazeFaceDe
 	if opts.IOU <= 0 {
 		opts.IOU = 0.3
 	}
-	model, err := os.ReadFile(modelPath)
+	net, err := loadNet("blazeface detector", modelPath, nil, opts.Runtime, blazeInputName, []int64{1, blazeInput, blazeInput, 3})
 	if err != nil {
-		return nil, fmt.Errorf("load blazeface detector: %w", err)
-	}
-	net, err := newNetRunner(opts.Runtime, model)
-	if err == nil {
-		// A bad model file fails here, not at first use.
-		if err = net.warm(blazeInputName, []int64{1, blazeInput, blazeInput, 3}); err != nil {
-			net.close()
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load blazeface detector %s: %w", modelPath, err)
+		return nil, err
 	}
 	return &BlazeFaceDetector{opts: opts, net: net}, nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"math"
-	"os"
 
 	"gocv.io/x/gocv"
 
@@ -52,22 +51,10 @@ func NewSSDDetector(modelPath string, opts SSDOptions) (*SSDDetector, error) {
 	if opts.IOU <= 0 {
 		opts.IOU = 0.5
 	}
-	model, err := os.ReadFile(modelPath)
+	net, err := loadNet("ssd detector", modelPath, convert.CheckSSDMobileNetV1, opts.Runtime,
+		convert.SSDInputName, []int64{1, 3, convert.SSDInputSize, convert.SSDInputSize})
 	if err != nil {
-		return nil, fmt.Errorf("load ssd detector: %w", err)
-	}
-	if err := convert.CheckSSDMobileNetV1(model); err != nil {
-		return nil, fmt.Errorf("load ssd detector %s: %w: %w", modelPath, ErrBadModel, err)
-	}
-	net, err := newNetRunner(opts.Runtime, model)
-	if err == nil {
-		err = net.warm(convert.SSDInputName, []int64{1, 3, convert.SSDInputSize, convert.SSDInputSize})
-		if err != nil {
-			net.close()
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load ssd detector %s: %w", modelPath, err)
+		return nil, err
 	}
 	return &SSDDetector{opts: opts, net: net}, nil
 }

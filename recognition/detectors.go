@@ -11,13 +11,15 @@ import (
 var ErrUnknownDetector = errors.New("unknown detector")
 
 // DetectorNames lists the detectors that can be selected, default first.
-func DetectorNames() []string { return []string{"ssd", "blazeface", "hog", "haar"} }
+func DetectorNames() []string { return []string{"ultraface", "ssd", "blazeface", "hog", "haar"} }
 
 // DetectorInfo describes a detector for people choosing one.
 func DetectorInfo(name string) string {
 	switch name {
+	case "ultraface":
+		return "UltraFace RFB-320 (WIDER FACE): small faces in whole photos, default for photos"
 	case "ssd":
-		return "SSD MobileNet v1 (WIDER FACE): accurate, default for photos"
+		return "SSD MobileNet v1 (WIDER FACE) with BlazeFace tiles for small faces: accurate, slow"
 	case "blazeface":
 		return "MediaPipe BlazeFace: fast, for video"
 	case "hog":
@@ -40,6 +42,12 @@ func NewDetector(name string, minScore float32, minFace int) (Detector, error) {
 // newDetector is NewDetector on the named inference runtime.
 func newDetector(name string, minScore float32, minFace int, runtime string) (Detector, error) {
 	switch name {
+	case "ultraface":
+		p, err := models.Locate("ultraface")
+		if err != nil {
+			return nil, err
+		}
+		return NewUltraFaceDetector(p, UltraFaceOptions{MinScore: minScore, Runtime: runtime})
 	case "ssd", "":
 		p, err := models.Locate("ssd")
 		if err != nil {

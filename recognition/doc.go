@@ -7,7 +7,15 @@
 // lead, never an identification: callers present candidates for human review.
 //
 // Every model is loaded from local files (see package facecase/models);
-// nothing is fetched at run time. An Engine is safe for concurrent use,
+// nothing is fetched at run time. Every net runs on ONNX Runtime through
+// package facecase/internal/ort, one thread a run, at most GOMAXPROCS runs
+// at once in the process; OpenCV's DNN module remains selectable
+// (Options.Runtime) as the fallback.
+//
+// Photos are searched by UltraFace over an octave pyramid (each level keeps
+// faces of 16-48 detector pixels), and every face it finds is confirmed by
+// the SSD in a mosaic. Small pictures that are mostly face (mugshots, face
+// chips) are searched again with their border replicated outwards. An Engine is safe for concurrent use,
 // takes a context for cancelling, and closes every gocv.Mat it creates.
 //
 // Coordinates are pixels of the image as the user sees it: the caller

@@ -21,12 +21,14 @@ var ErrBadFrame = errors.New("frame is not an 8-bit BGR image")
 
 // Options configure an Engine.
 type Options struct {
-	// Detector names the face detector: "ssd" (default, photos),
-	// "blazeface" (fast, video), "hog" or "haar".
+	// Detector names the face detector: "ultraface" (default, photos),
+	// "ssd", "blazeface" (fast, video), "hog" or "haar".
 	Detector string
 	// MinFaceSize is the smallest face, in frame pixels, the engine looks
-	// for. Frames too large to find such faces in one pass are scanned in
-	// overlapping tiles. 0 means one pass over the whole frame.
+	// for. Frames too large to find such faces in one pass are scanned at
+	// several scales (an octave pyramid for UltraFace, overlapping tiles
+	// for the SSD's BlazeFace passes). 0 means one pass over the whole
+	// frame.
 	MinFaceSize int
 	// MinScore is the lowest detector confidence kept; 0 keeps the
 	// detector's default.
@@ -40,10 +42,10 @@ type Options struct {
 	Runtime string
 }
 
-// DefaultOptions finds faces from 20 pixels with the SSD detector and
-// computes descriptors.
+// DefaultOptions finds faces from 20 pixels with the UltraFace detector
+// on ONNX Runtime and computes descriptors.
 func DefaultOptions() Options {
-	return Options{Detector: "ssd", MinFaceSize: 20, Descriptors: true, Quality: facedata.DefaultQualityLimits}
+	return Options{Detector: "ultraface", MinFaceSize: 20, Descriptors: true, Quality: facedata.DefaultQualityLimits, Runtime: RuntimeORT}
 }
 
 // Engine turns frames into faces. It is safe for concurrent use; Close it
@@ -52,6 +54,7 @@ type Engine struct {
 	opts        Options
 	detector    Detector
 	fine        Detector // tiles large frames for small faces; nil: no tiling
+	verifier    Detector // confirms faces the others found; nil: none of its own
 	scanner     faceScanner
 	aligner     *Aligner
 	descriptors *DescriptorNet // nil when descriptors are off
@@ -62,29 +65,42 @@ type Engine struct {
 // command that installs it.
 func NewEngine(opts Options) (*Engine, error) {
 	if opts.Detector == "" {
-		opts.Detector = "ssd"
+		opts.Detector = "ultraface"
 	}
 	if opts.Quality == (facedata.QualityLimits{}) {
 		opts.Quality = facedata.DefaultQualityLimits
 	}
 	e := &Engine{opts: opts}
-	if err := e.loadDetectors(); err != nil {
-		e.Close()
-		return nil, fmt.Errorf("start engine: %w", err)
-	}
-	sp, err := models.Locate("shape-predictor-68")
-	if err == nil {
-		e.aligner, err = NewAligner(sp)
-	}
-	if err != nil {
-		e.Close()
-		return nil, fmt.Errorf("start engine: %w", err)
-	}
-	if opts.Descriptors {
+	// The models load at the same time: dlib's shape predictor (99 MB of
+	// trees, most of the time) on one core, the nets on the other.
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		errs[0] = e.loadDetectors()
+	}()
+	go func() {
+		defer wg.Done()
+		sp, err := models.Locate("shape-predictor-68")
+		if err == nil {
+			e.aligner, err = NewAligner(sp)
+		}
+		errs[1] = err
+	}()
+	go func() {
+		defer wg.Done()
+		if !opts.Descriptors {
+			return
+		}
 		p, err := models.Locate("descriptor")
 		if err == nil {
 			e.descriptors, err = NewDescriptorNet(p, NetOptions{Runtime: opts.Runtime})
 		}
+		errs[2] = err
+	}()
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			e.Close()
 			return nil, fmt.Errorf("start engine: %w", err)
@@ -106,10 +122,47 @@ const (
 	ssdVerifyMinJoint = 0.16
 )
 
+// UltraFace's thresholds. Every face UltraFace finds from
+// ultraCandidateScore up is shown to the SSD (loaded with ssdVerifyFloor)
+// in a mosaic, and kept when the product of the two scores is at least
+// ultraVerifyMinJoint. Measured with the engine on the demo photos' hand
+// ground truth (28 faces), two generated 1920x1280 crowds of 124 faces of
+// 20-120 px (seeds 42 and 7; IoU 0.5) and 18 face_recognition photos
+// (knn_examples and the test photos, counted faces): UltraFace alone at its
+// own threshold (0.7) found 28/28 with 1 false box, 118 and 114 of the
+// crowds, and false boxes on a sleeve, a painting and a neck in the real
+// photos. With the SSD's opinion, products of 0.27 and more keep 28/28, 122
+// and 111 of the crowds, and no false box anywhere; the highest false
+// product was 0.240 (an ear), then 0.185 (a painting). A lower limit keeps
+// more of the smallest crowd faces (0.16: 123 and 114) and those boxes.
+const (
+	ultraCandidateScore = 0.5
+	ultraVerifyMinJoint = 0.27
+)
+
 // loadDetectors builds the detectors and the scan plan for the options.
 func (e *Engine) loadDetectors() error {
 	var err error
 	switch e.opts.Detector {
+	case "ultraface":
+		// One detector at every scale: the whole frame at 320 pixels for
+		// large faces, then an octave pyramid down to the smallest face,
+		// each level trusted with faces of 16-48 detector pixels. Every face
+		// found is shown to the SSD in a mosaic for a second opinion.
+		minScore := e.opts.MinScore
+		if minScore <= 0 {
+			minScore = ultraCandidateScore
+		}
+		if e.detector, err = newDetector("ultraface", minScore, 0, e.opts.Runtime); err != nil {
+			return err
+		}
+		e.fine = e.detector
+		if e.verifier, err = newDetector("ssd", ssdVerifyFloor, 0, e.opts.Runtime); err != nil {
+			return err
+		}
+		uf := e.detector.(*UltraFaceDetector)
+		e.scanner = faceScanner{coarse: uf, fine: uf, verifier: e.verifier.(sizedDetector), verifyMin: ultraVerifyMinJoint,
+			verifyAll: true, minFace: float64(e.opts.MinFaceSize), octaves: true}
 	case "ssd":
 		// The SSD is loaded with the low verification threshold; its
 		// whole-frame pass then keeps only scores of opts.MinScore (0.5 by
@@ -157,6 +210,9 @@ func (e *Engine) Close() error {
 	if e.fine != nil && e.fine != e.detector {
 		e.fine.Close()
 	}
+	if e.verifier != nil {
+		e.verifier.Close()
+	}
 	if e.aligner != nil {
 		e.aligner.Close()
 	}
@@ -174,7 +230,7 @@ func (e *Engine) Analyze(ctx context.Context, frame gocv.Mat) ([]facedata.Face, 
 	if frame.Empty() || frame.Type() != gocv.MatTypeCV8UC3 {
 		return nil, ErrBadFrame
 	}
-	dets, err := e.scanner.scan(ctx, frame)
+	dets, err := e.detect(ctx, frame)
 	if err != nil {
 		return nil, fmt.Errorf("detect faces: %w", err)
 	}
@@ -276,7 +332,7 @@ func (e *Engine) alignOne(frame gocv.Mat, det facedata.Detection, face *facedata
 		return err
 	}
 	*face = facedata.Face{
-		Box:       det.Box,
+		Box:       det.Box.Clip(frame.Cols(), frame.Rows()),
 		Score:     det.Score,
 		Detector:  e.detector.Name(),
 		Landmarks: lm,

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
+	"strconv"
 	"sync"
 
 	"github.com/advancedclimatesystems/gonnx/onnx"
@@ -36,9 +38,18 @@ func RuntimeNames() []string { return []string{RuntimeORT, RuntimeOpenCV} }
 // The engine runs its own work (pyramid levels, descriptor batches, one
 // photo per worker in a folder) on GOMAXPROCS goroutines, each run on its
 // calling thread: two cores stay busy without more threads than cores.
-// Measured against two threads per run with one worker in
-// docs/benchmarks.md ("Threading").
-var ortIntraOpThreads = 1
+// Measured against two threads per run with one run at a time in
+// docs/benchmarks.md ("Threading"); $FACECASE_ORT_THREADS sets it, for
+// measuring.
+var ortIntraOpThreads = ortThreadsFromEnv()
+
+func ortThreadsFromEnv() int {
+	n, err := strconv.Atoi(os.Getenv("FACECASE_ORT_THREADS"))
+	if err != nil || n < 1 || n > runtime.NumCPU() {
+		return 1
+	}
+	return n
+}
 
 // netRunner runs one ONNX model: a float32 blob in, named float32 outputs
 // out. Implementations are safe for concurrent use.
@@ -52,6 +63,32 @@ type netRunner interface {
 	// workers is how many runs at once keep the cores busy.
 	workers() int
 	close()
+}
+
+// loadNet reads a model file, checks it with check (nil: no check), loads
+// it on the runtime and runs it once on zeros of each shape, so that a
+// broken model fails here and the first real call is not slow. what names
+// the net in errors; a file check rejects matches ErrBadModel.
+func loadNet(what, path string, check func([]byte) error, runtime, input string, shapes ...[]int64) (netRunner, error) {
+	model, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", what, err)
+	}
+	if check != nil {
+		if err := check(model); err != nil {
+			return nil, fmt.Errorf("load %s %s: %w: %w", what, path, ErrBadModel, err)
+		}
+	}
+	net, err := newNetRunner(runtime, model)
+	if err == nil {
+		if err = net.warm(input, shapes...); err != nil {
+			net.close()
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load %s %s: %w", what, path, err)
+	}
+	return net, nil
 }
 
 // newNetRunner loads model bytes (already checked by the caller) on the
@@ -122,7 +159,29 @@ func (r *ortRunner) run(ctx context.Context, input string, blob gocv.Mat, output
 	if err != nil {
 		return nil, err
 	}
+	release, err := ortSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	return r.s.Run(ctx, map[string]ort.Tensor{input: t}, outputs...)
+}
+
+// ortSlots bounds the ONNX Runtime runs in flight in the process, of every
+// net and engine together, to the cores: with ortIntraOpThreads threads a
+// run, more runs at once than GOMAXPROCS/ortIntraOpThreads would only
+// share the cores among more threads (a folder analysed by two workers,
+// each splitting its photo into two jobs, would otherwise run four).
+var ortSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/ortIntraOpThreads))
+
+// ortSlot waits for a free run slot; release gives it back.
+func ortSlot(ctx context.Context) (release func(), err error) {
+	select {
+	case ortSlots <- struct{}{}:
+		return func() { <-ortSlots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 func (r *ortRunner) warm(input string, shapes ...[]int64) error {

@@ -60,12 +60,16 @@ func TestResourcePoolCloseWaitsForUsers(t *testing.T) {
 	}
 	done := make(chan struct{})
 	go func() { p.close(); close(done) }()
-	time.Sleep(20 * time.Millisecond)
+	time.Sleep(20 * time.Millisecond) // gives a wrong close the chance to show; a slow machine cannot make this fail
 	if closed.Load() {
 		t.Fatal("close released a resource still in use")
 	}
 	p.put(r)
-	<-done
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second): // a safety net: close returns once the resource is back
+		t.Fatal("close still waiting 60 s after the resource came back")
+	}
 	if !closed.Load() {
 		t.Fatal("resource not released after it came back")
 	}

@@ -41,13 +41,20 @@ type faceScanner struct {
 	coarse Detector
 	// coarseMin drops coarse detections scored below it (0 keeps all).
 	coarseMin float32
-	// fine and verifier may be nil: then the coarse pass is all.
+	// fine may be nil: then the coarse pass is all. verifier may be nil:
+	// then every face the fine passes found is kept.
 	fine     scalingDetector
 	verifier sizedDetector
 	// verifyMin is the product of the fine and the verifier scores that
 	// confirms a face.
 	verifyMin float32
 	minFace   float64
+	// verifyAll shows every face found, by the coarse pass too, to the
+	// verifier (which must not be nil then).
+	verifyAll bool
+	// octaves plans the fine passes as an octave pyramid (planOctaves)
+	// instead of as ranges that meet end to end (planPasses).
+	octaves bool
 }
 
 // scanJob is one detector call: the coarse pass or one chunk of a fine pass.
@@ -62,8 +69,14 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]facedata.Detec
 	w, h := frame.Cols(), frame.Rows()
 	jobs := []scanJob{{chunk: image.Rect(0, 0, w, h), sizes: [2]float64{0, math.Inf(1)}}}
 	if s.fine != nil && s.minFace > 0 {
-		for _, p := range planPasses(w, h, s.fine.MinFaceInput(), s.fine.MaxFaceInput(), s.minFace, s.coarseMinFace(w, h)) {
+		for _, p := range s.plan(w, h) {
 			sizes := [2]float64{p.Sizes[0] / levelSizeSlack, p.Sizes[1] * levelSizeSlack}
+			if s.octaves {
+				// Neighbouring octaves overlap already; a level keeps
+				// faces a little under the size it was planned for (the
+				// detector's boxes vary by about that much).
+				sizes = [2]float64{p.Sizes[0] * octaveKeepBelow, p.Sizes[1]}
+			}
 			for _, c := range p.Chunks {
 				jobs = append(jobs, scanJob{chunk: c, scale: p.Scale, sizes: sizes})
 			}
@@ -112,11 +125,19 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]facedata.Detec
 	for _, r := range results[1:] {
 		fineDets = append(fineDets, r...)
 	}
+	all := append(append([]facedata.Detection(nil), coarseDets...), fineDets...)
+	if s.verifyAll {
+		candidates := dropInnerParts(mergeDetections(all, 0.4, 0.75))
+		confirmed, err := verifyCandidates(ctx, s.verifier, s.verifyMin, frame, candidates)
+		if err != nil {
+			return nil, err
+		}
+		return confirmed, nil
+	}
 	if len(fineDets) == 0 {
 		return mergeDetections(coarseDets, 0.4, 0.75), nil
 	}
 	// Faces only the fine passes found need a second opinion.
-	all := append(append([]facedata.Detection(nil), coarseDets...), fineDets...)
 	var candidates []facedata.Detection
 	for _, f := range mergeDetections(fineDets, 0.4, 0.75) {
 		known := false
@@ -130,11 +151,23 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]facedata.Detec
 			candidates = append(candidates, f)
 		}
 	}
-	confirmed, err := verifyCandidates(ctx, s.verifier, s.verifyMin, frame, candidates)
-	if err != nil {
-		return nil, err
+	confirmed := candidates
+	if s.verifier != nil {
+		var err error
+		if confirmed, err = verifyCandidates(ctx, s.verifier, s.verifyMin, frame, candidates); err != nil {
+			return nil, err
+		}
 	}
 	return dropInnerParts(mergeDetections(append(coarseDets, confirmed...), 0.4, 0.75)), nil
+}
+
+// plan chooses the fine passes for a w x h frame.
+func (s faceScanner) plan(w, h int) []scanPass {
+	in, out := s.fine.MinFaceInput(), s.fine.MaxFaceInput()
+	if s.octaves {
+		return planOctaves(w, h, in, out, s.minFace, s.coarseMinFace(w, h), runtime.GOMAXPROCS(0), ultraGrid)
+	}
+	return planPasses(w, h, in, out, s.minFace, s.coarseMinFace(w, h))
 }
 
 // coarseMinFace is the smallest face, in frame pixels, the coarse pass
@@ -166,7 +199,13 @@ func (s faceScanner) runJob(ctx context.Context, frame gocv.Mat, j scanJob) ([]f
 	out := dets[:0]
 	for _, det := range dets {
 		b := det.Box
-		if side := max(b.W, b.H); side < j.sizes[0] || side > j.sizes[1] {
+		side := max(b.W, b.H)
+		if s.octaves {
+			// UltraFace's boxes are taller than wide by a varying amount;
+			// its levels are chosen by width.
+			side = b.W
+		}
+		if side < j.sizes[0] || side > j.sizes[1] {
 			continue
 		}
 		if (j.chunk.Min.X > 0 && b.X <= margin) ||
@@ -183,6 +222,11 @@ func (s faceScanner) runJob(ctx context.Context, frame gocv.Mat, j scanJob) ([]f
 	}
 	return out, nil
 }
+
+// octaveKeepBelow is how far under its planned smallest face an octave
+// level keeps boxes: UltraFace's levels are planned for faces from 20
+// detector pixels and keep them from 16 (the window the issue measured).
+const octaveKeepBelow = 0.8
 
 // levelSizeSlack widens each pass's size range: detectors estimate a face's
 // size to within about 20%, and the ranges of neighbouring passes meet

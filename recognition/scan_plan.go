@@ -83,3 +83,84 @@ func tileStarts(length int, tile, overlap float64) []int {
 	}
 	return starts
 }
+
+// planOctaves chooses the levels of an image pyramid for a detector that
+// runs on a frame of any size and is trusted with faces of minIn to maxIn
+// detector pixels wide at each level: the first level sees faces of
+// minFace frame pixels at minIn, each further level halves the scale (an
+// octave), until a coarse pass that finds faces from coarseMin frame pixels
+// up takes over. maxIn above 2·minIn makes neighbouring levels overlap, so
+// every face is seen well at one level at least. Keeping each level to
+// its window is what keeps the false boxes a detector like UltraFace makes
+// at full resolution (on torsos and skin, 100-350 pixels wide) out.
+//
+// A level is cut into strips along the frame's longer side: into as many
+// as it takes to keep each within octaveMaxChunkArea detector pixels, and
+// into parallel strips when its area is over splitArea detector pixels, so
+// that the workers share the largest level. Strips overlap by more than the
+// largest face the level keeps, and start on multiples of align detector
+// pixels, so that a strip's grid of detector cells is the whole frame's
+// (a shifted grid changes the scores of faces near the threshold).
+func planOctaves(w, h int, minIn, maxIn, minFace, coarseMin float64, parallel, align int) []scanPass {
+	if w <= 0 || h <= 0 || minFace <= 0 || minIn <= 0 || maxIn <= minIn {
+		return nil
+	}
+	var passes []scanPass
+	for lo := minFace; lo < coarseMin && len(passes) < 12; lo *= 2 {
+		s := minIn / lo
+		p := scanPass{Scale: s, Sizes: [2]float64{lo, maxIn / s}}
+		overlap := math.Ceil(p.Sizes[1]*levelSizeSlack) + 2
+		area := float64(w) * s * float64(h) * s
+		n := 1
+		if area > splitArea {
+			n = max(1, parallel)
+		}
+		long, short := float64(max(w, h)), float64(min(w, h))
+		for ; n <= 8; n++ {
+			if (long/float64(n)+overlap)*s*short*s <= octaveMaxChunkArea {
+				break
+			}
+		}
+		if n <= 8 {
+			p.Chunks = alignedStrips(w, h, n, overlap, max(1, int(math.Round(float64(align)/s))))
+		} else {
+			// Too large for a few strips: square tiles.
+			p.Chunks = tileFrame(w, h, math.Sqrt(octaveMaxChunkArea)/s, overlap)
+		}
+		passes = append(passes, p)
+	}
+	return passes
+}
+
+// octaveMaxChunkArea bounds one forward pass of an octave level, in
+// detector pixels (UltraFace needs about 100 MB at this size).
+const octaveMaxChunkArea = 1280 * 1280
+
+// splitArea is the level area, in detector pixels, from which planOctaves
+// shares a level among the workers (smaller levels cost less than the
+// strips' overlap saves).
+const splitArea = 512 * 512
+
+// alignedStrips cuts a w x h frame into n strips across its longer side
+// that overlap by at least overlap pixels, each starting on a multiple of
+// align frame pixels (fewer strips are made when they would be narrower
+// than twice the overlap).
+func alignedStrips(w, h, n int, overlap float64, align int) []image.Rectangle {
+	long := max(w, h)
+	n = min(n, max(1, int(float64(long)/(2*overlap))))
+	var out []image.Rectangle
+	for i := 0; i < n; i++ {
+		a := (i * long / n) - int(math.Ceil(overlap/2))
+		a = max(0, a/align*align)
+		b := long
+		if i < n-1 {
+			b = min(long, ((i+1)*long/n+int(math.Ceil(overlap/2))+align-1)/align*align)
+		}
+		if w >= h {
+			out = append(out, image.Rect(a, 0, b, h))
+		} else {
+			out = append(out, image.Rect(0, a, w, b))
+		}
+	}
+	return out
+}

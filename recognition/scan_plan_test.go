@@ -44,14 +44,14 @@ func TestPlanPassesCoverEveryFaceSize(t *testing.T) {
 			t.Errorf("%dx%d: passes end at %.0f px, coarse starts at %.0f", c.w, c.h, last.Sizes[1], c.coarseMin)
 		}
 		for _, p := range passes {
-			checkChunks(t, c.w, c.h, p)
+			checkChunks(t, c.w, c.h, p, (maxChunkSide+2)*(maxChunkSide+2))
 		}
 	}
 }
 
 // checkChunks asserts the chunks cover the frame, overlap by the pass's
 // largest face, and stay within the forward-pass size.
-func checkChunks(t *testing.T, w, h int, p scanPass) {
+func checkChunks(t *testing.T, w, h int, p scanPass, maxArea float64) {
 	t.Helper()
 	for y := 0; y < h; y += 7 {
 		for x := 0; x < w; x += 7 {
@@ -68,13 +68,59 @@ func checkChunks(t *testing.T, w, h int, p scanPass) {
 		}
 	}
 	for i, r := range p.Chunks {
-		if area := float64(r.Dx()) * float64(r.Dy()) * p.Scale * p.Scale; area > (maxChunkSide+2)*(maxChunkSide+2) {
-			t.Errorf("chunk %d is %.0f detector pixels, more than %d²", i, area, maxChunkSide)
+		if area := float64(r.Dx()) * float64(r.Dy()) * p.Scale * p.Scale; area > maxArea {
+			t.Errorf("chunk %d is %.0f detector pixels, more than %.0f", i, area, maxArea)
 		}
 		if i+1 < len(p.Chunks) && p.Chunks[i+1].Min.Y == r.Min.Y { // right-hand neighbour
 			if ov := float64(r.Max.X - p.Chunks[i+1].Min.X); ov < p.Sizes[1]-1 {
 				t.Errorf("scale %.2f: chunks overlap by %.0f px, want >= %.0f", p.Scale, ov, p.Sizes[1])
 			}
+		}
+	}
+}
+
+func TestPlanOctavesCoverEveryFaceSize(t *testing.T) {
+	for _, c := range []struct {
+		w, h      int
+		coarseMin float64
+	}{
+		{1920, 1280, 96}, {4000, 3000, 200}, {1280, 720, 64}, {8000, 600, 400}, {150, 150, 16},
+	} {
+		passes := planOctaves(c.w, c.h, 20, 48, 20, c.coarseMin, 2, 64)
+		if c.coarseMin <= 20 {
+			if len(passes) != 0 {
+				t.Errorf("%dx%d: %d levels where the coarse pass suffices", c.w, c.h, len(passes))
+			}
+			continue
+		}
+		if len(passes) == 0 || passes[0].Sizes[0] != 20 {
+			t.Fatalf("%dx%d: first level %+v does not start at 20 px", c.w, c.h, passes)
+		}
+		for i := 1; i < len(passes); i++ {
+			if passes[i].Scale != passes[i-1].Scale/2 {
+				t.Errorf("%dx%d: level %d at scale %v after %v, want an octave", c.w, c.h, i, passes[i].Scale, passes[i-1].Scale)
+			}
+			if passes[i].Sizes[0] > passes[i-1].Sizes[1] {
+				t.Errorf("%dx%d: gap between %v and %v", c.w, c.h, passes[i-1].Sizes, passes[i].Sizes)
+			}
+		}
+		if last := passes[len(passes)-1]; last.Sizes[1] < c.coarseMin {
+			t.Errorf("%dx%d: levels end at %.0f px, coarse starts at %.0f", c.w, c.h, last.Sizes[1], c.coarseMin)
+		}
+		for _, p := range passes {
+			checkChunks(t, c.w, c.h, p, octaveMaxChunkArea*1.01)
+		}
+	}
+	// The first level of a 1920x1280 photo at 20 px (full resolution) is
+	// shared by two workers in strips on the 64-pixel grid; the small last
+	// ones are not.
+	p := planOctaves(1920, 1280, 20, 48, 20, 96, 2, 64)
+	if len(p[0].Chunks) != 2 || len(p[len(p)-1].Chunks) != 1 {
+		t.Errorf("strips per level: first %d, last %d; want 2 and 1", len(p[0].Chunks), len(p[len(p)-1].Chunks))
+	}
+	for _, c := range p[0].Chunks {
+		if c.Min.X%64 != 0 {
+			t.Errorf("strip %v does not start on the grid", c)
 		}
 	}
 }

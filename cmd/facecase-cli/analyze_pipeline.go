@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"facecase/facedata"
+	"facecase/internal/fsutil"
 	"facecase/media"
 	"facecase/progress"
 	"facecase/recognition"
@@ -139,10 +140,10 @@ func expandImageArgs(args []string) ([]string, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", a, err)
+			return nil, fmt.Errorf("list %s: %w", fsutil.ShowPath(a), err)
 		}
 		if len(found) == 0 {
-			return nil, fmt.Errorf("no images in folder %s", a)
+			return nil, fmt.Errorf("no images in folder %s", fsutil.ShowPath(a))
 		}
 		sort.Strings(found)
 		files = append(files, found...)

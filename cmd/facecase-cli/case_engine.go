@@ -6,6 +6,7 @@ import (
 
 	"facecase/casefile"
 	"facecase/facedata"
+	"facecase/internal/fsutil"
 	"facecase/internal/scanstore"
 	"facecase/recognition"
 	"facecase/tracking"
@@ -42,7 +43,7 @@ func (ce *caseEngine) faces(ctx context.Context, path string) ([]facedata.Face, 
 	}
 	r := analyzeFile(ctx, ce.engine, path)
 	if r.Err != nil {
-		return nil, fmt.Errorf("find faces in %s: %w", path, r.Err)
+		return nil, fmt.Errorf("find faces in %s: %w", fsutil.ShowPath(path), r.Err)
 	}
 	return r.Faces, nil
 }

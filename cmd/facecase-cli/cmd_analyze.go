@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"facecase/facedata"
+	"facecase/internal/fsutil"
 	"facecase/progress"
 	"facecase/recognition"
 )
@@ -38,11 +39,11 @@ type faceRecord struct {
 func runAnalyze(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, commands["analyze"])
 	opts := recognition.DefaultOptions()
-	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: ssd, blazeface, hog or haar")
-	fs.IntVar(&opts.MinFaceSize, "min-face", opts.MinFaceSize, "smallest face to find, in pixels (0: one pass over the whole image)")
+	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: ultraface, ssd, blazeface, hog or haar")
+	intFlag(fs, &opts.MinFaceSize, "min-face", "PX", opts.MinFaceSize, minFaceRange, "smallest face to find, in pixels (0: one pass over the whole image)")
 	fs.BoolVar(&opts.Descriptors, "descriptors", opts.Descriptors, "compute 128-D descriptors")
 	asJSON := fs.Bool("json", false, "print one JSON object per face")
-	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "images analysed at the same time")
+	jobs := newIntFlag(fs, "jobs", "N", min(runtime.GOMAXPROCS(0), workersRange.Max), workersRange, "images analysed at the same time")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -69,7 +70,7 @@ func runAnalyze(ctx context.Context, env *cliEnv, args []string) error {
 	err = analyzeFiles(ctx, engine, files, *jobs, rep, func(r analyzeResult) error {
 		if r.Err != nil {
 			failed++
-			fmt.Fprintf(env.stderr, "%s: %v\n", r.File, r.Err)
+			fmt.Fprintf(env.stderr, "%s: %v\n", fsutil.ShowPath(r.File), r.Err)
 			return nil
 		}
 		if *asJSON {
@@ -95,7 +96,7 @@ func runAnalyze(ctx context.Context, env *cliEnv, args []string) error {
 }
 
 func printFacesText(w io.Writer, r analyzeResult) {
-	fmt.Fprintf(w, "%s: %d face(s) in %dx%d, %s\n", r.File, len(r.Faces), r.Width, r.Height, r.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "%s: %d face(s) in %dx%d, %s\n", fsutil.ShowPath(r.File), len(r.Faces), r.Width, r.Height, r.Elapsed.Round(time.Millisecond))
 	for i, f := range r.Faces {
 		state := "usable"
 		if !f.Quality.Usable {

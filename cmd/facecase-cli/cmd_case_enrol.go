@@ -24,11 +24,11 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 	fs := caseFlags(env, "enrol")
 	label := fs.String("label", "", "name or label of a new watchlist subject")
 	notes := fs.String("notes", "", "notes on the new subject")
-	subjectID := fs.Uint64("subject", 0, "add the images to this existing subject instead")
+	subjectID := newUint64Flag(fs, "subject", "ID", 0, idRange, "add the images to this existing subject instead")
 	source := fs.String("source", "", "where the images come from (default: each image's file name)")
 	date := fs.String("date", "", "when the images were taken or obtained")
-	face := fs.Int("face", 0, "use the K-th face of each image (1 = first in reading order); needed when an image shows several faces")
-	detector := fs.String("detector", "ssd", "face detector: ssd, blazeface, hog or haar")
+	face := newIntFlag(fs, "face", "K", 0, faceIndexRange, "use the K-th face of each image (1 = first in reading order); needed when an image shows several faces")
+	detector := fs.String("detector", "ultraface", "face detector: ultraface, ssd, blazeface, hog or haar")
 	actor := actorFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -43,7 +43,7 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer closeCase(env, c)
 	engine := newCaseEngine(*detector, 20)
 	defer engine.Close()
 
@@ -100,7 +100,7 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.stdout, "subject %d (%s): enrolment %d from %s%s\n", s.ID, s.Label, en.ID, e.prov.Source, e.note)
+		fmt.Fprintf(env.stdout, "subject %d (%s): enrolment %d from %s%s\n", s.ID, s.Label, en.ID, fsutil.ShowPath(e.prov.Source), e.note)
 	}
 	return nil
 }
@@ -110,15 +110,15 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 func pickFace(faces []facedata.Face, k int, path string) (facedata.Face, error) {
 	switch {
 	case len(faces) == 0:
-		return facedata.Face{}, fmt.Errorf("%s: no face found", path)
+		return facedata.Face{}, fmt.Errorf("%s: no face found", fsutil.ShowPath(path))
 	case k == 0 && len(faces) > 1:
-		return facedata.Face{}, fmt.Errorf("%s shows %d faces: choose one with --face 1..%d", path, len(faces), len(faces))
+		return facedata.Face{}, fmt.Errorf("%s shows %d faces: choose one with --face 1..%d", fsutil.ShowPath(path), len(faces), len(faces))
 	case k < 0 || k > len(faces):
-		return facedata.Face{}, fmt.Errorf("%s shows %d faces, there is no face %s", path, len(faces), strconv.Itoa(k))
+		return facedata.Face{}, fmt.Errorf("%s shows %d faces, there is no face %s", fsutil.ShowPath(path), len(faces), strconv.Itoa(k))
 	}
 	f := faces[max(k, 1)-1]
 	if f.Descriptor == nil {
-		return f, fmt.Errorf("%s: the face has no descriptor", path)
+		return f, fmt.Errorf("%s: the face has no descriptor", fsutil.ShowPath(path))
 	}
 	return f, nil
 }

@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"facecase/casefile"
+	"facecase/internal/fsutil"
 )
 
 func init() {
@@ -32,6 +33,11 @@ type caseInfoRecord struct {
 	Confirmed   []casefile.ConfirmedMatch `json:"confirmed_matches"`
 	AuditHead   casefile.AuditHead        `json:"audit_head"`
 	MediaFolder string                    `json:"media_folder"`
+	// Damage is what the check on open found wrong (the case is then
+	// read-only).
+	Damage []casefile.Problem `json:"damage,omitempty"`
+	// Pending lists the evidence whose analysis never finished.
+	Pending []casefile.AnalysisStatus `json:"analysis_pending,omitempty"`
 }
 
 func runCaseInfo(ctx context.Context, env *cliEnv, args []string) error {
@@ -55,10 +61,16 @@ func runCaseInfo(ctx context.Context, env *cliEnv, args []string) error {
 	defer c.Close()
 	rec, err := readCaseInfo(c)
 	if err != nil {
+		if derr := damageErr(c); derr != nil {
+			return derr
+		}
 		return err
 	}
 	if *asJSON {
-		return printJSON(env.stdout, rec)
+		if err := printJSON(env.stdout, rec); err != nil {
+			return err
+		}
+		return damageErr(c)
 	}
 	w := env.stdout
 	fmt.Fprintf(w, "case %s: %s\n", rec.Case.Number, rec.Case.Title)
@@ -79,22 +91,26 @@ func runCaseInfo(ctx context.Context, env *cliEnv, args []string) error {
 		if rec.Checks[i].Detail != "" {
 			state += ": " + rec.Checks[i].Detail
 		}
-		fmt.Fprintf(tw, "  %d\t%s\t%s\t%d\t%s\t%s\n", ev.ID, ev.Name, ev.Kind, ev.Size, ev.SHA256, state)
+		fmt.Fprintf(tw, "  %d\t%s\t%s\t%d\t%s\t%s\n", ev.ID, fsutil.ShowPath(ev.Name), ev.Kind, ev.Size, ev.SHA256, state)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\ndetections: %d\nwatchlist: %d subjects (version %d)\nsearches: %d, review decisions: %d, confirmed matches: %d\n",
 		rec.Detections, rec.Subjects, rec.Watchlist, rec.Searches, rec.Reviews, len(rec.Confirmed))
 	fmt.Fprintf(w, "audit log: %d entries, newest SHA-256 %s\n", rec.AuditHead.Seq, rec.AuditHead.SHA256)
 	for _, ch := range rec.Checks {
-		if !ch.Usable() && ch.State != casefile.EvidenceUnchecked {
-			fmt.Fprintf(env.stderr, "warning: evidence %d (%s) is %s: %s\n", ch.EvidenceID, ch.Name, ch.State, ch.Detail)
+		if !ch.Usable() && ch.State != casefile.EvidenceUnchecked && ch.State != casefile.EvidenceNotIncluded {
+			fmt.Fprintf(env.stderr, "warning: evidence %d (%s) is %s: %s\n", ch.EvidenceID, fsutil.ShowPath(ch.Name), ch.State, ch.Detail)
 		}
 	}
-	return nil
+	for _, p := range rec.Pending {
+		fmt.Fprintf(env.stderr, "warning: evidence %d: its analysis never finished (%d faces stored so far); run 'facecase-cli case add %s' to finish it\n",
+			p.EvidenceID, p.Stored, c.Path())
+	}
+	return damageErr(c)
 }
 
 func readCaseInfo(c *casefile.Case) (*caseInfoRecord, error) {
-	rec := &caseInfoRecord{MediaFolder: c.MediaDir()}
+	rec := &caseInfoRecord{MediaFolder: c.MediaDir(), Damage: c.Damage()}
 	var err error
 	if rec.Case, err = c.Info(); err != nil {
 		return nil, err
@@ -135,6 +151,9 @@ func readCaseInfo(c *casefile.Case) (*caseInfoRecord, error) {
 	}
 	rec.Reviews = len(reviews)
 	if rec.Confirmed, err = c.ConfirmedMatches(); err != nil {
+		return nil, err
+	}
+	if rec.Pending, err = c.PendingAnalyses(); err != nil {
 		return nil, err
 	}
 	rec.AuditHead, err = c.AuditHead()

@@ -38,7 +38,7 @@ func runCaseNew(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer closeCase(env, c)
 	if *twoReviewers {
 		if err := c.SetSettings(casefile.Settings{RequireTwoReviewers: true}); err != nil {
 			return err

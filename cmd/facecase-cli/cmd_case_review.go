@@ -18,8 +18,8 @@ func init() {
 
 func runCaseReview(ctx context.Context, env *cliEnv, args []string) error {
 	fs := caseFlags(env, "review")
-	search := fs.Uint64("search", 0, "the search")
-	subject := fs.Uint64("subject", 0, "the candidate subject")
+	search := newUint64Flag(fs, "search", "ID", 0, idRange, "the search")
+	subject := newUint64Flag(fs, "subject", "ID", 0, idRange, "the candidate subject")
 	decision := fs.String("decision", "", "confirm, reject or inconclusive")
 	note := fs.String("note", "", "the reviewer's reasons")
 	actor := actorFlag(fs)
@@ -37,7 +37,7 @@ func runCaseReview(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer closeCase(env, c)
 	rec, err := c.Review(casefile.ReviewRequest{SearchID: *search, SubjectID: *subject, Decision: d, Note: *note})
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"facecase/casefile"
 	"facecase/facedata"
@@ -19,13 +20,13 @@ func init() {
 
 func runCaseSearch(ctx context.Context, env *cliEnv, args []string) error {
 	fs := caseFlags(env, "search")
-	detection := fs.Uint64("detection", 0, "search with this stored detection")
-	evidence := fs.Uint64("evidence", 0, "search with a face of this evidence photo (with --face)")
-	face := fs.Int("face", 0, "the K-th face of the photo (1 = first in reading order)")
-	threshold := fs.Float64("threshold", facedata.SameThreshold, "largest distance returned")
-	maxCand := fs.Int("max", 0, "return at most N candidates (0: all within the threshold)")
+	detection := newUint64Flag(fs, "detection", "ID", 0, idRange, "search with this stored detection")
+	evidence := newUint64Flag(fs, "evidence", "ID", 0, idRange, "search with a face of this evidence photo (with --face)")
+	face := newIntFlag(fs, "face", "K", 0, faceIndexRange, "the K-th face of the photo (1 = first in reading order)")
+	threshold := newFloatFlag(fs, "threshold", "D", facedata.SameThreshold, distanceRange, "largest distance returned")
+	maxCand := newIntFlag(fs, "max", "N", 0, numberRange[int]{Min: 0, Max: math.MaxInt}, "return at most N candidates (0: all within the threshold)")
 	purpose := fs.String("purpose", "", "why this search is made (default: the case's purpose)")
-	detector := fs.String("detector", "ssd", "face detector used when the photo's faces are not stored yet")
+	detector := fs.String("detector", "ultraface", "face detector used when the photo's faces are not stored yet")
 	asJSON := fs.Bool("json", false, "print the stored search as JSON")
 	actor := actorFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -41,7 +42,7 @@ func runCaseSearch(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer closeCase(env, c)
 	probe := casefile.Probe{DetectionID: *detection}
 	if *evidence != 0 {
 		id, err := photoFaceDetection(ctx, c, *evidence, *face, *detector)
@@ -71,14 +72,18 @@ func runCaseSearch(ctx context.Context, env *cliEnv, args []string) error {
 }
 
 // photoFaceDetection returns the stored detection of the k-th face of an
-// evidence photo, finding and storing the photo's faces first if none are
-// stored yet.
+// evidence photo, finding and storing the photo's faces first if it was
+// never analysed (or its analysis never finished).
 func photoFaceDetection(ctx context.Context, c *casefile.Case, evidenceID uint64, k int, detector string) (uint64, error) {
 	dets, err := c.FrameDetections(evidenceID, 0)
 	if err != nil {
 		return 0, err
 	}
-	if len(dets) == 0 {
+	st, err := c.Analysis(evidenceID)
+	if err != nil {
+		return 0, err
+	}
+	if len(dets) == 0 && st.State != casefile.AnalysisDone {
 		ev, err := c.Evidence(evidenceID)
 		if err != nil {
 			return 0, err
@@ -88,7 +93,7 @@ func photoFaceDetection(ctx context.Context, c *casefile.Case, evidenceID uint64
 		}
 		engine := newCaseEngine(detector, 20)
 		defer engine.Close()
-		if _, err := storePhotoFaces(ctx, c, engine, ev); err != nil {
+		if _, err := analysePhoto(ctx, c, engine, ev); err != nil {
 			return 0, err
 		}
 		if dets, err = c.FrameDetections(evidenceID, 0); err != nil {

@@ -40,7 +40,7 @@ func runCaseSettings(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer closeCase(env, c)
 	s, err := c.Settings()
 	if err != nil {
 		return err

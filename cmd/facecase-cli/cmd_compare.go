@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"facecase/facedata"
+	"facecase/internal/fsutil"
 	"facecase/recognition"
 )
 
@@ -39,9 +40,9 @@ const (
 func runCompare(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, commands["compare"])
 	opts := recognition.DefaultOptions()
-	threshold := fs.Float64("threshold", facedata.SameThreshold, "distance at or below which a pair is a possible match")
-	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: ssd, blazeface, hog or haar")
-	fs.IntVar(&opts.MinFaceSize, "min-face", opts.MinFaceSize, "smallest face to find, in pixels")
+	threshold := newFloatFlag(fs, "threshold", "D", facedata.SameThreshold, distanceRange, "distance at or below which a pair is a possible match")
+	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: ultraface, ssd, blazeface, hog or haar")
+	intFlag(fs, &opts.MinFaceSize, "min-face", "PX", opts.MinFaceSize, minFaceRange, "smallest face to find, in pixels")
 	asJSON := fs.Bool("json", false, "print one JSON object per face pair")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -58,10 +59,10 @@ func runCompare(ctx context.Context, env *cliEnv, args []string) error {
 	for i, path := range fs.Args() {
 		r := analyzeFile(ctx, engine, path)
 		if r.Err != nil {
-			return fmt.Errorf("%s: %w", path, r.Err)
+			return fmt.Errorf("%s: %w", fsutil.ShowPath(path), r.Err)
 		}
 		if len(r.Faces) == 0 {
-			return &exitError{code: 1, err: fmt.Errorf("%s: no face found", path)}
+			return &exitError{code: 1, err: fmt.Errorf("%s: no face found", fsutil.ShowPath(path))}
 		}
 		faces[i] = r.Faces
 	}

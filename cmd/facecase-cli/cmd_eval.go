@@ -43,20 +43,20 @@ func runEval(ctx context.Context, env *cliEnv, args []string) error {
 	fs.StringVar(&f.dataset, "dataset", "", "dataset: a folder per identity, a CSV manifest (path, identity, group columns), or the image folder of --pairs")
 	fs.StringVar(&f.out, "out", "", "folder for report.html, summary.json, groups.csv, samples.csv and scores.csv (created if needed)")
 	fs.StringVar(&f.groups, "groups", "", "group columns of the manifest or fields of --pattern to report on (default: all)")
-	fs.StringVar(&f.targetFMR, "target-fmr", "1e-3,1e-4", "false match rates to calibrate thresholds for, comma-separated")
-	fs.Float64Var(&f.threshold, "threshold", facedata.SameThreshold, "operating threshold (distance at or below = match), a multiple of 0.0001")
+	fs.StringVar(&f.targetFMR, "target-fmr", "1e-3,1e-4", "false match rates to calibrate thresholds for, comma-separated, each above 0 and below 1")
+	floatFlag(fs, &f.threshold, "threshold", "D", facedata.SameThreshold, numberRange[float64]{Min: 0, Max: eval.MaxThreshold}, "operating threshold (distance at or below = match), a multiple of 0.0001")
 	fs.StringVar(&f.pairs, "pairs", "", "LFW-style pairs file; --dataset is then the folder of NAME/NAME_NNNN.jpg images")
 	fs.StringVar(&f.pattern, "pattern", "", "read labels from file names, e.g. '{age}_{sex}_*.jpg' ({identity} or the folder names the person)")
 	fs.StringVar(&f.labels, "labels", "", "CSV of field,value,name giving names to coded --pattern values")
-	fs.StringVar(&f.ranks, "ranks", "1,5,10", "ranks to report FNIR at, comma-separated")
-	fs.IntVar(&f.bootstrap, "bootstrap", 1000, "bootstrap replicates for confidence intervals (0: none)")
-	fs.Uint64Var(&f.seed, "seed", 1, "bootstrap seed")
+	fs.StringVar(&f.ranks, "ranks", "1,5,10", "ranks to report FNIR at, comma-separated, each 1 or more")
+	intFlag(fs, &f.bootstrap, "bootstrap", "N", 1000, numberRange[int]{Min: 0, Max: 100000}, "bootstrap replicates for confidence intervals (0: none)")
+	uint64Flag(fs, &f.seed, "seed", "S", 1, seedRange, "bootstrap seed")
 	fs.StringVar(&f.cache, "cache", "", "descriptor cache file (default: the user cache folder's facecase/eval-cache.db)")
 	fs.BoolVar(&f.noCache, "no-cache", false, "compute every descriptor and keep none")
 	fs.BoolVar(&f.noScores, "no-scores", false, "do not write scores.csv (every pair's score: N*(N-1)/2 rows, 1.2 GB for 10,000 images)")
-	fs.StringVar(&f.detector, "detector", "", "face detector: ssd, blazeface, hog or haar (default: the engine's)")
-	fs.IntVar(&f.minFace, "min-face", 0, "smallest face in pixels (default: the engine's)")
-	fs.IntVar(&f.workers, "workers", 0, "parallel workers (default: number of CPUs)")
+	fs.StringVar(&f.detector, "detector", "", "face detector: ultraface, ssd, blazeface, hog or haar (default: the engine's)")
+	intFlag(fs, &f.minFace, "min-face", "PX", 0, minFaceRange, "smallest face in pixels (0: the engine's default)")
+	intFlag(fs, &f.workers, "workers", "N", 0, numberRange[int]{Min: 0, Max: workersRange.Max}, "parallel workers (0: the number of CPUs)")
 	fs.BoolVar(&f.jsonProgress, "json-progress", false, "print progress as JSON lines on stderr")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -139,9 +139,6 @@ func (f *evalFlags) config() (eval.Config, error) {
 		}
 	}
 	cfg.Ranks = ranks
-	if f.bootstrap < 0 {
-		return cfg, fmt.Errorf("%w: --bootstrap must be 0 or more", errUsage)
-	}
 	cfg.Bootstrap, cfg.Seed, cfg.Workers = f.bootstrap, f.seed, f.workers
 	if f.pairs != "" && (f.pattern != "" || f.groups != "") {
 		return cfg, fmt.Errorf("%w: --pairs cannot be combined with --pattern or --groups", errUsage)

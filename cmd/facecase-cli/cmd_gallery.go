@@ -55,8 +55,8 @@ func galleryImport(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, c)
 	path := fs.String("gallery", "", "gallery file")
 	jsonl := fs.String("jsonl", "", `JSON lines of {"id": N, "label": "...", "descriptor": [128 numbers]} ("-": standard input)`)
-	synth := fs.Int("synthetic", 0, "instead, generate this many synthetic faces (see internal/synthdesc)")
-	seed := fs.Uint64("seed", synthdesc.DefaultSeed, "seed of -synthetic")
+	synth := newIntFlag(fs, "synthetic", "N", 0, numberRange[int]{Min: 0, Max: maxGalleryFaces}, "instead, generate this many synthetic faces (see internal/synthdesc)")
+	seed := newUint64Flag(fs, "seed", "S", synthdesc.DefaultSeed, seedRange, "seed of -synthetic")
 	jsonProgress := fs.Bool("json-progress", false, "print progress as JSON lines")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -201,8 +201,8 @@ func gallerySearch(ctx context.Context, env *cliEnv, args []string) error {
 	path := fs.String("gallery", "", "gallery file")
 	descFile := fs.String("descriptor", "", `JSON file: an array of 128 numbers, {"descriptor": [...]}, or JSON lines of either, one per face ("-": standard input)`)
 	image := fs.String("image", "", "photo whose faces to search (through the recognition engine)")
-	k := fs.Int("k", 50, "candidates per face")
-	threshold := fs.Float64("threshold", facedata.SameThreshold, "largest distance returned (0: no limit)")
+	k := newIntFlag(fs, "k", "N", 50, numberRange[int]{Min: 1, Max: 10000}, "candidates per face")
+	threshold := newFloatFlag(fs, "threshold", "D", facedata.SameThreshold, numberRange[float64]{Min: 0, Max: distanceRange.Max}, "largest distance returned (0: no limit)")
 	exact := fs.Bool("exact", false, "exact search (scans the whole gallery)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parseFlags(fs, args); err != nil {
@@ -210,9 +210,6 @@ func gallerySearch(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	if *path == "" || (*descFile == "") == (*image == "") {
 		return fmt.Errorf("%w: need -gallery and one of -descriptor or -image", errUsage)
-	}
-	if *k <= 0 || *threshold < 0 {
-		return fmt.Errorf("%w: -k must be positive and -threshold not negative", errUsage)
 	}
 	var probes []facedata.Descriptor
 	var err error
@@ -345,21 +342,18 @@ func galleryBench(ctx context.Context, env *cliEnv, args []string) error {
 	c := &command{name: "gallery bench", summary: "Measure issue 7's figures on a synthetic gallery (built once, then reused).",
 		usage: "[-faces N] [-dir DIR] [-probes N] [-nprobe N] [-shortlist N] [-rerank N]"}
 	fs := newFlags(env, c)
-	faces := fs.Int("faces", 100000, "gallery size")
+	faces := newIntFlag(fs, "faces", "N", 100000, numberRange[int]{Min: 1, Max: maxGalleryFaces}, "gallery size")
 	dir := fs.String("dir", os.TempDir(), "folder for the synthetic gallery file, kept for later runs")
-	nprobes := fs.Int("probes", 200, "probes searched (3 in 4 new photos of enrolled people, 1 in 4 strangers)")
-	nprobe := fs.Int("nprobe", 0, "lists scanned per search (0: default)")
-	shortlist := fs.Int("shortlist", 0, "candidates re-scored with int8 codes per search (0: default)")
-	rerank := fs.Int("rerank", 0, "candidates re-ranked with float descriptors per search (0: default)")
-	memLimit := fs.Float64("memlimit-gb", 0, "Go memory limit in GB, as GOMEMLIMIT sets it (0: the runtime's)")
+	nprobes := newIntFlag(fs, "probes", "N", 200, numberRange[int]{Min: 1, Max: 1000000}, "probes searched (3 in 4 new photos of enrolled people, 1 in 4 strangers)")
+	nprobe := newIntFlag(fs, "nprobe", "N", 0, numberRange[int]{Min: 0, Max: 1 << 20}, "lists scanned per search (0: default)")
+	shortlist := newIntFlag(fs, "shortlist", "N", 0, numberRange[int]{Min: 0, Max: 1 << 24}, "candidates re-scored with int8 codes per search (0: default)")
+	rerank := newIntFlag(fs, "rerank", "N", 0, numberRange[int]{Min: 0, Max: 1 << 24}, "candidates re-ranked with float descriptors per search (0: default)")
+	memLimit := newFloatFlag(fs, "memlimit-gb", "GB", 0, numberRange[float64]{Min: 0, Max: 1 << 14}, "Go memory limit in GB, as GOMEMLIMIT sets it (0: the runtime's)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *memLimit > 0 {
 		debug.SetMemoryLimit(int64(*memLimit * (1 << 30)))
-	}
-	if *faces <= 0 || *nprobes <= 0 {
-		return fmt.Errorf("%w: -faces and -probes must be positive", errUsage)
 	}
 	path := filepath.Join(*dir, fmt.Sprintf("facecase-synthetic-%d.gallery", *faces))
 	var build time.Duration

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"facecase/facedata"
+	"facecase/internal/fsutil"
 	"facecase/media"
 	"facecase/progress"
 	"facecase/recognition"
@@ -32,6 +33,10 @@ const (
 	videoMinFace = 40
 )
 
+// videoDetector finds faces in video frames when --detector is not given
+// (chosen by BenchmarkScan; see docs/benchmarks.md).
+const videoDetector = "blazeface"
+
 // scanFlags are the scan command's options.
 type scanFlags struct {
 	casePath    string
@@ -53,13 +58,13 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, commands["scan"])
 	var f scanFlags
 	fs.StringVar(&f.casePath, "case", "", "store detections and tracks in this case file (instead of JSON lines on stdout)")
-	fs.StringVar(&f.detector, "detector", "", "face detector: ssd, blazeface, hog or haar (default: ssd for photos, blazeface for video and cameras)")
-	fs.IntVar(&f.minFace, "min-face", -1, fmt.Sprintf("smallest face to find, in pixels (default: %d for photos, %d for video)", photoMinFace, videoMinFace))
-	fs.IntVar(&f.every, "every", 0, "detect on every Nth frame, tracking in between (0: choose N so the scan keeps up with the video's frame rate)")
-	fs.IntVar(&f.maxEvery, "max-every", 8, "largest N the automatic choice may take")
+	fs.StringVar(&f.detector, "detector", "", "face detector: ultraface, ssd, blazeface, hog or haar (default: ultraface for photos, blazeface for video and cameras)")
+	intFlag(fs, &f.minFace, "min-face", "PX", 0, minFaceRange, fmt.Sprintf("smallest face to find, in pixels (default: %d for photos, %d for video; 0: one pass over the whole frame)", photoMinFace, videoMinFace))
+	intFlag(fs, &f.every, "every", "N", 0, numberRange[int]{Min: 0, Max: 1000}, "detect on every Nth frame, tracking in between (0: choose N so the scan keeps up with the video's frame rate)")
+	intFlag(fs, &f.maxEvery, "max-every", "N", 8, numberRange[int]{Min: 1, Max: 1000}, "largest N the automatic choice may take")
 	fs.StringVar(&f.render, "render", "", "write the video with face boxes and path dots to this new file (.mp4, .avi, .mkv; one video source)")
 	fs.Var(&f.watch, "watch", "name tracks after the person in this photo: NAME=PHOTO or PHOTO (repeatable)")
-	fs.Float64Var(&f.threshold, "threshold", facedata.SameThreshold, "largest descriptor distance for naming a track after a --watch person")
+	floatFlag(fs, &f.threshold, "threshold", "D", facedata.SameThreshold, distanceRange, "largest descriptor distance for naming a track after a --watch person")
 	fs.BoolVar(&f.descriptors, "descriptors", true, "compute descriptors (tracking through crossings and --watch need them)")
 	fs.BoolVar(&f.asJSON, "json", false, "print progress as JSON lines on stderr")
 	fs.BoolVar(&f.people, "people", true, "in video and cameras, also find and track whole people (seen from any side, face visible or not) and tie each face to its person")
@@ -71,8 +76,8 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	if fs.NArg() == 0 {
 		return fmt.Errorf("%w: no source given", errUsage)
 	}
-	if f.every < 0 || f.maxEvery < 1 {
-		return fmt.Errorf("%w: --every must be 0 or more and --max-every 1 or more", errUsage)
+	if !flagGiven(fs, "min-face") {
+		f.minFace = -1 // chosen per source in scanSource
 	}
 	if f.minPerson < 1 {
 		return fmt.Errorf("%w: --min-person must be 1 or more", errUsage)
@@ -111,14 +116,14 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 		case ctx.Err() != nil:
 			return ctx.Err()
 		case fromFolder[uri] && errors.Is(err, media.ErrUnsupported):
-			fmt.Fprintf(env.stderr, "%s: skipped: %v\n", uri, err)
+			fmt.Fprintf(env.stderr, "%s: skipped: %v\n", fsutil.ShowPath(uri), err)
 		default:
 			var fatal *scanFatal
 			if errors.As(err, &fatal) {
 				return fatal.err
 			}
 			failed++
-			fmt.Fprintf(env.stderr, "%s: %v\n", uri, err)
+			fmt.Fprintf(env.stderr, "%s: %v\n", fsutil.ShowPath(uri), err)
 		}
 	}
 	if failed > 0 {
@@ -160,9 +165,9 @@ func (s *scanCommand) scanSource(ctx context.Context, uri string) error {
 	info := src.Info()
 	detector, minFace := s.flags.detector, s.flags.minFace
 	if detector == "" {
-		detector = "blazeface"
+		detector = videoDetector
 		if info.Kind == media.KindPhoto {
-			detector = "ssd"
+			detector = "ultraface"
 		}
 	}
 	if minFace < 0 {
@@ -183,7 +188,7 @@ func (s *scanCommand) scanSource(ctx context.Context, uri string) error {
 	var render *media.VideoWriter
 	if s.flags.render != "" {
 		if info.Kind == media.KindPhoto {
-			return fmt.Errorf("%w: --render needs a video or camera, %s is a photo", errUsage, uri)
+			return fmt.Errorf("%w: --render needs a video or camera, %s is a photo", errUsage, fsutil.ShowPath(uri))
 		}
 		fps := info.FPS
 		if fps <= 0 {

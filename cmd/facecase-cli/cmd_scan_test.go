@@ -87,7 +87,7 @@ func runScanCLI(t *testing.T, ctx context.Context, args ...string) scanOutput {
 
 func needScanModels(t *testing.T) {
 	t.Helper()
-	for _, m := range []string{"ssd", "blazeface", "descriptor", "shape-predictor-68"} {
+	for _, m := range []string{"ultraface", "ssd", "blazeface", "descriptor", "shape-predictor-68"} {
 		testenv.Model(t, m)
 	}
 }

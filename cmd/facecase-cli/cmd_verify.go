@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +13,7 @@ import (
 	"strings"
 
 	"facecase/casefile"
+	"facecase/internal/fsutil"
 )
 
 func init() {
@@ -22,7 +26,7 @@ func init() {
 	registerCaseSub(&command{name: "verify", summary: "same as facecase-cli verify", usage: verifyUsage, run: runVerify})
 }
 
-const verifyUsage = "[--skip-media] [--json] BUNDLE.zip|CASE"
+const verifyUsage = "[--skip-media] [--receipt FILE] [--json] BUNDLE.zip|CASE"
 
 // verifyRecord is what verify --json prints.
 type verifyRecord struct {
@@ -30,14 +34,27 @@ type verifyRecord struct {
 	OK     bool                   `json:"ok"`
 	Bundle *casefile.BundleReport `json:"bundle,omitempty"`
 	Case   *casefile.CaseReport   `json:"case,omitempty"`
+	// Receipts are the checks against --receipt.
+	Receipts []casefile.ReceiptCheck `json:"receipts,omitempty"`
+	// OtherReceipts counts receipts in the file that are of other cases.
+	OtherReceipts int `json:"other_receipts,omitempty"`
 }
 
 func runVerify(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, commands["verify"])
 	skipMedia := fs.Bool("skip-media", false, "for a case file: do not re-hash the evidence files")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	receiptFile := fs.String("receipt", "", "also check the audit log against a receipt (made at export, at close, or by 'case receipt'), "+
+		"or against every receipt of this case in a receipt journal: it matches, extends the receipt (entries added since), or does not match (rewritten)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	var receipts []casefile.Receipt
+	if *receiptFile != "" {
+		var err error
+		if receipts, err = readReceiptFile(*receiptFile); err != nil {
+			return err
+		}
 	}
 	if fs.NArg() != 1 {
 		return fmt.Errorf("%w: need exactly one bundle or case file", errUsage)
@@ -49,7 +66,8 @@ func runVerify(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	rep, done := exportProgress(env, *asJSON)
 	var rec verifyRecord
-	var problems []casefile.Problem
+	var problems, unfinished []casefile.Problem
+	var checkReceipts func([]casefile.Receipt, ed25519.PublicKey) ([]casefile.ReceiptCheck, int, error)
 	if isZip {
 		r, err := casefile.VerifyBundle(ctx, path, rep)
 		done()
@@ -57,7 +75,7 @@ func runVerify(ctx context.Context, env *cliEnv, args []string) error {
 			return err
 		}
 		rec = verifyRecord{Kind: "bundle", OK: r.OK(), Bundle: r}
-		problems = r.Problems
+		problems, unfinished, checkReceipts = r.Problems, r.Unfinished, r.CheckReceipts
 	} else {
 		r, err := casefile.Verify(ctx, casePathArg(path), casefile.VerifyOptions{SkipMedia: *skipMedia, Progress: rep})
 		done()
@@ -65,7 +83,22 @@ func runVerify(ctx context.Context, env *cliEnv, args []string) error {
 			return err
 		}
 		rec = verifyRecord{Kind: "case", OK: r.OK(), Case: r}
-		problems = r.Problems
+		problems, unfinished, checkReceipts = r.Problems, r.Unfinished, r.CheckReceipts
+	}
+	local := localPublicKey()
+	var receiptErr error
+	if len(receipts) > 0 && len(problems) == 0 {
+		rec.Receipts, rec.OtherReceipts, receiptErr = checkReceipts(receipts, local)
+		for _, ch := range rec.Receipts {
+			if !ch.OK() {
+				rec.OK = false
+				receiptErr = &exitError{code: 3, err: fmt.Errorf("%s does NOT MATCH the receipt of %s: %s", path, ch.Receipt.Time.Format("2006-01-02 15:04:05Z"), ch.Detail)}
+				break
+			}
+		}
+		if receiptErr == nil && len(rec.Receipts) == 0 {
+			receiptErr = fmt.Errorf("%s holds no receipt of this case (%d receipts of other cases)", *receiptFile, rec.OtherReceipts)
+		}
 	}
 	if *asJSON {
 		if err := printJSON(env.stdout, rec); err != nil {
@@ -73,15 +106,21 @@ func runVerify(ctx context.Context, env *cliEnv, args []string) error {
 		}
 	} else {
 		printVerifyText(env.stdout, rec)
+		printReceiptChecks(env.stdout, rec, local)
 	}
-	if len(problems) > 0 {
-		return &exitError{code: 3, err: fmt.Errorf("%s FAILED verification: %s", path, problems[0])}
+	switch {
+	case receiptErr != nil:
+		return receiptErr
+	case len(problems) > 0:
+		return &exitError{code: 3, err: fmt.Errorf("%s FAILED verification: %s", fsutil.ShowPath(path), problems[0])}
+	case len(unfinished) > 0:
+		return &exitError{code: 3, err: fmt.Errorf("%s is INCOMPLETE: %s", fsutil.ShowPath(path), unfinished[0])}
 	}
 	return nil
 }
 
 func printVerifyText(w io.Writer, rec verifyRecord) {
-	var problems []casefile.Problem
+	var problems, unfinished []casefile.Problem
 	if b := rec.Bundle; b != nil {
 		fmt.Fprintf(w, "bundle %s\n  %d bytes, SHA-256 %s\n", b.Path, b.Size, b.SHA256)
 		fmt.Fprintf(w, "  exported %s by %s; audit log %d entries, newest SHA-256 %s\n",
@@ -89,24 +128,98 @@ func printVerifyText(w io.Writer, rec verifyRecord) {
 		for _, m := range b.Members {
 			fmt.Fprintf(w, "  %-40s %12d  %s\n", m.Name, m.Size, m.SHA256)
 		}
-		problems = b.Problems
+		problems, unfinished = b.Problems, b.Unfinished
 	}
 	if c := rec.Case; c != nil {
 		fmt.Fprintf(w, "case %s\n  audit log %d entries, newest SHA-256 %s\n  %d records and %d detections compared with their audit entries\n",
 			c.Path, c.AuditEntries, c.AuditHead.SHA256, c.Records, c.Detections)
 		for _, ch := range c.Evidence {
-			fmt.Fprintf(w, "  evidence %d %-30s %s %s\n", ch.EvidenceID, ch.Name, ch.State, ch.Detail)
+			fmt.Fprintf(w, "  evidence %d %-30s %s %s\n", ch.EvidenceID, fsutil.ShowPath(ch.Name), ch.State, ch.Detail)
 		}
-		problems = c.Problems
+		problems, unfinished = c.Problems, c.Unfinished
 	}
-	if len(problems) == 0 {
+	switch {
+	case len(problems) > 0:
+		fmt.Fprintf(w, "FAILED: %d problems\n", len(problems))
+		for _, p := range problems {
+			fmt.Fprintf(w, "  %s: %s\n", p.Where, p.What)
+		}
+	case receiptsFail(rec.Receipts):
+		fmt.Fprintln(w, "FAILED: the file is consistent in itself, but its audit log does not match a receipt made before (see below)")
+	case len(unfinished) > 0:
+		fmt.Fprintf(w, "INCOMPLETE: nothing was changed, but the analysis of %d evidence items never finished\n", len(unfinished))
+	default:
 		fmt.Fprintln(w, "OK: verified, nothing was changed")
 		return
 	}
-	fmt.Fprintf(w, "FAILED: %d problems\n", len(problems))
-	for _, p := range problems {
+	for _, p := range unfinished {
 		fmt.Fprintf(w, "  %s: %s\n", p.Where, p.What)
 	}
+}
+
+// printReceiptChecks prints the bundle's own receipt and the checks
+// against --receipt.
+func printReceiptChecks(w io.Writer, rec verifyRecord, local ed25519.PublicKey) {
+	if b := rec.Bundle; b != nil && b.Receipt != nil {
+		fmt.Fprintf(w, "receipt in the bundle: signed by key %s%s\n", b.Receipt.KeyID, whoseKey(b.Receipt.PublicKey, local))
+	}
+	for _, ch := range rec.Receipts {
+		status := strings.ToUpper(strings.ReplaceAll(string(ch.Status), "_", " "))
+		fmt.Fprintf(w, "receipt of case %s, %s at %s, key %s%s:\n  %s: %s\n", ch.Receipt.Case.Number, ch.Receipt.Event,
+			ch.Receipt.Time.Format("2006-01-02 15:04:05Z"), ch.Receipt.KeyID, whoseKey(ch.Receipt.PublicKey, local), status, ch.Detail)
+	}
+	if rec.OtherReceipts > 0 {
+		fmt.Fprintf(w, "%d receipts in the file are of other cases\n", rec.OtherReceipts)
+	}
+}
+
+// receiptsFail reports whether a receipt check failed.
+func receiptsFail(checks []casefile.ReceiptCheck) bool {
+	for _, ch := range checks {
+		if !ch.OK() {
+			return true
+		}
+	}
+	return false
+}
+
+// whoseKey says whether a receipt's key is this installation's.
+func whoseKey(public string, local ed25519.PublicKey) string {
+	switch {
+	case local == nil:
+		return " (this installation has no key: compare the key id with your records)"
+	case public == base64.StdEncoding.EncodeToString(local):
+		return " (this installation's key)"
+	}
+	return " (not this installation's key: compare the key id with your records)"
+}
+
+// localPublicKey is this installation's receipt key, or nil when it has
+// none (verify never creates one).
+func localPublicKey() ed25519.PublicKey {
+	dir, err := casefile.KeyDir()
+	if err != nil {
+		return nil
+	}
+	k, err := casefile.LoadSigningKey(dir)
+	if err != nil {
+		return nil
+	}
+	return k.PublicKey()
+}
+
+// readReceiptFile reads the receipts of --receipt.
+func readReceiptFile(path string) ([]casefile.Receipt, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rs, err := casefile.ParseReceipts(f)
+	if err != nil {
+		return nil, fmt.Errorf("receipt file %s: %w", path, err)
+	}
+	return rs, nil
 }
 
 // looksLikeZip tells a bundle from a case file: by the .zip name, else by
@@ -116,7 +229,10 @@ func looksLikeZip(path string) (bool, error) {
 	if strings.EqualFold(filepath.Ext(path), ".zip") {
 		return true, nil
 	}
-	f, err := os.Open(path)
+	f, err := fsutil.OpenRegular(path) // a named pipe would block here
+	if errors.Is(err, fsutil.ErrNotRegular) {
+		return false, fmt.Errorf("%s %w", fsutil.ShowPath(path), err)
+	}
 	if err != nil {
 		if _, err2 := os.Stat(casePathArg(path)); err2 == nil {
 			return false, nil

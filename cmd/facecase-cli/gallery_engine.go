@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"facecase/facedata"
+	"facecase/internal/fsutil"
 	"facecase/media"
 	"facecase/recognition"
 )
@@ -25,10 +26,10 @@ func photoDescriptors(ctx context.Context, path string) ([]facedata.Descriptor, 
 	defer eng.Close()
 	faces, err := eng.Analyze(ctx, img)
 	if err != nil {
-		return nil, fmt.Errorf("photo %s: %w", path, err)
+		return nil, fmt.Errorf("photo %s: %w", fsutil.ShowPath(path), err)
 	}
 	if len(faces) == 0 {
-		return nil, fmt.Errorf("photo %s: no face found", path)
+		return nil, fmt.Errorf("photo %s: no face found", fsutil.ShowPath(path))
 	}
 	descs := make([]facedata.Descriptor, len(faces))
 	for i, f := range faces {

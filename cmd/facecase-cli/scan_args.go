@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"facecase/internal/fsutil"
 )
 
 // stringList is a repeatable string flag.
@@ -44,10 +46,10 @@ func expandScanArgs(args []string) (sources []string, fromFolder map[string]bool
 			return nil
 		})
 		if err != nil {
-			return nil, nil, fmt.Errorf("list %s: %w", a, err)
+			return nil, nil, fmt.Errorf("list %s: %w", fsutil.ShowPath(a), err)
 		}
 		if len(found) == 0 {
-			return nil, nil, fmt.Errorf("no files in folder %s", a)
+			return nil, nil, fmt.Errorf("no files in folder %s", fsutil.ShowPath(a))
 		}
 		sort.Strings(found)
 		for _, p := range found {

@@ -13,51 +13,58 @@ import (
 )
 
 // BenchmarkScan measures decode + detect + track as the scan command runs
-// them (BlazeFace, faces from 40 px, descriptors on) over the standard
-// tracking scene rendered at 1280x720 and 1920x1080: detection on every
-// frame, every 3rd/5th/8th frame, and the automatic interval. The targets on a
-// 2-core machine are 30 frames/s at 720p and 15 at 1080p. The automatic
-// interval first detects on 4 consecutive frames to measure the cost, then
-// fixes N (at most 8) for the file: on this 150-frame clip that start costs
-// about a sixth of the run, so every-8 is the steady state of a long file.
+// them (faces from 40 px, descriptors on) over the standard tracking scene
+// rendered at 1280x720 and 1920x1080, with the video detector and with
+// UltraFace: detection on every frame, every 3rd/5th/8th frame, and the
+// automatic interval. The targets on a 2-core machine are 60 frames/s at
+// 720p and 30 at 1080p. The automatic interval keeps up with the video's
+// own rate (30 frames/s here) and no more: it first detects on 4 frames to
+// measure the cost, then fixes N (at most 8) for the file; every-8 is the
+// steady state of a long file at the largest interval.
 // Run: go test ./cmd/facecase-cli/ -run XXX -bench Scan -benchtime 1x
 func BenchmarkScan(b *testing.B) {
 	for _, c := range []struct{ w, h int }{{1280, 720}, {1920, 1080}} {
 		path := benchSceneVideo(b, c.w, c.h)
-		engines := newScanEngines(true)
-		an, err := engines.analyzer("blazeface", videoMinFace)
-		if err != nil {
-			b.Fatal(err)
+		for _, detector := range []string{videoDetector, "ultraface"} {
+			benchScanWith(b, path, detector, c.w, c.h)
 		}
-		for _, every := range []int{1, 3, 5, 8, 0} {
-			name := fmt.Sprintf("%dx%d/every-%d", c.w, c.h, every)
-			if every == 0 {
-				name = fmt.Sprintf("%dx%d/every-auto", c.w, c.h)
-			}
-			b.Run(name, func(b *testing.B) {
-				var frames, tracks, n int
-				var secs float64
-				for i := 0; i < b.N; i++ {
-					src, err := media.Open(context.Background(), path, media.SourceOptions{})
-					if err != nil {
-						b.Fatal(err)
-					}
-					sum, err := media.Scan(context.Background(), src, an, media.ScanOptions{Every: every, Tracking: tracking.DefaultConfig()})
-					src.Close()
-					if err != nil {
-						b.Fatal(err)
-					}
-					frames += sum.Frames
-					secs += sum.Elapsed.Seconds()
-					tracks += sum.Tracks
-					n = sum.Every
+	}
+}
+
+func benchScanWith(b *testing.B, path, detector string, w, h int) {
+	engines := newScanEngines(true)
+	defer engines.Close()
+	an, err := engines.analyzer(detector, videoMinFace)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, every := range []int{1, 3, 5, 8, 0} {
+		name := fmt.Sprintf("%s/%dx%d/every-%d", detector, w, h, every)
+		if every == 0 {
+			name = fmt.Sprintf("%s/%dx%d/every-auto", detector, w, h)
+		}
+		b.Run(name, func(b *testing.B) {
+			var frames, tracks, n int
+			var secs float64
+			for i := 0; i < b.N; i++ {
+				src, err := media.Open(context.Background(), path, media.SourceOptions{})
+				if err != nil {
+					b.Fatal(err)
 				}
-				b.ReportMetric(float64(frames)/secs, "frames/s")
-				b.ReportMetric(float64(n), "every")
-				b.ReportMetric(float64(tracks)/float64(b.N), "tracks")
-			})
-		}
-		engines.Close()
+				sum, err := media.Scan(context.Background(), src, an, media.ScanOptions{Every: every, Tracking: tracking.DefaultConfig()})
+				src.Close()
+				if err != nil {
+					b.Fatal(err)
+				}
+				frames += sum.Frames
+				secs += sum.Elapsed.Seconds()
+				tracks += sum.Tracks
+				n = sum.Every
+			}
+			b.ReportMetric(float64(frames)/secs, "frames/s")
+			b.ReportMetric(float64(n), "every")
+			b.ReportMetric(float64(tracks)/float64(b.N), "tracks")
+		})
 	}
 }
 

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"facecase/casefile"
+	"facecase/internal/fsutil"
 	"facecase/internal/scanstore"
 	"facecase/media"
 	"facecase/tracking"
@@ -24,6 +26,8 @@ type caseScanSink struct {
 	ctx context.Context
 	c   *casefile.Case
 	w   *scanstore.Writer // of the current source
+	// evidenceID is the current source's evidence item
+	evidenceID uint64
 }
 
 func openCaseScanSink(ctx context.Context, path string) (scanSink, error) {
@@ -34,35 +38,46 @@ func openCaseScanSink(ctx context.Context, path string) (scanSink, error) {
 	return &caseScanSink{ctx: ctx, c: c}, nil
 }
 
-// BeginSource adds the source file as evidence (or finds it, when the same
-// file is already evidence) and refuses one that was scanned before.
+// BeginSource adds the source file as evidence with its analysis pending
+// (or finds it, when the same file is already evidence), refuses one that
+// was scanned before, and resumes one whose scan was interrupted after
+// the frames it stored.
 func (s *caseScanSink) BeginSource(info media.Info) error {
 	if err := s.flush(); err != nil {
 		return err
 	}
 	s.w = nil
 	if info.Live {
-		return fmt.Errorf("%s is a live camera: record it with the desktop app; scan stores files only", info.URI)
+		return fmt.Errorf("%s is a live camera: record it with the desktop app; scan stores files only", fsutil.ShowPath(info.URI))
 	}
-	ev, err := s.c.AddEvidence(s.ctx, info.URI, casefile.AddOptions{})
+	ev, err := s.c.AddEvidence(s.ctx, info.URI, casefile.AddOptions{Analyse: []string{casefile.KindPhoto, casefile.KindVideo}})
 	if err != nil && !errors.Is(err, casefile.ErrDuplicateEvidence) {
 		return err
 	}
-	n, err := s.c.DetectionCount(ev.ID)
+	st, err := s.c.Analysis(ev.ID)
 	if err != nil {
 		return err
 	}
-	if n > 0 {
-		return fmt.Errorf("%s is evidence %d with %d detections: %w", info.URI, ev.ID, n, errAlreadyScanned)
+	switch {
+	case st.State == casefile.AnalysisDone || (st.State == casefile.AnalysisNotRequested && st.Stored > 0):
+		return fmt.Errorf("%s is evidence %d with %d detections: %w", fsutil.ShowPath(info.URI), ev.ID, st.Stored, errAlreadyScanned)
+	case st.State == casefile.AnalysisNotRequested || st.State == casefile.AnalysisFailed:
+		if err := s.c.RequestAnalysis(ev.ID); err != nil {
+			return err
+		}
 	}
 	s.w = scanstore.NewWriter(s.c, ev.ID)
+	s.evidenceID = ev.ID
+	if st.Stored > 0 {
+		s.w.ResumeAfter(st.LastFrame)
+	}
 	return nil
 }
 
 // Detections buffers faces and stores them in batches.
 func (s *caseScanSink) Detections(info media.Info, dets []media.ScanDetection) error {
 	if s.w == nil {
-		return fmt.Errorf("%s: detections for a source that was not added to the case", info.URI)
+		return fmt.Errorf("%s: detections for a source that was not added to the case", fsutil.ShowPath(info.URI))
 	}
 	return s.w.Add(s.ctx, dets)
 }
@@ -74,18 +89,33 @@ func (s *caseScanSink) Track(info media.Info, t tracking.Track, _ *watchMatch) e
 		return err
 	}
 	if s.w == nil {
-		return fmt.Errorf("%s: a track for a source that was not added to the case", info.URI)
+		return fmt.Errorf("%s: a track for a source that was not added to the case", fsutil.ShowPath(info.URI))
 	}
 	return s.w.PutTrack(t)
 }
 
-// EndSource stores what is left of the source's detections.
-func (s *caseScanSink) EndSource(media.Info, scanSourceRecord) error { return s.flush() }
+// EndSource stores what is left of the source's detections and records
+// the source's analysis done when the scan went through to the end, or
+// failed when it stopped on an error; a cancelled scan stays pending, and
+// a later scan of the file resumes it.
+func (s *caseScanSink) EndSource(_ media.Info, rec scanSourceRecord) error {
+	if err := s.flush(); err != nil || s.w == nil {
+		return err
+	}
+	s.w = nil
+	switch {
+	case rec.Cancelled:
+		return nil
+	case rec.Error != "":
+		return s.c.FailAnalysis(s.evidenceID, rec.Error)
+	}
+	return s.c.FinishAnalysis(s.evidenceID)
+}
 
 // Close stores what is buffered and closes the case.
 func (s *caseScanSink) Close() error {
 	err := s.flush()
-	if cerr := s.c.Close(); err == nil {
+	if cerr := closeWithReceipt(s.c, os.Stderr); err == nil {
 		err = cerr
 	}
 	return err

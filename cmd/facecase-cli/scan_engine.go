@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"facecase/facedata"
+	"facecase/internal/fsutil"
 	"facecase/media"
 	"facecase/recognition"
 )
@@ -88,16 +89,16 @@ func (s *scanEngines) enrol(ctx context.Context, arg string) (watchEntry, error)
 	}
 	img, err := media.LoadImage(photo)
 	if err != nil {
-		return watchEntry{}, fmt.Errorf("watch %s: %w", name, err)
+		return watchEntry{}, fmt.Errorf("watch %s: %w", fsutil.ShowPath(name), err)
 	}
 	defer img.Close()
-	an, err := s.analyzer("ssd", recognition.DefaultOptions().MinFaceSize)
+	an, err := s.analyzer(recognition.DefaultOptions().Detector, recognition.DefaultOptions().MinFaceSize)
 	if err != nil {
 		return watchEntry{}, err
 	}
 	faces, err := an.Analyze(ctx, img)
 	if err != nil {
-		return watchEntry{}, fmt.Errorf("watch %s: %s: %w", name, photo, err)
+		return watchEntry{}, fmt.Errorf("watch %s: %s: %w", fsutil.ShowPath(name), fsutil.ShowPath(photo), err)
 	}
 	best := -1
 	for i := range faces {
@@ -106,7 +107,7 @@ func (s *scanEngines) enrol(ctx context.Context, arg string) (watchEntry, error)
 		}
 	}
 	if best < 0 {
-		return watchEntry{}, fmt.Errorf("watch %s: no face found in %s", name, photo)
+		return watchEntry{}, fmt.Errorf("watch %s: no face found in %s", fsutil.ShowPath(name), fsutil.ShowPath(photo))
 	}
 	return watchEntry{Name: name, Photo: photo, Descriptor: *faces[best].Descriptor}, nil
 }

@@ -1,6 +1,7 @@
 // Package fsutil holds the small file helpers several packages share:
-// hashing a file read-only and writing a file so that readers never see it
-// half-written.
+// opening user-given input so that a pipe or device cannot hang or flood
+// the reader, hashing a file read-only, writing a file so that readers
+// never see it half-written, and showing file names safely in messages.
 package fsutil
 
 import (
@@ -12,9 +13,10 @@ import (
 	"path/filepath"
 )
 
-// SHA256File returns the hex SHA-256 of a file, read read-only.
+// SHA256File returns the hex SHA-256 of a regular file, read read-only
+// (see OpenRegular: a pipe or device is refused, not read).
 func SHA256File(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := OpenRegular(path)
 	if err != nil {
 		return "", err
 	}

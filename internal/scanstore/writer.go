@@ -49,7 +49,9 @@ type Writer struct {
 	faces      int
 	tracks     int
 	people     int
-	cuts       []int // frames starting a new shot, in order
+	cuts       []int  // frames starting a new shot, in order
+	skip       bool   // frames up to skipTo are stored already
+	skipTo     uint32 // (a resumed analysis; see ResumeAfter)
 }
 
 // NewWriter stores scan results of evidence item evidenceID in c.
@@ -57,10 +59,18 @@ func NewWriter(c *casefile.Case, evidenceID uint64) *Writer {
 	return &Writer{c: c, evidenceID: evidenceID}
 }
 
+// ResumeAfter makes the writer drop the detections of frames up to and
+// including frame: an interrupted analysis stored them already (casefile
+// commits whole frames; see casefile.AnalysisStatus.LastFrame).
+func (w *Writer) ResumeAfter(frame uint32) { w.skip, w.skipTo = true, frame }
+
 // Add buffers detections and stores a batch once casefile.DetectionBatchSize are
 // waiting; pass it as media.ScanOptions.OnDetections.
 func (w *Writer) Add(ctx context.Context, dets []media.ScanDetection) error {
 	for i := range dets {
+		if w.skip && uint32(dets[i].At.Index) <= w.skipTo {
+			continue
+		}
 		w.batch = append(w.batch, DetectionOf(w.evidenceID, dets[i].At, &dets[i].Face, dets[i].TrackID))
 	}
 	if len(w.batch) >= casefile.DetectionBatchSize {

@@ -3,6 +3,7 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -57,4 +58,37 @@ func init() {
 	if os.Getenv("FACECASE_MODELS") == "" {
 		os.Setenv("FACECASE_MODELS", filepath.Join(RepoRoot(), "models", "data"))
 	}
+}
+
+// IsolateUserDirs points the user's cache and config folders
+// ($XDG_CACHE_HOME, $XDG_CONFIG_HOME) at a new temporary folder for the
+// rest of the test binary, and for the children it starts, so tests never
+// touch the user's own: casefile remembers checked cases in the cache
+// folder and keeps the receipt signing key in the config folder. Call it
+// from TestMain; cleanup removes the folder.
+func IsolateUserDirs() (cleanup func(), err error) {
+	tmp, err := os.MkdirTemp("", "facecase-test-home-*")
+	if err != nil {
+		return nil, err
+	}
+	for env, sub := range map[string]string{"XDG_CACHE_HOME": "cache", "XDG_CONFIG_HOME": "config"} {
+		if err := os.Setenv(env, filepath.Join(tmp, sub)); err != nil {
+			os.RemoveAll(tmp)
+			return nil, err
+		}
+	}
+	return func() { os.RemoveAll(tmp) }, nil
+}
+
+// RunIsolated is a TestMain that runs the tests with IsolateUserDirs and
+// exits with their code.
+func RunIsolated(m *testing.M) {
+	cleanup, err := IsolateUserDirs()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
 }

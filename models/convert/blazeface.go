@@ -31,16 +31,7 @@ func BlazeFaceDynamic(model []byte) ([]byte, error) {
 	if len(g.Input) != 1 || len(g.Output) != 4 {
 		return nil, fmt.Errorf("%w: want 1 input and 4 outputs, got %d and %d", ErrBadModel, len(g.Input), len(g.Output))
 	}
-	inits := map[string]*onnx.TensorProto{}
-	for _, t := range g.Initializer {
-		inits[t.Name] = t
-	}
-	producer := map[string]*onnx.NodeProto{}
-	for _, n := range g.Node {
-		for _, o := range n.Output {
-			producer[o] = n
-		}
-	}
+	inits, producer := graphIndex(g)
 	dropped := map[*onnx.NodeProto]bool{}
 	pads, reshapes := 0, 0
 	for _, n := range g.Node {

@@ -122,6 +122,22 @@ func (g *Graph) Marshal(opset int64, producer string) ([]byte, error) {
 	return b, nil
 }
 
+// graphIndex maps a graph's initializers by name and its values to the
+// nodes that produce them.
+func graphIndex(g *onnx.GraphProto) (map[string]*onnx.TensorProto, map[string]*onnx.NodeProto) {
+	inits := map[string]*onnx.TensorProto{}
+	for _, t := range g.Initializer {
+		inits[t.Name] = t
+	}
+	producer := map[string]*onnx.NodeProto{}
+	for _, n := range g.Node {
+		for _, o := range n.Output {
+			producer[o] = n
+		}
+	}
+	return inits, producer
+}
+
 func valueInfo(name string, dims []int64) *onnx.ValueInfoProto {
 	shape := &onnx.TensorShapeProto{}
 	for i, d := range dims {

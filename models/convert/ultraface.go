@@ -47,16 +47,7 @@ func UltraFaceDynamic(model []byte) ([]byte, error) {
 		g.Output[0].Name != "scores" || g.Output[1].Name != "boxes" {
 		return nil, fmt.Errorf("%w: want UltraFace's input %q and outputs scores and boxes", ErrBadModel, UltraFaceInput)
 	}
-	inits := map[string]*onnx.TensorProto{}
-	for _, t := range g.Initializer {
-		inits[t.Name] = t
-	}
-	producer := map[string]*onnx.NodeProto{}
-	for _, n := range g.Node {
-		for _, o := range n.Output {
-			producer[o] = n
-		}
-	}
+	inits, producer := graphIndex(g)
 	reshapes := 0
 	for _, n := range g.Node {
 		if n.OpType != "Reshape" || len(n.Input) != 2 {
@@ -149,12 +140,7 @@ func CheckUltraFace(model []byte) error {
 // nodesFeeding keeps the nodes (in their order) that the named values
 // depend on.
 func nodesFeeding(nodes []*onnx.NodeProto, outputs []string) []*onnx.NodeProto {
-	producer := map[string]*onnx.NodeProto{}
-	for _, n := range nodes {
-		for _, o := range n.Output {
-			producer[o] = n
-		}
-	}
+	_, producer := graphIndex(&onnx.GraphProto{Node: nodes})
 	needed := map[*onnx.NodeProto]bool{}
 	stack := append([]string(nil), outputs...)
 	for len(stack) > 0 {

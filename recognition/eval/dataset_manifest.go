@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"facecase/internal/fsutil"
 )
 
 // ErrManifestColumns is returned for a manifest without the path and
@@ -30,7 +32,7 @@ var (
 // or identity, duplicate paths and missing files are skipped and counted.
 // A semicolon-separated file is recognised by its header.
 func ReadManifest(path string, groups []string) (*Dataset, error) {
-	f, err := os.Open(path)
+	f, err := fsutil.OpenRegular(path) // a pipe would block, a device never ends
 	if err != nil {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"facecase/internal/fsutil"
 )
 
 // ErrPairsHeader is returned for a pairs file whose first line is not a
@@ -25,7 +27,7 @@ var ErrPairsHeader = errors.New("pairs file header")
 // and counted, as is each missing file. When the number of pairs does not
 // fit the header, the pairs are kept and folds are not used (Folds is 1).
 func ReadPairs(pairsPath, imagesRoot string) (*Dataset, error) {
-	f, err := os.Open(pairsPath)
+	f, err := fsutil.OpenRegular(pairsPath) // a pipe would block, a device never ends
 	if err != nil {
 		return nil, fmt.Errorf("read pairs file: %w", err)
 	}

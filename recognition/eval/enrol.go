@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"runtime"
 	"sync"
 	"time"
 
 	"facecase/facedata"
+	"facecase/internal/fsutil"
 	"facecase/progress"
 )
 
@@ -196,7 +196,7 @@ func enrolOne(ctx context.Context, s *Sample, emb Embedder, cache *Cache, model 
 // hashFile is the SHA-256 of a file's bytes, read without writing.
 func hashFile(path string) (imageHash, error) {
 	var h imageHash
-	f, err := os.Open(path)
+	f, err := fsutil.OpenRegular(path) // a pipe would block, a device never ends
 	if err != nil {
 		return h, err
 	}

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
+
+	"facecase/internal/fsutil"
 )
 
 // ErrLabelNames is returned for a value-name file that cannot be used.
@@ -19,7 +20,7 @@ type LabelNames map[string]map[string]string
 // ReadLabelNames reads a value-name file: CSV rows "field,value,name", an
 // optional header row "field,value,name", lines starting with # ignored.
 func ReadLabelNames(path string) (LabelNames, error) {
-	f, err := os.Open(path)
+	f, err := fsutil.OpenRegular(path) // a pipe would block, a device never ends
 	if err != nil {
 		return nil, fmt.Errorf("read value names: %w", err)
 	}

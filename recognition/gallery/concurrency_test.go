@@ -104,7 +104,7 @@ func TestSearchWhileChanging(t *testing.T) {
 		t.Fatalf("reopened %+v, closed %+v", s2, s)
 	}
 	g.Close()
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // a safety net: goroutines wind down asynchronously
 	for runtime.NumGoroutine() > goroutines && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}

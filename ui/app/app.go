@@ -14,6 +14,7 @@ import (
 	"facecase/casefile"
 	"facecase/progress"
 	"facecase/ui/async"
+	"facecase/ui/dialogs"
 	"facecase/ui/session"
 	"facecase/ui/views"
 )
@@ -178,6 +179,9 @@ func (a *App) ShowCase(s *session.Session) {
 		addRecent(a.fyne.Preferences(), views.RecentCase{Path: s.Path(), Number: info.Number, Title: info.Title, Opened: time.Now()})
 	}
 	cw.win.Show()
+	if damage := s.Damage(); len(damage) > 0 {
+		dialogs.ShowError(cw.win, &casefile.DamageError{Problems: damage})
+	}
 }
 
 // OpenDemoCase is part of views.StartBackend: it opens the demo case,

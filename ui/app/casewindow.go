@@ -92,6 +92,9 @@ func newCaseWindow(a *App, s *session.Session) *CaseWindow {
 	// A widget of another tab (the evidence list) must not keep the
 	// keyboard: the viewer's keys go to the viewer.
 	cw.tabs.OnSelected = func(*container.TabItem) { cw.win.Canvas().Unfocus() }
+	if !s.ReadOnly() {
+		cw.Evidence.ResumePending() // an interrupted intake left faces unstored
+	}
 
 	header := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	where := widget.NewLabel(fmt.Sprintf("%s · working as %s", s.Path(), s.Actor()))
@@ -267,7 +270,9 @@ func (cw *CaseWindow) closeNow() {
 		for i := 0; cw.tasks.Busy() && i < 100; i++ {
 			time.Sleep(50 * time.Millisecond)
 		}
-		cw.sess.Close()
+		if _, err := cw.sess.CloseWithReceipt(); err != nil {
+			fyne.LogError("close case "+cw.sess.Path(), err)
+		}
 	}()
 }
 

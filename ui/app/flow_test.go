@@ -34,7 +34,12 @@ func newTestApp(t testing.TB) *App {
 	return a
 }
 
-// eventually polls cond (read under the UI lock) until it holds.
+// flowBound is the safety net of every wait in the flow tests: each ends
+// as soon as its condition holds, so a busy machine only slows the tests.
+const flowBound = 3 * time.Minute
+
+// eventually polls cond (read under the UI lock) until it holds, or fails
+// after limit.
 func eventually(t *testing.T, limit time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(limit)
@@ -58,7 +63,7 @@ func createCase(t *testing.T, a *App, dir string) *CaseWindow {
 	a.StartView().Create(casefile.CaseInfo{Number: "FLOW-1", Title: "Headless flow", Investigator: "Det. Flow",
 		Purpose: "test the workstation end to end", Authorisation: "test"}, path)
 	var cw *CaseWindow
-	eventually(t, 30*time.Second, "the case window", func() bool {
+	eventually(t, flowBound, "the case window", func() bool {
 		cw, _ = a.Window(path)
 		return cw != nil
 	})
@@ -103,7 +108,7 @@ func TestHeadlessFlow(t *testing.T) {
 	async.DoAndWait("test drop", func() { cw.Drop(fileURIs(drop...)) })
 	eventually(t, 10*time.Minute, "the batch to be processed", func() bool { return !cw.Tasks().Busy() })
 	var rows []views.EvidenceRow
-	eventually(t, 10*time.Second, "the final evidence rows", func() bool {
+	eventually(t, flowBound, "the final evidence rows", func() bool {
 		rows = cw.Evidence.Rows()
 		r, ok := rowFor(rows, "corrupt.mp4")
 		return ok && r.Failed()
@@ -128,7 +133,7 @@ func TestHeadlessFlow(t *testing.T) {
 	async.DoAndWait("test enrol form", func() { form = cw.Viewer.Panel().ShowEnrol() })
 	test.Type(form.Label, "Barack Obama")
 	submitTopForm(t, cw.win)
-	eventually(t, 30*time.Second, "the subject on the watchlist", func() bool {
+	eventually(t, flowBound, "the subject on the watchlist", func() bool {
 		s := cw.Watchlist.Subjects()
 		return len(s) == 1 && s[0].Label == "Barack Obama"
 	})
@@ -153,7 +158,7 @@ func TestHeadlessFlow(t *testing.T) {
 	var card *views.CandidateCard
 	async.Locked(func() { card = cw.Review.Cards()[0] })
 	async.DoAndWait("test confirm", func() { test.Tap(card.Confirm) })
-	eventually(t, 30*time.Second, "the confirmation", func() bool {
+	eventually(t, flowBound, "the confirmation", func() bool {
 		return strings.Contains(card.Status.Text, "Status: confirmed") && strings.Contains(card.Status.Text, "Det. Flow: confirm")
 	})
 
@@ -217,7 +222,7 @@ func showAndSelectFirstFace(t *testing.T, cw *CaseWindow, evidenceID uint64) {
 		v := cw.Viewer.FaceView()
 		test.TapAt(v, v.Letterbox().ToArea(faces[0].Box.Center()))
 	})
-	eventually(t, 5*time.Second, "the face panel", func() bool {
+	eventually(t, flowBound, "the face panel", func() bool {
 		_, ok := cw.Viewer.Panel().Detection()
 		return ok
 	})
@@ -263,7 +268,7 @@ func TestOpeningACaseOpenElsewhereSaysSo(t *testing.T) {
 	}
 	defer c.Close() // another holder keeps the case open
 	async.DoAndWait("test open", func() { a.StartView().Open(path) })
-	eventually(t, 10*time.Second, "the message", func() bool {
+	eventually(t, flowBound, "the message", func() bool {
 		return strings.Contains(overlayText(a.start), "This case is open elsewhere")
 	})
 	if _, ok := a.Window(path); ok {

@@ -60,7 +60,12 @@ func plural(n int, what string) string {
 // Analyse finds the faces in an evidence item and stores them as
 // detections (and, for a video, the tracks), with progress in frames. The
 // working copy is read, never the original, and only when its last check
-// found it usable.
+// found it usable. The item's analysis is pending until every face is
+// stored: a photo's faces and the "done" mark are one transaction, and an
+// interrupted video is resumed after the last frame it stored. An item
+// whose analysis is done is not analysed again; one whose analysis fails
+// (not an interruption: that stays pending) is recorded as failed, with
+// the reason, and is analysed again when it is added again.
 func (s *Session) Analyse(ctx context.Context, ev casefile.Evidence, rep progress.Reporter) (Analysis, error) {
 	if rep == nil {
 		rep = progress.Discard
@@ -68,26 +73,44 @@ func (s *Session) Analyse(ctx context.Context, ev casefile.Evidence, rep progres
 	if ch := s.EvidenceCheckFor(ev.ID); ch.State == casefile.EvidenceMissing || ch.State == casefile.EvidenceChanged {
 		return Analysis{}, fmt.Errorf("analyse %s: %w: %s %s", ev.Name, ErrEvidenceUnusable, ch.State, ch.Detail)
 	}
+	if ev.Kind != casefile.KindPhoto && ev.Kind != casefile.KindVideo {
+		return Analysis{}, fmt.Errorf("analyse %s: %w (%s)", ev.Name, ErrNotMedia, ev.MediaType)
+	}
+	st, err := s.Case.Analysis(ev.ID)
+	if err != nil {
+		return Analysis{}, err
+	}
+	switch st.State {
+	case casefile.AnalysisDone:
+		return Analysis{Faces: int(st.Stored)}, nil
+	case casefile.AnalysisNotRequested, casefile.AnalysisFailed:
+		if err := s.RequestAnalysis(ev.ID); err != nil {
+			return Analysis{}, err
+		}
+		st.State = casefile.AnalysisPending
+	}
 	path := s.EvidencePath(ev)
-	var (
-		a   Analysis
-		err error
-	)
+	var a Analysis
 	switch ev.Kind {
 	case casefile.KindPhoto:
-		a, err = s.analysePhoto(ctx, ev, path)
+		a, err = s.analysePhoto(ctx, ev, path, st)
 	case casefile.KindVideo:
-		a, err = s.analyseVideo(ctx, ev, path, rep)
+		a, err = s.analyseVideo(ctx, ev, path, st, rep)
 	default:
 		err = fmt.Errorf("%w (%s)", ErrNotMedia, ev.MediaType)
 	}
 	if err != nil {
+		if ctx.Err() == nil {
+			if ferr := s.FailAnalysis(ev.ID, err.Error()); ferr != nil {
+				err = errors.Join(err, ferr)
+			}
+		}
 		return a, fmt.Errorf("analyse %s: %w", ev.Name, err)
 	}
 	return a, nil
 }
 
-func (s *Session) analysePhoto(ctx context.Context, ev casefile.Evidence, path string) (Analysis, error) {
+func (s *Session) analysePhoto(ctx context.Context, ev casefile.Evidence, path string, st casefile.AnalysisStatus) (Analysis, error) {
 	eng, err := s.engines.Get(s.UserSettings().Detector)
 	if err != nil {
 		return Analysis{}, err
@@ -105,10 +128,8 @@ func (s *Session) analysePhoto(ctx context.Context, ev casefile.Evidence, path s
 	for i := range faces {
 		dets[i] = scanstore.DetectionOf(ev.ID, tracking.Stamp{}, &faces[i], 0)
 	}
-	if len(dets) > 0 {
-		if _, err := s.AddDetections(ctx, dets, nil); err != nil {
-			return Analysis{}, err
-		}
+	if _, err := s.StoreAnalysis(ctx, ev.ID, st.StillToStore(dets), nil); err != nil {
+		return Analysis{}, err
 	}
 	return Analysis{Frames: 1, Faces: len(dets)}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"time"
 
@@ -15,19 +16,25 @@ import (
 )
 
 // Intake takes files and folders (searched recursively) into the case and
-// analyses each new item. Every file gets its own outcome through onItem
-// (on the calling goroutine): a file that is neither photo nor video is
-// StateSkipped and stays out of the case; one whose content is already
-// evidence is StateDuplicate (the original is not touched); a file that
-// cannot be added or analysed is StateFailed with the reason, and the
-// batch carries on. Progress counts files. It returns ctx's error when cancelled (items finished so far
-// stay in the case) and otherwise nil, whatever failed.
+// analyses each new item; first it finishes the analysis an interrupted
+// run left pending (with no paths, that is all it does). Every file gets
+// its own outcome through onItem (on the calling goroutine): a file that
+// is neither photo nor video is StateSkipped and stays out of the case;
+// one whose content is already evidence is StateDuplicate (the original
+// is not touched); a file that cannot be added or analysed is StateFailed
+// with the reason, and the batch carries on. Progress counts files. It
+// returns ctx's error when cancelled (items finished so far stay in the
+// case; an item whose analysis was cut short stays pending) and otherwise
+// nil, whatever failed.
 func (s *Session) Intake(ctx context.Context, paths []string, rep progress.Reporter, onItem func(ItemStatus)) error {
 	if rep == nil {
 		rep = progress.Discard
 	}
 	if onItem == nil {
 		onItem = func(ItemStatus) {}
+	}
+	if err := s.resumePending(ctx, onItem); err != nil {
+		return err
 	}
 	files, bad := expandPaths(paths)
 	for _, b := range bad {
@@ -63,7 +70,7 @@ func (s *Session) intakeOne(ctx context.Context, path string, onItem func(ItemSt
 		return nil
 	}
 	report(ItemStatus{Path: path, State: StateAdding, Fraction: -1})
-	ev, err := s.AddEvidence(ctx, path, casefile.AddOptions{})
+	ev, err := s.AddEvidence(ctx, path, casefile.AddOptions{Analyse: analysedKinds})
 	duplicate := errors.Is(err, casefile.ErrDuplicateEvidence)
 	if err != nil && !duplicate {
 		if ctx.Err() != nil {
@@ -73,13 +80,53 @@ func (s *Session) intakeOne(ctx context.Context, path string, onItem func(ItemSt
 		return nil
 	}
 	if duplicate {
-		if n, err := s.DetectionCount(ev.ID); err == nil && n > 0 {
-			// Marked on the new file only: the original's row is untouched.
+		// Analysed again only when its analysis never finished or failed
+		// (or was never made and found nothing). Otherwise it is marked a
+		// duplicate on the new file only: the original's row is untouched.
+		if a, err := s.Analysis(ev.ID); err == nil && (a.State == casefile.AnalysisDone || a.Stored > 0 && a.State == casefile.AnalysisNotRequested) {
 			onItem(ItemStatus{Path: path, State: StateDuplicate, Duplicate: ev.ID,
-				Detail: fmt.Sprintf("already in the case as #%d %s (%d faces)", ev.ID, ev.Name, n), Fraction: -1})
+				Detail: fmt.Sprintf("already in the case as #%d %s (%d faces)", ev.ID, ev.Name, a.Stored), Fraction: -1})
 			return nil
 		}
 	}
+	return s.analyseItem(ctx, path, ev, report)
+}
+
+// analysedKinds are the kinds of evidence the app finds faces in.
+var analysedKinds = []string{casefile.KindPhoto, casefile.KindVideo}
+
+// resumePending analyses the items an interrupted run left pending.
+func (s *Session) resumePending(ctx context.Context, onItem func(ItemStatus)) error {
+	if s.ReadOnly() {
+		return nil
+	}
+	pending, err := s.PendingAnalyses()
+	if err != nil {
+		return err
+	}
+	for _, p := range pending {
+		ev, err := s.Evidence(p.EvidenceID)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(analysedKinds, ev.Kind) {
+			continue
+		}
+		path := s.EvidencePath(ev)
+		report := func(st ItemStatus) {
+			s.setStatus(st)
+			onItem(st)
+		}
+		if err := s.analyseItem(ctx, path, ev, report); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// analyseItem analyses one evidence item, reporting its progress; it
+// returns an error only when ctx ended.
+func (s *Session) analyseItem(ctx context.Context, path string, ev casefile.Evidence, report func(ItemStatus)) error {
 	st := ItemStatus{Path: path, EvidenceID: ev.ID, State: StateAnalysing, Fraction: 0}
 	report(st)
 	res, err := s.Analyse(ctx, ev, progress.Func(func(u progress.Update) {

@@ -25,13 +25,15 @@ type Session struct {
 	thumbs map[uint64]thumbEntry
 }
 
-// Open opens an existing case for the reviewer named in settings.
+// Open opens an existing case for the reviewer named in settings. A case
+// the check on open finds damaged is opened read-only; Damage names what
+// is wrong.
 func Open(path string, engines *Engines, settings Settings) (*Session, error) {
 	settings = settings.withDefaults()
 	if strings.TrimSpace(settings.Reviewer) == "" {
 		return nil, fmt.Errorf("open case %s: %w (set your name in Settings)", path, casefile.ErrNoActor)
 	}
-	c, err := casefile.Open(path, casefile.Options{Actor: settings.Reviewer, MediaCheck: casefile.MediaCheckPresence})
+	c, err := casefile.Open(path, casefile.Options{Actor: settings.Reviewer, MediaCheck: casefile.MediaCheckPresence, ReadOnlyIfDamaged: true})
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ import (
 
 // Settings are the user's choices that analysis and searching use.
 type Settings struct {
-	// Detector finds faces in photos ("ssd" by default; see
+	// Detector finds faces in photos ("ultraface" by default; see
 	// recognition.DetectorNames).
 	Detector string
 	// VideoDetector finds faces in video frames ("blazeface": fast).
@@ -20,7 +20,7 @@ type Settings struct {
 
 // DefaultSettings: SSD for photos, BlazeFace for video, dlib's 0.6.
 func DefaultSettings() Settings {
-	return Settings{Detector: "ssd", VideoDetector: "blazeface", Threshold: facedata.SameThreshold}
+	return Settings{Detector: "ultraface", VideoDetector: "blazeface", Threshold: facedata.SameThreshold}
 }
 
 // withDefaults fills in empty fields.

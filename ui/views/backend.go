@@ -39,6 +39,7 @@ type EvidenceBackend interface {
 	DetectionCount(evidenceID uint64) (uint64, error)
 	ItemStatus(evidenceID uint64) session.ItemStatus
 	Intake(ctx context.Context, paths []string, rep progress.Reporter, onItem func(session.ItemStatus)) error
+	PendingAnalyses() ([]casefile.AnalysisStatus, error)
 	Thumbnail(ctx context.Context, evidenceID uint64) (image.Image, error)
 	CandidateCounts() (map[uint64]int, error)
 	SearchAll(ctx context.Context, ids []uint64, rep progress.Reporter) (session.SearchAllOutcome, error)

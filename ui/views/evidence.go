@@ -58,7 +58,7 @@ type EvidenceView struct {
 	ticked    map[uint64]bool
 	list      *widget.List
 	summary   *widget.Label
-	intake    *widget.Label // files skipped by the last batches
+	skipped   *widget.Label // files skipped by the last batches
 	sortBy    *widget.Select
 	filterBy  *widget.Select
 	dense     *widget.Check
@@ -85,10 +85,10 @@ func NewEvidenceView(ctx context.Context, win fyne.Window, backend EvidenceBacke
 		thumbQ: make(chan struct{}, thumbnailWorkers)}
 	v.refresh = newRefreshThrottle("evidence refresh", 250*time.Millisecond, v.Reload)
 	v.summary = widget.NewLabel("")
-	v.intake = widget.NewLabel("")
-	v.intake.Wrapping = fyne.TextWrapWord
-	v.intake.Importance = widget.WarningImportance
-	v.intake.Hide()
+	v.skipped = widget.NewLabel("")
+	v.skipped.Wrapping = fyne.TextWrapWord
+	v.skipped.Importance = widget.WarningImportance
+	v.skipped.Hide()
 	v.sortBy = widget.NewSelect([]string{sortTime, sortName, sortFaces, sortState}, nil)
 	v.sortBy.SetSelected(sortTime)
 	v.sortBy.OnChanged = func(string) { v.arrange() }
@@ -112,7 +112,7 @@ func NewEvidenceView(ctx context.Context, win fyne.Window, backend EvidenceBacke
 		widget.NewSeparator(), v.searchSel, searchCase)
 	v.listBox = container.NewStack()
 	v.buildList()
-	v.content = container.NewBorder(container.NewVBox(bar, tools, v.summary, v.intake), nil, nil, nil, v.listBox)
+	v.content = container.NewBorder(container.NewVBox(bar, tools, v.summary, v.skipped), nil, nil, nil, v.listBox)
 	v.Reload()
 	return v
 }
@@ -144,6 +144,19 @@ func (v *EvidenceView) AddPaths(paths []string) {
 	if len(paths) == 0 {
 		return
 	}
+	v.runIntake(paths, "Adding evidence")
+}
+
+// ResumePending finishes in the background the analysis an interrupted
+// run left pending (the case window calls it when the case opens).
+func (v *EvidenceView) ResumePending() {
+	if pending, err := v.backend.PendingAnalyses(); err != nil || len(pending) == 0 {
+		return
+	}
+	v.runIntake(nil, "Finishing interrupted analysis")
+}
+
+func (v *EvidenceView) runIntake(paths []string, title string) {
 	if v.tasks.Busy() {
 		// Files dropped while other work runs wait for their turn.
 		v.queued = append(v.queued, paths...)
@@ -152,7 +165,7 @@ func (v *EvidenceView) AddPaths(paths []string) {
 		}
 		return
 	}
-	v.tasks.Run(v.ctx, "Adding evidence", func(ctx context.Context, rep progress.Reporter) error {
+	v.tasks.Run(v.ctx, title, func(ctx context.Context, rep progress.Reporter) error {
 		return v.backend.Intake(ctx, paths, rep, v.itemChanged)
 	}, func(err error) {
 		v.Reload()
@@ -252,7 +265,7 @@ func (v *EvidenceView) read() {
 // showSkipped names the files of this run's batches that were left out.
 func (v *EvidenceView) showSkipped(skipped []session.ItemStatus) {
 	if len(skipped) == 0 {
-		v.intake.Hide()
+		v.skipped.Hide()
 		return
 	}
 	lines := []string{fmt.Sprintf("Intake skipped %s that %s not photos or videos (not added to the case):",
@@ -264,8 +277,8 @@ func (v *EvidenceView) showSkipped(skipped []session.ItemStatus) {
 		}
 		lines = append(lines, fmt.Sprintf("%s — %s", st.Path, st.Detail))
 	}
-	v.intake.SetText(strings.Join(lines, "\n"))
-	v.intake.Show()
+	v.skipped.SetText(strings.Join(lines, "\n"))
+	v.skipped.Show()
 }
 
 func (v *EvidenceView) buildRows() (rows []EvidenceRow, summary string, skipped []session.ItemStatus, err error) {

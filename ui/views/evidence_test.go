@@ -118,11 +118,11 @@ func TestEvidenceSkippedFilesInSummaryNotInList(t *testing.T) {
 	}
 	v, _, tasks := newEvidence(t, f)
 	async.Locked(func() { v.AddPaths([]string{"/cases/drop2"}) })
-	waitUntil(t, "the intake", func() bool { return !tasks.Busy() && len(v.shown) == 4 && v.intake.Visible() })
+	waitUntil(t, "the intake", func() bool { return !tasks.Busy() && len(v.shown) == 4 && v.skipped.Visible() })
 	async.Locked(func() {
-		if !strings.Contains(v.intake.Text, "Intake skipped 1 file that is not photos or videos") ||
-			!strings.Contains(v.intake.Text, "/cases/drop2/notes.txt") {
-			t.Fatalf("intake summary %q", v.intake.Text)
+		if !strings.Contains(v.skipped.Text, "Intake skipped 1 file that is not photos or videos") ||
+			!strings.Contains(v.skipped.Text, "/cases/drop2/notes.txt") {
+			t.Fatalf("intake summary %q", v.skipped.Text)
 		}
 		for _, r := range v.shown {
 			if strings.Contains(r.Title(), "notes.txt") {

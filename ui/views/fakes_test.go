@@ -347,7 +347,8 @@ func (f *fakeEvidence) Intake(ctx context.Context, paths []string, rep progress.
 func (f *fakeEvidence) Thumbnail(ctx context.Context, id uint64) (image.Image, error) {
 	return flatPicture(color.RGBA{uint8(60 * id), 0x80, 0x60, 0xff}), nil
 }
-func (f *fakeEvidence) CandidateCounts() (map[uint64]int, error) { return f.cands, nil }
+func (f *fakeEvidence) CandidateCounts() (map[uint64]int, error)            { return f.cands, nil }
+func (f *fakeEvidence) PendingAnalyses() ([]casefile.AnalysisStatus, error) { return nil, nil }
 func (f *fakeEvidence) SearchAll(ctx context.Context, ids []uint64, rep progress.Reporter) (session.SearchAllOutcome, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

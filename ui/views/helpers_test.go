@@ -48,7 +48,7 @@ func overlayText(w fyne.Window) string {
 // most 20 s.
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(testBound) // a safety net: the loop ends when cond holds
 	for {
 		ok := false
 		async.Locked(func() { ok = cond() })

@@ -23,7 +23,7 @@ func TestMatLeakPlayer(t *testing.T) {
 	p.Play()
 	select {
 	case <-sink.ended:
-	case <-time.After(20 * time.Second):
+	case <-time.After(testBound):
 		t.Fatal("playback did not end")
 	}
 	p.Close()

@@ -75,9 +75,14 @@ func startTestPlayer(t *testing.T, path string) (*player, *recordingSink) {
 	return p, sink
 }
 
+// testBound is the safety net of every wait in the player tests: each wait
+// ends as soon as its condition holds, so a busy machine only makes the
+// tests slower, and a wait that runs out fails with what it waited for.
+const testBound = 60 * time.Second
+
 func waitFrame(t *testing.T, s *recordingSink, want int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(testBound)
 	for s.last() != want {
 		if time.Now().After(deadline) {
 			t.Fatalf("frame on screen %d, want %d", s.last(), want)
@@ -104,7 +109,7 @@ func TestPlayerPlaysSeeksStepsAndStops(t *testing.T) {
 		if err != nil {
 			t.Fatalf("playback ended with %v", err)
 		}
-	case <-time.After(20 * time.Second):
+	case <-time.After(testBound):
 		t.Fatal("playback did not reach the end")
 	}
 	// 49 frames at 25 fps take about 2 s: playback keeps time.
@@ -114,12 +119,15 @@ func TestPlayerPlaysSeeksStepsAndStops(t *testing.T) {
 	if last := sink.last(); last != 149 {
 		t.Fatalf("last frame shown %d, want 149", last)
 	}
-	// Frame 0, the seek, two steps and the 49 frames played.
-	if st := p.Stats(); st.Shown+st.Dropped != 53 || st.Shown < 40 {
-		t.Fatalf("stats %+v, want 53 frames, nearly all shown", st)
+	// Frame 0, the seek, two steps and the 49 frames played, every one
+	// accounted for. How many of the 49 were shown rather than dropped
+	// depends on how busy the machine is (the player drops frames that are
+	// late), so only the four still frames and the last must be shown.
+	if st := p.Stats(); st.Shown+st.Dropped != 53 || st.Shown < 5 {
+		t.Fatalf("stats %+v, want 53 frames, at least the 4 still ones and the last shown", st)
 	}
 	p.Close()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(testBound)
 	for runtime.NumGoroutine() > goroutines {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d goroutines after Close, %d before start", runtime.NumGoroutine(), goroutines)
@@ -149,18 +157,28 @@ func TestPlayerDropsFramesWhenTheScreenIsBusy(t *testing.T) {
 			}()
 		}, func(err error) { ended <- err })
 	defer p.Close()
-	time.Sleep(150 * time.Millisecond)
-	start := time.Now()
+	// The first frame is on the slow screen before playing starts.
+	deadline := time.Now().Add(testBound)
+	for {
+		mu.Lock()
+		n := shownCount
+		mu.Unlock()
+		if n >= 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first frame was never shown")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	p.Play()
 	select {
 	case <-ended:
-	case <-time.After(30 * time.Second):
+	case <-time.After(testBound):
 		t.Fatal("playback did not end")
 	}
-	took := time.Since(start)
-	if took > 9*time.Second {
-		t.Fatalf("a 6 s video took %v with a slow screen: frames were queued, not dropped", took)
-	}
+	// Queued instead of dropped, the 150 frames would all be shown, 100 ms
+	// each. A busier machine only makes more frames late, so more dropped.
 	if st := p.Stats(); st.Dropped < 50 {
 		t.Fatalf("only %d frames dropped for a screen 4 times too slow (%+v)", st.Dropped, st)
 	}

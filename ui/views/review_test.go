@@ -56,8 +56,37 @@ func TestReviewEveryCandidateCarriesTheNotice(t *testing.T) {
 			t.Errorf("review view does not show %q", want)
 		}
 	}
-	time.Sleep(200 * time.Millisecond) // pictures load in the background
+	waitPicturesShown(t, v) // pictures load in the background
 	async.Locked(func() { uitest.AssertGolden(t, "review/search1.png", w.Canvas().Capture()) })
+}
+
+// waitPicturesShown waits until no picture of the review is loading and
+// every slot whose picture loaded shows it (those that failed to load stay
+// empty). The bound is a safety net only; it fails with a message.
+func waitPicturesShown(t *testing.T, v *ReviewView) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		shown, slots := true, 0
+		async.Locked(func() {
+			v.mu.Lock()
+			defer v.mu.Unlock()
+			shown = len(v.loading) == 0
+			for _, sl := range v.slots {
+				if _, loaded := v.cache[sl.key]; loaded && sl.img.Image == nil {
+					shown = false
+				}
+			}
+			slots = len(v.slots)
+		})
+		if shown && slots > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pictures of the review still loading after 60 s (%d slots)", slots)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 func TestReviewDecisionIsRecordedWithReviewer(t *testing.T) {
@@ -67,7 +96,7 @@ func TestReviewDecisionIsRecordedWithReviewer(t *testing.T) {
 	card := v.Cards()[0]
 	test.Type(card.Note, "same scar above the left eye")
 	test.Tap(card.Confirm)
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // a safety net: the loop ends when the status shows
 	for {
 		var status string
 		async.Locked(func() { status = card.Status.Text })

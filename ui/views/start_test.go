@@ -32,7 +32,7 @@ func newStart(t *testing.T, f *fakeStart) (*StartView, fyne.Window) {
 // waitIdle waits for the start view's task to finish.
 func waitIdle(t *testing.T, v *StartView) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(testBound) // a safety net: the loop ends when the task does
 	for {
 		busy := false
 		async.Locked(func() { busy = v.tasks.Busy() })

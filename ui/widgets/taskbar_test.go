@@ -35,8 +35,12 @@ func TestTaskBarRunsAndCancels(t *testing.T) {
 	if b.Run(context.Background(), "second", nil, nil) != nil {
 		t.Fatal("a second task started while one runs")
 	}
-	<-reported
-	deadline := time.Now().Add(5 * time.Second)
+	select {
+	case <-reported:
+	case <-time.After(60 * time.Second): // a safety net, as every wait here
+		t.Fatal("the task never reported")
+	}
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		var text string
 		var value float64
@@ -55,7 +59,7 @@ func TestTaskBarRunsAndCancels(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("done with %v, want cancelled", err)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(60 * time.Second):
 		t.Fatal("Cancel did not stop the task")
 	}
 	async.Locked(func() {

@@ -1,0 +1,136 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// ErrBadManifest is wrapped by every error of Manifest.Check.
+var ErrBadManifest = errors.New("bad model manifest")
+
+// Check verifies what the installer relies on: source IDs and model names
+// are unique and non-empty; every reference names a source; kinds and
+// conversions are ones we know; hashes are 64 lower-case hex digits; and
+// every name that becomes a file path stays where it belongs: tarballs and
+// installed files are plain file names, inputs and samples are relative
+// paths inside their package, system models are absolute clean paths.
+func (m *Manifest) Check() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrBadManifest, fmt.Sprintf(format, args...))
+	}
+	sources := map[string]Source{}
+	for i, s := range m.Sources {
+		switch {
+		case s.ID == "":
+			return bad("source %d has no id", i+1)
+		case sources[s.ID].ID != "":
+			return bad("source %q is listed twice", s.ID)
+		case s.Package == "" || s.Version == "":
+			return bad("source %q needs a package and a version", s.ID)
+		}
+		switch s.Kind {
+		case "npm":
+			if !isPlainFileName(s.Tarball) {
+				return bad("source %q: tarball %q is not a plain file name", s.ID, s.Tarball)
+			}
+			if !isSHA256(s.SHA256) {
+				return bad("source %q: sha256 %q is not 64 lower-case hex digits", s.ID, s.SHA256)
+			}
+		case "debian":
+			if s.Tarball != "" || s.SHA256 != "" {
+				return bad("source %q: a Debian package has no tarball or sha256", s.ID)
+			}
+		default:
+			return bad("source %q: kind %q is neither npm nor debian", s.ID, s.Kind)
+		}
+		sources[s.ID] = s
+	}
+	names := map[string]bool{}
+	for i, x := range m.Models {
+		switch {
+		case x.Name == "":
+			return bad("model %d has no name", i+1)
+		case names[x.Name]:
+			return bad("model %q is listed twice", x.Name)
+		case sources[x.Source].ID == "":
+			return bad("model %q: unknown source %q", x.Name, x.Source)
+		case x.SHA256 != "" && !isSHA256(x.SHA256):
+			return bad("model %q: sha256 %q is not 64 lower-case hex digits", x.Name, x.SHA256)
+		}
+		names[x.Name] = true
+		if x.Convert == "system" {
+			if x.File != "" || len(x.Inputs) > 0 || !filepath.IsAbs(x.Path) || filepath.Clean(x.Path) != x.Path {
+				return bad("model %q: a system model has only an absolute, clean path (got path %q)", x.Name, x.Path)
+			}
+			continue
+		}
+		if _, ok := converters[x.Convert]; !ok {
+			return bad("model %q: unknown conversion %q", x.Name, x.Convert)
+		}
+		if sources[x.Source].Kind != "npm" {
+			return bad("model %q: converted models come from npm sources, %q is not one", x.Name, x.Source)
+		}
+		if x.Path != "" || !isPlainFileName(x.File) {
+			return bad("model %q: file %q is not a plain file name", x.Name, x.File)
+		}
+		if len(x.Inputs) == 0 {
+			return bad("model %q lists no inputs", x.Name)
+		}
+		for p, h := range x.Inputs {
+			if !isPackagePath(p) || !isSHA256(h) {
+				return bad("model %q: input %q (sha256 %q) is not a relative path with a SHA-256", x.Name, p, h)
+			}
+		}
+	}
+	if len(m.Samples.Files) > 0 && sources[m.Samples.Source].Kind != "npm" {
+		return bad("samples: %q is not an npm source", m.Samples.Source)
+	}
+	bases := map[string]string{}
+	for p, h := range m.Samples.Files {
+		if !isPackagePath(p) || !isSHA256(h) {
+			return bad("sample %q (sha256 %q) is not a relative path with a SHA-256", p, h)
+		}
+		// Samples are installed by their base name.
+		if other, dup := bases[path.Base(p)]; dup {
+			return bad("samples %q and %q would be installed as the same file", other, p)
+		}
+		bases[path.Base(p)] = p
+	}
+	return nil
+}
+
+// isPlainFileName: a non-empty name without separators that is not "." or
+// "..", made of printable characters.
+func isPlainFileName(s string) bool {
+	return s != "" && s != "." && s != ".." && !strings.ContainsAny(s, `/\`) && isPrintable(s)
+}
+
+// isPackagePath: a clean relative slash path that does not climb out.
+func isPackagePath(s string) bool {
+	return s != "" && path.Clean(s) == s && !path.IsAbs(s) && s != ".." && !strings.HasPrefix(s, "../") &&
+		!strings.Contains(s, `\`) && isPrintable(s)
+}
+
+func isPrintable(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7F {
+			return false
+		}
+	}
+	return true
+}
+
+func isSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
