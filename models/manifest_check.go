@@ -16,7 +16,8 @@ var ErrBadManifest = errors.New("bad model manifest")
 // conversions are ones we know; hashes are 64 lower-case hex digits; and
 // every name that becomes a file path stays where it belongs: tarballs and
 // installed files are plain file names, inputs and samples are relative
-// paths inside their package, system models are absolute clean paths.
+// paths inside their package (videos in a .deb may start with "./"),
+// system models are absolute clean paths.
 func (m *Manifest) Check() error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s", ErrBadManifest, fmt.Sprintf(format, args...))
@@ -32,7 +33,7 @@ func (m *Manifest) Check() error {
 			return bad("source %q needs a package and a version", s.ID)
 		}
 		switch s.Kind {
-		case "npm":
+		case "npm", "debian-archive":
 			if !isPlainFileName(s.Tarball) {
 				return bad("source %q: tarball %q is not a plain file name", s.ID, s.Tarball)
 			}
@@ -44,7 +45,7 @@ func (m *Manifest) Check() error {
 				return bad("source %q: a Debian package has no tarball or sha256", s.ID)
 			}
 		default:
-			return bad("source %q: kind %q is neither npm nor debian", s.ID, s.Kind)
+			return bad("source %q: kind %q is not npm, debian or debian-archive", s.ID, s.Kind)
 		}
 		sources[s.ID] = s
 	}
@@ -96,6 +97,20 @@ func (m *Manifest) Check() error {
 		// Samples are installed by their base name.
 		if other, dup := bases[path.Base(p)]; dup {
 			return bad("samples %q and %q would be installed as the same file", other, p)
+		}
+		bases[path.Base(p)] = p
+	}
+	if len(m.Videos.Files) > 0 && sources[m.Videos.Source].Kind != "debian-archive" {
+		return bad("videos: %q is not a debian-archive source", m.Videos.Source)
+	}
+	for p, h := range m.Videos.Files {
+		// Paths inside a .deb start with "./".
+		if !isPackagePath(strings.TrimPrefix(p, "./")) || !isSHA256(h) {
+			return bad("video %q (sha256 %q) is not a relative path with a SHA-256", p, h)
+		}
+		// Videos go beside the samples, by their base name.
+		if other, dup := bases[path.Base(p)]; dup {
+			return bad("video %q and sample or video %q would be installed as the same file", p, other)
 		}
 		bases[path.Base(p)] = p
 	}
