@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"facecase/facedata"
+	"facecase/media"
 )
 
 func testPersonTrack(evidenceID, id uint64) PersonTrack {
@@ -188,5 +189,35 @@ func TestExportReportListsPeople(t *testing.T) {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q", want)
 		}
+	}
+}
+
+// TestRedactionIgnoresPeople: a person whose face was confirmed carries
+// the identity over their whole path in the report, but redaction goes by
+// faces alone: every face not itself the probe of a confirmed match is
+// blurred, even one the same person wears.
+func TestRedactionIgnoresPeople(t *testing.T) {
+	fx := newExportFixture(t, 3)
+	p := testPersonTrack(fx.ev.ID, 1)
+	p.Faces = nil
+	for _, d := range fx.dets {
+		p.Faces = append(p.Faces, PersonFace{TrackID: d.TrackID, Frames: 1})
+	}
+	if err := fx.c.PutPersonTrack(p); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "bundle.zip")
+	if _, err := Export(context.Background(), fx.c, out, ExportOptions{Media: true, Redactor: media.RedactPhoto}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if report := string(readZipMember(t, out, MemberReport)); !strings.Contains(report, "confirmed: Eve") {
+		t.Fatal("the report does not name the person by their confirmed face")
+	}
+	var m Manifest
+	if err := json.Unmarshal(readZipMember(t, out, MemberManifest), &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Media) != 1 || m.Media[0].Blurred != 2 || m.Media[0].Kept != 1 {
+		t.Fatalf("media %+v: want the two unconfirmed faces blurred and the confirmed one kept", m.Media)
 	}
 }
