@@ -132,6 +132,25 @@ func (c *Case) PutPersonTrack(p PersonTrack) error {
 	return nil
 }
 
+// PersonTrackCount is the number of person tracks stored for one
+// evidence item (the people followed in it), counted without reading them.
+func (c *Case) PersonTrackCount(evidenceID uint64) (int, error) {
+	n := 0
+	err := c.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketPersons)
+		if b == nil {
+			return nil
+		}
+		prefix := u64Key(evidenceID)
+		cur := b.Cursor()
+		for k, _ := cur.Seek(prefix); k != nil && len(k) >= 8 && string(k[:8]) == string(prefix); k, _ = cur.Next() {
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
 // PersonTracks returns the person tracks of one evidence item in id
 // order.
 func (c *Case) PersonTracks(evidenceID uint64) ([]PersonTrack, error) {

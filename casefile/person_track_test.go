@@ -43,6 +43,15 @@ func TestPersonTracksStoredAndAudited(t *testing.T) {
 	if len(got) != 2 || got[0].ID != 1 || got[1].ID != 2 {
 		t.Fatalf("person tracks %+v, want ids 1 and 2 in order", got)
 	}
+	other := addTestEvidence(t, c, "other.mp4")
+	if err := c.PutPersonTrack(testPersonTrack(other.ID, 1)); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[uint64]int{ev.ID: 2, other.ID: 1, other.ID + 1: 0} {
+		if n, err := c.PersonTrackCount(id); err != nil || n != want {
+			t.Errorf("evidence %d: %d person tracks counted (%v), want %d", id, n, err, want)
+		}
+	}
 	p := got[0]
 	if p.FirstFrame != 0 || p.LastFrame != 40 || len(p.Faces) != 1 || p.Faces[0].TrackID != 3 || p.BestFace == nil || p.BestFace.FaceTrackID != 3 {
 		t.Fatalf("person track read back as %+v", p)

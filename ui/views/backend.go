@@ -37,6 +37,7 @@ type EvidenceBackend interface {
 	EvidenceList() ([]casefile.Evidence, error)
 	EvidenceCheckFor(id uint64) casefile.EvidenceCheck
 	DetectionCount(evidenceID uint64) (uint64, error)
+	PersonTrackCount(evidenceID uint64) (int, error)
 	ItemStatus(evidenceID uint64) session.ItemStatus
 	Intake(ctx context.Context, paths []string, rep progress.Reporter, onItem func(session.ItemStatus)) error
 	PendingAnalyses() ([]casefile.AnalysisStatus, error)

@@ -312,6 +312,7 @@ type fakeEvidence struct {
 	mu       sync.Mutex
 	evs      []casefile.Evidence
 	faces    map[uint64]uint64
+	people   map[uint64]int // person tracks by evidence
 	cands    map[uint64]int
 	searched [][]uint64
 	intake   []session.ItemStatus // what Intake reports
@@ -325,8 +326,9 @@ func newFakeEvidence() *fakeEvidence {
 			{ID: 2, Name: "img1.jpg", OriginalPath: "/cases/drop/train/obama/img1.jpg", Kind: casefile.KindPhoto, MediaType: "image/jpeg", Size: 4096, SHA256: "bb", AddedAt: t},
 			{ID: 3, Name: "cctv.mp4", OriginalPath: "/cases/drop/cctv.mp4", Kind: casefile.KindVideo, MediaType: "video/mp4", Size: 1 << 20, SHA256: "cc", AddedAt: t},
 		},
-		faces: map[uint64]uint64{1: 1, 2: 0, 3: 12},
-		cands: map[uint64]int{3: 2},
+		faces:  map[uint64]uint64{1: 1, 2: 0, 3: 12},
+		people: map[uint64]int{1: 5, 3: 4}, // a photo's count is not asked for
+		cands:  map[uint64]int{3: 2},
 	}
 }
 
@@ -335,6 +337,7 @@ func (f *fakeEvidence) EvidenceCheckFor(id uint64) casefile.EvidenceCheck {
 	return casefile.EvidenceCheck{EvidenceID: id, State: casefile.EvidenceOK}
 }
 func (f *fakeEvidence) DetectionCount(id uint64) (uint64, error) { return f.faces[id], nil }
+func (f *fakeEvidence) PersonTrackCount(id uint64) (int, error)  { return f.people[id], nil }
 func (f *fakeEvidence) ItemStatus(id uint64) session.ItemStatus {
 	return session.ItemStatus{EvidenceID: id, State: session.StateStored, Fraction: -1}
 }

@@ -65,7 +65,9 @@ func (l *PeopleList) Content() fyne.CanvasObject { return l.content }
 // Len is the number of people listed.
 func (l *PeopleList) Len() int { return len(l.people) }
 
-// Row is row i's title and detail lines as shown (for tests and the tour).
+// Row is row i's title and detail lines as shown (for tests and the
+// tour): when the person was seen, then on a line of its own how far they
+// walked and their faces.
 func (l *PeopleList) Row(i int) (title, detail string) {
 	r := newPersonRow()
 	l.fill(r, i)
@@ -124,8 +126,11 @@ func (l *PeopleList) loadThumbs(ctx context.Context, ev casefile.Evidence, peopl
 			return
 		}
 		view := people[i].Body
-		if people[i].BestFace != nil {
-			view = *people[i].BestFace
+		if face := people[i].BestFace; face != nil {
+			dets, err := l.backend.FrameDetections(ev.ID, face.Frame)
+			if err == nil && usableFaceAt(dets, *face) {
+				view = *face
+			}
 		}
 		img, err := l.backend.PersonCrop(ctx, ev.ID, view, 2*peopleThumbSide)
 		if err != nil {
@@ -140,6 +145,24 @@ func (l *PeopleList) loadThumbs(ctx context.Context, ev casefile.Evidence, peopl
 			l.list.RefreshItem(i)
 		})
 	}
+}
+
+// usableFaceAt reports whether the face seen at view is one the quality
+// check passed. A face too small or blurred to search with (a few pixels
+// high in CCTV, or a false detection on the person) makes a smudge of a
+// picture: the body shows who the person is better.
+func usableFaceAt(dets []casefile.Detection, view casefile.PersonView) bool {
+	best, at := 0.5, -1
+	for i, d := range dets {
+		if view.FaceTrackID != 0 && d.TrackID == view.FaceTrackID {
+			at = i
+			break
+		}
+		if iou := d.Box.IoU(view.Box); iou >= best {
+			best, at = iou, i
+		}
+	}
+	return at >= 0 && dets[at].Quality.Usable
 }
 
 // fill writes row i.
@@ -158,7 +181,7 @@ func (l *PeopleList) fill(r *personRow, i int) {
 	if n := len(p.Faces); n > 0 {
 		faces = fmt.Sprintf("%d face track%s", n, map[bool]string{true: "s", false: ""}[n > 1])
 	}
-	r.detail.SetText(fmt.Sprintf("%s – %s · walked %.0f px · %s", first, last, p.PathLength(), faces))
+	r.detail.SetText(fmt.Sprintf("%s – %s\nwalked %.0f px · %s", first, last, p.PathLength(), faces))
 	r.thumb.Image = l.thumbs[p.ID]
 	r.thumb.Refresh()
 }
@@ -179,11 +202,13 @@ type personRow struct {
 	widget.BaseWidget
 	thumb  *canvas.Image
 	title  *widget.Label
-	detail *widget.Label
+	detail *widget.Label // first and last seen; distance walked and faces
 }
 
 func newPersonRow() *personRow {
-	r := &personRow{thumb: canvas.NewImageFromImage(nil), title: widget.NewLabel(""), detail: widget.NewLabel("")}
+	// Two lines of detail from the start: the list sizes every row like
+	// the template.
+	r := &personRow{thumb: canvas.NewImageFromImage(nil), title: widget.NewLabel(""), detail: widget.NewLabel("\n")}
 	r.thumb.FillMode = canvas.ImageFillContain
 	r.thumb.SetMinSize(fyne.NewSquareSize(peopleThumbSide))
 	r.title.TextStyle = fyne.TextStyle{Bold: true}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"facecase/casefile"
+	"facecase/facedata"
 	"facecase/ui/async"
 	"facecase/ui/internal/uitest"
 	"facecase/ui/session"
@@ -75,4 +77,29 @@ func TestViewerShowsPeople(t *testing.T) {
 	waitUntil(t, "face panel on the person's best face", func() bool {
 		return v.panel.has && v.panel.det.TrackID == 1 && v.panel.det.Frame == 0
 	})
+}
+
+// TestPeoplePictureIsAUsableFace: a person's picture is their best face
+// only when the quality check passed it (found by its face track, else by
+// its box); a face too small to search with gives way to the body.
+func TestPeoplePictureIsAUsableFace(t *testing.T) {
+	box := facedata.Rect{X: 100, Y: 50, W: 40, H: 40}
+	good := casefile.Detection{TrackID: 4, Box: box, Quality: facedata.Quality{Usable: true}}
+	small := casefile.Detection{TrackID: 5, Box: box.Translate(200, 0), Quality: facedata.Quality{Usable: false}}
+	cases := []struct {
+		name string
+		view casefile.PersonView
+		want bool
+	}{
+		{"usable, by track", casefile.PersonView{Box: box.Translate(300, 300), FaceTrackID: 4}, true},
+		{"unusable, by track", casefile.PersonView{Box: box, FaceTrackID: 5}, false},
+		{"usable, by box", casefile.PersonView{Box: box.Translate(2, 1)}, true},
+		{"unusable, by box", casefile.PersonView{Box: small.Box}, false},
+		{"no face there", casefile.PersonView{Box: box.Translate(0, 300)}, false},
+	}
+	for _, c := range cases {
+		if got := usableFaceAt([]casefile.Detection{good, small}, c.view); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
 }

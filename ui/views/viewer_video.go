@@ -74,7 +74,7 @@ func (v *ViewerView) openVideo(ev casefile.Evidence, seq int64, loaded func(erro
 		if len(vp.tracks) > 0 {
 			people = fmt.Sprintf(" · %d people", len(vp.tracks))
 		}
-		v.title.SetText(fmt.Sprintf("%s · video %dx%d · %.1f fps · %d frames%s · %d tracks · %d scene cuts",
+		v.title.SetText(fmt.Sprintf("%s · video %dx%d · %.1f fps · %d frames%s · %d face tracks · %d scene cuts",
 			ev.Name, info.Width, info.Height, info.FPS, info.FrameCount, people, len(vt.tracks), len(vt.cuts)))
 		v.timeline.SetTracks(max(1, info.FrameCount), v.lanes())
 		v.people.Set(ev, vp.stored)
