@@ -59,6 +59,13 @@ func appendGap(path []PathPoint, from, to Stamp, a, b facedata.Rect) []PathPoint
 // snapshot copies the public part of the track. The path and descriptor
 // slices are capped at their current length, so the tracker's later
 // appends never touch what the snapshot sees.
+func (tr *liveTrack) entryKey() int { return tr.key }
+func (tr *liveTrack) entryID() int  { return tr.ID }
+func (tr *liveTrack) endNow() Track {
+	tr.Visible = false
+	return tr.snapshot()
+}
+
 func (tr *liveTrack) snapshot() Track {
 	t := tr.Track
 	t.Path = t.Path[:len(t.Path):len(t.Path)]

@@ -2,7 +2,6 @@ package tracking
 
 import (
 	"image/color"
-	"sort"
 
 	"facecase/facedata"
 )
@@ -98,7 +97,3 @@ const personColorOffset = 1000
 // PersonColor is the colour of person track id, from the same sequence as
 // face tracks' colours (Color) but a different part of it.
 func PersonColor(id int) color.RGBA { return Color(id + personColorOffset) }
-
-func sortPeopleByID(ts []PersonTrack) {
-	sort.Slice(ts, func(i, j int) bool { return ts[i].ID < ts[j].ID })
-}

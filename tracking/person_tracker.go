@@ -14,14 +14,12 @@ import (
 // person whose upper body holds them (AttachFaces). Not safe for concurrent
 // use.
 type PersonTracker struct {
-	cfg       PersonConfig
-	tracks    []*livePerson
-	ended     []PersonTrack
-	last      Stamp
-	started   bool
-	nextID    int
-	nextKey   int
-	confirmed map[int]int // key -> id of every track ever confirmed
+	trackBook[PersonTrack, *livePerson]
+	cfg     PersonConfig
+	last    Stamp
+	started bool
+	nextID  int
+	nextKey int
 }
 
 // livePerson is a person track being followed, confirmed or not.
@@ -40,7 +38,8 @@ type livePerson struct {
 // NewPersonTracker makes a person tracker; zero fields of cfg take their
 // defaults.
 func NewPersonTracker(cfg PersonConfig) *PersonTracker {
-	return &PersonTracker{cfg: cfg.withDefaults(), nextID: 1, nextKey: 1, confirmed: map[int]int{}}
+	return &PersonTracker{trackBook: newTrackBook[PersonTrack, *livePerson](func(p PersonTrack) int { return p.ID }),
+		cfg: cfg.withDefaults(), nextID: 1, nextKey: 1}
 }
 
 // Config is the configuration in use, defaults filled in.
@@ -232,6 +231,13 @@ func blendClothes(old, c *facedata.ClothesColour, memory float64) *facedata.Clot
 
 // snapshot copies the public part of the track; slices are capped so the
 // tracker's later appends never touch what the snapshot sees.
+func (tr *livePerson) entryKey() int { return tr.key }
+func (tr *livePerson) entryID() int  { return tr.ID }
+func (tr *livePerson) endNow() PersonTrack {
+	tr.Visible = false
+	return tr.snapshot()
+}
+
 func (tr *livePerson) snapshot() PersonTrack {
 	p := tr.PersonTrack
 	p.Path = p.Path[:len(p.Path):len(p.Path)]
@@ -242,47 +248,18 @@ func (tr *livePerson) snapshot() PersonTrack {
 // IDOf says what became of the person track with the given key: its id
 // once confirmed (0 while tentative or if it was dropped unconfirmed), and
 // whether the tracker still follows it.
-func (t *PersonTracker) IDOf(key int) (id int, alive bool) {
-	for _, tr := range t.tracks {
-		if tr.key == key {
-			return tr.ID, true
-		}
-	}
-	return t.confirmed[key], false
-}
+func (t *PersonTracker) IDOf(key int) (id int, alive bool) { return t.idOfKey(key) }
 
 // Active returns snapshots of the confirmed person tracks still being
 // followed, in order of id.
-func (t *PersonTracker) Active() []PersonTrack {
-	var out []PersonTrack
-	for _, tr := range t.tracks {
-		if tr.ID != 0 {
-			out = append(out, tr.snapshot())
-		}
-	}
-	sortPeopleByID(out)
-	return out
-}
+func (t *PersonTracker) Active() []PersonTrack { return t.active() }
 
 // Ended returns the person tracks that ended since the last call, in order
 // of id, and forgets them.
-func (t *PersonTracker) Ended() []PersonTrack {
-	out := t.ended
-	t.ended = nil
-	sortPeopleByID(out)
-	return out
-}
+func (t *PersonTracker) Ended() []PersonTrack { return t.collect() }
 
 // Cut ends every track at a scene cut.
-func (t *PersonTracker) Cut() {
-	for _, tr := range t.tracks {
-		if tr.ID != 0 {
-			tr.Visible = false
-			t.ended = append(t.ended, tr.snapshot())
-		}
-	}
-	t.tracks = nil
-}
+func (t *PersonTracker) Cut() { t.endAll() }
 
 // Finish ends every confirmed track and returns all ended tracks not yet
 // collected with Ended.
