@@ -137,18 +137,26 @@ func (c *Case) PutPersonTrack(p PersonTrack) error {
 func (c *Case) PersonTrackCount(evidenceID uint64) (int, error) {
 	n := 0
 	err := c.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketPersons)
-		if b == nil {
-			return nil
-		}
-		prefix := u64Key(evidenceID)
-		cur := b.Cursor()
-		for k, _ := cur.Seek(prefix); k != nil && len(k) >= 8 && string(k[:8]) == string(prefix); k, _ = cur.Next() {
-			n++
-		}
-		return nil
+		return eachPersonTrack(tx, evidenceID, func(_, _ []byte) error { n++; return nil })
 	})
 	return n, err
+}
+
+// eachPersonTrack calls fn with the key and value of every person track of
+// one evidence item, in id order.
+func eachPersonTrack(tx *bolt.Tx, evidenceID uint64, fn func(k, v []byte) error) error {
+	b := tx.Bucket(bucketPersons)
+	if b == nil {
+		return nil
+	}
+	prefix := u64Key(evidenceID)
+	cur := b.Cursor()
+	for k, v := cur.Seek(prefix); k != nil && len(k) >= 8 && string(k[:8]) == string(prefix); k, v = cur.Next() {
+		if err := fn(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // PersonTracks returns the person tracks of one evidence item in id
@@ -156,20 +164,14 @@ func (c *Case) PersonTrackCount(evidenceID uint64) (int, error) {
 func (c *Case) PersonTracks(evidenceID uint64) ([]PersonTrack, error) {
 	var out []PersonTrack
 	err := c.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketPersons)
-		if b == nil {
-			return nil
-		}
-		prefix := u64Key(evidenceID)
-		cur := b.Cursor()
-		for k, v := cur.Seek(prefix); k != nil && len(k) >= 8 && string(k[:8]) == string(prefix); k, v = cur.Next() {
+		return eachPersonTrack(tx, evidenceID, func(k, v []byte) error {
 			var p PersonTrack
 			if err := json.Unmarshal(v, &p); err != nil {
 				return fmt.Errorf("%w: person track %x: %v", ErrCorrupt, k, err)
 			}
 			out = append(out, p)
-		}
-		return nil
+			return nil
+		})
 	})
 	return out, err
 }
