@@ -26,24 +26,39 @@ func init() {
 	register(&command{
 		name:    "gallery",
 		summary: "watchlist gallery: import faces, search it, measure it",
-		usage:   "import|search|bench [options] (see 'facecase-cli gallery SUB -h')",
+		usage:   "import|search|verify|bench [options] (see 'facecase-cli gallery SUB -h')",
 		run:     runGallery,
 	})
 }
 
 func runGallery(ctx context.Context, env *cliEnv, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: missing sub-command import, search or bench", errUsage)
+		return fmt.Errorf("%w: missing sub-command import, search, verify or bench", errUsage)
 	}
+	var err error
 	switch args[0] {
 	case "import":
-		return galleryImport(ctx, env, args[1:])
+		err = galleryImport(ctx, env, args[1:])
 	case "search":
-		return gallerySearch(ctx, env, args[1:])
+		err = gallerySearch(ctx, env, args[1:])
+	case "verify":
+		err = galleryVerify(ctx, env, args[1:])
 	case "bench":
-		return galleryBench(ctx, env, args[1:])
+		err = galleryBench(ctx, env, args[1:])
+	default:
+		return fmt.Errorf("%w: unknown sub-command %q (want import, search, verify or bench)", errUsage, args[0])
 	}
-	return fmt.Errorf("%w: unknown sub-command %q (want import, search or bench)", errUsage, args[0])
+	return galleryDamage(err)
+}
+
+// galleryDamage gives a damaged gallery file exit code 3, as a damaged case
+// has, with what to do next.
+func galleryDamage(err error) error {
+	var ee *exitError
+	if errors.As(err, &ee) || !(errors.Is(err, gallery.ErrCorrupt) || errors.Is(err, gallery.ErrTruncated)) {
+		return err
+	}
+	return &exitError{code: 3, err: fmt.Errorf("%w\nthe gallery file is damaged: restore it from a copy, or import the watchlist again into a new file", err)}
 }
 
 // importBatch is how many faces one transaction adds.
@@ -86,6 +101,9 @@ func galleryImport(ctx context.Context, env *cliEnv, args []string) error {
 	added, err := importFaces(ctx, g, src, rep)
 	if err != nil {
 		return fmt.Errorf("import into %s: %w (%d faces were added before it and are kept)", *path, err, added)
+	}
+	if err := g.Upgrade(ctx); err != nil {
+		return fmt.Errorf("upgrade %s to the current format: %w (the %d faces added are kept)", *path, err, added)
 	}
 	if err := g.Rebuild(ctx); err != nil {
 		return fmt.Errorf("index %s: %w (the %d faces added are kept; the index is rebuilt on next open)", *path, err, added)
@@ -221,14 +239,12 @@ func gallerySearch(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(*path); err != nil {
-		return fmt.Errorf("gallery %s: %w", *path, err)
-	}
-	g, err := gallery.Open(*path, gallery.Options{ManualRebuild: true})
+	g, err := gallery.OpenReadOnly(*path, gallery.Options{})
 	if err != nil {
 		return err
 	}
 	defer g.Close()
+	warnLegacy(env, g, *path)
 	results := make([][]gallery.Candidate, len(probes))
 	for i := range probes {
 		if *exact {
@@ -237,7 +253,7 @@ func gallerySearch(ctx context.Context, env *cliEnv, args []string) error {
 			results[i], err = g.Search(ctx, probes[i], *k, *threshold)
 		}
 		if err != nil {
-			return fmt.Errorf("search face %d: %w", i+1, err)
+			return fmt.Errorf("face %d: %w", i+1, err)
 		}
 	}
 	return printCandidates(env.stdout, results, *asJSON)
@@ -366,10 +382,13 @@ func galleryBench(ctx context.Context, env *cliEnv, args []string) error {
 		}
 		build = time.Since(t0)
 	}
+	if err := upgradeGallery(ctx, env, path); err != nil {
+		return err
+	}
 	runtime.GC()
 	debug.FreeOSMemory() // what the build freed goes back before measuring
 	t0 := time.Now()
-	g, err := gallery.Open(path, gallery.Options{ManualRebuild: true, NProbe: *nprobe, Shortlist: *shortlist, Rerank: *rerank})
+	g, err := gallery.OpenReadOnly(path, gallery.Options{NProbe: *nprobe, Shortlist: *shortlist, Rerank: *rerank})
 	if err != nil {
 		return err
 	}

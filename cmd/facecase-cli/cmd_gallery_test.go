@@ -3,12 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"facecase/facedata"
 	"facecase/internal/synthdesc"
@@ -142,4 +147,98 @@ func TestGalleryBench(t *testing.T) {
 		t.Fatalf("second bench: exit %d:\n%s", code, out)
 	}
 	t.Log("\n" + out)
+}
+
+// TestGalleryDamageIsRefused runs the CLI on the damaged galleries of the
+// issue's adversarial run: each gives a clear error and a non-zero exit,
+// and no command writes to the file.
+func TestGalleryDamageIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	gal := filepath.Join(dir, "w.gallery")
+	if code, out, errOut := runCLI(t, "gallery", "import", "-gallery", gal, "-synthetic", "400"); code != 0 {
+		t.Fatalf("import: exit %d, out %q, err %q", code, out, errOut)
+	}
+	gen := synthdesc.New(synthdesc.Config{Seed: synthdesc.DefaultSeed})
+	ds := make([]facedata.Descriptor, 400)
+	gen.Fill(0, ds)
+	probe := filepath.Join(dir, "probe.json")
+	os.WriteFile(probe, []byte(mustJSON(ds[42][:])), 0o600)
+	if code, out, errOut := runCLI(t, "gallery", "verify", "-gallery", gal); code != 0 || !strings.Contains(out, "OK, 400 faces") {
+		t.Fatalf("verify a good gallery: exit %d, out %q, err %q", code, out, errOut)
+	}
+	if code, out, _ := runCLI(t, "gallery", "search", "-gallery", gal, "-descriptor", probe, "-k", "1"); code != 0 || !strings.Contains(out, "0.0000") {
+		t.Fatalf("search a good gallery: exit %d, out %q", code, out)
+	}
+
+	// One flipped bit in face 43's stored descriptor.
+	data, _ := os.ReadFile(gal)
+	var want []byte
+	for _, v := range ds[42] {
+		want = binary.LittleEndian.AppendUint32(want, math.Float32bits(v))
+	}
+	at := bytes.Index(data, want)
+	if at < 0 || bytes.Index(data[at+1:], want) >= 0 {
+		t.Fatal("face 43's descriptor is not in the file once")
+	}
+	data[at+100] ^= 0x10
+	flipped := filepath.Join(dir, "flipped.gallery")
+	os.WriteFile(flipped, data, 0o600)
+
+	empty := filepath.Join(dir, "empty.gallery")
+	os.WriteFile(empty, nil, 0o600)
+	random := filepath.Join(dir, "random.gallery")
+	junk := make([]byte, 1<<16)
+	rand.NewChaCha8([32]byte{7}).Read(junk)
+	os.WriteFile(random, junk, 0o600)
+
+	for _, c := range []struct {
+		path, sub string
+		code      int
+		says      string
+	}{
+		{flipped, "search", 3, "fails its checksum"},
+		{flipped, "verify", 3, "fails its checksum"},
+		{empty, "search", 1, "the file is empty"},
+		{empty, "verify", 1, "the file is empty"},
+		{random, "search", 1, "not a gallery"},
+	} {
+		sum := sha256.Sum256(mustRead(t, c.path))
+		st0 := backdate(t, c.path)
+		args := []string{"gallery", c.sub, "-gallery", c.path}
+		if c.sub == "search" {
+			args = append(args, "-descriptor", probe)
+		}
+		code, out, errOut := runCLI(t, args...)
+		if code != c.code || !strings.Contains(errOut, c.says) || strings.Contains(out, "candidates") {
+			t.Errorf("%s %s: exit %d, out %q, err %q; want exit %d saying %q", c.sub, filepath.Base(c.path), code, out, errOut, c.code, c.says)
+		}
+		if st1, err := os.Stat(c.path); sha256.Sum256(mustRead(t, c.path)) != sum || err != nil || st1.Size() != st0.Size() || !st1.ModTime().Equal(st0.ModTime()) {
+			t.Errorf("%s %s changed the file", c.sub, filepath.Base(c.path))
+		}
+		t.Logf("%s %s: exit %d: %s", c.sub, filepath.Base(c.path), code, errOut)
+	}
+}
+
+// backdate sets a file's modification time in the past, so that a write
+// within the same clock tick would still change it, and returns its state.
+func backdate(t *testing.T, path string) os.FileInfo {
+	t.Helper()
+	old := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	if err := os.Chtimes(path, old, old); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

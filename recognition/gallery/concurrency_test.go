@@ -104,13 +104,7 @@ func TestSearchWhileChanging(t *testing.T) {
 		t.Fatalf("reopened %+v, closed %+v", s2, s)
 	}
 	g.Close()
-	deadline := time.Now().Add(60 * time.Second) // a safety net: goroutines wind down asynchronously
-	for runtime.NumGoroutine() > goroutines && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > goroutines {
-		t.Fatalf("%d goroutines after close, %d before", n, goroutines)
-	}
+	waitGoroutines(t, goroutines)
 }
 
 func TestCloseStopsRebuild(t *testing.T) {
@@ -123,7 +117,22 @@ func TestCloseStopsRebuild(t *testing.T) {
 	start := time.Now()
 	g.Close()
 	t.Logf("closed in %v", time.Since(start))
-	if n := runtime.NumGoroutine(); n > goroutines {
-		t.Fatalf("%d goroutines after close, %d before", n, goroutines)
+	waitGoroutines(t, goroutines)
+}
+
+// waitGoroutines waits until no more than n goroutines run. A goroutine
+// that signalled it is done (a WaitGroup) still counts until it returns,
+// which under the race detector or on a busy machine can take a while, so
+// this waits for the count with a generous bound rather than reading it
+// once.
+func waitGoroutines(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second) // a safety net: goroutines wind down asynchronously
+	for runtime.NumGoroutine() > n && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if now := runtime.NumGoroutine(); now > n {
+		buf := make([]byte, 1<<16)
+		t.Fatalf("%d goroutines after close, %d before:\n%s", now, n, buf[:runtime.Stack(buf, true)])
 	}
 }

@@ -13,7 +13,8 @@
 // review, never identifications.
 //
 // Local is the gallery on this machine, either in memory (NewMemory) or in a
-// gallery file (Open).
+// gallery file (Open to search and change it, OpenReadOnly to search it
+// without ever writing to it).
 //
 // # Search
 //
@@ -52,10 +53,21 @@
 // 0.71-0.73 GiB): approximate search then re-ranks its whole shortlist
 // from the file and exact search reads every descriptor.
 //
+// Everything read from the file is checked against CRC-32C checksums (see
+// checksum.go and record.go): each chunk when opening reads it, each face
+// record when a search reads it, every other value when it is read. A
+// damaged file gives ErrCorrupt (ErrTruncated when it was cut short,
+// ErrNotGallery when it is empty or not a gallery at all), wrapped with its
+// path, and nothing is written to it: opening checks everything it loads
+// before its first write. Verify checks what opening does not read (the
+// descriptors, and the int8 codes when they stay in the file).
+//
 // Adds and removes are transactions that touch only their chunks. When the
 // index drifts (the gallery outgrew a flat index, many changes since
 // training, or one list grew far beyond the others), it is rebuilt in the
 // background and swapped in atomically; searches go on meanwhile. Files of
-// older versions are upgraded on open; a truncated file is refused with
-// ErrTruncated before bbolt maps it.
+// older versions are read as they are by OpenReadOnly and upgraded by Open
+// (see upgrade.go: at once for small records, in the background for the
+// chunks); a truncated file is refused with ErrTruncated before bbolt maps
+// it.
 package gallery

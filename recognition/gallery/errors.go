@@ -17,13 +17,17 @@ var (
 	// ErrTruncated means a gallery file is shorter than its own records say:
 	// it was cut short by a failed copy or a full disk.
 	ErrTruncated = errors.New("gallery file is truncated")
-	// ErrCorrupt means a gallery file's contents are inconsistent.
+	// ErrCorrupt means a gallery file is damaged: a checksum failed or its
+	// contents are inconsistent.
 	ErrCorrupt = errors.New("gallery file is corrupt")
-	// ErrNotGallery means a file is not a gallery (not a bbolt file, or one
-	// without gallery records).
+	// ErrNotGallery means a file is not a gallery: empty, not a bbolt file,
+	// or one without gallery records.
 	ErrNotGallery = errors.New("not a gallery file")
 	// ErrNewerVersion means a gallery file was written by a newer facecase.
 	ErrNewerVersion = errors.New("gallery file is from a newer version of facecase")
 	// ErrInUse means another process has the gallery file open.
 	ErrInUse = errors.New("gallery file is in use by another process")
+	// ErrReadOnly means a change was asked of a gallery opened read-only
+	// (OpenReadOnly), or of a file that needs an upgrade to be read.
+	ErrReadOnly = errors.New("gallery is open read-only")
 )

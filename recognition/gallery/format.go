@@ -6,18 +6,17 @@ import (
 	"math"
 )
 
-// The gallery file is a bbolt database. Version 3 (current) layout:
-//
-// Every chunk value starts with an 8-byte header: a 4-byte tag ("ROWS",
-// "VECS", "CODE") and the chunk number (u32), which lets the positioned
-// reads of fileVectors check that they read what they meant to.
+// The gallery file is a bbolt database. Version 4 (current) layout:
 //
 //	meta     version u32, rows u32 (row slots used), labels u32,
-//	         gen u64 (current index), nextgen u64
+//	         gen u64 (current index), nextgen u64, and while chunks of
+//	         version 2 or 3 remain, legacy u32 (see upgrade.go)
 //	rows     chunk u32 -> chunkRows face ids u64 then chunkRows labels u32
-//	vectors  chunk u32 -> chunkRows descriptors of 128 float32
+//	vectors  chunk u32 -> chunkRows face records (see record.go): a
+//	         descriptor of 128 float32, faceStats float32 per-face values
+//	         and a checksum
 //	faceids  face id u64 (big-endian) -> row u32
-//	labels   chunk u32 -> chunkRows labels, each u16 length and bytes
+//	labels   chunk u32 -> up to chunkRows labels, each u16 length and bytes
 //	index    "g" + gen -> bucket: quant, centroids, tops, start (float32
 //	         and u32 arrays), trained u64, changes u64, and bucket codes:
 //	         chunk u32 -> chunkRows lists u32, norms f32, eps f32, then
@@ -25,10 +24,24 @@ import (
 //	         pqbook and bucket pq (see format_pq.go)
 //
 // Numbers are little-endian except keys, which are big-endian so that they
-// sort. A freed row has face id 0. Version 1 (see version1.go) kept one
-// record per face and no index; it is upgraded on open. Version 2 had no
-// product quantizer; its files are opened as they are.
-const formatVersion = 3
+// sort. A freed row has face id 0.
+//
+// Everything the gallery reads is checksummed with CRC-32C (see
+// checksum.go): every chunk value starts with a 16-byte header (tag, chunk
+// number and two sums, one over each part of the chunk, so that the part
+// opening reads is checked without reading the rest), every face record
+// has its own sum (searches read single records), and every other value in
+// meta and the index buckets ends with a sum of its key and contents. The
+// version number stays a plain u32 so that older programs can read it and
+// say the file is newer. Face ids are checked against the rows chunks
+// instead.
+//
+// Version 3 had no checksums and 8-byte chunk headers, and its vectors
+// chunks held bare descriptors; version 2 had no product quantizer either;
+// version 1 (see version1.go) kept one record per face and no index. They
+// are upgraded when opened for writing (see upgrade.go) and read as they
+// are when opened read-only.
+const formatVersion = 4
 
 var (
 	bucketMeta    = []byte("meta")
@@ -44,6 +57,7 @@ var (
 	keyLabels  = []byte("labels")
 	keyGen     = []byte("gen")
 	keyNextGen = []byte("nextgen")
+	keyLegacy  = []byte("legacy")
 	keyQuant   = []byte("quant")
 	keyCents   = []byte("centroids")
 	keyTops    = []byte("tops")
@@ -52,34 +66,12 @@ var (
 	keyChanges = []byte("changes")
 )
 
-// Sizes of chunk values, header included.
+// Sizes of chunk bodies (after the header).
 const (
-	chunkHeader      = 8
-	rowsChunkBytes   = chunkHeader + chunkRows*(8+4)
-	vectorChunkBytes = chunkHeader + chunkRows*dim*4
-	codeChunkBytes   = chunkHeader + chunkRows*(4+4+4) + chunkRows*dim
-	vectorBytes      = dim * 4
+	rowsBodyBytes = chunkRows * (8 + 4)
+	codeBodyBytes = chunkRows*(4+4+4) + chunkRows*dim
+	vectorBytes   = dim * 4
 )
-
-// Chunk tags.
-var (
-	tagRows    = [4]byte{'R', 'O', 'W', 'S'}
-	tagVectors = [4]byte{'V', 'E', 'C', 'S'}
-	tagCodes   = [4]byte{'C', 'O', 'D', 'E'}
-)
-
-// newChunk is a zeroed chunk value with its header.
-func newChunk(tag [4]byte, c uint32, size int) []byte {
-	v := make([]byte, size)
-	copy(v, tag[:])
-	binary.LittleEndian.PutUint32(v[4:], c)
-	return v
-}
-
-// checkHeader reports whether a chunk value starts with tag and number c.
-func checkHeader(v []byte, tag [4]byte, c uint32) bool {
-	return len(v) >= chunkHeader && [4]byte(v[:4]) == tag && binary.LittleEndian.Uint32(v[4:]) == c
-}
 
 func chunkKey(c uint32) []byte { return binary.BigEndian.AppendUint32(nil, c) }
 
@@ -127,43 +119,30 @@ func getF32s(b []byte, what string) ([]float32, error) {
 	return v, nil
 }
 
-// putCode writes entry e at slot i of a code chunk's body (after the header).
-func putCode(chunk []byte, i int, e *code) {
-	binary.LittleEndian.PutUint32(chunk[i*4:], e.list)
-	binary.LittleEndian.PutUint32(chunk[chunkRows*4+i*4:], math.Float32bits(e.norm))
-	binary.LittleEndian.PutUint32(chunk[chunkRows*8+i*4:], math.Float32bits(e.eps))
+// putCode writes entry e at slot i of a code chunk's body.
+func putCode(body []byte, i int, e *code) {
+	binary.LittleEndian.PutUint32(body[i*4:], e.list)
+	binary.LittleEndian.PutUint32(body[chunkRows*4+i*4:], math.Float32bits(e.norm))
+	binary.LittleEndian.PutUint32(body[chunkRows*8+i*4:], math.Float32bits(e.eps))
 	o := chunkRows*12 + i*dim
 	for j, v := range e.c {
-		chunk[o+j] = byte(v)
+		body[o+j] = byte(v)
 	}
 }
 
-// getCode reads slot i of a code chunk's body.
-func getCode(chunk []byte, i int, e *code) {
-	e.list = binary.LittleEndian.Uint32(chunk[i*4:])
-	e.norm = math.Float32frombits(binary.LittleEndian.Uint32(chunk[chunkRows*4+i*4:]))
-	e.eps = math.Float32frombits(binary.LittleEndian.Uint32(chunk[chunkRows*8+i*4:]))
-	o := chunkRows*12 + i*dim
-	for j := range e.c {
-		e.c[j] = int8(chunk[o+j])
-	}
-}
-
-// emptyCodeChunk is code chunk c with every row unindexed.
-func emptyCodeChunk(c uint32) []byte {
-	v := newChunk(tagCodes, c, codeChunkBytes)
+// fillEmptyCodes marks every row of a code chunk's body unindexed.
+func fillEmptyCodes(body []byte) {
 	for i := range chunkRows {
-		binary.LittleEndian.PutUint32(v[chunkHeader+i*4:], noList)
+		binary.LittleEndian.PutUint32(body[i*4:], noList)
 	}
-	return v
 }
 
-func putRow(chunk []byte, i int, id FaceID, label uint32) {
-	binary.LittleEndian.PutUint64(chunk[i*8:], uint64(id))
-	binary.LittleEndian.PutUint32(chunk[chunkRows*8+i*4:], label)
+func putRow(body []byte, i int, id FaceID, label uint32) {
+	binary.LittleEndian.PutUint64(body[i*8:], uint64(id))
+	binary.LittleEndian.PutUint32(body[chunkRows*8+i*4:], label)
 }
 
-func getRow(chunk []byte, i int) (FaceID, uint32) {
-	return FaceID(binary.LittleEndian.Uint64(chunk[i*8:])),
-		binary.LittleEndian.Uint32(chunk[chunkRows*8+i*4:])
+func getRow(body []byte, i int) (FaceID, uint32) {
+	return FaceID(binary.LittleEndian.Uint64(body[i*8:])),
+		binary.LittleEndian.Uint32(body[chunkRows*8+i*4:])
 }

@@ -8,7 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Product-quantizer codes in the gallery file (version 3). An index
+// Product-quantizer codes in the gallery file (since version 3). An index
 // generation with a product quantizer (see pq.go) holds, besides its int8
 // codes:
 //
@@ -24,10 +24,9 @@ import (
 var (
 	bucketPQ  = []byte("pq")
 	keyPQBook = []byte("pqbook")
-	tagPQ     = [4]byte{'P', 'Q', 'C', 'O'}
 )
 
-const pqChunkBytes = chunkHeader + chunkRows*(4+pqBytes)
+const pqBodyBytes = chunkRows * (4 + pqBytes)
 
 // putPQ writes e's product-quantizer code at slot i of a pq chunk's body.
 func putPQ(chunk []byte, i int, e *code) {
@@ -52,12 +51,12 @@ func pqBucket(tx *bolt.Tx, gen uint64) *bolt.Bucket {
 }
 
 // newPQEditor edits the pq chunks of generation gen; nil when it has none.
-func newPQEditor(tx *bolt.Tx, gen uint64) *chunkEditor {
+func newPQEditor(tx *bolt.Tx, gen uint64, legacy bool) *chunkEditor {
 	b := pqBucket(tx, gen)
 	if b == nil {
 		return nil
 	}
-	return newChunkEditor(b, tagPQ, pqChunkBytes, nil)
+	return newChunkEditor(b, pqKind, legacy, nil)
 }
 
 // putPQEntry writes e at row r through ed (a no-op when ed is nil).
@@ -79,7 +78,7 @@ func putPQBook(b *bolt.Bucket, ix *index) error {
 		return nil
 	}
 	v := append(ix.pq.cents[:len(ix.pq.cents):len(ix.pq.cents)], ix.pq.step, ix.pq.betaRef)
-	if err := b.Put(keyPQBook, f32Bytes(v)); err != nil {
+	if err := putValue(b, keyPQBook, f32Bytes(v)); err != nil {
 		return err
 	}
 	_, err := b.CreateBucket(bucketPQ)
@@ -88,8 +87,12 @@ func putPQBook(b *bolt.Bucket, ix *index) error {
 
 // getPQBook reads the product quantizer of generation bucket b: nil, nil
 // for a generation without one.
-func getPQBook(b *bolt.Bucket) (*productQuantizer, error) {
-	v := b.Get(keyPQBook)
+func getPQBook(vs values) (*productQuantizer, error) {
+	b := vs.b
+	v, err := vs.get(keyPQBook)
+	if err != nil {
+		return nil, err
+	}
 	if v == nil {
 		if b.Bucket(bucketPQ) != nil {
 			return nil, fmt.Errorf("%w: pq codes without codebooks", ErrCorrupt)

@@ -20,8 +20,9 @@ type Local struct {
 
 	// writeMu serialises changes (adds, removes, the steps of a rebuild).
 	writeMu sync.Mutex
-	// rebuildMu lets one rebuild run at a time.
+	// rebuildMu lets one rebuild run at a time, upgradeMu one upgrade.
 	rebuildMu sync.Mutex
+	upgradeMu sync.Mutex
 	labelIdx  map[string]uint32 // label -> index, built on first add
 	dirty     []uint32          // rows changed while a rebuild runs
 	rebuilds  int               // > 0 while a rebuild runs
@@ -102,11 +103,11 @@ func (g *Local) search(ctx context.Context, probe *facedata.Descriptor, k int, t
 		rows, err = g.ix.scan(ctx, q, p)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, fmt.Errorf("search%s: %w", g.fileName(), err)
 	}
 	dist, err := g.rerank(ctx, q, rows)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, fmt.Errorf("search%s: %w", g.fileName(), err)
 	}
 	type scored struct {
 		d   float64
@@ -149,11 +150,18 @@ func (g *Local) rerank(ctx context.Context, q *[dim]float32, rows []uint32) ([]f
 		s := chunkScratchPool.Get().(*chunkScratch)
 		defer chunkScratchPool.Put(s)
 		vecs := grow(&s.vecs, (hi-lo)*dim)
-		if errs[w] = g.readVectors(rows[lo:hi], vecs); errs[w] != nil {
+		if errs[w] = g.readVectors(rows[lo:hi], vecs, &s.raw); errs[w] != nil {
 			return
 		}
 		for i := lo; i < hi; i++ {
-			dist[i] = math.Sqrt(float64(sqDist(q, (*[dim]float32)(vecs[(i-lo)*dim:]))))
+			d := math.Sqrt(float64(sqDist(q, (*[dim]float32)(vecs[(i-lo)*dim:]))))
+			if math.IsNaN(d) || math.IsInf(d, 0) {
+				// Stored descriptors are checked to be finite when added;
+				// one that is not was damaged in the file.
+				errs[w] = fmt.Errorf("%w: the descriptor of row %d is not finite", ErrCorrupt, rows[i])
+				return
+			}
+			dist[i] = d
 		}
 	})
 	if err != nil {
@@ -200,12 +208,22 @@ func (g *Local) SetNProbe(n int) {
 	g.mu.Unlock()
 }
 
-// readVectors copies the float descriptors of rows; mu must be held.
-func (g *Local) readVectors(rows []uint32, dst []float32) error {
+// readVectors copies the float descriptors of rows, raw being scratch
+// for the file's records; mu must be held.
+func (g *Local) readVectors(rows []uint32, dst []float32, raw *[]float32) error {
 	if g.mem != nil {
 		return g.mem.read(rows, dst)
 	}
-	return g.fileVec.read(rows, dst)
+	return g.fileVec.read(rows, dst, raw)
+}
+
+// readChunkVectors copies the float descriptors of the first n rows of
+// chunk c; mu must be held.
+func (g *Local) readChunkVectors(c uint32, n int, dst []float32, raw *[]float32) error {
+	if g.mem != nil {
+		return g.mem.readChunk(c, n, dst)
+	}
+	return g.fileVec.readChunk(c, n, dst, raw)
 }
 
 // Add enrols faces (see Gallery.Add). The faces of one call are committed
@@ -230,6 +248,9 @@ func (g *Local) Add(ctx context.Context, faces []Face) error {
 	}
 	if len(faces) == 0 {
 		return nil
+	}
+	if err := g.writable(); err != nil {
+		return fmt.Errorf("add: %w", err)
 	}
 	g.writeMu.Lock()
 	defer g.writeMu.Unlock()
@@ -388,6 +409,9 @@ func (g *Local) Remove(ctx context.Context, ids []FaceID) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	if err := g.writable(); err != nil {
+		return fmt.Errorf("remove: %w", err)
+	}
 	g.writeMu.Lock()
 	defer g.writeMu.Unlock()
 	if g.closed.Load() {
@@ -415,6 +439,12 @@ func (g *Local) Remove(ctx context.Context, ids []FaceID) error {
 		if rows, err = g.st.rowsOf(ids); err != nil {
 			return fmt.Errorf("remove: %w", err)
 		}
+		for i, r := range rows {
+			// The face id index is checked against the rows chunks.
+			if int(r) >= len(g.ids) || g.ids[r] != ids[i] {
+				return fmt.Errorf("remove face %d: %w: the face id index points to row %d", ids[i], ErrCorrupt, r)
+			}
+		}
 		if vec, err = g.st.commitRemove(ids, rows, changes); err != nil {
 			return fmt.Errorf("remove %d faces: %w", len(ids), err)
 		}
@@ -438,6 +468,22 @@ func (g *Local) Remove(ctx context.Context, ids []FaceID) error {
 	}
 	g.mu.Unlock()
 	g.maybeRebuild()
+	return nil
+}
+
+// fileName is " gallery PATH" for a gallery file, for error messages.
+func (g *Local) fileName() string {
+	if g.st == nil {
+		return ""
+	}
+	return " gallery " + g.st.path
+}
+
+// writable fails with ErrReadOnly for a gallery opened read-only.
+func (g *Local) writable() error {
+	if g.st != nil && g.st.readOnly {
+		return ErrReadOnly
+	}
 	return nil
 }
 
@@ -469,6 +515,9 @@ type Stats struct {
 	Rerank      int // candidates re-ranked with float descriptors
 	Rebuilding  bool
 	Kernels     string // "avx2" or "go"
+	// Legacy says that chunks of an older file version, without
+	// checksums, remain (see Upgrade).
+	Legacy bool
 	// ResidentCodes says whether the int8 codes are in memory (see
 	// Options.MaxResidentCodes).
 	ResidentCodes bool
@@ -487,6 +536,6 @@ func (g *Local) Stats() Stats {
 		Faces: g.live, Lists: len(g.ix.lists), LargestList: g.ix.largestList(),
 		TrainedOn: g.ix.trainedOn, Changes: g.ix.changes, NProbe: g.nprobe(), Shortlist: sl, Rerank: g.opts.Rerank,
 		Rebuilding: g.bg.running.Load(), Kernels: kernelName, IndexedFaces: g.ix.count,
-		ResidentCodes: g.ix.resident,
+		ResidentCodes: g.ix.resident, Legacy: g.st != nil && g.st.legacy.Load(),
 	}
 }

@@ -15,11 +15,13 @@ import (
 
 // background runs index rebuilds that drift triggers.
 type background struct {
-	ctx     context.Context
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-	running atomic.Bool
-	lastErr atomic.Pointer[error]
+	ctx        context.Context
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup
+	running    atomic.Bool // a rebuild
+	lastErr    atomic.Pointer[error]
+	upgrading  atomic.Bool // an upgrade of old-layout chunks (see upgrade.go)
+	upgradeErr atomic.Pointer[error]
 }
 
 func (b *background) init() { b.ctx, b.cancel = context.WithCancel(context.Background()) }
@@ -30,17 +32,22 @@ func (b *background) stop() {
 }
 
 // RebuildError is the error of the last background rebuild that failed (it
-// is retried on the next change), or nil.
+// is retried on the next change), or else of the background upgrade of an
+// older file's chunks (retried on the next open), or nil.
 func (g *Local) RebuildError() error {
 	if p := g.bg.lastErr.Load(); p != nil {
+		return *p
+	}
+	if p := g.bg.upgradeErr.Load(); p != nil {
 		return *p
 	}
 	return nil
 }
 
-// WaitRebuild waits until no background rebuild is running.
+// WaitRebuild waits until no background rebuild, nor background upgrade of
+// an older file's chunks, is running.
 func (g *Local) WaitRebuild(ctx context.Context) error {
-	for g.bg.running.Load() {
+	for g.bg.running.Load() || g.bg.upgrading.Load() {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -85,18 +92,26 @@ func (g *Local) maybeRebuild() {
 	if g.opts.ManualRebuild || g.closed.Load() || !g.drifted() {
 		return
 	}
-	if !g.bg.running.CompareAndSwap(false, true) {
-		return
-	}
-	g.bg.wg.Add(1)
-	go func() {
-		defer g.bg.wg.Done()
-		defer g.bg.running.Store(false)
-		if err := g.Rebuild(g.bg.ctx); err != nil && !errors.Is(err, context.Canceled) {
+	g.bg.start(&g.bg.running, func(ctx context.Context) {
+		if err := g.Rebuild(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			g.bg.lastErr.Store(&err)
 		} else if err == nil {
 			g.bg.lastErr.Store(nil)
 		}
+	})
+}
+
+// start runs fn in a goroutine unless running says one runs already;
+// running is true while it runs, and stop waits for it.
+func (b *background) start(running *atomic.Bool, fn func(ctx context.Context)) {
+	if !running.CompareAndSwap(false, true) {
+		return
+	}
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		defer running.Store(false)
+		fn(b.ctx)
 	}()
 }
 
@@ -113,6 +128,9 @@ func (g *Local) Rebuild(ctx context.Context) (err error) {
 	defer g.rebuildMu.Unlock()
 	if g.closed.Load() {
 		return ErrClosed
+	}
+	if err := g.writable(); err != nil {
+		return fmt.Errorf("rebuild index: %w", err)
 	}
 	start := time.Now()
 	g.writeMu.Lock()
@@ -153,11 +171,12 @@ func (g *Local) Rebuild(ctx context.Context) (err error) {
 	// Encode every row that is live now; rows changed later are redone
 	// below from the dirty list.
 	buf := make([]float32, chunkRows*dim)
+	var raw []float32
 	codes := make([]code, chunkRows)
 	var batch []codeChunk
 	for c0 := uint32(0); c0 < rows; c0 += chunkRows {
 		n := min(chunkRows, int(rows-c0))
-		liveRows, err := g.readChunk(c0, n, buf)
+		liveRows, err := g.readChunk(c0, n, buf, &raw)
 		if err != nil {
 			return fmt.Errorf("rebuild index: %w", err)
 		}
@@ -211,13 +230,13 @@ func (g *Local) finishRebuild(ctx context.Context, ix *index, gen uint64) error 
 	}
 	dirty := slices.Compact(slices.Sorted(slices.Values(g.dirty)))
 	vec := make([]float32, dim)
-	var scratch []float32
+	var scratch, raw []float32
 	patch := make(map[uint32]code, len(dirty))
 	for _, r := range dirty {
 		ix.remove(r)
 		e := code{list: noList}
 		if int(r) < len(g.ids) && g.ids[r] != 0 {
-			if err := g.readVectors([]uint32{r}, vec); err != nil {
+			if err := g.readVectors([]uint32{r}, vec, &raw); err != nil {
 				return fmt.Errorf("rebuild index: %w", err)
 			}
 			e = ix.encode((*[dim]float32)(vec), &scratch)
@@ -260,21 +279,20 @@ func (g *Local) readSample(rows uint32, n int, seed uint64) ([]float32, error) {
 		slices.Sort(pick)
 	}
 	out := make([]float32, len(pick)*dim)
-	return out, g.readVectors(pick, out)
+	var raw []float32
+	return out, g.readVectors(pick, out, &raw)
 }
 
-// readChunk reads rows c0..c0+n-1 into buf and says which are live.
-func (g *Local) readChunk(c0 uint32, n int, buf []float32) ([]bool, error) {
+// readChunk reads rows c0..c0+n-1 (c0 starts a chunk) into buf and says
+// which are live; raw is scratch.
+func (g *Local) readChunk(c0 uint32, n int, buf []float32, raw *[]float32) ([]bool, error) {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
 	live := make([]bool, n)
-	rows := make([]uint32, 0, n)
 	for i := range n {
-		r := c0 + uint32(i)
-		live[i] = g.ids[r] != 0
-		rows = append(rows, r)
+		live[i] = g.ids[c0+uint32(i)] != 0
 	}
-	return live, g.readVectors(rows, buf[:n*dim])
+	return live, g.readChunkVectors(c0/chunkRows, n, buf, raw)
 }
 
 // trainIndex trains a new, empty index on a sample of the live faces among

@@ -1,7 +1,6 @@
 package gallery
 
 import (
-	"os"
 	"syscall"
 
 	bolt "go.etcd.io/bbolt"
@@ -14,10 +13,31 @@ import (
 // they are clean page cache that the kernel can reclaim at any time. The
 // data is not affected: the map is a shared file map, and a page touched
 // again is mapped again from the page cache.
-func releaseMap(db *bolt.DB, f *os.File) {
-	st, err := f.Stat()
-	if err != nil || st.Size() == 0 {
+//
+// It must run inside tx, and releases only the bytes tx sees (tx.Size, the
+// file's high-water mark when tx began), never the file's size:
+//   - bbolt grows the file ahead of its map (by DB.AllocSize, 16 MB), so
+//     the file can be larger than the map, and MADV_DONTNEED past the map
+//     zeroes whatever the process mapped there (Go's runtime structures,
+//     malloc arenas): that crashed 10-million-face imports;
+//   - a transaction holds bbolt's map lock for reading, so no write
+//     transaction can replace the map (and free its address range for
+//     other use) while the release runs;
+//   - every page up to tx's high-water mark is inside the map: bbolt maps
+//     at least that much before it commits it.
+func releaseMap(tx *bolt.Tx) {
+	n := tx.Size()
+	if n <= 0 {
 		return
 	}
-	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, db.Info().Data, uintptr(st.Size()), syscall.MADV_DONTNEED)
+	_ = adviseDontNeed(tx.DB().Info().Data, uintptr(n))
+}
+
+// adviseDontNeed is madvise(addr, n, MADV_DONTNEED); a variable so that a
+// test can check every range the package releases.
+var adviseDontNeed = func(addr, n uintptr) error {
+	if _, _, e := syscall.Syscall(syscall.SYS_MADVISE, addr, n, syscall.MADV_DONTNEED); e != 0 {
+		return e
+	}
+	return nil
 }

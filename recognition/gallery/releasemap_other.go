@@ -2,12 +2,8 @@
 
 package gallery
 
-import (
-	"os"
-
-	bolt "go.etcd.io/bbolt"
-)
+import bolt "go.etcd.io/bbolt"
 
 // releaseMap does nothing where MADV_DONTNEED is not known to be safe for
 // shared file maps.
-func releaseMap(*bolt.DB, *os.File) {}
+func releaseMap(*bolt.Tx) {}

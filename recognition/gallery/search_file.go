@@ -8,8 +8,8 @@ import (
 // chunkScratch is one worker's buffers for scanFile.
 type chunkScratch struct {
 	vecs  []float32
+	raw   []float32 // records as read from the file
 	dists []float32
-	rows  []uint32
 }
 
 var chunkScratchPool = sync.Pool{New: func() any { return new(chunkScratch) }}
@@ -38,12 +38,8 @@ func (g *Local) scanFile(ctx context.Context, q *[dim]float32, k int, thr float3
 		for c := lo; c < hi && wk.err == nil; c++ {
 			first := c * chunkRows
 			n := min(chunkRows, next-first)
-			rows := grow(&wk.s.rows, n)
-			for i := range rows {
-				rows[i] = uint32(first + i)
-			}
 			vecs := grow(&wk.s.vecs, n*dim)
-			if wk.err = g.fileVec.read(rows, vecs); wk.err != nil {
+			if wk.err = g.fileVec.readChunk(uint32(c), n, vecs, &wk.s.raw); wk.err != nil {
 				return
 			}
 			d := grow(&wk.s.dists, n)

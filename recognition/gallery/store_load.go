@@ -9,16 +9,17 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// load reads the gallery into g: face ids and labels, and the int8 index.
-// Chunks are read with positioned reads rather than through bbolt's memory
-// map, so that the process keeps one copy (see fileVectors).
+// load reads the gallery into g: face ids and labels, and the int8 index,
+// checking every chunk it reads against its sums. Chunks are read with
+// positioned reads rather than through bbolt's memory map, so that the
+// process keeps one copy (see fileVectors).
 func (s *store) load(tx *bolt.Tx, g *Local) error {
-	meta := tx.Bucket(bucketMeta)
-	rows, err := getU32(meta.Get(keyRows))
+	meta := values{b: tx.Bucket(bucketMeta), sealed: s.sealed}
+	rows, err := meta.u32(keyRows)
 	if err != nil {
 		return fmt.Errorf("row count: %w", err)
 	}
-	nlabels, err := getU32(meta.Get(keyLabels))
+	nlabels, err := meta.u32(keyLabels)
 	if err != nil {
 		return fmt.Errorf("label count: %w", err)
 	}
@@ -31,29 +32,33 @@ func (s *store) load(tx *bolt.Tx, g *Local) error {
 	if g.ix, err = s.loadIndex(tx, g); err != nil {
 		return err
 	}
-	g.fileVec, err = vectorsOf(tx, s.f, rows)
+	g.fileVec, err = vectorsOf(tx, s.f, rows, s.legacy.Load())
 	return err
 }
 
+// chunksFor is how many chunks n rows (or labels) take.
+func chunksFor(n uint32) int { return int((n + chunkRows - 1) / chunkRows) }
+
 func (s *store) loadRows(tx *bolt.Tx, g *Local, rows, nlabels uint32) error {
-	spans, err := valueSpans(tx, s.f, tx.Bucket(bucketRows), tagRows, rowsChunkBytes, "rows")
+	spans, err := valueSpans(tx, s.f, tx.Bucket(bucketRows), rowsKind, s.legacy.Load(), chunksFor(rows))
 	if err != nil {
 		return err
 	}
 	g.nextRow = rows
 	g.ids = make([]FaceID, rows)
 	g.labelOf = make([]uint32, rows)
-	buf := make([]byte, rowsChunkBytes-chunkHeader)
+	var buf []byte
 	for _, sp := range spans {
-		if _, err := s.f.ReadAt(buf, sp.off); err != nil {
-			return fmt.Errorf("read rows: %w", err)
+		body, err := sp.read(s.f, rowsKind, true, &buf)
+		if err != nil {
+			return err
 		}
 		for i := range chunkRows {
 			r := sp.chunk*chunkRows + uint32(i)
 			if r >= rows {
 				break
 			}
-			id, label := getRow(buf, i)
+			id, label := getRow(body, i)
 			if id != 0 && label >= nlabels {
 				return fmt.Errorf("%w: row %d has label %d of %d", ErrCorrupt, r, label, nlabels)
 			}
@@ -73,17 +78,21 @@ func (s *store) loadRows(tx *bolt.Tx, g *Local, rows, nlabels uint32) error {
 func (s *store) loadLabels(tx *bolt.Tx, n uint32) ([]string, error) {
 	labels := make([]string, 0, n)
 	c := tx.Bucket(bucketLabels).Cursor()
-	for k, v := c.First(); k != nil && uint32(len(labels)) < n; k, v = c.Next() {
-		if len(k) != 4 || beU32(k) != uint32(len(labels))/chunkRows {
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(k) != 4 || int(beU32(k)) != len(labels)/chunkRows || len(labels)%chunkRows != 0 || uint32(len(labels)) >= n {
 			return nil, fmt.Errorf("%w: label chunk %x out of order", ErrCorrupt, k)
 		}
-		for len(v) > 0 && uint32(len(labels)) < n {
-			if len(v) < 2 || len(v) < 2+int(binary.LittleEndian.Uint16(v)) {
-				return nil, fmt.Errorf("%w: label %d is cut short", ErrCorrupt, len(labels))
+		body, _, err := labelsKind.open(v, beU32(k), s.legacy.Load())
+		if err != nil {
+			return nil, err
+		}
+		for len(body) > 0 {
+			if len(body) < 2 || len(body) < 2+int(binary.LittleEndian.Uint16(body)) || uint32(len(labels)) >= n {
+				return nil, fmt.Errorf("%w: label %d is cut short or one too many", ErrCorrupt, len(labels))
 			}
-			l := int(binary.LittleEndian.Uint16(v))
-			labels = append(labels, string(v[2:2+l]))
-			v = v[2+l:]
+			l := int(binary.LittleEndian.Uint16(body))
+			labels = append(labels, string(body[2:2+l]))
+			body = body[2+l:]
 		}
 	}
 	if uint32(len(labels)) != n {
@@ -92,67 +101,91 @@ func (s *store) loadLabels(tx *bolt.Tx, n uint32) ([]string, error) {
 	return labels, nil
 }
 
-func (s *store) loadIndex(tx *bolt.Tx, g *Local) (*index, error) {
-	b := tx.Bucket(bucketIndex).Bucket(genKey(s.gen))
-	scale, err := getF32s(b.Get(keyQuant), "quantizer")
+// loadCoarse reads the centroids and quantizer of an index generation.
+func loadCoarse(vs values) (*coarse, quantizer, error) {
+	var q quantizer
+	scale, err := vs.f32s(keyQuant)
 	if err != nil || len(scale) != dim {
-		return nil, fmt.Errorf("%w: quantizer", ErrCorrupt)
+		return nil, q, fmt.Errorf("%w: quantizer (%v)", ErrCorrupt, err)
 	}
-	cents, err := getF32s(b.Get(keyCents), "centroids")
+	copy(q.scale[:], scale)
+	cents, err := vs.f32s(keyCents)
 	if err != nil {
-		return nil, err
+		return nil, q, err
 	}
-	tops, err := getF32s(b.Get(keyTops), "tops")
+	tops, err := vs.f32s(keyTops)
 	if err != nil {
-		return nil, err
+		return nil, q, err
 	}
-	sb := b.Get(keyStart)
+	sb, err := vs.must(keyStart)
+	if err != nil {
+		return nil, q, err
+	}
 	c := &coarse{centroids: cents, tops: tops, start: make([]uint32, len(sb)/4)}
 	for i := range c.start {
 		c.start[i] = binary.LittleEndian.Uint32(sb[i*4:])
 	}
 	if len(cents) == 0 || len(cents)%dim != 0 || len(tops)%dim != 0 || len(c.start) != len(tops)/dim+1 ||
 		c.start[len(c.start)-1] != uint32(c.nlist()) {
-		return nil, fmt.Errorf("%w: index centroids", ErrCorrupt)
+		return nil, q, fmt.Errorf("%w: index centroids", ErrCorrupt)
 	}
-	trained, err := getU64(b.Get(keyTrained))
+	for i := 1; i < len(c.start); i++ {
+		if c.start[i] < c.start[i-1] {
+			return nil, q, fmt.Errorf("%w: index centroids", ErrCorrupt)
+		}
+	}
+	for _, x := range append(append(scale, cents...), tops...) {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return nil, q, fmt.Errorf("%w: an index value is not a finite number", ErrCorrupt)
+		}
+	}
+	return c, q, nil
+}
+
+func (s *store) loadIndex(tx *bolt.Tx, g *Local) (*index, error) {
+	b := tx.Bucket(bucketIndex).Bucket(genKey(s.gen))
+	vs := values{b: b, sealed: s.sealed}
+	c, q, err := loadCoarse(vs)
 	if err != nil {
 		return nil, err
 	}
-	changes, err := getU64(b.Get(keyChanges))
+	trained, err := vs.u64(keyTrained)
 	if err != nil {
 		return nil, err
 	}
-	var q quantizer
-	copy(q.scale[:], scale)
+	changes, err := vs.u64(keyChanges)
+	if err != nil {
+		return nil, err
+	}
 	ix := newIndex(c, q, int(trained))
 	ix.changes = int(changes)
-	if ix.pq, err = getPQBook(b); err != nil {
+	if ix.pq, err = getPQBook(vs); err != nil {
 		return nil, err
 	}
-	pqOff := map[uint32]int64{}
+	nchunks := chunksFor(uint32(len(g.ids)))
+	var pqSpans []span
 	if ix.pq != nil {
-		pqSpans, err := valueSpans(tx, s.f, b.Bucket(bucketPQ), tagPQ, pqChunkBytes, "pq")
-		if err != nil {
+		if pqSpans, err = valueSpans(tx, s.f, b.Bucket(bucketPQ), pqKind, s.legacy.Load(), nchunks); err != nil {
 			return nil, err
 		}
-		for _, sp := range pqSpans {
-			pqOff[sp.chunk] = sp.off
-		}
 	}
-	spans, err := valueSpans(tx, s.f, b.Bucket(bucketCodes), tagCodes, codeChunkBytes, "codes")
+	if b.Bucket(bucketCodes) == nil {
+		return nil, fmt.Errorf("%w: index generation %d has no codes", ErrCorrupt, s.gen)
+	}
+	spans, err := valueSpans(tx, s.f, b.Bucket(bucketCodes), codesKind, s.legacy.Load(), nchunks)
 	if err != nil {
 		return nil, err
 	}
 	// First the list of every row, to size the lists exactly; then the codes.
 	counts := make([]int, c.nlist())
-	buf := make([]byte, codeChunkBytes-chunkHeader)
+	var buf []byte
 	for _, sp := range spans {
-		if _, err := s.f.ReadAt(buf[:chunkRows*4], sp.off); err != nil {
-			return nil, fmt.Errorf("read codes: %w", err)
+		body, err := sp.read(s.f, codesKind, false, &buf)
+		if err != nil {
+			return nil, err
 		}
 		for i := range chunkRows {
-			l := binary.LittleEndian.Uint32(buf[i*4:])
+			l := binary.LittleEndian.Uint32(body[i*4:])
 			if l != noList && int(l) >= len(counts) {
 				return nil, fmt.Errorf("%w: list %d of %d", ErrCorrupt, l, len(counts))
 			}
@@ -171,48 +204,24 @@ func (s *store) loadIndex(tx *bolt.Tx, g *Local) (*index, error) {
 	for i := range ix.where {
 		ix.where[i] = noList
 	}
-	pqBuf := make([]byte, pqChunkBytes-chunkHeader)
+	var pqBuf []byte
 	var pe code
-	body := buf
-	if !ix.resident {
-		body = buf[:chunkRows*4] // the lists only
-	}
-	for _, sp := range spans {
-		if _, err := s.f.ReadAt(body, sp.off); err != nil {
-			return nil, fmt.Errorf("read codes: %w", err)
+	for i, sp := range spans {
+		body, err := sp.read(s.f, codesKind, ix.resident, &buf)
+		if err != nil {
+			return nil, err
 		}
+		var pqBody []byte
 		if ix.pq != nil {
-			off, ok := pqOff[sp.chunk]
-			if !ok {
+			if i >= len(pqSpans) || pqSpans[i].chunk != sp.chunk {
 				return nil, fmt.Errorf("%w: pq chunk %d is missing", ErrCorrupt, sp.chunk)
 			}
-			if _, err := s.f.ReadAt(pqBuf, off); err != nil {
-				return nil, fmt.Errorf("read pq codes: %w", err)
+			if pqBody, err = pqSpans[i].read(s.f, pqKind, true, &pqBuf); err != nil {
+				return nil, err
 			}
 		}
-		codes := unsafe.Slice((*int8)(unsafe.Pointer(&buf[chunkRows*12])), chunkRows*dim)
-		for i := range chunkRows {
-			r := sp.chunk*chunkRows + uint32(i)
-			list := binary.LittleEndian.Uint32(buf[i*4:])
-			if list == noList {
-				continue
-			}
-			if int(r) >= len(g.ids) || g.ids[r] == 0 {
-				return nil, fmt.Errorf("%w: index holds free row %d", ErrCorrupt, r)
-			}
-			l := &ix.lists[list]
-			l.rows = append(l.rows, r)
-			if ix.resident {
-				l.codes = append(l.codes, codes[i*dim:i*dim+dim]...)
-				l.norms = append(l.norms, math.Float32frombits(binary.LittleEndian.Uint32(buf[chunkRows*4+i*4:])))
-				l.eps = append(l.eps, math.Float32frombits(binary.LittleEndian.Uint32(buf[chunkRows*8+i*4:])))
-			}
-			if ix.pq != nil {
-				getPQ(pqBuf, i, &pe)
-				l.pq = appendPQ(l.pq, len(l.rows)-1, &pqEntry{pe.pq, ix.pq.quantBeta(pe.beta)})
-			}
-			ix.where[r] = list
-			ix.count++
+		if err := ix.loadChunk(g, sp.chunk, body, pqBody, &pe); err != nil {
+			return nil, err
 		}
 	}
 	ix.baseLargest = ix.largestList()
@@ -220,4 +229,43 @@ func (s *store) loadIndex(tx *bolt.Tx, g *Local) (*index, error) {
 		return nil, fmt.Errorf("%w: index holds %d faces, gallery %d", ErrCorrupt, ix.count, g.live)
 	}
 	return ix, nil
+}
+
+// loadChunk puts the rows of code chunk c in their lists: body is the
+// chunk's body (its lists only when the codes stay in the file), pqBody
+// the pq chunk's (nil without a product quantizer).
+func (ix *index) loadChunk(g *Local, c uint32, body, pqBody []byte, pe *code) error {
+	for i := range chunkRows {
+		r := c*chunkRows + uint32(i)
+		list := binary.LittleEndian.Uint32(body[i*4:])
+		if list == noList {
+			continue
+		}
+		if int(r) >= len(g.ids) || g.ids[r] == 0 {
+			return fmt.Errorf("%w: index holds free row %d", ErrCorrupt, r)
+		}
+		l := &ix.lists[list]
+		l.rows = append(l.rows, r)
+		if ix.resident {
+			o := chunkRows*12 + i*dim
+			l.codes = append(l.codes, int8s(body[o:o+dim])...)
+			l.norms = append(l.norms, math.Float32frombits(binary.LittleEndian.Uint32(body[chunkRows*4+i*4:])))
+			l.eps = append(l.eps, math.Float32frombits(binary.LittleEndian.Uint32(body[chunkRows*8+i*4:])))
+		}
+		if pqBody != nil {
+			getPQ(pqBody, i, pe)
+			l.pq = appendPQ(l.pq, len(l.rows)-1, &pqEntry{pe.pq, ix.pq.quantBeta(pe.beta)})
+		}
+		ix.where[r] = list
+		ix.count++
+	}
+	return nil
+}
+
+// int8s is b's memory as int8 (the int8 codes as stored).
+func int8s(b []byte) []int8 {
+	if len(b) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(b))), len(b))
 }

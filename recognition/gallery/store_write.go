@@ -43,20 +43,23 @@ func (s *store) rowsOf(ids []FaceID) ([]uint32, error) {
 }
 
 // chunkEditor edits chunk values in one write transaction, reading each
-// chunk once and putting it back at the end.
+// chunk once (checked against its sums) and putting it back, sealed, at
+// the end. A chunk of versions 2 and 3 is upgraded as it is edited.
 type chunkEditor struct {
-	b     *bolt.Bucket
-	tag   [4]byte
-	size  int
-	blank func(c uint32) []byte
-	edits map[uint32][]byte
+	b      *bolt.Bucket
+	k      *chunkKind
+	legacy bool
+	blank  func(c uint32) []byte
+	edits  map[uint32][]byte
 }
 
-func newChunkEditor(b *bolt.Bucket, tag [4]byte, size int, blank func(c uint32) []byte) *chunkEditor {
+// newChunkEditor edits the chunks of kind k in b; blank makes a new chunk
+// value (default: a zero body); legacy allows chunks of versions 2 and 3.
+func newChunkEditor(b *bolt.Bucket, k *chunkKind, legacy bool, blank func(c uint32) []byte) *chunkEditor {
 	if blank == nil {
-		blank = func(c uint32) []byte { return newChunk(tag, c, size) }
+		blank = func(c uint32) []byte { return k.newChunk(c, -1) }
 	}
-	return &chunkEditor{b: b, tag: tag, size: size, blank: blank, edits: map[uint32][]byte{}}
+	return &chunkEditor{b: b, k: k, legacy: legacy, blank: blank, edits: map[uint32][]byte{}}
 }
 
 // chunk returns a writable copy of the body of chunk c (blank when absent).
@@ -66,10 +69,10 @@ func (e *chunkEditor) chunk(c uint32) ([]byte, error) {
 	}
 	var v []byte
 	if old := e.b.Get(chunkKey(c)); old != nil {
-		if len(old) != e.size || !checkHeader(old, e.tag, c) {
-			return nil, fmt.Errorf("%w: chunk %d has a bad header or %d bytes, want %d", ErrCorrupt, c, len(old), e.size)
+		var err error
+		if v, err = upgradeChunk(e.k, old, c, e.legacy); err != nil {
+			return nil, err
 		}
-		v = append(make([]byte, 0, e.size), old...)
 	} else {
 		v = e.blank(c)
 	}
@@ -79,11 +82,47 @@ func (e *chunkEditor) chunk(c uint32) ([]byte, error) {
 
 func (e *chunkEditor) flush() error {
 	for c, v := range e.edits {
+		e.k.seal(v)
 		if err := e.b.Put(chunkKey(c), v); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// flushAll flushes editors; nil ones are skipped.
+func flushAll(eds ...*chunkEditor) error {
+	for _, ed := range eds {
+		if ed == nil {
+			continue
+		}
+		if err := ed.flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// upgradeChunk checks a stored chunk value and returns a writable
+// version-4 copy of it (sums not yet set).
+func upgradeChunk(k *chunkKind, old []byte, c uint32, legacy bool) ([]byte, error) {
+	body, isLegacy, err := k.open(old, c, legacy)
+	if err != nil {
+		return nil, err
+	}
+	if isLegacy && k == vectorsKind {
+		return upgradeVectors(body, c)
+	}
+	v := k.newChunk(c, len(body))
+	copy(v[chunkHeader:], body)
+	return v, nil
+}
+
+// emptyCodeChunk is code chunk c with every row unindexed.
+func emptyCodeChunk(c uint32) []byte {
+	v := codesKind.newChunk(c, -1)
+	fillEmptyCodes(v[chunkHeader:])
+	return v
 }
 
 // codesBucket is the codes bucket of index generation gen.
@@ -97,12 +136,14 @@ func codesBucket(tx *bolt.Tx, gen uint64) (*bolt.Bucket, error) {
 
 // commitAdd writes an addition.
 func (s *store) commitAdd(a *addition) (*fileVectors, error) {
-	return s.commit(func(tx *bolt.Tx) error { return writeAddition(tx, a, s.gen) })
+	return s.commit(func(tx *bolt.Tx) error { return writeAddition(tx, a, s.gen, s.legacy.Load()) })
 }
 
-func writeAddition(tx *bolt.Tx, a *addition, gen uint64) error {
+// writeAddition writes an addition into index generation gen; legacy
+// allows chunks of versions 2 and 3 (upgraded as they are edited).
+func writeAddition(tx *bolt.Tx, a *addition, gen uint64, legacy bool) error {
 	meta := tx.Bucket(bucketMeta)
-	nlabels, err := getU32(meta.Get(keyLabels))
+	nlabels, err := sealed(meta).u32(keyLabels)
 	if err != nil {
 		return err
 	}
@@ -111,10 +152,10 @@ func writeAddition(tx *bolt.Tx, a *addition, gen uint64) error {
 	if err != nil {
 		return err
 	}
-	rowsEd := newChunkEditor(tx.Bucket(bucketRows), tagRows, rowsChunkBytes, nil)
-	vecEd := newChunkEditor(tx.Bucket(bucketVectors), tagVectors, vectorChunkBytes, nil)
-	codeEd := newChunkEditor(cb, tagCodes, codeChunkBytes, emptyCodeChunk)
-	pqEd := newPQEditor(tx, gen)
+	rowsEd := newChunkEditor(tx.Bucket(bucketRows), rowsKind, legacy, nil)
+	vecEd := newChunkEditor(tx.Bucket(bucketVectors), vectorsKind, legacy, blankVectors)
+	codeEd := newChunkEditor(cb, codesKind, legacy, emptyCodeChunk)
+	pqEd := newPQEditor(tx, gen, legacy)
 	for i, r := range a.rows {
 		f := &a.faces[i]
 		c, slot := r/chunkRows, int(r%chunkRows)
@@ -130,9 +171,7 @@ func writeAddition(tx *bolt.Tx, a *addition, gen uint64) error {
 		if err != nil {
 			return err
 		}
-		for j, v := range f.Descriptor {
-			binary.LittleEndian.PutUint32(vc[slot*vectorBytes+j*4:], math.Float32bits(v))
-		}
+		putRecord(vc, slot, r, (*[dim]float32)(&f.Descriptor))
 		cc, err := codeEd.chunk(c)
 		if err != nil {
 			return err
@@ -142,32 +181,33 @@ func writeAddition(tx *bolt.Tx, a *addition, gen uint64) error {
 			return err
 		}
 	}
-	for _, ed := range []*chunkEditor{rowsEd, vecEd, codeEd, pqEd} {
-		if ed == nil {
-			continue
-		}
-		if err := ed.flush(); err != nil {
-			return err
-		}
-	}
-	if err := appendLabels(tx.Bucket(bucketLabels), nlabels, a.newLabels); err != nil {
+	if err := flushAll(rowsEd, vecEd, codeEd, pqEd); err != nil {
 		return err
 	}
-	if err := meta.Put(keyLabels, u32(nlabels+uint32(len(a.newLabels)))); err != nil {
+	if err := appendLabels(tx.Bucket(bucketLabels), nlabels, a.newLabels, legacy); err != nil {
 		return err
 	}
-	if err := meta.Put(keyRows, u32(a.nextRow)); err != nil {
+	if err := putValue(meta, keyLabels, u32(nlabels+uint32(len(a.newLabels)))); err != nil {
 		return err
 	}
-	return tx.Bucket(bucketIndex).Bucket(genKey(gen)).Put(keyChanges, u64(uint64(a.changes)))
+	if err := putValue(meta, keyRows, u32(a.nextRow)); err != nil {
+		return err
+	}
+	return putValue(tx.Bucket(bucketIndex).Bucket(genKey(gen)), keyChanges, u64(uint64(a.changes)))
 }
 
 // appendLabels adds labels numbered from n to the label chunks.
-func appendLabels(b *bolt.Bucket, n uint32, labels []string) error {
+func appendLabels(b *bolt.Bucket, n uint32, labels []string, legacy bool) error {
 	for len(labels) > 0 {
 		c := n / chunkRows
 		take := min(len(labels), int(chunkRows-n%chunkRows))
-		v := append([]byte(nil), b.Get(chunkKey(c))...)
+		v := labelsKind.newChunk(c, 0)
+		if old := b.Get(chunkKey(c)); old != nil {
+			var err error
+			if v, err = upgradeChunk(labelsKind, old, c, legacy); err != nil {
+				return err
+			}
+		}
 		for _, l := range labels[:take] {
 			if len(l) > math.MaxUint16 {
 				return fmt.Errorf("label of %d bytes is too long", len(l))
@@ -175,6 +215,7 @@ func appendLabels(b *bolt.Bucket, n uint32, labels []string) error {
 			v = binary.LittleEndian.AppendUint16(v, uint16(len(l)))
 			v = append(v, l...)
 		}
+		labelsKind.seal(v)
 		if err := b.Put(chunkKey(c), v); err != nil {
 			return err
 		}
@@ -192,9 +233,9 @@ func (s *store) commitRemove(ids []FaceID, rows []uint32, changes int) (*fileVec
 		if err != nil {
 			return err
 		}
-		rowsEd := newChunkEditor(tx.Bucket(bucketRows), tagRows, rowsChunkBytes, nil)
-		vecEd := newChunkEditor(tx.Bucket(bucketVectors), tagVectors, vectorChunkBytes, nil)
-		codeEd := newChunkEditor(cb, tagCodes, codeChunkBytes, emptyCodeChunk)
+		rowsEd := newChunkEditor(tx.Bucket(bucketRows), rowsKind, s.legacy.Load(), nil)
+		vecEd := newChunkEditor(tx.Bucket(bucketVectors), vectorsKind, s.legacy.Load(), blankVectors)
+		codeEd := newChunkEditor(cb, codesKind, s.legacy.Load(), emptyCodeChunk)
 		empty := code{list: noList}
 		for i, r := range rows {
 			if err := fb.Delete(idKey(ids[i])); err != nil {
@@ -210,19 +251,17 @@ func (s *store) commitRemove(ids []FaceID, rows []uint32, changes int) (*fileVec
 			if err != nil {
 				return err
 			}
-			clear(vc[slot*vectorBytes : (slot+1)*vectorBytes])
+			putRecord(vc, slot, r, nil)
 			cc, err := codeEd.chunk(c)
 			if err != nil {
 				return err
 			}
 			putCode(cc, slot, &empty)
 		}
-		for _, ed := range []*chunkEditor{rowsEd, vecEd, codeEd} {
-			if err := ed.flush(); err != nil {
-				return err
-			}
+		if err := flushAll(rowsEd, vecEd, codeEd); err != nil {
+			return err
 		}
-		return tx.Bucket(bucketIndex).Bucket(genKey(s.gen)).Put(keyChanges, u64(uint64(changes)))
+		return putValue(tx.Bucket(bucketIndex).Bucket(genKey(s.gen)), keyChanges, u64(uint64(changes)))
 	})
 }
 
@@ -231,12 +270,12 @@ func (s *store) beginIndex(ix *index) (uint64, *fileVectors, error) {
 	var gen uint64
 	fv, err := s.commit(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
-		next, err := getU64(meta.Get(keyNextGen))
+		next, err := sealed(meta).u64(keyNextGen)
 		if err != nil {
 			return err
 		}
 		gen = next
-		if err := meta.Put(keyNextGen, u64(next+1)); err != nil {
+		if err := putValue(meta, keyNextGen, u64(next+1)); err != nil {
 			return err
 		}
 		return putIndex(tx, gen, ix)
@@ -253,20 +292,22 @@ func (s *store) writeCodes(gen uint64, batch []codeChunk) (*fileVectors, error) 
 		}
 		pb := pqBucket(tx, gen)
 		for _, cc := range batch {
-			v := newChunk(tagCodes, cc.chunk, codeChunkBytes)
+			v := codesKind.newChunk(cc.chunk, -1)
 			for i := range cc.codes {
 				putCode(v[chunkHeader:], i, &cc.codes[i])
 			}
+			codesKind.seal(v)
 			if err := cb.Put(chunkKey(cc.chunk), v); err != nil {
 				return err
 			}
 			if pb == nil {
 				continue
 			}
-			v = newChunk(tagPQ, cc.chunk, pqChunkBytes)
+			v = pqKind.newChunk(cc.chunk, -1)
 			for i := range cc.codes {
 				putPQ(v[chunkHeader:], i, &cc.codes[i])
 			}
+			pqKind.seal(v)
 			if err := pb.Put(chunkKey(cc.chunk), v); err != nil {
 				return err
 			}
@@ -284,8 +325,8 @@ func (s *store) switchIndex(gen uint64, patch map[uint32]code, changes int) (*fi
 		if err != nil {
 			return err
 		}
-		ed := newChunkEditor(cb, tagCodes, codeChunkBytes, emptyCodeChunk)
-		pqEd := newPQEditor(tx, gen)
+		ed := newChunkEditor(cb, codesKind, s.legacy.Load(), emptyCodeChunk)
+		pqEd := newPQEditor(tx, gen, s.legacy.Load())
 		for r, e := range patch {
 			v, err := ed.chunk(r / chunkRows)
 			if err != nil {
@@ -296,19 +337,14 @@ func (s *store) switchIndex(gen uint64, patch map[uint32]code, changes int) (*fi
 				return err
 			}
 		}
-		if err := ed.flush(); err != nil {
+		if err := flushAll(ed, pqEd); err != nil {
 			return err
-		}
-		if pqEd != nil {
-			if err := pqEd.flush(); err != nil {
-				return err
-			}
 		}
 		ib := tx.Bucket(bucketIndex)
-		if err := ib.Bucket(genKey(gen)).Put(keyChanges, u64(uint64(changes))); err != nil {
+		if err := putValue(ib.Bucket(genKey(gen)), keyChanges, u64(uint64(changes))); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketMeta).Put(keyGen, u64(gen)); err != nil {
+		if err := putValue(tx.Bucket(bucketMeta), keyGen, u64(gen)); err != nil {
 			return err
 		}
 		return ib.DeleteBucket(genKey(old))

@@ -25,3 +25,8 @@ func (m *memVectors) read(rows []uint32, dst []float32) error {
 	}
 	return nil
 }
+
+func (m *memVectors) readChunk(c uint32, n int, dst []float32) error {
+	copy(dst[:n*dim], m.chunks[c][:n*dim])
+	return nil
+}

@@ -72,5 +72,5 @@ func upgradeVersion1(tx *bolt.Tx) error {
 		a.labels[i] = n
 		a.codes[i] = ix.encode((*[dim]float32)(&faces[i].Descriptor), &scratch)
 	}
-	return writeAddition(tx, a, 1)
+	return writeAddition(tx, a, 1, false)
 }
