@@ -69,7 +69,7 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	fs.BoolVar(&f.asJSON, "json", false, "print progress as JSON lines on stderr")
 	fs.BoolVar(&f.people, "people", true, "in video and cameras, also find and track whole people (seen from any side, face visible or not) and tie each face to its person")
 	fs.StringVar(&f.personDet, "person-detector", "", "person detector: nanodet (default) or hog")
-	fs.IntVar(&f.minPerson, "min-person", recognition.DefaultMinPersonHeight, "smallest person to find, in pixels of height")
+	intFlag(fs, &f.minPerson, "min-person", "PX", recognition.DefaultMinPersonHeight, minPersonRange, "smallest person to find, in pixels of height")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -78,9 +78,6 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	if !flagGiven(fs, "min-face") {
 		f.minFace = -1 // chosen per source in scanSource
-	}
-	if f.minPerson < 1 {
-		return fmt.Errorf("%w: --min-person must be 1 or more", errUsage)
 	}
 	if len(f.watch) > 0 && !f.descriptors {
 		return fmt.Errorf("%w: --watch needs descriptors", errUsage)
