@@ -51,6 +51,7 @@ run: models build
 
 test: models
 	$(GO) vet ./...
+	$(GO) vet -tags tour ./ui/app/ ./cmd/facecase/
 	$(GO) test -count=1 -timeout 60m ./...
 	$(GO) test -count=1 -tags matprofile -run MatLeak ./recognition/... ./media/ ./casefile/ ./ui/session/ ./ui/views/
 	bash .ci/screenshots.sh

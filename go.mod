@@ -9,6 +9,7 @@ require (
 	go.etcd.io/bbolt v1.4.3
 	gocv.io/x/gocv v0.31.0
 	golang.org/x/image v0.30.0
+	golang.org/x/sync v0.25.0
 	golang.org/x/sys v0.30.0
 	golang.org/x/text v0.28.0
 	gonum.org/v1/plot v0.17.0

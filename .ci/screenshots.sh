@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Screenshots of the desktop app in CI: builds the real binary, launches it
-# under Xvfb with the hidden --tour flag, which opens the demo case (made
+# Screenshots of the desktop app in CI: builds the app with the "tour" tag
+# (the screenshot tour is test machinery and never ships in the app) into
+# bin/facecase-tour, launches it under Xvfb with its --tour flag, which
+# opens the demo case (made
 # on first use from the installed sample photos), goes through the main
 # views (start, evidence, viewer with paths, review with a note, watchlist,
 # audit log filtered to review decisions, the accuracy Lab's form, and the
@@ -23,7 +25,7 @@ rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-go build -o bin/facecase ./cmd/facecase
+go build -tags tour -o bin/facecase-tour ./cmd/facecase
 
 # A private home: the demo case and the preferences never touch the user's.
 home=$(mktemp -d)
@@ -39,7 +41,7 @@ if [ -f "$clip" ]; then
 fi
 
 set +e
-timeout 1800 xvfb-run -a -s "-screen 0 1400x900x24" bin/facecase --tour "$out" >"$out/tour.log" 2>&1
+timeout 1800 xvfb-run -a -s "-screen 0 1400x900x24" bin/facecase-tour --tour "$out" >"$out/tour.log" 2>&1
 rc=$?
 set -e
 grep '^tour' "$out/tour.log" || true

@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"facecase/progress"
 )
 
@@ -52,14 +50,6 @@ func (ch EvidenceCheck) Usable() bool {
 	return ch.State == EvidenceOK || ch.State == EvidencePresent
 }
 
-// EvidenceChecks returns the result of the media check made when the case
-// was opened (or of the last VerifyEvidence), one per evidence item.
-func (c *Case) EvidenceChecks() []EvidenceCheck {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]EvidenceCheck(nil), c.checks...)
-}
-
 // EvidenceCheckFor returns the last check of one item (State
 // EvidenceUnchecked when it was not checked).
 func (c *Case) EvidenceCheckFor(id uint64) EvidenceCheck {
@@ -71,26 +61,6 @@ func (c *Case) EvidenceCheckFor(id uint64) EvidenceCheck {
 		}
 	}
 	return EvidenceCheck{EvidenceID: id, State: EvidenceUnchecked}
-}
-
-// VerifyEvidence re-hashes every evidence file now and returns (and keeps)
-// the result. rep receives "verify" updates counted in files.
-func (c *Case) VerifyEvidence(ctx context.Context, rep progress.Reporter) ([]EvidenceCheck, error) {
-	var evidence []Evidence
-	if err := c.view(func(tx *bolt.Tx) (err error) {
-		evidence, err = readAllEvidence(tx)
-		return err
-	}); err != nil {
-		return nil, err
-	}
-	checks := checkEvidenceFiles(ctx, evidence, c.path, c.importInfo, MediaCheckHash, rep)
-	if err := ctx.Err(); err != nil {
-		return checks, err
-	}
-	c.mu.Lock()
-	c.checks = checks
-	c.mu.Unlock()
-	return checks, nil
 }
 
 // checkEvidenceFiles checks the file of every evidence item: the working

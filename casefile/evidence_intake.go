@@ -77,36 +77,20 @@ func (c *Case) addEvidence(ctx context.Context, path string, opts AddOptions) (E
 	if err != nil {
 		return Evidence{}, err
 	}
-	// Regular files only, checked on the opened descriptor: a named pipe
-	// would block here with the case open for writing, a device never ends.
-	f, err := fsutil.OpenRegular(src) // read-only: evidence is never written to
-	if errors.Is(err, fsutil.ErrNotRegular) {
-		return Evidence{}, fmt.Errorf("%w: %w", ErrInvalid, err)
-	}
+	f, before, err := openEvidenceFile(src)
 	if err != nil {
 		return Evidence{}, err
 	}
 	defer f.Close()
-	before, err := f.Stat()
-	if err != nil {
-		return Evidence{}, err
-	}
-	if !before.Mode().IsRegular() {
-		return Evidence{}, fmt.Errorf("%w: not a regular file", ErrInvalid)
-	}
 	ev := Evidence{
 		Name: filepath.Base(src), OriginalPath: src, Referenced: opts.Reference,
 		ModTime: before.ModTime().UTC(), AddedBy: c.actor, Note: strings.TrimSpace(opts.Note),
 	}
 
-	var tmp *os.File
-	mediaDir := c.MediaDir()
+	var tmp *os.File // the working copy being written, removed unless published
 	if !opts.Reference {
-		if err := os.MkdirAll(mediaDir, 0o700); err != nil {
-			return Evidence{}, fmt.Errorf("media folder: %w", err)
-		}
-		if tmp, err = os.CreateTemp(mediaDir, intakeTempPrefix+"*"+intakeTempSuffix); err != nil {
-			return Evidence{}, fmt.Errorf("media folder: %w", err)
+		if tmp, err = c.createIntakeCopy(); err != nil {
+			return Evidence{}, err
 		}
 		defer func() {
 			if tmp != nil {
@@ -115,24 +99,9 @@ func (c *Case) addEvidence(ctx context.Context, path string, opts AddOptions) (E
 			}
 		}()
 	}
-
-	var copyTo io.Writer
-	if tmp != nil {
-		copyTo = tmp
-	}
-	sum, err := hashAndCopy(ctx, f, copyTo, before.Size(), ev.Name, opts.Progress, &ev)
-	if err != nil {
+	if err := readEvidenceFile(ctx, f, before, tmp, opts.Progress, &ev); err != nil {
 		return Evidence{}, err
 	}
-	after, err := f.Stat()
-	if err != nil {
-		return Evidence{}, err
-	}
-	if after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) || sum.n != before.Size() {
-		return Evidence{}, fmt.Errorf("%w: the file changed while it was being read; take it in again once it is complete", ErrInvalid)
-	}
-	ev.Size, ev.SHA256, ev.MD5 = sum.n, sum.sha256, sum.md5
-
 	if existing, found, err := c.evidenceByHash(ev.SHA256); err != nil {
 		return Evidence{}, err
 	} else if found {
@@ -141,25 +110,9 @@ func (c *Case) addEvidence(ctx context.Context, path string, opts AddOptions) (E
 
 	var created string // the copy made by this call, removed if the commit fails
 	if tmp != nil {
-		if err := tmp.Sync(); err != nil {
-			return Evidence{}, fmt.Errorf("write copy: %w", err)
-		}
-		if err := tmp.Close(); err != nil {
-			return Evidence{}, fmt.Errorf("write copy: %w", err)
-		}
-		final := filepath.Join(mediaDir, ev.SHA256[:16]+"_"+safeFileName(ev.Name))
-		switch err := publishFile(tmp.Name(), final, false); {
-		case err == nil:
-			created = final
-		case errors.Is(err, ErrExists):
-			// Left by an intake that was interrupted before its commit:
-			// reuse it only if it is the same content.
-			if got, err := hashFile(ctx, final); err != nil || got != ev.SHA256 {
-				return Evidence{}, fmt.Errorf("media folder already holds a different %s", final)
-			}
-			os.Remove(tmp.Name())
-		default:
-			return Evidence{}, fmt.Errorf("write copy: %w", err)
+		var final string
+		if created, final, err = c.publishIntakeCopy(ctx, tmp, ev); err != nil {
+			return Evidence{}, err
 		}
 		tmp = nil
 		rel, err := filepath.Rel(filepath.Dir(c.path), final)
@@ -169,7 +122,112 @@ func (c *Case) addEvidence(ctx context.Context, path string, opts AddOptions) (E
 		ev.StoredPath = rel
 	}
 
-	var dup *Evidence
+	dup, err := c.commitEvidence(&ev, slices.Contains(opts.Analyse, ev.Kind))
+	if err != nil {
+		if created != "" && dup == nil {
+			os.Remove(created)
+		}
+		if dup != nil {
+			return *dup, fmt.Errorf("%s is evidence %d (%s): %w", ev.Name, dup.ID, dup.Name, ErrDuplicateEvidence)
+		}
+		return Evidence{}, err
+	}
+	return ev, nil
+}
+
+// openEvidenceFile opens an evidence file read-only (evidence is never
+// written to). Regular files only, checked on the opened descriptor: a
+// named pipe would block here with the case open for writing, a device
+// never ends.
+func openEvidenceFile(src string) (*os.File, os.FileInfo, error) {
+	f, err := fsutil.OpenRegular(src)
+	if errors.Is(err, fsutil.ErrNotRegular) {
+		return nil, nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := f.Stat()
+	if err == nil && !st.Mode().IsRegular() {
+		err = fmt.Errorf("%w: not a regular file", ErrInvalid)
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, st, nil
+}
+
+// createIntakeCopy creates the temporary file in the media folder that the
+// working copy of new evidence is written to.
+func (c *Case) createIntakeCopy() (*os.File, error) {
+	mediaDir := c.MediaDir()
+	if err := os.MkdirAll(mediaDir, 0o700); err != nil {
+		return nil, fmt.Errorf("media folder: %w", err)
+	}
+	tmp, err := os.CreateTemp(mediaDir, intakeTempPrefix+"*"+intakeTempSuffix)
+	if err != nil {
+		return nil, fmt.Errorf("media folder: %w", err)
+	}
+	return tmp, nil
+}
+
+// readEvidenceFile hashes f (before is its state when opened), copying it
+// to copyTo when not nil, and fills in ev's size and sums. It refuses a
+// file that changed while it was read.
+func readEvidenceFile(ctx context.Context, f *os.File, before os.FileInfo, copyTo *os.File, rep progress.Reporter, ev *Evidence) error {
+	var w io.Writer
+	if copyTo != nil {
+		w = copyTo
+	}
+	sum, err := hashAndCopy(ctx, f, w, before.Size(), ev.Name, rep, ev)
+	if err != nil {
+		return err
+	}
+	after, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) || sum.n != before.Size() {
+		return fmt.Errorf("%w: the file changed while it was being read; take it in again once it is complete", ErrInvalid)
+	}
+	ev.Size, ev.SHA256, ev.MD5 = sum.n, sum.sha256, sum.md5
+	return nil
+}
+
+// publishIntakeCopy syncs and closes the working copy tmp of ev and gives
+// it its final name in the media folder. A file already there, left by an
+// intake interrupted before its commit, is reused if it holds the same
+// content (tmp is removed then and created is empty); created is the file
+// this call made. On error tmp is left for the caller to remove.
+func (c *Case) publishIntakeCopy(ctx context.Context, tmp *os.File, ev Evidence) (created, final string, err error) {
+	if err := tmp.Sync(); err != nil {
+		return "", "", fmt.Errorf("write copy: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", "", fmt.Errorf("write copy: %w", err)
+	}
+	final = filepath.Join(c.MediaDir(), ev.SHA256[:16]+"_"+safeFileName(ev.Name))
+	switch err := publishFile(tmp.Name(), final, false); {
+	case err == nil:
+		return final, final, nil
+	case errors.Is(err, ErrExists):
+		if got, err := hashFile(ctx, final); err != nil || got != ev.SHA256 {
+			return "", "", fmt.Errorf("media folder already holds a different %s", final)
+		}
+		os.Remove(tmp.Name())
+		return "", final, nil
+	default:
+		return "", "", fmt.Errorf("write copy: %w", err)
+	}
+}
+
+// commitEvidence stores ev (giving it its id and time) with its hash index
+// entry, its analysis record when analyse is set, and their audit entry,
+// in one transaction. dup is the evidence already holding the same
+// SHA-256, found in that transaction (the error is ErrDuplicateEvidence
+// then).
+func (c *Case) commitEvidence(ev *Evidence, analyse bool) (dup *Evidence, err error) {
 	err = c.update(func(tx *bolt.Tx) error {
 		if id := tx.Bucket(bucketEvidenceHash).Get(mustHex(ev.SHA256)); id != nil {
 			existing, err := readEvidence(tx, keyU64(id))
@@ -198,7 +256,7 @@ func (c *Case) addEvidence(ctx context.Context, path string, opts AddOptions) (E
 		}
 		details := map[string]any{"evidence_id": id, "name": ev.Name, "sha256": ev.SHA256, "md5": ev.MD5, "size": ev.Size, "referenced": ev.Referenced}
 		refs := []RecordRef{recordRef(bucketEvidence, u64Key(id), raw)}
-		if slices.Contains(opts.Analyse, ev.Kind) {
+		if analyse {
 			araw, err := analysisPut(tx, AnalysisRecord{EvidenceID: id, State: AnalysisPending, Requested: ev.AddedAt, RequestedBy: c.actor})
 			if err != nil {
 				return err
@@ -209,16 +267,7 @@ func (c *Case) addEvidence(ctx context.Context, path string, opts AddOptions) (E
 		_, err = appendAudit(tx, ev.AddedAt, c.actor, ActionAddEvidence, details, refs)
 		return err
 	})
-	if err != nil {
-		if created != "" && dup == nil {
-			os.Remove(created)
-		}
-		if dup != nil {
-			return *dup, fmt.Errorf("%s is evidence %d (%s): %w", ev.Name, dup.ID, dup.Name, ErrDuplicateEvidence)
-		}
-		return Evidence{}, err
-	}
-	return ev, nil
+	return dup, err
 }
 
 // hashSums is the outcome of hashing a file.

@@ -70,23 +70,9 @@ func export(ctx context.Context, c *Case, out string, opts ExportOptions, rep pr
 	if rep == nil {
 		rep = progress.Discard
 	}
-	if c.readOnly {
-		return nil, ErrReadOnly
-	}
-	if opts.Media && opts.Redactor == nil {
-		return nil, fmt.Errorf("%w: exporting media needs a photo redactor (ExportOptions.Redactor)", ErrInvalid)
-	}
-	target, err := filepath.Abs(out)
+	target, err := c.exportTarget(out, opts)
 	if err != nil {
 		return nil, err
-	}
-	if err := c.refuseOwnFiles(target); err != nil {
-		return nil, err
-	}
-	if !opts.Force {
-		if err := refuseExisting(target); err != nil {
-			return nil, err
-		}
 	}
 	c.exportMu.Lock()
 	defer c.exportMu.Unlock()
@@ -104,10 +90,7 @@ func export(ctx context.Context, c *Case, out string, opts ExportOptions, rep pr
 		tmp.Close()
 		os.Remove(tmp.Name())
 		if err != nil && audited {
-			c.update(func(tx *bolt.Tx) error {
-				_, aerr := appendAudit(tx, c.now(), c.actor, ActionExportFailed, map[string]string{"bundle": filepath.Base(target), "error": err.Error()}, nil)
-				return aerr
-			})
+			c.auditExportFailed(target, err)
 		}
 	}()
 	bw := bufio.NewWriterSize(tmp, 1<<20)
@@ -135,38 +118,19 @@ func export(ctx context.Context, c *Case, out string, opts ExportOptions, rep pr
 	audited = true
 
 	step(2, "snapshot")
-	snap, snapMember, err := c.snapshot(ctx, dir)
+	snap, err := c.addSnapshot(ctx, z, dir)
+	if snap != "" {
+		defer os.Remove(snap)
+	}
 	if err != nil {
 		return nil, err
-	}
-	defer os.Remove(snap)
-	if err := copyMember(ctx, z, MemberSnapshot, snap); err != nil {
-		return nil, err
-	}
-	if err := z.finish(); err != nil {
-		return nil, err
-	}
-	if got := z.members[len(z.members)-1]; got.SHA256 != snapMember.SHA256 || got.Size != snapMember.Size {
-		return nil, fmt.Errorf("snapshot changed on disk while it was being bundled")
 	}
 	step(3, "manifest")
 	head, receipt, err := writeDerivedMembers(ctx, z, snap, opts.Signer)
 	if err != nil {
 		return nil, err
 	}
-	if err := z.close(); err != nil {
-		return nil, err
-	}
-	if err := bw.Flush(); err != nil {
-		return nil, err
-	}
-	if err := tmp.Sync(); err != nil {
-		return nil, err
-	}
-	if err := tmp.Close(); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := finishBundle(ctx, z, bw, tmp); err != nil {
 		return nil, err
 	}
 	step(4, "publish")
@@ -175,6 +139,78 @@ func export(ctx context.Context, c *Case, out string, opts ExportOptions, rep pr
 	}
 	step(5, "done")
 	return &ExportResult{Path: target, Members: z.members, AuditHead: head, Skipped: details.MediaSkipped, Receipt: receipt}, nil
+}
+
+// exportTarget checks the options and the bundle's path, out, and returns
+// it made absolute: never the case, its media folder or anything in them,
+// nor (unless forced) an existing file.
+func (c *Case) exportTarget(out string, opts ExportOptions) (string, error) {
+	if c.readOnly {
+		return "", ErrReadOnly
+	}
+	if opts.Media && opts.Redactor == nil {
+		return "", fmt.Errorf("%w: exporting media needs a photo redactor (ExportOptions.Redactor)", ErrInvalid)
+	}
+	target, err := filepath.Abs(out)
+	if err != nil {
+		return "", err
+	}
+	if err := c.refuseOwnFiles(target); err != nil {
+		return "", err
+	}
+	if !opts.Force {
+		if err := refuseExisting(target); err != nil {
+			return "", err
+		}
+	}
+	return target, nil
+}
+
+// auditExportFailed records that the export to target, already in the
+// audit log, failed with err.
+func (c *Case) auditExportFailed(target string, err error) {
+	c.update(func(tx *bolt.Tx) error {
+		_, aerr := appendAudit(tx, c.now(), c.actor, ActionExportFailed, map[string]string{"bundle": filepath.Base(target), "error": err.Error()}, nil)
+		return aerr
+	})
+}
+
+// addSnapshot writes a snapshot of the case into dir and adds it to the
+// bundle, checking that what was bundled is what was written. snap is the
+// snapshot's path (for the caller to remove) once it exists.
+func (c *Case) addSnapshot(ctx context.Context, z *bundleZip, dir string) (snap string, err error) {
+	snap, snapMember, err := c.snapshot(ctx, dir)
+	if err != nil {
+		return "", err
+	}
+	if err := copyMember(ctx, z, MemberSnapshot, snap); err != nil {
+		return snap, err
+	}
+	if err := z.finish(); err != nil {
+		return snap, err
+	}
+	if got := z.members[len(z.members)-1]; got.SHA256 != snapMember.SHA256 || got.Size != snapMember.Size {
+		return snap, fmt.Errorf("snapshot changed on disk while it was being bundled")
+	}
+	return snap, nil
+}
+
+// finishBundle writes the zip's directory and makes the bundle file
+// durable: flushed, synced and closed.
+func finishBundle(ctx context.Context, z *bundleZip, bw *bufio.Writer, f *os.File) error {
+	if err := z.close(); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return ctx.Err()
 }
 
 // exportMedia adds a redacted copy of every usable photo to the bundle.

@@ -93,31 +93,63 @@ func importBundle(ctx context.Context, bundle, target, actor string, rep progres
 	if !report.Intact() {
 		return nil, report.Err() // an incomplete but intact case can be reviewed
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*")
-	if err != nil {
-		return nil, err
-	}
-	tmpPath := tmp.Name()
-	defer os.Remove(tmpPath)
-	err = extractMember(bundle, MemberSnapshot, tmp)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
+	tmpPath, err := extractSnapshot(bundle, p)
+	if tmpPath != "" {
+		defer os.Remove(tmpPath)
 	}
 	if err != nil {
 		return nil, err
 	}
 	info := ImportInfo{Bundle: filepath.Base(report.Path), BundleSHA256: report.SHA256, ExportedAt: report.Export.Time,
 		ExportedBy: report.Export.Actor, ImportedAt: time.Now().UTC(), ImportedBy: actor}
-	db, err := openBolt(tmpPath, false, DefaultLockTimeout)
-	if err != nil {
-		return nil, err
-	}
 	tmpMedia, err := os.MkdirTemp(filepath.Dir(p), "."+filepath.Base(mediaDir)+".tmp-*")
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
 	defer os.RemoveAll(tmpMedia) // a no-op once published
+	if err := recordImport(ctx, tmpPath, bundle, &info, tmpMedia, mediaDir); err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(tmpPath, 0o400); err != nil {
+		return nil, err
+	}
+	if len(info.Media) > 0 {
+		if err := os.Rename(tmpMedia, mediaDir); err != nil {
+			return nil, err
+		}
+	}
+	if err := publishFile(tmpPath, p, false); err != nil {
+		if len(info.Media) > 0 {
+			os.RemoveAll(mediaDir)
+		}
+		return nil, err
+	}
+	return Open(p, Options{ReadOnly: true, Actor: actor})
+}
+
+// extractSnapshot copies the bundle's case snapshot to a temporary file
+// beside p and returns its path (for the caller to remove) once it exists.
+func extractSnapshot(bundle, p string) (string, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*")
+	if err != nil {
+		return "", err
+	}
+	err = extractMember(bundle, MemberSnapshot, tmp)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	return tmp.Name(), err
+}
+
+// recordImport turns the snapshot at snap into a review copy: it extracts
+// the bundle's media into tmpMedia (to be renamed to mediaDir), listing
+// them in info, and stores info as the import record with its audit
+// entry.
+func recordImport(ctx context.Context, snap, bundle string, info *ImportInfo, tmpMedia, mediaDir string) error {
+	db, err := openBolt(snap, false, DefaultLockTimeout)
+	if err != nil {
+		return err
+	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		if _, err := checkFormat(tx); err != nil {
 			return err
@@ -136,30 +168,13 @@ func importBundle(ctx context.Context, bundle, target, actor string, rep progres
 		if err := tx.Bucket(bucketMeta).Put(metaImported, raw); err != nil {
 			return err
 		}
-		_, err = appendAudit(tx, info.ImportedAt, actor, ActionImport, info, []RecordRef{recordRef(bucketMeta, metaImported, raw)})
+		_, err = appendAudit(tx, info.ImportedAt, info.ImportedBy, ActionImport, info, []RecordRef{recordRef(bucketMeta, metaImported, raw)})
 		return err
 	})
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		return nil, err
-	}
-	if err := os.Chmod(tmpPath, 0o400); err != nil {
-		return nil, err
-	}
-	if len(info.Media) > 0 {
-		if err := os.Rename(tmpMedia, mediaDir); err != nil {
-			return nil, err
-		}
-	}
-	if err := publishFile(tmpPath, p, false); err != nil {
-		if len(info.Media) > 0 {
-			os.RemoveAll(mediaDir)
-		}
-		return nil, err
-	}
-	return Open(p, Options{ReadOnly: true, Actor: actor})
+	return err
 }
 
 // extractMedia copies the bundle's redacted photo copies into dir (to be

@@ -26,8 +26,7 @@ const (
 	// changed or missing ones. It is the default.
 	MediaCheckHash MediaCheck = iota
 	// MediaCheckPresence only checks that each file exists with its
-	// recorded size; run VerifyEvidence later for the full check (the
-	// desktop app does, in the background, for cases with large videos).
+	// recorded size (Verify re-hashes them later).
 	MediaCheckPresence
 	// MediaCheckNone skips the check.
 	MediaCheckNone
@@ -92,9 +91,29 @@ func open(p string, opts Options) (*Case, error) {
 		return nil, err
 	}
 	c := &Case{path: p, db: db, readOnly: true, actor: opts.Actor, now: func() time.Time { return time.Now().UTC() }}
-	var version int
-	var evidence []Evidence
-	var head AuditHead
+	version, head, evidence, err := c.readOnOpen()
+	if err == nil {
+		opts.ReadOnly, err = c.checkOnOpenOnce(version, head, opts)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	c.checks = checkEvidenceFiles(context.Background(), evidence, p, c.importInfo, opts.MediaCheck, nil)
+	if opts.ReadOnly {
+		return c, nil
+	}
+	if err := c.reopenForWriting(opts.LockTimeout); err != nil {
+		return nil, err
+	}
+	cleanIntakeTemps(c.MediaDir())
+	return c, nil
+}
+
+// readOnOpen reads what opening needs from the case, open read-only: its
+// format version, import record, audit chain (walked to its head) and
+// evidence.
+func (c *Case) readOnOpen() (version int, head AuditHead, evidence []Evidence, err error) {
 	err = c.view(func(tx *bolt.Tx) error {
 		if version, err = checkFormat(tx); err != nil {
 			return err
@@ -109,47 +128,54 @@ func open(p string, opts Options) (*Case, error) {
 		evidence, err = readAllEvidence(tx)
 		return err
 	})
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
+	return version, head, evidence, err
+}
+
+// checkOnOpenOnce checks the case for damage unless a case with the same
+// audit head was found sound before, and says whether it must stay
+// read-only: when asked, when damaged (if opts allow that; else the
+// error is a DamageError). An imported review copy opened for writing and
+// a case of an older format opened read-only are refused.
+func (c *Case) checkOnOpenOnce(version int, head AuditHead, opts Options) (readOnly bool, err error) {
 	cache := defaultVerifiedCache()
-	if !cache.sound(p, head) {
+	if !cache.sound(c.path, head) {
 		c.damage = c.checkOnOpen()
 	}
+	readOnly = opts.ReadOnly
 	switch {
 	case len(c.damage) > 0:
-		cache.forget(p)
+		cache.forget(c.path)
 		if !opts.ReadOnly && !opts.ReadOnlyIfDamaged {
-			db.Close()
-			return nil, &DamageError{Problems: c.damage}
+			return false, &DamageError{Problems: c.damage}
 		}
-		opts.ReadOnly = true
+		readOnly = true
 	case opts.ReadOnly:
-		cache.remember(p, head)
+		cache.remember(c.path, head)
 	default:
 		c.sound = true // remembered at Close, after this handle's writes
 	}
-	if !opts.ReadOnly && c.imported {
-		db.Close()
-		return nil, fmt.Errorf("%w: it is a review copy imported from an export bundle; open it read-only", ErrReadOnly)
+	if !readOnly && c.imported {
+		return false, fmt.Errorf("%w: it is a review copy imported from an export bundle; open it read-only", ErrReadOnly)
 	}
-	if opts.ReadOnly && version < FormatVersion {
-		db.Close()
-		return nil, fmt.Errorf("case format %d must be upgraded to %d: open it once for writing", version, FormatVersion)
+	if readOnly && version < FormatVersion {
+		return false, fmt.Errorf("case format %d must be upgraded to %d: open it once for writing", version, FormatVersion)
 	}
-	c.checks = checkEvidenceFiles(context.Background(), evidence, p, c.importInfo, opts.MediaCheck, nil)
-	if opts.ReadOnly {
-		return c, nil
+	return readOnly, nil
+}
+
+// reopenForWriting closes the read-only handle and opens the case for
+// writing, migrating an older format and recording the open in the audit
+// log.
+func (c *Case) reopenForWriting(lockTimeout time.Duration) error {
+	if err := c.db.Close(); err != nil {
+		return err
 	}
-	if err := db.Close(); err != nil {
-		return nil, err
-	}
-	if c.db, err = openBolt(p, false, opts.LockTimeout); err != nil {
+	var err error
+	if c.db, err = openBolt(c.path, false, lockTimeout); err != nil {
 		if errors.Is(err, fs.ErrPermission) {
-			return nil, fmt.Errorf("%w (the case file is read-only here: open it read-only to review it)", err)
+			return fmt.Errorf("%w (the case file is read-only here: open it read-only to review it)", err)
 		}
-		return nil, err
+		return err
 	}
 	c.readOnly = false
 	err = c.update(func(tx *bolt.Tx) error {
@@ -170,10 +196,9 @@ func open(p string, opts Options) (*Case, error) {
 	})
 	if err != nil {
 		c.db.Close()
-		return nil, err
+		return err
 	}
-	cleanIntakeTemps(c.MediaDir())
-	return c, nil
+	return nil
 }
 
 // checkFile refuses what is plainly not a case before bbolt sees it: bbolt

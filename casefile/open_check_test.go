@@ -145,13 +145,13 @@ func freePageInUse(t *testing.T, p string) {
 	}
 	m, pageSize, err := readRawMeta(f, int64(len(raw)))
 	f.Close()
-	if err != nil || m.freelist == boltNoFreelist {
+	if err != nil || m.Freelist == boltNoFreelist {
 		t.Fatalf("meta %+v: %v", m, err)
 	}
 	// The first leaf page after the meta and free list pages that is in
 	// use: take the root's page.
-	victim := m.root
-	off := int64(m.freelist) * pageSize
+	victim := m.Root
+	off := int64(m.Freelist) * pageSize
 	count := int(raw[off+10]) | int(raw[off+11])<<8
 	if count == 0xFFFF {
 		t.Skip("free list with an overflow count")

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"facecase/internal/boltmeta"
 )
 
 func fileSum(t *testing.T, p string) [32]byte {
@@ -257,10 +259,10 @@ func TestOpenTruncatedAndCorrupt(t *testing.T) {
 	}
 	dir := t.TempDir()
 	// bbolt grows files ahead of use; the pages in use end at need.
-	m0 := parseRawMeta(orig)
-	ps := int(m0.pageSize)
-	m1 := parseRawMeta(orig[ps:])
-	need := int(max(m0.pgid, m1.pgid)) * ps
+	m0 := boltmeta.Parse(orig)
+	ps := int(m0.PageSize)
+	m1 := boltmeta.Parse(orig[ps:])
+	need := int(max(m0.PGID, m1.PGID)) * ps
 	if ps != casePageSize || need > len(orig) || need < 3*ps {
 		t.Fatalf("page size %d, pages in use end at %d, file is %d bytes", ps, need, len(orig))
 	}

@@ -2,56 +2,21 @@ package casefile
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
-	"hash/fnv"
-	"io"
 	"os"
+
+	"facecase/internal/boltmeta"
 )
 
-// bbolt's on-disk meta page (go.etcd.io/bbolt internal/common/meta.go,
-// v1.4.3): a 16-byte page header, then magic, version, page size, flags
-// (uint32 each), root bucket (root pgid, sequence), freelist pgid, high
-// water mark pgid, txid and an FNV-64a checksum of the 56 bytes before it,
-// all little-endian on the platforms we build for.
+// rawMeta is a decoded bbolt meta page (see internal/boltmeta).
+type rawMeta = boltmeta.Meta
+
+// The parts of bbolt's page layout the raw checks read.
 const (
-	boltMagic       = 0xED0CDAED
-	boltVersion     = 2
-	boltPageHeader  = 16
-	boltMetaSumLen  = 56
-	boltMetaLen     = 64
-	boltNoFreelist  = ^uint64(0)
-	boltDefaultPage = 4096
+	boltPageHeader = boltmeta.PageHeaderSize
+	boltNoFreelist = boltmeta.NoFreelist
 )
-
-// rawMeta is one decoded meta page.
-type rawMeta struct {
-	pageSize uint32
-	root     uint64
-	freelist uint64
-	pgid     uint64
-	txid     uint64
-	valid    bool
-	magicOK  bool
-}
-
-func parseRawMeta(page []byte) rawMeta {
-	var m rawMeta
-	if len(page) < boltPageHeader+boltMetaLen {
-		return m
-	}
-	b := page[boltPageHeader:]
-	le := binary.LittleEndian
-	m.magicOK = le.Uint32(b[0:]) == boltMagic
-	m.pageSize = le.Uint32(b[8:])
-	m.root = le.Uint64(b[16:])
-	m.freelist = le.Uint64(b[32:])
-	m.pgid = le.Uint64(b[40:])
-	m.txid = le.Uint64(b[48:])
-	h := fnv.New64a()
-	h.Write(b[:boltMetaSumLen])
-	m.valid = m.magicOK && le.Uint32(b[4:]) == boltVersion && h.Sum64() == le.Uint64(b[56:])
-	return m
-}
 
 // checkRawFile reads a case file's meta pages without bbolt and checks
 // what bbolt itself does not before it memory-maps the file: that it is a
@@ -70,43 +35,21 @@ func readRawMeta(f *os.File, size int64) (rawMeta, int64, error) {
 	if size < 2*1024 {
 		return rawMeta{}, 0, fmt.Errorf("%w: file is only %d bytes", ErrNotACase, size)
 	}
-	buf := make([]byte, boltPageHeader+boltMetaLen)
-	if _, err := f.ReadAt(buf, 0); err != nil && err != io.EOF {
-		return rawMeta{}, 0, fmt.Errorf("read meta page: %w", err)
-	}
-	m0 := parseRawMeta(buf)
-	pageSize := int64(boltDefaultPage)
-	if m0.valid && m0.pageSize >= 512 && m0.pageSize <= 1<<24 {
-		pageSize = int64(m0.pageSize)
-	}
-	buf1 := make([]byte, len(buf))
-	var m1 rawMeta
-	if n, err := f.ReadAt(buf1, pageSize); err == nil || (err == io.EOF && n == len(buf1)) {
-		m1 = parseRawMeta(buf1)
-	}
-	if !m0.magicOK && !m1.magicOK {
-		return rawMeta{}, 0, fmt.Errorf("%w: not a bbolt database", ErrNotACase)
-	}
-	// bbolt uses the valid meta page with the higher transaction id.
-	a, b := m0, m1
-	if m1.txid > m0.txid {
-		a, b = m1, m0
-	}
-	m := a
-	if !a.valid {
-		m = b
-	}
-	if !m.valid {
+	m, pageSize, err := boltmeta.Read(f, size)
+	switch {
+	case errors.Is(err, boltmeta.ErrNotBolt):
+		return m, 0, fmt.Errorf("%w: not a bbolt database", ErrNotACase)
+	case errors.Is(err, boltmeta.ErrNoValidMeta):
 		return m, 0, fmt.Errorf("%w: both bbolt meta pages fail their checksum", ErrCorrupt)
+	case errors.Is(err, boltmeta.ErrTruncated):
+		return m, 0, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	case err != nil:
+		return m, 0, err
 	}
-	if int64(m.pageSize) != pageSize {
+	if int64(m.PageSize) != pageSize {
 		return m, 0, fmt.Errorf("%w: meta pages disagree on the page size", ErrCorrupt)
 	}
-	need := int64(m.pgid) * pageSize
-	if size < need {
-		return m, 0, fmt.Errorf("%w: file is truncated: %d bytes, the database needs %d", ErrCorrupt, size, need)
-	}
-	if m.root >= m.pgid || (m.freelist != boltNoFreelist && m.freelist >= m.pgid) || m.root < 2 {
+	if m.Root >= m.PGID || (m.Freelist != boltNoFreelist && m.Freelist >= m.PGID) || m.Root < 2 {
 		return m, 0, fmt.Errorf("%w: meta page points outside the file", ErrCorrupt)
 	}
 	for id := int64(0); id < 2; id++ {
@@ -114,7 +57,7 @@ func readRawMeta(f *os.File, size int64) (rawMeta, int64, error) {
 			return m, 0, fmt.Errorf("%w: meta page %d has a damaged header", ErrCorrupt, id)
 		}
 	}
-	if m.freelist != boltNoFreelist {
+	if m.Freelist != boltNoFreelist {
 		if _, err := readRawFreelist(f, m, pageSize); err != nil {
 			return m, 0, err
 		}
@@ -141,9 +84,9 @@ func readPageHeader(f *os.File, off int64) (id uint64, flags, count uint16, over
 // would make bbolt panic outside any goroutine we can recover in, or hand
 // out pages still in use. It returns the free page ids.
 func readRawFreelist(f *os.File, m rawMeta, pageSize int64) ([]uint64, error) {
-	off := int64(m.freelist) * pageSize
+	off := int64(m.Freelist) * pageSize
 	id, flags, count, overflow, err := readPageHeader(f, off)
-	if err != nil || id != m.freelist || flags != boltFreelistFlag || m.freelist+uint64(overflow) >= m.pgid {
+	if err != nil || id != m.Freelist || flags != boltFreelistFlag || m.Freelist+uint64(overflow) >= m.PGID {
 		return nil, fmt.Errorf("%w: the free page list has a damaged header", ErrCorrupt)
 	}
 	n, skip := uint64(count), int64(0)
@@ -155,7 +98,7 @@ func readRawFreelist(f *os.File, m rawMeta, pageSize int64) ([]uint64, error) {
 		n, skip = binary.LittleEndian.Uint64(b[:]), 8
 	}
 	room := (int64(overflow)+1)*pageSize - boltPageHeader - skip
-	if n > m.pgid || int64(n)*8 > room {
+	if n > m.PGID || int64(n)*8 > room {
 		return nil, fmt.Errorf("%w: the free page list is damaged", ErrCorrupt)
 	}
 	ids := make([]byte, n*8)
@@ -165,7 +108,7 @@ func readRawFreelist(f *os.File, m rawMeta, pageSize int64) ([]uint64, error) {
 	out := make([]uint64, n)
 	for i := range out {
 		p := binary.LittleEndian.Uint64(ids[i*8:])
-		if p < 2 || p >= m.pgid {
+		if p < 2 || p >= m.PGID {
 			return nil, fmt.Errorf("%w: the free page list names page %d, outside the file", ErrCorrupt, p)
 		}
 		out[i] = p

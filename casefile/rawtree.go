@@ -60,9 +60,9 @@ func checkRawTree(path string) ([]string, error) {
 	if err != nil {
 		return []string{err.Error()}, nil
 	}
-	t := &rawTree{f: f, pageSize: pageSize, hwm: m.pgid, used: make([]bool, m.pgid), free: make([]bool, m.pgid)}
+	t := &rawTree{f: f, pageSize: pageSize, hwm: m.PGID, used: make([]bool, m.PGID), free: make([]bool, m.PGID)}
 	t.used[0], t.used[1] = true, true
-	if m.freelist != boltNoFreelist {
+	if m.Freelist != boltNoFreelist {
 		ids, err := readRawFreelist(f, m, pageSize)
 		if err != nil {
 			return []string{err.Error()}, nil
@@ -73,12 +73,12 @@ func checkRawTree(path string) ([]string, error) {
 			}
 			t.free[id] = true
 		}
-		_, _, _, overflow, _ := readPageHeader(f, int64(m.freelist)*pageSize)
+		_, _, _, overflow, _ := readPageHeader(f, int64(m.Freelist)*pageSize)
 		for i := uint64(0); i <= uint64(overflow); i++ {
-			t.used[m.freelist+i] = true
+			t.used[m.Freelist+i] = true
 		}
 	}
-	if err := t.page(m.root, nil, nil, 0); err != nil {
+	if err := t.page(m.Root, nil, nil, 0); err != nil {
 		return nil, err
 	}
 	for id := uint64(2); id < t.hwm; id++ {

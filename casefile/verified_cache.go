@@ -58,7 +58,7 @@ func entryOf(path string, head AuditHead) (verifiedEntry, bool) {
 	if err != nil {
 		return verifiedEntry{}, false
 	}
-	return verifiedEntry{Path: path, Stamp: st, TxID: m.txid, Head: head}, true
+	return verifiedEntry{Path: path, Stamp: st, TxID: m.TxID, Head: head}, true
 }
 
 func (vc verifiedCache) entryPath(path string) string {

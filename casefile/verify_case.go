@@ -15,18 +15,6 @@ import (
 	"facecase/progress"
 )
 
-// Problem is one thing verification found wrong.
-type Problem struct {
-	// Where names the place: "audit entry 7", "evidence 3", "bundle
-	// member manifest.json", "database structure".
-	Where string `json:"where"`
-	// What says what is wrong.
-	What string `json:"what"`
-}
-
-// String is "where: what".
-func (p Problem) String() string { return p.Where + ": " + p.What }
-
 // CaseReport is the result of verifying a case file.
 type CaseReport struct {
 	Path string `json:"path"`
@@ -39,50 +27,17 @@ type CaseReport struct {
 	Detections uint64 `json:"detections"`
 	// Evidence is the re-hash of every evidence file (empty when skipped).
 	Evidence []EvidenceCheck `json:"evidence,omitempty"`
-	// Problems is empty when the case verified.
-	Problems []Problem `json:"problems,omitempty"`
-	// Unfinished names the evidence whose analysis was asked for and never
-	// finished (an interrupted intake): the case is intact but its faces
-	// are incomplete until the analysis is resumed.
-	Unfinished []Problem `json:"unfinished,omitempty"`
+	// Findings lists what is damaged or changed, and the evidence whose
+	// analysis never finished.
+	Findings
 
 	chain chainFacts // every entry's hash, when the chain is intact
 }
 
-// OK reports whether nothing was found wrong and nothing is unfinished.
-func (r *CaseReport) OK() bool { return r.Intact() && len(r.Unfinished) == 0 }
-
-// Intact reports whether nothing was found changed or damaged (unfinished
-// analysis aside).
-func (r *CaseReport) Intact() bool { return len(r.Problems) == 0 }
-
 // Err is nil when the case verified, else an error matching ErrTampered
 // that names the first problem, or ErrIncomplete naming the first item
 // whose analysis never finished.
-func (r *CaseReport) Err() error {
-	return reportErr(r.Path, r.Problems, r.Unfinished, ErrTampered)
-}
-
-// reportErr is the error of a report with problems (wrapping sentinel) or
-// unfinished work (wrapping ErrIncomplete), naming the first of them.
-func reportErr(path string, problems, unfinished []Problem, sentinel error) error {
-	list := problems
-	if len(list) == 0 {
-		list, sentinel = unfinished, ErrIncomplete
-	}
-	if len(list) == 0 {
-		return nil
-	}
-	more := ""
-	if len(list) > 1 {
-		more = fmt.Sprintf(" (and %d more)", len(list)-1)
-	}
-	return fmt.Errorf("%s: %w: %s%s", path, sentinel, list[0], more)
-}
-
-func (r *CaseReport) add(where, format string, args ...any) {
-	r.Problems = append(r.Problems, Problem{Where: where, What: fmt.Sprintf(format, args...)})
-}
+func (r *CaseReport) Err() error { return r.err(r.Path, ErrTampered) }
 
 // VerifyOptions control Verify.
 type VerifyOptions struct {

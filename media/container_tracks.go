@@ -84,40 +84,12 @@ func isoTracks(r io.ReadSeeker) (t trackKinds, ok bool) {
 			if budget--; budget < 0 {
 				return errors.New("too many boxes")
 			}
-			var hdr [16]byte
-			if _, err := io.ReadFull(r, hdr[:8]); err != nil {
-				if err == io.EOF && end < 0 {
-					return nil
-				}
+			typ, size, headerLen, err := readBoxHeader(r, pos, end)
+			if err == io.EOF && end < 0 {
+				return nil
+			}
+			if err != nil {
 				return err
-			}
-			size := int64(binary.BigEndian.Uint32(hdr[:4]))
-			typ := string(hdr[4:8])
-			headerLen := int64(8)
-			switch size {
-			case 1: // 64-bit size follows
-				if _, err := io.ReadFull(r, hdr[8:16]); err != nil {
-					return err
-				}
-				size = int64(binary.BigEndian.Uint64(hdr[8:16]))
-				headerLen = 16
-			case 0: // to the end of the enclosing box or file
-				if end < 0 {
-					cur, _ := r.Seek(0, io.SeekCurrent)
-					last, err := r.Seek(0, io.SeekEnd)
-					if err != nil {
-						return err
-					}
-					size = last - pos
-					if _, err := r.Seek(cur, io.SeekStart); err != nil {
-						return err
-					}
-				} else {
-					size = end - pos
-				}
-			}
-			if size < headerLen || (end >= 0 && pos+size > end) {
-				return errors.New("bad box size")
 			}
 			boxEnd := pos + size
 			switch {
@@ -153,6 +125,49 @@ func isoTracks(r io.ReadSeeker) (t trackKinds, ok bool) {
 		return t, false
 	}
 	return t, true
+}
+
+// readBoxHeader reads the header of the ISO box at pos (the reader's
+// position), which must lie within end (the enclosing box's end, or -1 for
+// the file's): its type, its size (a size of 0 runs to end) and the
+// header's length. io.EOF means no box starts at pos.
+func readBoxHeader(r io.ReadSeeker, pos, end int64) (typ string, size, headerLen int64, err error) {
+	var hdr [16]byte
+	if _, err := io.ReadFull(r, hdr[:8]); err != nil {
+		return "", 0, 0, err
+	}
+	size = int64(binary.BigEndian.Uint32(hdr[:4]))
+	typ = string(hdr[4:8])
+	headerLen = 8
+	switch size {
+	case 1: // 64-bit size follows
+		if _, err := io.ReadFull(r, hdr[8:16]); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF // a box did start
+			}
+			return "", 0, 0, err
+		}
+		size = int64(binary.BigEndian.Uint64(hdr[8:16]))
+		headerLen = 16
+	case 0: // to the end of the enclosing box or file
+		if end < 0 {
+			cur, _ := r.Seek(0, io.SeekCurrent)
+			last, err := r.Seek(0, io.SeekEnd)
+			if err != nil {
+				return "", 0, 0, err
+			}
+			size = last - pos
+			if _, err := r.Seek(cur, io.SeekStart); err != nil {
+				return "", 0, 0, err
+			}
+		} else {
+			size = end - pos
+		}
+	}
+	if size < headerLen || (end >= 0 && pos+size > end) {
+		return "", 0, 0, errors.New("bad box size")
+	}
+	return typ, size, headerLen, nil
 }
 
 // Matroska element IDs on the way to the track types.

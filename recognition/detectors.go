@@ -13,23 +13,6 @@ var ErrUnknownDetector = errors.New("unknown detector")
 // DetectorNames lists the detectors that can be selected, default first.
 func DetectorNames() []string { return []string{"ultraface", "ssd", "blazeface", "hog", "haar"} }
 
-// DetectorInfo describes a detector for people choosing one.
-func DetectorInfo(name string) string {
-	switch name {
-	case "ultraface":
-		return "UltraFace RFB-320 (WIDER FACE): small faces in whole photos, default for photos"
-	case "ssd":
-		return "SSD MobileNet v1 (WIDER FACE) with BlazeFace tiles for small faces: accurate, slow"
-	case "blazeface":
-		return "MediaPipe BlazeFace: fast, for video"
-	case "hog":
-		return "dlib HOG: frontal faces, no neural net"
-	case "haar":
-		return "OpenCV Haar cascade: frontal faces, fastest, least accurate"
-	}
-	return ""
-}
-
 // NewDetector loads the named detector from the installed models. minScore
 // of 0 keeps the detector's default. minFace sets how far dlib's HOG
 // detector upsamples (it scans at full resolution; the others are tiled by

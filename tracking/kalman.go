@@ -123,11 +123,6 @@ func (f *boxFilter) box() facedata.Rect {
 	return facedata.Rect{X: f.cx.pos - w/2, Y: f.cy.pos - h/2, W: w, H: h}
 }
 
-// velocity is the centre's speed in pixels per frame.
-func (f *boxFilter) velocity() facedata.Point {
-	return facedata.Point{X: f.cx.vel, Y: f.cy.vel}
-}
-
 // posStd is the uncertainty of the centre, in pixels.
 func (f *boxFilter) posStd() float64 { return math.Hypot(f.cx.posStd(), f.cy.posStd()) }
 

@@ -24,7 +24,8 @@ func TestKalmanLearnsConstantVelocity(t *testing.T) {
 		b.Y += rng.NormFloat64() * 2
 		kf.update(b)
 	}
-	if v := kf.velocity(); math.Abs(v.X-4) > 0.5 || math.Abs(v.Y-1) > 0.5 {
+	// The centre's speed in pixels per frame.
+	if v := (facedata.Point{X: kf.cx.vel, Y: kf.cy.vel}); math.Abs(v.X-4) > 0.5 || math.Abs(v.Y-1) > 0.5 {
 		t.Fatalf("velocity %+v, want about (4, 1)", v)
 	}
 	kf.predict(10)

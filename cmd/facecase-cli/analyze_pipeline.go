@@ -8,8 +8,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"facecase/facedata"
 	"facecase/internal/fsutil"
@@ -35,37 +36,35 @@ func analyzeFiles(ctx context.Context, engine *recognition.Engine, files []strin
 		jobs = 1
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	start := time.Now()
 	results := make(chan indexedResult, jobs)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < jobs; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
+	go func() {
+		defer close(results)
+		var g errgroup.Group
+		g.SetLimit(jobs)
+		for i := range files {
+			if ctx.Err() != nil {
+				break
+			}
+			g.Go(func() error {
 				r := analyzeFile(ctx, engine, files[i])
 				select {
 				case results <- indexedResult{i, r}:
 				case <-ctx.Done():
-					return
 				}
-			}
-		}()
-	}
-	go func() {
-		defer close(next)
-		for i := range files {
-			select {
-			case next <- i:
-			case <-ctx.Done():
-				return
-			}
+				return nil
+			})
+		}
+		g.Wait()
+	}()
+	// Every analysis has returned before analyzeFiles does: the engine is
+	// the caller's to close.
+	defer func() {
+		cancel()
+		for range results {
 		}
 	}()
-	go func() { wg.Wait(); close(results) }()
 
+	start := time.Now()
 	pending := map[int]analyzeResult{}
 	want := 0
 	for ir := range results {
@@ -78,7 +77,6 @@ func analyzeFiles(ctx context.Context, engine *recognition.Engine, files []strin
 			delete(pending, want)
 			want++
 			if err := emit(r); err != nil {
-				cancel()
 				return err
 			}
 			rep.Report(progress.Update{Stage: "analyze", Done: int64(want), Total: int64(len(files)), Unit: "images", Item: r.File, Elapsed: time.Since(start)})

@@ -66,7 +66,7 @@ func runVerify(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	rep, done := exportProgress(env, *asJSON)
 	var rec verifyRecord
-	var problems, unfinished []casefile.Problem
+	var found *casefile.Findings
 	var checkReceipts func([]casefile.Receipt, ed25519.PublicKey) ([]casefile.ReceiptCheck, int, error)
 	if isZip {
 		r, err := casefile.VerifyBundle(ctx, path, rep)
@@ -75,7 +75,7 @@ func runVerify(ctx context.Context, env *cliEnv, args []string) error {
 			return err
 		}
 		rec = verifyRecord{Kind: "bundle", OK: r.OK(), Bundle: r}
-		problems, unfinished, checkReceipts = r.Problems, r.Unfinished, r.CheckReceipts
+		found, checkReceipts = &r.Findings, r.CheckReceipts
 	} else {
 		r, err := casefile.Verify(ctx, casePathArg(path), casefile.VerifyOptions{SkipMedia: *skipMedia, Progress: rep})
 		done()
@@ -83,11 +83,11 @@ func runVerify(ctx context.Context, env *cliEnv, args []string) error {
 			return err
 		}
 		rec = verifyRecord{Kind: "case", OK: r.OK(), Case: r}
-		problems, unfinished, checkReceipts = r.Problems, r.Unfinished, r.CheckReceipts
+		found, checkReceipts = &r.Findings, r.CheckReceipts
 	}
 	local := localPublicKey()
 	var receiptErr error
-	if len(receipts) > 0 && len(problems) == 0 {
+	if len(receipts) > 0 && found.Intact() {
 		rec.Receipts, rec.OtherReceipts, receiptErr = checkReceipts(receipts, local)
 		for _, ch := range rec.Receipts {
 			if !ch.OK() {
@@ -111,16 +111,16 @@ func runVerify(ctx context.Context, env *cliEnv, args []string) error {
 	switch {
 	case receiptErr != nil:
 		return receiptErr
-	case len(problems) > 0:
-		return &exitError{code: 3, err: fmt.Errorf("%s FAILED verification: %s", fsutil.ShowPath(path), problems[0])}
-	case len(unfinished) > 0:
-		return &exitError{code: 3, err: fmt.Errorf("%s is INCOMPLETE: %s", fsutil.ShowPath(path), unfinished[0])}
+	case !found.Intact():
+		return &exitError{code: 3, err: fmt.Errorf("%s FAILED verification: %s", fsutil.ShowPath(path), found.Problems[0])}
+	case !found.OK():
+		return &exitError{code: 3, err: fmt.Errorf("%s is INCOMPLETE: %s", fsutil.ShowPath(path), found.Unfinished[0])}
 	}
 	return nil
 }
 
 func printVerifyText(w io.Writer, rec verifyRecord) {
-	var problems, unfinished []casefile.Problem
+	var found casefile.Findings
 	if b := rec.Bundle; b != nil {
 		fmt.Fprintf(w, "bundle %s\n  %d bytes, SHA-256 %s\n", b.Path, b.Size, b.SHA256)
 		fmt.Fprintf(w, "  exported %s by %s; audit log %d entries, newest SHA-256 %s\n",
@@ -128,7 +128,7 @@ func printVerifyText(w io.Writer, rec verifyRecord) {
 		for _, m := range b.Members {
 			fmt.Fprintf(w, "  %-40s %12d  %s\n", m.Name, m.Size, m.SHA256)
 		}
-		problems, unfinished = b.Problems, b.Unfinished
+		found = b.Findings
 	}
 	if c := rec.Case; c != nil {
 		fmt.Fprintf(w, "case %s\n  audit log %d entries, newest SHA-256 %s\n  %d records and %d detections compared with their audit entries\n",
@@ -136,23 +136,23 @@ func printVerifyText(w io.Writer, rec verifyRecord) {
 		for _, ch := range c.Evidence {
 			fmt.Fprintf(w, "  evidence %d %-30s %s %s\n", ch.EvidenceID, fsutil.ShowPath(ch.Name), ch.State, ch.Detail)
 		}
-		problems, unfinished = c.Problems, c.Unfinished
+		found = c.Findings
 	}
 	switch {
-	case len(problems) > 0:
-		fmt.Fprintf(w, "FAILED: %d problems\n", len(problems))
-		for _, p := range problems {
+	case !found.Intact():
+		fmt.Fprintf(w, "FAILED: %d problems\n", len(found.Problems))
+		for _, p := range found.Problems {
 			fmt.Fprintf(w, "  %s: %s\n", p.Where, p.What)
 		}
 	case receiptsFail(rec.Receipts):
 		fmt.Fprintln(w, "FAILED: the file is consistent in itself, but its audit log does not match a receipt made before (see below)")
-	case len(unfinished) > 0:
-		fmt.Fprintf(w, "INCOMPLETE: nothing was changed, but the analysis of %d evidence items never finished\n", len(unfinished))
+	case !found.OK():
+		fmt.Fprintf(w, "INCOMPLETE: nothing was changed, but the analysis of %d evidence items never finished\n", len(found.Unfinished))
 	default:
 		fmt.Fprintln(w, "OK: verified, nothing was changed")
 		return
 	}
-	for _, p := range unfinished {
+	for _, p := range found.Unfinished {
 		fmt.Fprintf(w, "  %s: %s\n", p.Where, p.What)
 	}
 }

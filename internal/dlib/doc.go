@@ -37,7 +37,7 @@
 // own scanner (scan_fhog_pyramid_abstract.h, "THREAD SAFETY"; Davis King in
 // github.com/davisking/dlib/issues/340 and 1149), so a HOGDetector keeps one
 // dlib detector per concurrent caller and hands them out one at a time.
-// FaceChip keeps no state.
+// FaceChipInto keeps no state.
 //
 // dlib calls cannot be interrupted: a HOG scan of a large, upsampled image
 // runs to its end once started.

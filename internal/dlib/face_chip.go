@@ -13,29 +13,16 @@ import "C"
 // maxChipSize bounds the side of a face chip (dlib's own chips are 150 px).
 const maxChipSize = 4096
 
-// FaceChip cuts dlib's aligned face chip out of img: the similarity
+// FaceChipInto cuts dlib's aligned face chip out of img: the similarity
 // transform get_face_chip_details fits from the landmarks to dlib's mean
 // face shape, padded by padding times the face on every side, sampled by
 // extract_image_chip exactly as dlib does (bilinear, after an image pyramid
-// for faces much larger than the chip). The result is size x size RGB
-// pixels, 3 bytes each, rows packed. Landmarks are rounded to whole pixels
-// first, as dlib stores them. dlib's descriptor net takes size 150, padding
-// 0.25.
-func FaceChip(img Image, landmarks [LandmarkCount]Point, size int, padding float64) ([]byte, error) {
-	if size <= 0 || size > maxChipSize {
-		return nil, fmt.Errorf("face chip: %w: size %d (want 1 to %d)", ErrBadArgument, size, maxChipSize)
-	}
-	out := make([]byte, 3*size*size)
-	if err := FaceChipInto(out, 3*size, img, landmarks, size, padding); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// FaceChipInto is FaceChip writing the RGB chip into dst, rows stride bytes
-// apart, for example straight into an RGB CV_8UC3 gocv.Mat's buffer
-// (Mat.DataPtrUint8, Mat.Step). dst is not changed when an error is
-// returned.
+// for faces much larger than the chip). The chip is size x size RGB
+// pixels, 3 bytes each, written into dst with rows stride bytes apart,
+// for example straight into an RGB CV_8UC3 gocv.Mat's buffer
+// (Mat.DataPtrUint8, Mat.Step). Landmarks are rounded to whole pixels
+// first, as dlib stores them. dlib's descriptor net takes size 150,
+// padding 0.25. dst is not changed when an error is returned.
 func FaceChipInto(dst []byte, stride int, img Image, landmarks [LandmarkCount]Point, size int, padding float64) error {
 	if err := img.check(); err != nil {
 		return fmt.Errorf("face chip: %w", err)

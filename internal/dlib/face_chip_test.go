@@ -3,6 +3,7 @@ package dlib
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 
@@ -25,9 +26,21 @@ func chipLandmarks(t *testing.T) (Image, [LandmarkCount]Point) {
 	return im, lm
 }
 
+// faceChip is FaceChipInto into a new, packed buffer.
+func faceChip(img Image, landmarks [LandmarkCount]Point, size int, padding float64) ([]byte, error) {
+	if size <= 0 || size > maxChipSize {
+		return nil, fmt.Errorf("face chip: %w: size %d", ErrBadArgument, size)
+	}
+	out := make([]byte, 3*size*size)
+	if err := FaceChipInto(out, 3*size, img, landmarks, size, padding); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func TestFaceChipIsRGBAndLayoutIndependent(t *testing.T) {
 	im, lm := chipLandmarks(t)
-	chip, err := FaceChip(im, lm, 150, 0.25)
+	chip, err := faceChip(im, lm, 150, 0.25)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +65,7 @@ func TestFaceChipIsRGBAndLayoutIndependent(t *testing.T) {
 	for i := 0; i < len(noBlue.Pix); i += 3 {
 		noBlue.Pix[i] = 0
 	}
-	nb, err := FaceChip(noBlue, lm, 150, 0.25)
+	nb, err := faceChip(noBlue, lm, 150, 0.25)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +77,7 @@ func TestFaceChipIsRGBAndLayoutIndependent(t *testing.T) {
 			t.Fatalf("pixel %d: red/green changed when only blue was removed", i/3)
 		}
 	}
-	got, err := FaceChip(padded(im, 9), lm, 150, 0.25)
+	got, err := faceChip(padded(im, 9), lm, 150, 0.25)
 	if err != nil || !bytes.Equal(got, chip) {
 		t.Errorf("padded source rows gave a different chip (%v)", err)
 	}
@@ -87,7 +100,7 @@ func TestFaceChipIsRGBAndLayoutIndependent(t *testing.T) {
 func TestFaceChipPutsEyesWhereDlibDoes(t *testing.T) {
 	im, lm := chipLandmarks(t)
 	const size, padding = 150, 0.25
-	chipPix, err := FaceChip(im, lm, size, padding)
+	chipPix, err := faceChip(im, lm, size, padding)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,15 +137,15 @@ func TestFaceChipArguments(t *testing.T) {
 	for i := range lm {
 		lm[i] = Point{float64(50 + i), float64(50 + i%10)}
 	}
-	if _, err := FaceChip(im, lm, 150, 0.25); err != nil {
+	if _, err := faceChip(im, lm, 150, 0.25); err != nil {
 		t.Errorf("grey image: %v", err)
 	}
 	bad := lm
 	bad[3].X = math.NaN()
 	cases := map[string]error{}
-	_, cases["size 0"] = FaceChip(im, lm, 0, 0.25)
-	_, cases["negative padding"] = FaceChip(im, lm, 150, -1)
-	_, cases["NaN landmark"] = FaceChip(im, bad, 150, 0.25)
+	_, cases["size 0"] = faceChip(im, lm, 0, 0.25)
+	_, cases["negative padding"] = faceChip(im, lm, 150, -1)
+	_, cases["NaN landmark"] = faceChip(im, bad, 150, 0.25)
 	cases["short destination"] = FaceChipInto(make([]byte, 100), 450, im, lm, 150, 0.25)
 	for name, err := range cases {
 		if !errors.Is(err, ErrBadArgument) {

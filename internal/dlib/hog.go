@@ -129,13 +129,13 @@ func (d *HOGDetector) Close() error {
 	d.idleMu.Lock()
 	defer d.idleMu.Unlock()
 	for _, h := range d.idle {
-		C.fcdlib_hog_free(h)
+		freeHOG(h)
 	}
 	d.idle = nil
-	C.fcdlib_hog_free(d.proto)
+	freeHOG(d.proto)
 	d.proto = nil
 	return nil
 }
 
-// closeOne releases a dlib detector taken with take instead of keeping it.
-func (d *HOGDetector) closeOne(h *C.fcdlib_hog) { C.fcdlib_hog_free(h) }
+// freeHOG releases a dlib detector.
+func freeHOG(h *C.fcdlib_hog) { C.fcdlib_hog_free(h) }

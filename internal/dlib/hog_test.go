@@ -158,6 +158,6 @@ func BenchmarkHOGDetectorCopy(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		d.closeOne(h)
+		freeHOG(h)
 	}
 }

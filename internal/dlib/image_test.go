@@ -40,7 +40,7 @@ func TestMethodsRejectBadImages(t *testing.T) {
 	if _, err := d.Detect(bad, 0, 0); !errors.Is(err, ErrBadImage) {
 		t.Errorf("Detect: %v, want ErrBadImage", err)
 	}
-	if _, err := FaceChip(bad, [LandmarkCount]Point{}, 150, 0.25); !errors.Is(err, ErrBadImage) {
-		t.Errorf("FaceChip: %v, want ErrBadImage", err)
+	if err := FaceChipInto(make([]byte, 3*150*150), 3*150, bad, [LandmarkCount]Point{}, 150, 0.25); !errors.Is(err, ErrBadImage) {
+		t.Errorf("FaceChipInto: %v, want ErrBadImage", err)
 	}
 }

@@ -47,6 +47,22 @@ func TestEngineAndStorageDoNotImportFyne(t *testing.T) {
 	}
 }
 
+// TestAppShipsNoTestMachinery checks that the desktop app links neither
+// Go's testing package nor Fyne's test driver: CI's screenshot tour (which
+// needs Fyne's software painter, and through it both) is built only with
+// the "tour" tag.
+func TestAppShipsNoTestMachinery(t *testing.T) {
+	deps := goList(t, "{{.ImportPath}}", "./cmd/facecase")
+	if !contains(deps, "fyne.io/fyne/v2") {
+		t.Fatalf("go list -deps ./cmd/facecase gave %d packages without Fyne: the check sees nothing", len(deps))
+	}
+	for _, bad := range []string{"testing", "fyne.io/fyne/v2/test", "facecase/internal/testenv", "facecase/ui/internal/uitest"} {
+		if contains(deps, bad) {
+			t.Errorf("the desktop app links %s: test machinery must not ship", bad)
+		}
+	}
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

@@ -37,21 +37,9 @@ func ReadManifest(path string, groups []string) (*Dataset, error) {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
-	head, _ := br.Peek(4096)
-	bom := []byte("\xef\xbb\xbf")
-	firstLine, _, _ := bytes.Cut(bytes.TrimPrefix(head, bom), []byte("\n"))
-	semicolons := !bytes.Contains(firstLine, []byte(",")) && bytes.Contains(firstLine, []byte(";"))
-	if bytes.HasPrefix(head, bom) {
-		if _, err := br.Discard(len(bom)); err != nil {
-			return nil, fmt.Errorf("read manifest %s: %w", path, err)
-		}
-	}
-	r := csv.NewReader(br)
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
-	if semicolons {
-		r.Comma = ';'
+	r, err := manifestReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("read manifest %s: %w", path, err)
 	}
 	header, err := r.Read()
 	if err == io.EOF {
@@ -65,8 +53,7 @@ func ReadManifest(path string, groups []string) (*Dataset, error) {
 		return nil, fmt.Errorf("read manifest %s: %w", path, err)
 	}
 	d := &Dataset{Source: path, Kind: KindManifest, Skipped: NewSkipped(), GroupColumns: cols.groupNames}
-	base := filepath.Dir(path)
-	seen := map[string]bool{}
+	rows := manifestRows{d: d, base: filepath.Dir(path), fields: len(header), cols: cols, seen: map[string]bool{}}
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -81,42 +68,81 @@ func ReadManifest(path string, groups []string) (*Dataset, error) {
 			return nil, fmt.Errorf("read manifest %s: %w", path, err)
 		}
 		line, _ := r.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line
-		}
-		if len(rec) != len(header) {
-			d.Skipped.Add(SkipBadRow, fmt.Sprintf("line %d: %d fields, header has %d", line, len(rec), len(header)))
-			continue
-		}
-		p, id := strings.TrimSpace(rec[cols.path]), strings.TrimSpace(rec[cols.identity])
-		if p == "" || id == "" {
-			d.Skipped.Add(SkipBadRow, fmt.Sprintf("line %d: blank path or identity", line))
-			continue
-		}
-		full := p
-		if !filepath.IsAbs(full) {
-			full = filepath.Join(base, filepath.FromSlash(p))
-		}
-		full = filepath.Clean(full)
-		if seen[full] {
-			d.Skipped.Add(SkipDuplicate, p)
-			continue
-		}
-		seen[full] = true
-		if st, err := os.Stat(full); err != nil || st.IsDir() {
-			d.Skipped.Add(SkipMissingFile, p)
-			continue
-		}
-		s := Sample{Path: full, Rel: relPath(base, full), Identity: id}
-		for _, c := range cols.groups {
-			s.Groups = append(s.Groups, strings.TrimSpace(rec[c]))
-		}
-		d.Samples = append(d.Samples, s)
+		rows.add(rec, line)
 	}
 	if err := d.finish(); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// manifestReader reads the CSV records of a manifest: a byte order mark
+// is skipped, and a header with semicolons but no commas makes the file
+// semicolon-separated.
+func manifestReader(f io.Reader) (*csv.Reader, error) {
+	br := bufio.NewReader(f)
+	head, _ := br.Peek(4096)
+	bom := []byte("\xef\xbb\xbf")
+	firstLine, _, _ := bytes.Cut(bytes.TrimPrefix(head, bom), []byte("\n"))
+	semicolons := !bytes.Contains(firstLine, []byte(",")) && bytes.Contains(firstLine, []byte(";"))
+	if bytes.HasPrefix(head, bom) {
+		if _, err := br.Discard(len(bom)); err != nil {
+			return nil, err
+		}
+	}
+	r := csv.NewReader(br)
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	if semicolons {
+		r.Comma = ';'
+	}
+	return r, nil
+}
+
+// manifestRows turns a manifest's records into samples of d.
+type manifestRows struct {
+	d      *Dataset
+	base   string // the manifest's folder
+	fields int    // in the header
+	cols   manifestColumns
+	seen   map[string]bool // full paths taken
+}
+
+// add takes the record on line line as a sample, or counts it as skipped:
+// a blank line is ignored; the wrong number of fields, a blank path or
+// identity, a duplicate path or a missing file is skipped.
+func (m *manifestRows) add(rec []string, line int) {
+	if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+		return // blank line
+	}
+	if len(rec) != m.fields {
+		m.d.Skipped.Add(SkipBadRow, fmt.Sprintf("line %d: %d fields, header has %d", line, len(rec), m.fields))
+		return
+	}
+	p, id := strings.TrimSpace(rec[m.cols.path]), strings.TrimSpace(rec[m.cols.identity])
+	if p == "" || id == "" {
+		m.d.Skipped.Add(SkipBadRow, fmt.Sprintf("line %d: blank path or identity", line))
+		return
+	}
+	full := p
+	if !filepath.IsAbs(full) {
+		full = filepath.Join(m.base, filepath.FromSlash(p))
+	}
+	full = filepath.Clean(full)
+	if m.seen[full] {
+		m.d.Skipped.Add(SkipDuplicate, p)
+		return
+	}
+	m.seen[full] = true
+	if st, err := os.Stat(full); err != nil || st.IsDir() {
+		m.d.Skipped.Add(SkipMissingFile, p)
+		return
+	}
+	s := Sample{Path: full, Rel: relPath(m.base, full), Identity: id}
+	for _, c := range m.cols.groups {
+		s.Groups = append(s.Groups, strings.TrimSpace(rec[c]))
+	}
+	m.d.Samples = append(m.d.Samples, s)
 }
 
 type manifestColumns struct {

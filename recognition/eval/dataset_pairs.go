@@ -45,25 +45,7 @@ func ReadPairs(pairsPath, imagesRoot string) (*Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read pairs file %s: %w", pairsPath, err)
 	}
-	index := map[string]int{}
-	missing := map[string]bool{}
-	sample := func(name string, n int) (int, bool) {
-		p := filepath.Join(imagesRoot, name, fmt.Sprintf("%s_%04d.jpg", name, n))
-		if i, ok := index[p]; ok {
-			return i, true
-		}
-		if missing[p] {
-			return 0, false
-		}
-		if st, err := os.Stat(p); err != nil || st.IsDir() {
-			missing[p] = true
-			d.Skipped.Add(SkipMissingFile, relPath(imagesRoot, p))
-			return 0, false
-		}
-		index[p] = len(d.Samples)
-		d.Samples = append(d.Samples, Sample{Path: p, Rel: relPath(imagesRoot, p), Identity: name})
-		return index[p], true
-	}
+	images := pairImages{d: d, root: imagesRoot, index: map[string]int{}, missing: map[string]bool{}}
 	ordinal := 0
 	lineNo := 1
 	for sc.Scan() {
@@ -79,8 +61,8 @@ func ReadPairs(pairsPath, imagesRoot string) (*Dataset, error) {
 			d.Skipped.Add(SkipBadPairsLine, fmt.Sprintf("line %d: %q", lineNo, sc.Text()))
 			continue
 		}
-		a, okA := sample(nameA, nA)
-		b, okB := sample(nameB, nB)
+		a, okA := images.sample(nameA, nA)
+		b, okB := images.sample(nameB, nB)
 		if !okA || !okB {
 			d.Skipped.Add(SkipPairMissing, fmt.Sprintf("line %d", lineNo))
 			continue
@@ -109,6 +91,35 @@ func ReadPairs(pairsPath, imagesRoot string) (*Dataset, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// pairImages finds the images that pairs name and makes each a sample of
+// d once.
+type pairImages struct {
+	d       *Dataset
+	root    string
+	index   map[string]int  // sample index by path
+	missing map[string]bool // paths found missing (counted once)
+}
+
+// sample is the index of image n of name, added as a sample when first
+// named; ok is false when the file is missing.
+func (pi *pairImages) sample(name string, n int) (i int, ok bool) {
+	p := filepath.Join(pi.root, name, fmt.Sprintf("%s_%04d.jpg", name, n))
+	if i, ok := pi.index[p]; ok {
+		return i, true
+	}
+	if pi.missing[p] {
+		return 0, false
+	}
+	if st, err := os.Stat(p); err != nil || st.IsDir() {
+		pi.missing[p] = true
+		pi.d.Skipped.Add(SkipMissingFile, relPath(pi.root, p))
+		return 0, false
+	}
+	pi.index[p] = len(pi.d.Samples)
+	pi.d.Samples = append(pi.d.Samples, Sample{Path: p, Rel: relPath(pi.root, p), Identity: name})
+	return pi.index[p], true
 }
 
 // parsePairsHeader reads "folds perFold" or "pairs" (one fold of pairs/2

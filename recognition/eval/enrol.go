@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"facecase/facedata"
 	"facecase/internal/fsutil"
 	"facecase/progress"
@@ -55,83 +57,62 @@ func Enrol(ctx context.Context, ds *Dataset, emb Embedder, cache *Cache, workers
 	}
 	n := len(ds.Samples)
 	en := &Enrolment{Status: make([]SampleStatus, n), Descriptors: make([]facedata.Descriptor, n)}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	model := emb.ModelID()
 	start := time.Now()
 
 	var (
-		mu       sync.Mutex
-		firstErr error
-		done     int64
-		pending  []cacheWrite
+		mu      sync.Mutex
+		done    int64
+		pending []cacheWrite
 	)
-	fail := func(err error) {
-		mu.Lock()
-		if firstErr == nil {
-			firstErr = err
-		}
-		mu.Unlock()
-		cancel()
-	}
-	flush := func(force bool) {
-		// called with mu held
+	// flush writes the pending cache entries once there are a batch of
+	// them (all of them when force is set); mu must be held while work
+	// runs.
+	flush := func(force bool) error {
 		if cache == nil || len(pending) == 0 || (!force && len(pending) < cacheBatch) {
-			return
+			return nil
 		}
 		batch := pending
 		pending = nil
-		if err := cache.put(model, batch); err != nil && firstErr == nil {
-			firstErr = err
-			cancel()
-		}
+		return cache.put(model, batch)
 	}
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				res, write, fromCache, err := enrolOne(ctx, &ds.Samples[i], emb, cache, model)
-				if err != nil {
-					fail(err)
-					continue
-				}
-				mu.Lock()
-				en.Status[i] = res.status
-				en.Descriptors[i] = res.descriptor
-				if fromCache {
-					en.FromCache++
-				} else {
-					en.Computed++
-				}
-				if write != nil {
-					pending = append(pending, *write)
-					flush(false)
-				}
-				done++
-				// Reported under the lock so updates arrive in order.
-				rep.Report(progress.Update{Stage: "enrol", Done: done, Total: int64(n), Unit: "images", Item: ds.Samples[i].Rel, Elapsed: time.Since(start)})
-				mu.Unlock()
+	// The first error cancels gctx: the samples not started are left.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for i := 0; i < n && gctx.Err() == nil; i++ {
+		g.Go(func() error {
+			res, write, fromCache, err := enrolOne(gctx, &ds.Samples[i], emb, cache, model)
+			if err != nil {
+				return err
 			}
-		}()
+			mu.Lock()
+			defer mu.Unlock()
+			en.Status[i] = res.status
+			en.Descriptors[i] = res.descriptor
+			if fromCache {
+				en.FromCache++
+			} else {
+				en.Computed++
+			}
+			if write != nil {
+				pending = append(pending, *write)
+				if err := flush(false); err != nil {
+					return err
+				}
+			}
+			done++
+			// Reported under the lock so updates arrive in order.
+			rep.Report(progress.Update{Stage: "enrol", Done: done, Total: int64(n), Unit: "images", Item: ds.Samples[i].Rel, Elapsed: time.Since(start)})
+			return nil
+		})
 	}
-feed:
-	for i := 0; i < n; i++ {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break feed
-		}
+	err := g.Wait()
+	// What was computed is kept in the cache, whatever stopped the work.
+	if ferr := flush(true); err == nil {
+		err = ferr
 	}
-	close(jobs)
-	wg.Wait()
-	mu.Lock()
-	defer mu.Unlock()
-	flush(true)
-	if firstErr != nil {
-		return nil, firstErr
+	if err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -41,18 +41,6 @@ func (h *Histogram) AtOrBelow(k int) uint64 {
 	return t
 }
 
-// Cumulative returns, for every grid index k, the number of scores at or
-// below threshold k.
-func (h *Histogram) Cumulative() []uint64 {
-	cum := make([]uint64, gridSize)
-	var t uint64
-	for k := 0; k < gridSize; k++ {
-		t += h.counts[k]
-		cum[k] = t
-	}
-	return cum
-}
-
 // Bins returns the counts grouped into bins of width (in grid steps), for
 // plotting: element i counts scores in (threshold(i*width-1), threshold((i+1)*width-1)].
 // The overflow bin is left out.

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"facecase/progress"
 )
 
@@ -51,60 +53,52 @@ func searchAll(ctx context.Context, set *scoringSet, workers int, rep progress.R
 	}
 	out = make([]searchOutcome, len(probes))
 	var (
-		wg   sync.WaitGroup
 		mu   sync.Mutex
 		done int64
+		g    errgroup.Group
 	)
+	g.SetLimit(workers)
 	start := time.Now()
-	jobs := make(chan int)
-	scores := make([][]float32, workers)
-	for w := 0; w < workers; w++ {
-		scores[w] = make([]float32, len(gallery))
-		wg.Add(1)
-		go func(buf []float32) {
-			defer wg.Done()
-			for i := range jobs {
-				p := probes[i]
-				own := entryOf[set.ident[p]]
-				for h, g := range gallery {
-					buf[h] = Score(&set.desc[p], &set.desc[g])
-				}
-				o := searchOutcome{probe: p, mate: buf[own], rank: 1, bestOther: float32(math.Inf(1))}
-				for h, s := range buf {
-					if h == own {
-						continue
-					}
-					if s <= o.mate {
-						o.rank++
-					}
-					if s < o.bestOther {
-						o.bestOther = s
-					}
-				}
-				out[i] = o
-				mu.Lock()
-				done++
-				if done%256 == 0 || done == int64(len(probes)) {
-					rep.Report(progress.Update{Stage: "search", Done: done, Total: int64(len(probes)), Unit: "searches", Elapsed: time.Since(start)})
-				}
-				mu.Unlock()
-			}
-		}(scores[w])
-	}
-feed:
-	for i := range probes {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break feed
+	for i, p := range probes {
+		if ctx.Err() != nil {
+			break
 		}
+		g.Go(func() error {
+			out[i] = searchOne(set, gallery, entryOf[set.ident[p]], p)
+			mu.Lock()
+			defer mu.Unlock()
+			done++
+			if done%256 == 0 || done == int64(len(probes)) {
+				rep.Report(progress.Update{Stage: "search", Done: done, Total: int64(len(probes)), Unit: "searches", Elapsed: time.Since(start)})
+			}
+			return nil
+		})
 	}
-	close(jobs)
-	wg.Wait()
+	g.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
 	return gallery, out, nil
+}
+
+// searchOne searches the gallery with probe p, whose mate is gallery
+// entry own: the mate's rank (1 + the other entries scoring at or below
+// it) and the best score of another identity.
+func searchOne(set *scoringSet, gallery []int32, own int, p int32) searchOutcome {
+	o := searchOutcome{probe: p, mate: Score(&set.desc[p], &set.desc[gallery[own]]), rank: 1, bestOther: float32(math.Inf(1))}
+	for h, g := range gallery {
+		if h == own {
+			continue
+		}
+		s := Score(&set.desc[p], &set.desc[g])
+		if s <= o.mate {
+			o.rank++
+		}
+		if s < o.bestOther {
+			o.bestOther = s
+		}
+	}
+	return o
 }
 
 // fnir is the false negative identification rate at rank r and threshold t

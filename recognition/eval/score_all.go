@@ -4,8 +4,9 @@ import (
 	"context"
 	"io"
 	"runtime"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"facecase/progress"
 )
@@ -50,8 +51,10 @@ func splitRows(n int, target int64) []rowChunk {
 }
 
 // scoreAllPairs compares every enrolled sample with every other one, in
-// parallel: mated pairs are kept, non-mated ones counted (see tally). Each
-// worker owns its tally, so the inner loop allocates nothing.
+// parallel: mated pairs are kept, non-mated ones counted (see tally). The
+// chunks are scored by at most workers goroutines at once, each with a
+// tally of its own, so the inner loop allocates nothing; the score rows are
+// written in order as the chunks finish.
 func scoreAllPairs(ctx context.Context, set *scoringSet, opt scoreOptions) (*tally, error) {
 	workers := opt.workers
 	if workers <= 0 {
@@ -67,7 +70,6 @@ func scoreAllPairs(ctx context.Context, set *scoringSet, opt scoreOptions) (*tal
 		target = pairsPerCSVChunk
 	}
 	chunks := splitRows(n, target)
-	total := int64(n) * int64(n-1) / 2
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -82,51 +84,74 @@ func scoreAllPairs(ctx context.Context, set *scoringSet, opt scoreOptions) (*tal
 	for i := 0; i < ahead; i++ {
 		window <- struct{}{}
 	}
-	type done struct {
-		index int
-		rows  []byte
-	}
-	jobs := make(chan int)
-	results := make(chan done, workers)
-	tallies := make([]*tally, workers)
-	end := set.identityEnd()
-	var wg sync.WaitGroup
+	// tallies holds one tally per worker; a running chunk borrows one.
+	tallies := make(chan *tally, workers)
 	for w := 0; w < workers; w++ {
-		t := newTally(set, opt.threshold, false, opt.maxRecords)
-		tallies[w] = t
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := range jobs {
-				var rows []byte
-				if opt.scores != nil {
-					rows = make([]byte, 0, chunks[k].pairs*24)
-				}
-				rows = scoreRows(set, t, end, chunks[k], rows, opt.scores != nil)
-				results <- done{k, rows}
-			}
-		}()
+		tallies <- newTally(set, opt.threshold, false, opt.maxRecords)
 	}
-	go func() {
-		defer close(jobs)
-		for k := range chunks {
-			select {
-			case <-window:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case jobs <- k:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() {
-		wg.Wait()
-		close(results)
-	}()
+	results := make(chan scoredChunk, workers)
+	go scoreChunks(ctx, set, chunks, opt.scores != nil, workers, window, tallies, results)
 
+	writeErr := writeChunks(chunks, int64(n)*int64(n-1)/2, opt.scores, rep, window, results, cancel)
+	if writeErr != nil {
+		return nil, writeErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	close(tallies)
+	t := <-tallies
+	for o := range tallies {
+		t.merge(o)
+	}
+	t.sortPairs()
+	return t, nil
+}
+
+// scoredChunk is the outcome of one chunk: its score rows (CSV, when
+// asked for).
+type scoredChunk struct {
+	index int
+	rows  []byte
+}
+
+// scoreChunks scores every chunk, at most workers at once, each once the
+// window gives a token and with a tally borrowed from tallies, and sends
+// each outcome to results, which it closes once all have finished. It
+// stops handing out chunks when ctx ends.
+func scoreChunks(ctx context.Context, set *scoringSet, chunks []rowChunk, csv bool, workers int,
+	window <-chan struct{}, tallies chan *tally, results chan<- scoredChunk) {
+	defer close(results)
+	var g errgroup.Group
+	g.SetLimit(workers)
+	defer g.Wait()
+	end := set.identityEnd()
+	for k := range chunks {
+		select {
+		case <-window:
+		case <-ctx.Done():
+			return
+		}
+		g.Go(func() error {
+			var rows []byte
+			if csv {
+				rows = make([]byte, 0, chunks[k].pairs*24)
+			}
+			t := <-tallies
+			rows = scoreRows(set, t, end, chunks[k], rows, csv)
+			tallies <- t
+			results <- scoredChunk{k, rows}
+			return nil
+		})
+	}
+}
+
+// writeChunks takes the chunks' outcomes until results is closed, writes
+// their rows to scores (when not nil) in chunk order, gives a window token
+// back for each chunk written and reports progress. A write error cancels
+// the scoring and is returned.
+func writeChunks(chunks []rowChunk, total int64, scores io.Writer, rep progress.Reporter,
+	window chan<- struct{}, results <-chan scoredChunk, cancel context.CancelFunc) error {
 	start := time.Now()
 	var (
 		writeErr error
@@ -143,8 +168,8 @@ func scoreAllPairs(ctx context.Context, set *scoringSet, opt scoreOptions) (*tal
 				break
 			}
 			delete(waiting, next)
-			if opt.scores != nil && writeErr == nil {
-				if _, err := opt.scores.Write(rows); err != nil {
+			if scores != nil && writeErr == nil {
+				if _, err := scores.Write(rows); err != nil {
 					writeErr = err
 					cancel()
 				}
@@ -154,18 +179,7 @@ func scoreAllPairs(ctx context.Context, set *scoringSet, opt scoreOptions) (*tal
 		}
 		rep.Report(progress.Update{Stage: "score", Done: scored, Total: total, Unit: "pairs", Elapsed: time.Since(start)})
 	}
-	if writeErr != nil {
-		return nil, writeErr
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	t := tallies[0]
-	for _, o := range tallies[1:] {
-		t.merge(o)
-	}
-	t.sortPairs()
-	return t, nil
+	return writeErr
 }
 
 // scoreRows scores the rows of one chunk into t, appending CSV rows when

@@ -8,9 +8,8 @@
 // Close), so that a gallery served by another machine can stand in for a
 // local one. Search returns at most k candidates (face id, subject label,
 // Euclidean distance), nearest first; a candidate beyond the distance
-// threshold is never returned, whatever the index does. SearchEach searches
-// every face of a probe photo. Candidates are investigative leads for human
-// review, never identifications.
+// threshold is never returned, whatever the index does. Candidates are
+// investigative leads for human review, never identifications.
 //
 // Local is the gallery on this machine, either in memory (NewMemory) or in a
 // gallery file (Open to search and change it, OpenReadOnly to search it

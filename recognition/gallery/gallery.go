@@ -2,7 +2,6 @@ package gallery
 
 import (
 	"context"
-	"fmt"
 	"math"
 
 	"facecase/facedata"
@@ -47,20 +46,6 @@ type Gallery interface {
 	Len() int
 	// Close releases the gallery; later calls give ErrClosed.
 	Close() error
-}
-
-// SearchEach searches every face of a probe photo (a photo may show several
-// people) and returns one candidate list per probe, in order.
-func SearchEach(ctx context.Context, g Gallery, probes []facedata.Descriptor, k int, threshold float64) ([][]Candidate, error) {
-	out := make([][]Candidate, len(probes))
-	for i := range probes {
-		c, err := g.Search(ctx, probes[i], k, threshold)
-		if err != nil {
-			return nil, fmt.Errorf("search face %d of %d: %w", i+1, len(probes), err)
-		}
-		out[i] = c
-	}
-	return out, nil
 }
 
 // checkDescriptor rejects NaN and infinite values, which would poison

@@ -201,13 +201,6 @@ func (g *Local) nprobe() int {
 	return DefaultNProbe(len(g.ix.lists), g.ix.count)
 }
 
-// SetNProbe changes how many lists approximate searches scan (0: default).
-func (g *Local) SetNProbe(n int) {
-	g.mu.Lock()
-	g.opts.NProbe = n
-	g.mu.Unlock()
-}
-
 // readVectors copies the float descriptors of rows, raw being scratch
 // for the file's records; mu must be held.
 func (g *Local) readVectors(rows []uint32, dst []float32, raw *[]float32) error {

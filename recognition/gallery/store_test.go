@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"facecase/internal/boltmeta"
 	"facecase/progress"
 
 	bolt "go.etcd.io/bbolt"
@@ -248,9 +249,9 @@ func TestTruncatedFileGivesClearError(t *testing.T) {
 	}
 	st, _ := os.Stat(path)
 	data, _ := os.ReadFile(path)
-	m0, _ := parseMeta(data)
-	m1, _ := parseMeta(data[m0.pageSize:])
-	need := int64(max(m0.pgid, m1.pgid)) * int64(m0.pageSize)
+	m0 := boltmeta.Parse(data)
+	m1 := boltmeta.Parse(data[m0.PageSize:])
+	need := int64(max(m0.PGID, m1.PGID)) * int64(m0.PageSize)
 	if need > st.Size() || need < st.Size()/2 {
 		t.Fatalf("file of %d bytes whose records need %d", st.Size(), need)
 	}
@@ -262,7 +263,7 @@ func TestTruncatedFileGivesClearError(t *testing.T) {
 	} else {
 		g.Close()
 	}
-	for _, size := range []int64{st.Size() * 6 / 10, need - int64(m0.pageSize), 10000, 100} {
+	for _, size := range []int64{st.Size() * 6 / 10, need - int64(m0.PageSize), 10000, 100} {
 		cut := filepath.Join(dir, "cut.gallery")
 		if err := os.WriteFile(cut, data[:size], 0o600); err != nil {
 			t.Fatal(err)

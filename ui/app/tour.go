@@ -1,3 +1,9 @@
+//go:build tour
+
+// The screenshot tour of CI (.ci/screenshots.sh) is test machinery: it is
+// built only with the "tour" tag, into a binary of its own, and never
+// ships in the app.
+
 package app
 
 import (

@@ -2,15 +2,36 @@ package async
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
 )
 
-// uiMu serialises UI updates. On the desktop driver they all run on the one
-// UI goroutine anyway; Fyne's test driver runs fyne.Do callbacks on the
-// calling goroutine, and the lock keeps them from overlapping there.
-var uiMu sync.Mutex
+// On the desktop driver every UI update runs on the one UI goroutine, so
+// the shipped app takes no lock. Fyne's test driver runs fyne.Do
+// callbacks on the goroutines that post them instead; tests make updates
+// take uiMu (SerialiseForTests) so that they never overlap there.
+var (
+	serialised atomic.Bool
+	uiMu       sync.Mutex
+)
+
+// SerialiseForTests makes updates posted with Do and DoAndWait, the
+// Probe's empty updates and Locked take one lock, as Fyne's test driver
+// needs. The app never calls it; tests that run UI code on the test
+// driver call it from TestMain, before any test runs.
+func SerialiseForTests() { serialised.Store(true) }
+
+// lockUI takes the update lock when tests asked for it and returns what
+// releases it.
+func lockUI() (unlock func()) {
+	if !serialised.Load() {
+		return func() {}
+	}
+	uiMu.Lock()
+	return uiMu.Unlock
+}
 
 // Do runs fn on the UI goroutine without waiting for it, and records how
 // long it ran under name in Callbacks. Call it from goroutines you started,
@@ -33,16 +54,17 @@ func Handler(name string, fn func()) func() {
 }
 
 // Locked runs fn while no update posted with Do runs. Tests use it to read
-// widgets that background work updates.
+// widgets that background work updates; it needs SerialiseForTests.
 func Locked(fn func()) {
-	uiMu.Lock()
-	defer uiMu.Unlock()
+	if !serialised.Load() {
+		panic("async.Locked without async.SerialiseForTests: call it in TestMain")
+	}
+	defer lockUI()()
 	fn()
 }
 
 func run(name string, fn func()) {
-	uiMu.Lock()
-	defer uiMu.Unlock()
+	defer lockUI()()
 	measure(name, fn)
 }
 

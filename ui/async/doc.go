@@ -14,6 +14,6 @@
 //     was blocked, whatever blocked it (our code, Fyne's layout or
 //     painting).
 //
-// Monitor collects the figures; the benchmarks and the --tour run of the
-// app report them.
+// Monitor collects the figures; the benchmarks and CI's screenshot tour
+// (a build with the "tour" tag) report them.
 package async

@@ -23,11 +23,10 @@ func Probe(ctx context.Context, interval time.Duration, m *Monitor) {
 		}
 		posted := time.Now()
 		fyne.Do(func() {
-			// Taking the update lock makes the probe wait for running
-			// updates on Fyne's test driver too, where updates run on the
-			// goroutines that post them.
-			uiMu.Lock()
-			uiMu.Unlock()
+			// Taking the update lock (in tests) makes the probe wait for
+			// running updates on Fyne's test driver too, where updates
+			// run on the goroutines that post them.
+			lockUI()()
 			ran <- struct{}{}
 		})
 		select {

@@ -41,8 +41,7 @@ const DefaultLabTargetFMR = 1e-3
 // LabView is the accuracy and bias lab: it runs recognition/eval on a
 // labelled dataset the trainer brings (through the backend, in the task
 // bar, cancellable), shows the summary figures and the report's plots,
-// and makes a measured threshold the case's default. Fields are exported
-// for tests.
+// and makes a measured threshold the case's default.
 type LabView struct {
 	win     fyne.Window
 	backend LabBackend
@@ -53,22 +52,22 @@ type LabView struct {
 	// default.
 	OnThresholdApplied func()
 
-	Kind         *widget.Select
-	Dataset      *widget.Entry
-	Images       *widget.Entry
-	Groups       *widget.Entry
-	TargetFMR    *widget.Entry
-	Threshold    *widget.Entry
-	ReportFolder *widget.Entry
-	RunButton    *widget.Button
-	// Status says what the lab is doing, or what went wrong.
-	Status *widget.Label
+	kind         *widget.Select
+	dataset      *widget.Entry
+	images       *widget.Entry
+	groups       *widget.Entry
+	targetFMR    *widget.Entry
+	threshold    *widget.Entry
+	reportFolder *widget.Entry
+	runButton    *widget.Button
+	// status says what the lab is doing, or what went wrong.
+	status *widget.Label
 
 	// The threshold choice of the run shown (see lab_threshold.go).
-	Choice       *widget.Entry
-	ChoiceRates  *widget.Label
-	UseThreshold *widget.Button
-	CaseDefault  *widget.Label
+	choice       *widget.Entry
+	choiceRates  *widget.Label
+	useThreshold *widget.Button
+	caseDefault  *widget.Label
 
 	chooseImages *widget.Button
 	form         *widget.Form
@@ -80,42 +79,42 @@ type LabView struct {
 // NewLabView builds the Lab view; runs are shown in tasks.
 func NewLabView(ctx context.Context, win fyne.Window, backend LabBackend, tasks *widgets.TaskBar) *LabView {
 	v := &LabView{win: win, backend: backend, ctx: ctx, tasks: tasks,
-		Dataset: widget.NewEntry(), Images: widget.NewEntry(), Groups: widget.NewEntry(),
-		TargetFMR: widget.NewEntry(), Threshold: widget.NewEntry(), ReportFolder: widget.NewEntry(),
-		Status: widget.NewLabel(""), CaseDefault: widget.NewLabel("")}
-	v.Kind = widget.NewSelect([]string{LabKindFolders, LabKindManifest, LabKindPairs}, func(string) { v.kindChanged() })
-	v.Dataset.SetPlaceHolder("folder of identity folders, CSV manifest or pairs file")
-	v.Images.SetPlaceHolder("folder of the pairs file's images (NAME/NAME_0001.jpg)")
-	v.Groups.SetPlaceHolder("group columns, comma-separated (empty: every column besides path and identity)")
-	v.TargetFMR.SetText(strconv.FormatFloat(DefaultLabTargetFMR, 'g', -1, 64))
-	v.TargetFMR.Validator = func(s string) error { _, err := parseTargetFMR(s); return err }
+		dataset: widget.NewEntry(), images: widget.NewEntry(), groups: widget.NewEntry(),
+		targetFMR: widget.NewEntry(), threshold: widget.NewEntry(), reportFolder: widget.NewEntry(),
+		status: widget.NewLabel(""), caseDefault: widget.NewLabel("")}
+	v.kind = widget.NewSelect([]string{LabKindFolders, LabKindManifest, LabKindPairs}, func(string) { v.kindChanged() })
+	v.dataset.SetPlaceHolder("folder of identity folders, CSV manifest or pairs file")
+	v.images.SetPlaceHolder("folder of the pairs file's images (NAME/NAME_0001.jpg)")
+	v.groups.SetPlaceHolder("group columns, comma-separated (empty: every column besides path and identity)")
+	v.targetFMR.SetText(strconv.FormatFloat(DefaultLabTargetFMR, 'g', -1, 64))
+	v.targetFMR.Validator = func(s string) error { _, err := parseTargetFMR(s); return err }
 	// The session's threshold, rounded onto eval's 0.0001 grid.
-	v.Threshold.SetText(thresholdText(math.Round(backend.UserSettings().Threshold*10000) / 10000))
-	v.Threshold.Validator = func(s string) error { _, err := parseGridThreshold(s); return err }
-	v.ReportFolder.SetText(filepath.Join(filepath.Dir(backend.Path()), "lab-reports"))
-	v.Status.Wrapping = fyne.TextWrapWord
-	v.CaseDefault.Wrapping = fyne.TextWrapWord
-	v.RunButton = widget.NewButtonWithIcon("Run", theme.MediaPlayIcon(), v.Run)
-	v.RunButton.Importance = widget.HighImportance
+	v.threshold.SetText(thresholdText(math.Round(backend.UserSettings().Threshold*10000) / 10000))
+	v.threshold.Validator = func(s string) error { _, err := parseGridThreshold(s); return err }
+	v.reportFolder.SetText(filepath.Join(filepath.Dir(backend.Path()), "lab-reports"))
+	v.status.Wrapping = fyne.TextWrapWord
+	v.caseDefault.Wrapping = fyne.TextWrapWord
+	v.runButton = widget.NewButtonWithIcon("Run", theme.MediaPlayIcon(), v.Run)
+	v.runButton.Importance = widget.HighImportance
 	chooseData := widget.NewButton("Choose…", v.chooseDataset)
 	v.chooseImages = widget.NewButton("Choose…", func() {
-		dialogs.OpenFolder(v.win, "Images of the pairs file", func(p string) { v.Images.SetText(p) })
+		dialogs.OpenFolder(v.win, "Images of the pairs file", func(p string) { v.images.SetText(p) })
 	})
 	chooseReport := widget.NewButton("Choose…", func() {
-		dialogs.OpenFolder(v.win, "Folder for Lab reports", func(p string) { v.ReportFolder.SetText(p) })
+		dialogs.OpenFolder(v.win, "Folder for Lab reports", func(p string) { v.reportFolder.SetText(p) })
 	})
 	// The layout has a row of its own: beside the path it left the path
 	// no room in the form's half of the view.
 	v.form = widget.NewForm(
-		widget.NewFormItem("Layout", v.Kind),
-		widget.NewFormItem("Dataset", container.NewBorder(nil, nil, nil, chooseData, v.Dataset)),
-		widget.NewFormItem("Pairs images", container.NewBorder(nil, nil, nil, v.chooseImages, v.Images)),
-		widget.NewFormItem("Group columns", v.Groups),
-		widget.NewFormItem("Target FMR", v.TargetFMR),
-		widget.NewFormItem("Operating threshold", v.Threshold),
-		widget.NewFormItem("Report folder", container.NewBorder(nil, nil, nil, chooseReport, v.ReportFolder)),
+		widget.NewFormItem("Layout", v.kind),
+		widget.NewFormItem("Dataset", container.NewBorder(nil, nil, nil, chooseData, v.dataset)),
+		widget.NewFormItem("Pairs images", container.NewBorder(nil, nil, nil, v.chooseImages, v.images)),
+		widget.NewFormItem("Group columns", v.groups),
+		widget.NewFormItem("Target FMR", v.targetFMR),
+		widget.NewFormItem("Operating threshold", v.threshold),
+		widget.NewFormItem("Report folder", container.NewBorder(nil, nil, nil, chooseReport, v.reportFolder)),
 	)
-	v.Kind.SetSelected(LabKindFolders)
+	v.kind.SetSelected(LabKindFolders)
 	intro := widget.NewLabel("Measure, on a labelled dataset you bring, how often the engine matches the wrong person (FMR) " +
 		"and misses the right one (FNMR), overall and per group, and which threshold meets a target FMR. " +
 		"The figures are recognition/eval's, the same as facecase-cli eval.")
@@ -124,7 +123,7 @@ func NewLabView(ctx context.Context, win fyne.Window, backend LabBackend, tasks 
 	// The form and the results side by side, each scrolling on its own:
 	// the results get the window's height, and the wheel over the form's
 	// fields never stops the results' scrolling.
-	form := container.NewVBox(intro, v.form, container.NewBorder(nil, nil, v.RunButton, nil, v.Status), v.CaseDefault)
+	form := container.NewVBox(intro, v.form, container.NewBorder(nil, nil, v.runButton, nil, v.status), v.caseDefault)
 	split := container.NewHSplit(container.NewVScroll(form), container.NewVScroll(v.results))
 	split.Offset = 0.45
 	v.content = split
@@ -140,9 +139,9 @@ func (v *LabView) Outcome() *session.LabOutcome { return v.outcome }
 
 // kindChanged enables the fields the chosen layout uses.
 func (v *LabView) kindChanged() {
-	kind := labKinds[v.Kind.Selected]
-	setEnabled(kind == session.LabPairs, v.Images, v.chooseImages)
-	setEnabled(kind == session.LabManifest, v.Groups)
+	kind := labKinds[v.kind.Selected]
+	setEnabled(kind == session.LabPairs, v.images, v.chooseImages)
+	setEnabled(kind == session.LabManifest, v.groups)
 	if v.form != nil {
 		v.form.Refresh() // the labels of disabled fields are dimmed
 	}
@@ -160,8 +159,8 @@ func setEnabled(on bool, ws ...fyne.Disableable) {
 
 // chooseDataset asks for the dataset in the chosen layout.
 func (v *LabView) chooseDataset() {
-	set := func(p string) { v.Dataset.SetText(p) }
-	switch labKinds[v.Kind.Selected] {
+	set := func(p string) { v.dataset.SetText(p) }
+	switch labKinds[v.kind.Selected] {
 	case session.LabFolders:
 		dialogs.OpenFolder(v.win, "Dataset: a folder per identity", set)
 	case session.LabManifest:
@@ -174,29 +173,29 @@ func (v *LabView) chooseDataset() {
 // request is the run the form describes.
 func (v *LabView) request() (session.LabRequest, error) {
 	req := session.LabRequest{
-		Kind:       labKinds[v.Kind.Selected],
-		Dataset:    strings.TrimSpace(v.Dataset.Text),
+		Kind:       labKinds[v.kind.Selected],
+		Dataset:    strings.TrimSpace(v.dataset.Text),
 		Bootstrap:  eval.DefaultConfig().Bootstrap,
-		ReportRoot: strings.TrimSpace(v.ReportFolder.Text),
+		ReportRoot: strings.TrimSpace(v.reportFolder.Text),
 	}
 	if req.Dataset == "" {
 		return req, errors.New("choose a dataset first")
 	}
 	if req.Kind == session.LabPairs {
-		req.Images = strings.TrimSpace(v.Images.Text)
+		req.Images = strings.TrimSpace(v.images.Text)
 	}
 	if req.Kind == session.LabManifest {
-		for _, g := range strings.Split(v.Groups.Text, ",") {
+		for _, g := range strings.Split(v.groups.Text, ",") {
 			if g = strings.TrimSpace(g); g != "" {
 				req.Groups = append(req.Groups, g)
 			}
 		}
 	}
 	var err error
-	if req.TargetFMR, err = parseTargetFMR(v.TargetFMR.Text); err != nil {
+	if req.TargetFMR, err = parseTargetFMR(v.targetFMR.Text); err != nil {
 		return req, fmt.Errorf("target FMR: %w", err)
 	}
-	if req.Threshold, err = parseGridThreshold(v.Threshold.Text); err != nil {
+	if req.Threshold, err = parseGridThreshold(v.threshold.Text); err != nil {
 		return req, fmt.Errorf("operating threshold: %w", err)
 	}
 	return req, nil
@@ -232,14 +231,14 @@ func (v *LabView) Run() {
 		return
 	}
 	// Set before the task starts: its end may be reported at once.
-	v.RunButton.Disable()
+	v.runButton.Disable()
 	v.setStatus("Evaluating "+req.Dataset+"…", widget.MediumImportance)
 	var out *session.LabOutcome
 	task := v.tasks.Run(v.ctx, "Lab: evaluating "+filepath.Base(req.Dataset), func(ctx context.Context, rep progress.Reporter) (err error) {
 		out, err = v.backend.RunLab(ctx, req, rep)
 		return err
 	}, func(err error) {
-		v.RunButton.Enable()
+		v.runButton.Enable()
 		switch {
 		case errors.Is(err, context.Canceled):
 			v.setStatus("The evaluation was cancelled; nothing was written.", widget.WarningImportance)
@@ -256,14 +255,14 @@ func (v *LabView) Run() {
 		}
 	})
 	if task == nil {
-		v.RunButton.Enable()
+		v.runButton.Enable()
 		v.setStatus("Wait for the current task to finish (or cancel it) first.", widget.WarningImportance)
 	}
 }
 
 func (v *LabView) setStatus(text string, imp widget.Importance) {
-	v.Status.Importance = imp
-	v.Status.SetText(text)
+	v.status.Importance = imp
+	v.status.SetText(text)
 }
 
 // labLeads explain the errors of a bad dataset or bad settings.

@@ -82,24 +82,24 @@ func TestLabRunShowsResultsAndSetsTheCaseThreshold(t *testing.T) {
 	v, tasks, w := newLab(t, f)
 	manifest := labManifest(t)
 	reports := t.TempDir()
-	v.Kind.SetSelected(LabKindManifest)
-	if v.Groups.Disabled() || !v.Images.Disabled() {
+	v.kind.SetSelected(LabKindManifest)
+	if v.groups.Disabled() || !v.images.Disabled() {
 		t.Fatal("a manifest needs group columns and no pairs images")
 	}
-	if v.TargetFMR.Text != "0.001" || v.Threshold.Text != "0.6" {
-		t.Fatalf("defaults: target FMR %q, threshold %q; want 0.001 and the session's 0.6", v.TargetFMR.Text, v.Threshold.Text)
+	if v.targetFMR.Text != "0.001" || v.threshold.Text != "0.6" {
+		t.Fatalf("defaults: target FMR %q, threshold %q; want 0.001 and the session's 0.6", v.targetFMR.Text, v.threshold.Text)
 	}
-	v.Dataset.SetText(manifest)
-	v.Groups.SetText("sex")
-	v.TargetFMR.SetText("0.05")
-	v.ReportFolder.SetText(reports)
-	test.Tap(v.RunButton)
+	v.dataset.SetText(manifest)
+	v.groups.SetText("sex")
+	v.targetFMR.SetText("0.05")
+	v.reportFolder.SetText(reports)
+	test.Tap(v.runButton)
 
 	labEventually(t, "progress in the task bar", func() bool {
 		return tasks.Visible() && strings.Contains(visibleText(tasks), "enrol 3/32 images")
 	})
 	async.Locked(func() {
-		if !v.RunButton.Disabled() {
+		if !v.runButton.Disabled() {
 			t.Error("Run stays enabled while a run is under way")
 		}
 	})
@@ -125,8 +125,8 @@ func TestLabRunShowsResultsAndSetsTheCaseThreshold(t *testing.T) {
 	async.Locked(func() {
 		text = visibleText(w.Canvas().Content())
 		// Something was skipped: the status is a warning, not a success.
-		if v.Status.Importance != widget.WarningImportance {
-			t.Errorf("status %q shown with importance %v, want the warning colour", v.Status.Text, v.Status.Importance)
+		if v.status.Importance != widget.WarningImportance {
+			t.Errorf("status %q shown with importance %v, want the warning colour", v.status.Text, v.status.Importance)
 		}
 	})
 	want := []string{
@@ -178,15 +178,15 @@ func TestLabRunShowsResultsAndSetsTheCaseThreshold(t *testing.T) {
 		t.Fatal(err)
 	}
 	async.Locked(func() {
-		if v.Choice.Text != thresholdText(calibrated) {
-			t.Errorf("threshold offered %q, want the calibrated %v", v.Choice.Text, calibrated)
+		if v.choice.Text != thresholdText(calibrated) {
+			t.Errorf("threshold offered %q, want the calibrated %v", v.choice.Text, calibrated)
 		}
-		if r := v.ChoiceRates.Text; !strings.Contains(r, "all pairs: FMR "+rateText(fmr)+", FNMR "+rateText(fnmr)) || !strings.Contains(r, "sex=f: FMR") {
+		if r := v.choiceRates.Text; !strings.Contains(r, "all pairs: FMR "+rateText(fmr)+", FNMR "+rateText(fnmr)) || !strings.Contains(r, "sex=f: FMR") {
 			t.Errorf("rates at the threshold: %q", r)
 		}
 	})
-	test.Tap(v.UseThreshold)
-	labEventually(t, "the case default", func() bool { return strings.Contains(v.CaseDefault.Text, "measured FMR") })
+	test.Tap(v.useThreshold)
+	labEventually(t, "the case default", func() bool { return strings.Contains(v.caseDefault.Text, "measured FMR") })
 	f.mu.Lock()
 	applied := append([]casefile.ThresholdCalibration(nil), f.applied...)
 	f.mu.Unlock()
@@ -223,16 +223,16 @@ func TestLabRunShowsResultsAndSetsTheCaseThreshold(t *testing.T) {
 func TestLabCancel(t *testing.T) {
 	f := newFakeLab(t)
 	v, tasks, _ := newLab(t, f)
-	v.Kind.SetSelected(LabKindManifest)
-	v.Dataset.SetText(labManifest(t))
-	v.ReportFolder.SetText("")
-	test.Tap(v.RunButton)
+	v.kind.SetSelected(LabKindManifest)
+	v.dataset.SetText(labManifest(t))
+	v.reportFolder.SetText("")
+	test.Tap(v.runButton)
 	labEventually(t, "the run to start", func() bool { return tasks.Busy() })
 	async.Locked(tasks.Cancel)
-	labEventually(t, "the run to stop", func() bool { return !tasks.Busy() && strings.Contains(v.Status.Text, "cancelled") })
+	labEventually(t, "the run to stop", func() bool { return !tasks.Busy() && strings.Contains(v.status.Text, "cancelled") })
 	async.Locked(func() {
-		if v.Outcome() != nil || v.RunButton.Disabled() {
-			t.Errorf("after cancelling: outcome %v, Run disabled %v", v.Outcome(), v.RunButton.Disabled())
+		if v.Outcome() != nil || v.runButton.Disabled() {
+			t.Errorf("after cancelling: outcome %v, Run disabled %v", v.Outcome(), v.runButton.Disabled())
 		}
 	})
 }
@@ -254,18 +254,18 @@ func TestLabBadDatasetsAreExplained(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFakeLab(t)
 			v, tasks, _ := newLab(t, f)
-			v.Kind.SetSelected(c.kind)
-			v.Dataset.SetText(c.dataset)
-			v.TargetFMR.SetText(c.target)
-			test.Tap(v.RunButton)
+			v.kind.SetSelected(c.kind)
+			v.dataset.SetText(c.dataset)
+			v.targetFMR.SetText(c.target)
+			test.Tap(v.runButton)
 			close(f.gate) // the run ends once Run has returned, as on the UI goroutine
 			labEventually(t, "the error", func() bool {
-				return !tasks.Busy() && !strings.HasPrefix(v.Status.Text, "Evaluating") && v.Status.Text != ""
+				return !tasks.Busy() && !strings.HasPrefix(v.status.Text, "Evaluating") && v.status.Text != ""
 			})
 			async.Locked(func() {
 				for _, w := range c.want {
-					if !strings.Contains(v.Status.Text, w) {
-						t.Errorf("status %q does not say %q", v.Status.Text, w)
+					if !strings.Contains(v.status.Text, w) {
+						t.Errorf("status %q does not say %q", v.status.Text, w)
 					}
 				}
 				if v.Outcome() != nil {

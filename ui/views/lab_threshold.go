@@ -26,27 +26,27 @@ func (v *LabView) thresholdSection(out *session.LabOutcome) fyne.CanvasObject {
 	if len(s.Calibration) > 0 && s.Calibration[0].Threshold != nil {
 		start = *s.Calibration[0].Threshold
 	}
-	v.Choice = widget.NewEntry()
-	v.Choice.Validator = func(t string) error { _, err := parseGridThreshold(t); return err }
-	v.ChoiceRates = labText("")
-	v.Choice.OnChanged = func(string) { v.updateChoice() }
-	v.Choice.SetText(thresholdText(start))
-	v.UseThreshold = widget.NewButtonWithIcon("Use this threshold as the case default", theme.ConfirmIcon(), v.ApplyThreshold)
+	v.choice = widget.NewEntry()
+	v.choice.Validator = func(t string) error { _, err := parseGridThreshold(t); return err }
+	v.choiceRates = labText("")
+	v.choice.OnChanged = func(string) { v.updateChoice() }
+	v.choice.SetText(thresholdText(start))
+	v.useThreshold = widget.NewButtonWithIcon("Use this threshold as the case default", theme.ConfirmIcon(), v.ApplyThreshold)
 	v.updateChoice()
-	row := container.NewBorder(nil, nil, widget.NewLabel("Threshold"), v.UseThreshold, v.Choice)
-	return container.NewVBox(labHeading("Threshold for this case"), row, v.ChoiceRates)
+	row := container.NewBorder(nil, nil, widget.NewLabel("Threshold"), v.useThreshold, v.choice)
+	return container.NewVBox(labHeading("Threshold for this case"), row, v.choiceRates)
 }
 
 // updateChoice shows the rates at the threshold typed in.
 func (v *LabView) updateChoice() {
-	if v.outcome == nil || v.ChoiceRates == nil {
+	if v.outcome == nil || v.choiceRates == nil {
 		return
 	}
-	t, err := parseGridThreshold(v.Choice.Text)
+	t, err := parseGridThreshold(v.choice.Text)
 	if err != nil {
-		v.ChoiceRates.SetText("Threshold: " + err.Error())
-		if v.UseThreshold != nil {
-			v.UseThreshold.Disable()
+		v.choiceRates.SetText("Threshold: " + err.Error())
+		if v.useThreshold != nil {
+			v.useThreshold.Disable()
 		}
 		return
 	}
@@ -69,9 +69,9 @@ func (v *LabView) updateChoice() {
 			lines = append(lines, fmt.Sprintf("%s: FMR %s, FNMR %s", name, rateText(fmr), rateText(fnmr)))
 		}
 	}
-	v.ChoiceRates.SetText(fmt.Sprintf("At %s on %s — %s", thresholdText(t), v.outcome.Dataset, strings.Join(lines, "; ")))
-	if v.UseThreshold != nil {
-		v.UseThreshold.Enable()
+	v.choiceRates.SetText(fmt.Sprintf("At %s on %s — %s", thresholdText(t), v.outcome.Dataset, strings.Join(lines, "; ")))
+	if v.useThreshold != nil {
+		v.useThreshold.Enable()
 	}
 }
 
@@ -81,7 +81,7 @@ func (v *LabView) ApplyThreshold() {
 	if v.outcome == nil {
 		return
 	}
-	t, err := parseGridThreshold(v.Choice.Text)
+	t, err := parseGridThreshold(v.choice.Text)
 	if err != nil {
 		v.setStatus("Threshold: "+err.Error(), widget.DangerImportance)
 		return
@@ -95,9 +95,9 @@ func (v *LabView) ApplyThreshold() {
 		v.setStatus(explainLab(err), widget.DangerImportance)
 		return
 	}
-	v.UseThreshold.Disable()
+	v.useThreshold.Disable()
 	background("lab threshold", func() error { return v.backend.SetCaseThreshold(cal) }, func(err error) {
-		v.UseThreshold.Enable()
+		v.useThreshold.Enable()
 		if err != nil {
 			v.setStatus("The threshold was not set: "+dialogs.Explain(err), widget.DangerImportance)
 			return
@@ -116,11 +116,11 @@ func (v *LabView) refreshCaseDefault() {
 	cs, err := v.backend.Settings()
 	switch {
 	case err != nil:
-		v.CaseDefault.SetText("cannot read the case's settings: " + err.Error())
+		v.caseDefault.SetText("cannot read the case's settings: " + err.Error())
 	case cs.MatchThreshold <= 0:
-		v.CaseDefault.SetText("The case has no default threshold of its own: searches use the threshold in Settings.")
+		v.caseDefault.SetText("The case has no default threshold of its own: searches use the threshold in Settings.")
 	default:
-		v.CaseDefault.SetText(ThresholdNote(cs))
+		v.caseDefault.SetText(ThresholdNote(cs))
 	}
 }
 

@@ -41,8 +41,8 @@ type LiveView struct {
 	// OnRecorded is called with the recording's path when a recorded
 	// session ends (the app takes it in as evidence).
 	OnRecorded func(path string)
-	// OpenSource opens the camera; media.Open unless a test replaces it.
-	OpenSource func(ctx context.Context, uri string) (media.Source, error)
+	// openSource opens the camera (media.Open).
+	openSource func(ctx context.Context, uri string) (media.Source, error)
 
 	kind    *widget.RadioGroup
 	usb     *widget.Select
@@ -72,7 +72,7 @@ const (
 // frames (loaded on first use, off the UI goroutine).
 func NewLiveView(ctx context.Context, win fyne.Window, backend LiveBackend, analyzer func() (media.FaceAnalyzer, error)) *LiveView {
 	v := &LiveView{win: win, backend: backend, analyzer: analyzer, ctx: ctx}
-	v.OpenSource = func(ctx context.Context, uri string) (media.Source, error) {
+	v.openSource = func(ctx context.Context, uri string) (media.Source, error) {
 		return media.Open(ctx, uri, media.SourceOptions{})
 	}
 	v.usb = widget.NewSelect([]string{"0", "1", "2", "3", "4", "5", "6", "7"}, nil)
@@ -111,11 +111,11 @@ func NewLiveView(ctx context.Context, win fyne.Window, backend LiveBackend, anal
 // Content is the view's root object.
 func (v *LiveView) Content() fyne.CanvasObject { return v.content }
 
-// Status is the status line (for tests).
-func (v *LiveView) Status() string { return v.status.Text }
+// statusText is the status line.
+func (v *LiveView) statusText() string { return v.status.Text }
 
-// Banner is the watchlist banner's text, empty when hidden.
-func (v *LiveView) Banner() string {
+// bannerText is the watchlist banner's text, empty when hidden.
+func (v *LiveView) bannerText() string {
 	if !v.banner.Visible() {
 		return ""
 	}
@@ -205,7 +205,7 @@ func describeCamera(uri string) string {
 // run is the camera loop: read, analyse, track, compare with the
 // watchlist, draw, record.
 func (v *LiveView) run(ctx context.Context, uri string, record bool) error {
-	src, err := v.OpenSource(ctx, uri)
+	src, err := v.openSource(ctx, uri)
 	if err != nil {
 		return err
 	}

@@ -108,7 +108,7 @@ func TestLiveCameraTracksAndRaisesWatchlistLead(t *testing.T) {
 		var banner, status string
 		var boxes, paths int
 		async.Locked(func() {
-			banner, status = v.Banner(), v.Status()
+			banner, status = v.bannerText(), v.statusText()
 			boxes, paths = len(v.faces.Scene().Faces), len(v.faces.Scene().Paths)
 		})
 		if banner != "" && boxes > 0 && paths > 0 {

@@ -83,7 +83,7 @@ func TestLiveCameraURLThatDoesNotAnswerShowsError(t *testing.T) {
 	test.Tap(v.startB)
 	var status string
 	for {
-		async.Locked(func() { status = v.Status() })
+		async.Locked(func() { status = v.statusText() })
 		if strings.HasPrefix(status, "Camera error:") {
 			break
 		}
@@ -117,7 +117,7 @@ func TestLiveUSBCameraThatDoesNotExist(t *testing.T) {
 	v.Start("7") // no camera 7 on a test machine
 	v.Wait()
 	var status string
-	async.Locked(func() { status = v.Status() })
+	async.Locked(func() { status = v.statusText() })
 	if !strings.HasPrefix(status, "Camera error:") {
 		t.Fatalf("status %q, want a camera error", status)
 	}

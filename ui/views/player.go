@@ -108,9 +108,7 @@ func (p *player) Close() {
 func (p *player) run(ctx context.Context) {
 	defer close(p.done)
 	playing := false
-	var clockStart time.Time
-	var clockMedia time.Duration
-	resetClock := func(t time.Duration) { clockStart, clockMedia = time.Now(), t }
+	var clock playClock
 	frameDur := time.Second / 25
 	if fps := p.src.Info().FPS; fps > 0 {
 		frameDur = time.Duration(float64(time.Second) / fps)
@@ -122,84 +120,133 @@ func (p *player) run(ctx context.Context) {
 		p.stop(err)
 	}
 	for {
-		var c playerCommand
-		if playing {
-			select {
-			case c = <-p.cmds:
-			case <-ctx.Done():
-				return
-			default:
-				c.kind = -1
-			}
-		} else {
-			select {
-			case c = <-p.cmds:
-			case <-ctx.Done():
-				return
-			}
+		c, ok := p.nextCommand(ctx, playing)
+		if !ok {
+			return
 		}
 		switch c.kind {
 		case cmdPlay:
 			playing = true
-			resetClock(p.at)
+			clock.reset(p.at)
 			continue
 		case cmdPause:
 			playing = false
 			continue
 		case cmdSeek, cmdStep:
-			target := c.frame
 			if c.kind == cmdStep {
 				playing = false
-				target = int(p.current.Load()) + c.frame
-				if c.frame > 0 {
-					target = -1 // the next frame is simply the next one read
-				}
 			}
-			if target >= 0 {
-				if err := p.src.Seek(ctx, target); err != nil {
-					continue
-				}
-			}
-			f, err := p.src.Next(ctx)
-			if err != nil {
-				p.stop(err)
+			at, shown, stopped := p.seek(ctx, c)
+			if stopped {
 				playing = false
-				continue
 			}
-			p.present(ctx, f, true)
-			resetClock(f.Time)
+			if shown {
+				clock.reset(at)
+			}
 			continue
 		}
-		f, err := p.src.Next(ctx)
-		if err != nil {
-			playing = false
-			p.stop(err)
-			continue
-		}
-		if p.unpaced.Load() {
-			p.present(ctx, f, true)
-			continue
-		}
-		due := clockStart.Add(f.Time - clockMedia)
-		if late := time.Since(due); late > frameDur {
-			f.Close()
-			p.current.Store(int64(f.Index))
-			p.at = f.Time
-			p.dropped.Add(1)
-			continue
-		}
-		if wait := time.Until(due); wait > 0 {
-			t := time.NewTimer(wait)
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				t.Stop()
-				f.Close()
+		if !p.playNext(ctx, clock, frameDur) {
+			if ctx.Err() != nil {
 				return
 			}
+			playing = false
 		}
-		p.present(ctx, f, false)
 	}
+}
+
+// playClock maps media time to wall time while playing.
+type playClock struct {
+	start time.Time     // when the frame at media time media was due
+	media time.Duration // media time at start
+}
+
+// reset makes media time t due now.
+func (c *playClock) reset(t time.Duration) { c.start, c.media = time.Now(), t }
+
+// due is when the frame at media time t is due.
+func (c playClock) due(t time.Duration) time.Time { return c.start.Add(t - c.media) }
+
+// nextCommand waits for the next command, or, while playing, takes one if
+// there is one and else gives a command of kind -1 (play on). ok is false
+// when ctx ended.
+func (p *player) nextCommand(ctx context.Context, playing bool) (c playerCommand, ok bool) {
+	if playing {
+		select {
+		case c = <-p.cmds:
+		case <-ctx.Done():
+			return c, false
+		default:
+			c.kind = -1
+		}
+		return c, true
+	}
+	select {
+	case c = <-p.cmds:
+		return c, true
+	case <-ctx.Done():
+		return c, false
+	}
+}
+
+// seek carries out a seek or step command and shows its frame, at its
+// media time at. shown is false when no frame was shown; stopped is set
+// when reading failed (playback stops then).
+func (p *player) seek(ctx context.Context, c playerCommand) (at time.Duration, shown, stopped bool) {
+	target := c.frame
+	if c.kind == cmdStep {
+		target = int(p.current.Load()) + c.frame
+		if c.frame > 0 {
+			target = -1 // the next frame is simply the next one read
+		}
+	}
+	if target >= 0 {
+		if err := p.src.Seek(ctx, target); err != nil {
+			return 0, false, false
+		}
+	}
+	f, err := p.src.Next(ctx)
+	if err != nil {
+		p.stop(err)
+		return 0, false, true
+	}
+	p.present(ctx, f, true)
+	return f.Time, true, false
+}
+
+// playNext reads the next frame and shows it when clock says it is due (at
+// once when unpaced); a frame more than frameDur late is dropped. It
+// returns false when playback ends: reading failed (the source ran out),
+// or ctx ended.
+func (p *player) playNext(ctx context.Context, clock playClock, frameDur time.Duration) bool {
+	f, err := p.src.Next(ctx)
+	if err != nil {
+		p.stop(err)
+		return false
+	}
+	if p.unpaced.Load() {
+		p.present(ctx, f, true)
+		return true
+	}
+	due := clock.due(f.Time)
+	if late := time.Since(due); late > frameDur {
+		f.Close()
+		p.current.Store(int64(f.Index))
+		p.at = f.Time
+		p.dropped.Add(1)
+		return true
+	}
+	if wait := time.Until(due); wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			f.Close()
+			return false
+		}
+	}
+	p.present(ctx, f, false)
+	return true
 }
 
 // present converts a frame and posts it; when the UI has not taken the

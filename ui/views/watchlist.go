@@ -56,7 +56,7 @@ func NewWatchlistView(ctx context.Context, win fyne.Window, backend WatchlistBac
 			v.showSubject(v.subjects[id])
 		}
 	}
-	add := widget.NewButtonWithIcon("New subject from photos…", theme.ContentAddIcon(), func() { v.ShowEnrolFiles(0) })
+	add := widget.NewButtonWithIcon("New subject from photos…", theme.ContentAddIcon(), func() { v.showEnrolFiles(0) })
 	hint := widget.NewLabel("Faces in evidence are enrolled from the viewer (tap a face, then Enrol).")
 	hint.Importance = widget.LowImportance
 	hint.Wrapping = fyne.TextWrapWord
@@ -105,7 +105,7 @@ func (v *WatchlistView) showSubject(s casefile.Subject) {
 		objs = append(objs, n)
 	}
 	objs = append(objs, widget.NewButtonWithIcon("Add photos of this subject…", theme.ContentAddIcon(),
-		func() { v.ShowEnrolFiles(s.ID) }))
+		func() { v.showEnrolFiles(s.ID) }))
 	if err != nil {
 		objs = append(objs, widget.NewLabel("cannot read enrolments: "+err.Error()))
 	}
@@ -141,22 +141,21 @@ func orDash(s string) string {
 	return s
 }
 
-// EnrolFilesForm is the form that enrols photo files; fields are exported
-// for tests.
-type EnrolFilesForm struct {
-	Label, Notes, Source, Date *widget.Entry
-	Files                      *widget.Label
-	Paths                      []string
-	Dialog                     dialog.Dialog
+// enrolFilesForm is the form that enrols photo files.
+type enrolFilesForm struct {
+	label, notes, source, date *widget.Entry
+	files                      *widget.Label
+	paths                      []string
+	dlg                        dialog.Dialog
 }
 
-// ShowEnrolFiles shows the form that enrols photos of a subject (a new one
+// showEnrolFiles shows the form that enrols photos of a subject (a new one
 // when subjectID is 0).
-func (v *WatchlistView) ShowEnrolFiles(subjectID uint64) *EnrolFilesForm {
-	f := &EnrolFilesForm{Label: widget.NewEntry(), Notes: widget.NewMultiLineEntry(), Source: widget.NewEntry(),
-		Date: widget.NewEntry(), Files: widget.NewLabel("no photos chosen")}
-	f.Files.Wrapping = fyne.TextWrapWord
-	f.Source.SetPlaceHolder("origin of the photos (default: file name)")
+func (v *WatchlistView) showEnrolFiles(subjectID uint64) *enrolFilesForm {
+	f := &enrolFilesForm{label: widget.NewEntry(), notes: widget.NewMultiLineEntry(), source: widget.NewEntry(),
+		date: widget.NewEntry(), files: widget.NewLabel("no photos chosen")}
+	f.files.Wrapping = fyne.TextWrapWord
+	f.source.SetPlaceHolder("origin of the photos (default: file name)")
 	addFile := widget.NewButton("Add photo…", func() {
 		dialogs.OpenFile(v.win, "Photo of the subject", dialogs.ImageExtensions, func(p string) { f.add(p) })
 	})
@@ -165,48 +164,48 @@ func (v *WatchlistView) ShowEnrolFiles(subjectID uint64) *EnrolFilesForm {
 	})
 	var items []*widget.FormItem
 	if subjectID == 0 {
-		items = append(items, widget.NewFormItem("Label", f.Label), widget.NewFormItem("Notes", f.Notes))
+		items = append(items, widget.NewFormItem("Label", f.label), widget.NewFormItem("Notes", f.notes))
 	}
 	items = append(items,
-		widget.NewFormItem("Photos", container.NewVBox(f.Files, container.NewHBox(addFile, addFolder))),
-		widget.NewFormItem("Source", f.Source), widget.NewFormItem("Image date", f.Date))
-	f.Dialog = dialog.NewForm("Enrol photos", "Enrol", "Cancel", items, func(ok bool) {
+		widget.NewFormItem("Photos", container.NewVBox(f.files, container.NewHBox(addFile, addFolder))),
+		widget.NewFormItem("Source", f.source), widget.NewFormItem("Image date", f.date))
+	f.dlg = dialog.NewForm("Enrol photos", "Enrol", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
 		if err := f.check(subjectID); err != nil {
 			// Back, as typed, with the reason.
-			f.Dialog.Show()
+			f.dlg.Show()
 			dialogs.ShowError(v.win, err)
 			return
 		}
-		v.EnrolFiles(subjectID, f.Label.Text, f.Notes.Text, f.Paths,
-			casefile.Provenance{Source: f.Source.Text, Date: f.Date.Text})
+		v.EnrolFiles(subjectID, f.label.Text, f.notes.Text, f.paths,
+			casefile.Provenance{Source: f.source.Text, Date: f.date.Text})
 	}, v.win)
-	f.Dialog.Resize(fyne.NewSize(560, 460))
-	f.Dialog.Show()
+	f.dlg.Resize(fyne.NewSize(560, 460))
+	f.dlg.Show()
 	return f
 }
 
 // check refuses a form that cannot enrol: no photo, or a new subject
 // without a label.
-func (f *EnrolFilesForm) check(subjectID uint64) error {
+func (f *enrolFilesForm) check(subjectID uint64) error {
 	switch {
-	case len(f.Paths) == 0:
+	case len(f.paths) == 0:
 		return fmt.Errorf("choose at least one photo to enrol")
-	case subjectID == 0 && strings.TrimSpace(f.Label.Text) == "":
+	case subjectID == 0 && strings.TrimSpace(f.label.Text) == "":
 		return fmt.Errorf("a new subject needs a label")
 	}
 	return nil
 }
 
-func (f *EnrolFilesForm) add(paths ...string) {
-	f.Paths = append(f.Paths, paths...)
-	names := make([]string, len(f.Paths))
-	for i, p := range f.Paths {
+func (f *enrolFilesForm) add(paths ...string) {
+	f.paths = append(f.paths, paths...)
+	names := make([]string, len(f.paths))
+	for i, p := range f.paths {
 		names[i] = filepath.Base(p)
 	}
-	f.Files.SetText(strings.Join(names, ", "))
+	f.files.SetText(strings.Join(names, ", "))
 }
 
 // imagesIn lists the photo files directly in a folder, by name.

@@ -23,9 +23,9 @@ func TestEnrolFilesKeepsTypedTextAndSaysSo(t *testing.T) {
 	tasks := widgets.NewTaskBar()
 	v := NewWatchlistView(context.Background(), w, f, tasks)
 	w.SetContent(v.Content())
-	form := v.ShowEnrolFiles(0)
-	test.Type(form.Label, "Subject Nine")
-	test.Type(form.Notes, "seen at the kiosk")
+	form := v.showEnrolFiles(0)
+	test.Type(form.label, "Subject Nine")
+	test.Type(form.notes, "seen at the kiosk")
 	submitForm(t, w)
 	text := overlayText(w)
 	if !strings.Contains(text, "hoose at least one photo to enrol") || !strings.Contains(text, "Subject Nine") ||

@@ -12,7 +12,16 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"facecase/ui/async"
 )
+
+// Main runs a UI package's tests with UI updates serialised, as Fyne's
+// test driver needs (async.SerialiseForTests): call it from TestMain.
+func Main(m *testing.M) {
+	async.SerialiseForTests()
+	os.Exit(m.Run())
+}
 
 // update rewrites the golden images from what the tests render:
 //
