@@ -34,9 +34,12 @@ const (
 	ActionSearch          Action = "search"
 	ActionReview          Action = "review"
 	ActionChangeSettings  Action = "change_settings"
-	ActionExport          Action = "export"
-	ActionExportFailed    Action = "export_failed"
-	ActionImport          Action = "import"
+	// ActionChangeSessionSettings records a reviewer's change of detector
+	// or operating point (see RecordSessionSettings).
+	ActionChangeSessionSettings Action = "change_session_settings"
+	ActionExport                Action = "export"
+	ActionExportFailed          Action = "export_failed"
+	ActionImport                Action = "import"
 )
 
 // RecordRef ties an audit entry to the record it wrote: the record's bucket,

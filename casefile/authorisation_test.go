@@ -12,7 +12,7 @@ import (
 // that has none refuses searches and records nothing.
 func TestSearchRecordsAndRequiresAuthorisation(t *testing.T) {
 	c, detID, _, _ := searchFixture(t)
-	rec, err := c.Search(context.Background(), SearchRequest{Probe: Probe{DetectionID: detID}})
+	rec, err := c.Search(context.Background(), testSearch(t, Probe{DetectionID: detID}))
 	if err != nil || rec.Authorisation != "AUTH-55" {
 		t.Fatalf("search %+v, %v: want the case's authorisation recorded", rec, err)
 	}
@@ -33,7 +33,7 @@ func TestSearchRecordsAndRequiresAuthorisation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = bare.Search(context.Background(), SearchRequest{Probe: Probe{DetectionID: ids[0]}})
+	_, err = bare.Search(context.Background(), testSearch(t, Probe{DetectionID: ids[0]}))
 	if !errors.Is(err, ErrNoAuthorisation) {
 		t.Fatalf("search without the required reference: %v", err)
 	}

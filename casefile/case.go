@@ -33,6 +33,9 @@ type Case struct {
 	damage   []Problem       // what the check on open found (read-only then)
 	sound    bool            // checked sound on open and opened for writing
 	exportMu sync.Mutex      // one export at a time
+
+	scorerMu sync.Mutex
+	scorer   *watchlistScorer // the last watchlist's scorer, by version
 }
 
 // Path is the case file's absolute path.

@@ -14,8 +14,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"facecase/facedata"
 )
 
 // crashChild is the child of TestCrashDuringIntake: it opens the case,
@@ -116,14 +114,14 @@ func crashChild(resumeOnly bool) int {
 		case op == 8:
 			s, err := c.AddSubject(fmt.Sprintf("subject %d", i), "")
 			if err == nil {
-				_, err = c.Enrol(s.ID, Provenance{Source: "child"}, []facedata.Descriptor{randomDescriptor(rng)})
+				_, err = c.Enrol(s.ID, Provenance{Source: "child"}, templates(nil, randomDescriptor(rng)))
 			}
 			if err != nil {
 				return fail("subject", err)
 			}
 			fmt.Fprintf(out, "S %d\n", s.ID)
 		case op == 9 && len(evidence) > 0:
-			rec, err := c.Search(ctx, SearchRequest{Probe: Probe{EvidenceID: evidence[0], Descriptor: randomDescriptor(rng)}, Threshold: 2})
+			rec, err := c.Search(ctx, testSearch(nil, Probe{EvidenceID: evidence[0], Descriptor: randomDescriptor(rng)}))
 			if err != nil {
 				return fail("search", err)
 			}

@@ -33,12 +33,17 @@ type Detection struct {
 	Quality facedata.Quality `json:"quality"`
 	// Descriptor is the 128-D descriptor, or nil when none was computed.
 	Descriptor *facedata.Descriptor `json:"descriptor,omitempty"`
+	// Cohort holds the descriptor's cohort statistics (zero in records
+	// written before they were computed, and without a descriptor).
+	Cohort facedata.CohortStats `json:"cohort,omitzero"`
 	// TrackID links the face to a track (0: none).
 	TrackID uint64 `json:"track_id,omitempty"`
 }
 
-// detectionCodecVersion is the first byte of every detection record.
-const detectionCodecVersion = 1
+// detectionCodecVersion is the first byte of every detection record
+// written. Version 2 added the cohort statistics after the descriptor;
+// version 1 records are still read (without them).
+const detectionCodecVersion = 2
 
 func (d *Detection) validate() error {
 	box := []float64{d.Box.X, d.Box.Y, d.Box.W, d.Box.H}
@@ -60,6 +65,15 @@ func (d *Detection) validate() error {
 		if err := checkDescriptor(d.Descriptor); err != nil {
 			return err
 		}
+	}
+	return checkCohortStats(d.Cohort)
+}
+
+// checkCohortStats refuses statistics that cannot normalise a score; the
+// zero value (not computed) is accepted.
+func checkCohortStats(s facedata.CohortStats) error {
+	if s != (facedata.CohortStats{}) && !s.Valid() {
+		return fmt.Errorf("%w: cohort statistics %+v are not finite or have no spread", ErrInvalid, s)
 	}
 	return nil
 }
@@ -127,15 +141,17 @@ func (d *Detection) encode(buf []byte) []byte {
 	for _, v := range d.Descriptor {
 		buf = le.AppendUint32(buf, math.Float32bits(v))
 	}
-	return buf
+	buf = le.AppendUint32(buf, math.Float32bits(d.Cohort.Mu))
+	return le.AppendUint32(buf, math.Float32bits(d.Cohort.Sigma))
 }
 
 // decodeDetection parses a record written by encode.
 func decodeDetection(id uint64, b []byte) (Detection, error) {
 	r := byteReader{b: b}
 	d := Detection{ID: id}
-	if v := r.u8(); v != detectionCodecVersion {
-		return d, fmt.Errorf("%w: detection %d has record version %d", ErrCorrupt, id, v)
+	version := r.u8()
+	if version != 1 && version != detectionCodecVersion {
+		return d, fmt.Errorf("%w: detection %d has record version %d", ErrCorrupt, id, version)
 	}
 	d.EvidenceID = r.u64()
 	d.Frame = r.u32()
@@ -163,6 +179,9 @@ func decodeDetection(id uint64, b []byte) (Detection, error) {
 			desc[i] = float32(r.f32())
 		}
 		d.Descriptor = &desc
+		if version >= 2 {
+			d.Cohort = facedata.CohortStats{Mu: float32(r.f32()), Sigma: float32(r.f32())}
+		}
 	}
 	if r.err || len(r.b) != 0 {
 		return d, fmt.Errorf("%w: detection %d record is malformed", ErrCorrupt, id)

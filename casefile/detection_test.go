@@ -16,6 +16,7 @@ func TestDetectionRecordRoundTrip(t *testing.T) {
 	d.ID, d.Frame, d.Time, d.TrackID = 42, 1234, 41_133_333, 9
 	d.Quality = facedata.Quality{Size: 12.5, Sharpness: 300.25, Brightness: 20, Yaw: -50.5, Pitch: 3, Usable: false,
 		Reasons: []facedata.Reason{facedata.ReasonTooSmall, facedata.ReasonBlurred}}
+	d.Cohort = facedata.CohortStats{Mu: 0.5625, Sigma: 0.03125}
 	got, err := decodeDetection(42, d.encode(nil))
 	if err != nil {
 		t.Fatal(err)
@@ -34,6 +35,16 @@ func TestDetectionRecordRoundTrip(t *testing.T) {
 	}
 	if _, err := decodeDetection(42, d.encode(nil)[:n-1]); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("short record: %v", err)
+	}
+	// A version 1 record (before cohort statistics) is still read: the
+	// same bytes without the last 8, with the first byte 1.
+	v1 := d.encode(nil)
+	v1 = v1[:len(v1)-8]
+	v1[0] = 1
+	old := d
+	old.Cohort = facedata.CohortStats{}
+	if got, err := decodeDetection(42, v1); err != nil || !reflect.DeepEqual(got, old) {
+		t.Fatalf("version 1 record: %+v %v", got, err)
 	}
 }
 

@@ -13,7 +13,8 @@
 //     temporary file, or referenced in place. Every open re-verifies them
 //     (Options.MediaCheck); a changed or missing file is flagged, not used.
 //   - Detections (compact binary records, keyed by big-endian id, indexed
-//     per evidence item and frame) and tracks. Detections are committed in
+//     per evidence item and frame) and tracks; each descriptor with its
+//     cohort statistics (see recognition/scorenorm). Detections are committed in
 //     batches that end where a frame ends, so a frame's faces (all those
 //     of a photo) are stored together or not at all.
 //   - Each evidence item's analysis state (AnalysisRecord). An item taken
@@ -28,12 +29,19 @@
 //     made (a photo that does not decode) is recorded as failed, with the
 //     reason (FailAnalysis), and tried again only when asked.
 //   - The watchlist: subjects and, per enrolment image, its provenance and
-//     descriptors.
-//   - Searches (probe, threshold, watchlist size and version, ranked
-//     candidates with exact Euclidean distances, operator, purpose) and
-//     review decisions. A candidate is a lead; it becomes a confirmed match
-//     only by review, under the case's one- or two-reviewer rule.
-//   - The audit log: one entry per change, written in the same transaction
+//     descriptors with their cohort statistics.
+//   - Searches (probe, operating point: target false match rate and the
+//     normalised score threshold it maps to, watchlist size and version,
+//     candidates ranked by normalised score with the exact Euclidean
+//     distance beside it, operator, purpose, authorisation reference) and
+//     review decisions. A
+//     watchlist of scorenorm.MinDomainFaces descriptors or more is its own
+//     normalisation cohort and calibration. A candidate is a lead; it
+//     becomes a confirmed match only by review, under the case's one- or
+//     two-reviewer rule.
+//   - The audit log: one entry per change (including every change of a
+//     reviewer's detector or operating point, RecordSessionSettings),
+//     written in the same transaction
 //     as the change, each carrying the SHA-256 of the entry before it and
 //     of the records it wrote. Verify names the first entry or record that
 //     was edited, added or deleted outside facecase.

@@ -3,14 +3,15 @@ package casefile
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"facecase/facedata"
+	"facecase/recognition/scorenorm"
 )
 
 // Probe is the face searched with.
@@ -26,14 +27,23 @@ type Probe struct {
 	Box *facedata.Rect `json:"box,omitempty"`
 	// Descriptor is the probe's descriptor (filled in from the detection).
 	Descriptor facedata.Descriptor `json:"descriptor"`
+	// Cohort is the descriptor's cohort statistics (filled in from the
+	// detection, or computed with SearchRequest.Cohort).
+	Cohort facedata.CohortStats `json:"cohort,omitzero"`
 }
 
-// SearchRequest asks for the watchlist subjects nearest a probe face.
+// SearchRequest asks for the watchlist subjects most like a probe face.
 type SearchRequest struct {
 	Probe Probe
-	// Threshold is the largest distance returned; 0 means
-	// recognition.SameThreshold (0.6).
-	Threshold float64
+	// TargetFMR is the operating point: the target false match rate.
+	// Search turns it into a normalised score threshold (see
+	// watchlistScorer); subjects scoring above it are not returned.
+	TargetFMR float64
+	// Cohort is the shipped cohort: its calibration gives the threshold
+	// while the watchlist is too small to be its own cohort, and it fills
+	// in the statistics of faces stored before they were computed.
+	// Required.
+	Cohort *scorenorm.Cohort
 	// MaxCandidates limits the list; 0 returns every subject within the
 	// threshold.
 	MaxCandidates int
@@ -41,16 +51,22 @@ type SearchRequest struct {
 	Purpose string
 }
 
-// SearchRecord is a stored search: what was searched, with which
-// threshold, against which watchlist, by whom and why, and what came back.
+// SearchRecord is a stored search: what was searched, at which operating
+// point, against which watchlist, by whom and why, and what came back.
 type SearchRecord struct {
-	ID            uint64    `json:"id"`
-	Time          time.Time `json:"time"`
-	Operator      string    `json:"operator"`
-	Purpose       string    `json:"purpose"`
-	Probe         Probe     `json:"probe"`
-	Threshold     float64   `json:"threshold"`
-	MaxCandidates int       `json:"max_candidates,omitempty"`
+	ID       uint64    `json:"id"`
+	Time     time.Time `json:"time"`
+	Operator string    `json:"operator"`
+	Purpose  string    `json:"purpose"`
+	Probe    Probe     `json:"probe"`
+	// Point is the operating point searched at (target FMR and normalised
+	// score threshold); zero in searches stored before normalisation,
+	// which recorded a distance Threshold instead.
+	Point     scorenorm.OperatingPoint `json:"operating_point,omitzero"`
+	Threshold float64                  `json:"threshold,omitempty"`
+	// Normalisation names how scores were normalised (the cohort).
+	Normalisation string `json:"normalisation,omitempty"`
+	MaxCandidates int    `json:"max_candidates,omitempty"`
 	// WatchlistSize counts the subjects with at least one enrolment,
 	// WatchlistDescriptors their descriptors; WatchlistVersion is the
 	// watchlist's change counter at the time of the search.
@@ -63,20 +79,23 @@ type SearchRecord struct {
 	Authorisation string `json:"authorisation,omitempty"`
 }
 
-// MaxThreshold bounds search thresholds (real descriptors have a norm of
+// MaxThreshold bounds the distance thresholds of searches and case
+// defaults stored before normalisation (real descriptors have a norm of
 // about 1.4, so no two are further apart than about 2.8).
 const MaxThreshold = 4
 
 // Search compares the probe with every enrolment descriptor on the
-// watchlist (exact Euclidean distance), stores the search with its ranked
-// candidates and audits it. Subjects beyond the threshold are never
-// returned; each subject appears once, with its nearest descriptor.
+// watchlist by normalised score (see recognition/scorenorm; the exact
+// Euclidean distance is kept beside it), stores the search with its
+// ranked candidates and audits it with its operating point. Subjects
+// scoring above the threshold are never returned; each subject appears
+// once, with its best descriptor.
 func (c *Case) Search(ctx context.Context, req SearchRequest) (SearchRecord, error) {
-	if req.Threshold == 0 {
-		req.Threshold = facedata.SameThreshold
+	if req.Cohort == nil {
+		return SearchRecord{}, fmt.Errorf("search: %w: no score normalisation cohort given", ErrInvalid)
 	}
-	if !(req.Threshold > 0 && req.Threshold <= MaxThreshold) || math.IsNaN(req.Threshold) {
-		return SearchRecord{}, fmt.Errorf("search: %w: threshold %v is outside (0, %d]", ErrInvalid, req.Threshold, MaxThreshold)
+	if !(req.TargetFMR > 0 && req.TargetFMR < 1) {
+		return SearchRecord{}, fmt.Errorf("search: %w: target false match rate %v is not between 0 and 1", ErrInvalid, req.TargetFMR)
 	}
 	if req.MaxCandidates < 0 {
 		return SearchRecord{}, fmt.Errorf("search: %w: negative candidate limit", ErrInvalid)
@@ -85,14 +104,58 @@ func (c *Case) Search(ctx context.Context, req SearchRequest) (SearchRecord, err
 	if err := checkText(req.Purpose); err != nil {
 		return SearchRecord{}, fmt.Errorf("search: %w", err)
 	}
+	// The watchlist's own cohort is built outside the write transaction
+	// (it costs a distance per pair of descriptors); the transaction then
+	// checks that the watchlist did not change meanwhile.
+	var (
+		rec SearchRecord
+		err error
+	)
+	for attempt := 0; attempt < 3; attempt++ {
+		var w *watchlistScorer
+		if w, err = c.watchlistScorer(ctx, req.Cohort); err != nil {
+			break
+		}
+		rec, err = c.search(ctx, req, w)
+		if !errors.Is(err, errWatchlistMoved) {
+			break
+		}
+	}
+	if err != nil {
+		return SearchRecord{}, fmt.Errorf("search in %s: %w", c.path, err)
+	}
+	return rec, nil
+}
+
+// errWatchlistMoved: the watchlist changed between building its scorer and
+// the search transaction.
+var errWatchlistMoved = errors.New("the watchlist changed during the search")
+
+// search stores and audits one search scored by w, in one transaction.
+func (c *Case) search(ctx context.Context, req SearchRequest, w *watchlistScorer) (SearchRecord, error) {
 	var rec SearchRecord
 	err := c.update(func(tx *bolt.Tx) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		version := getU64(tx.Bucket(bucketMeta), metaWatchlistVersion)
+		if version != w.version {
+			return errWatchlistMoved
+		}
 		probe, err := resolveProbe(tx, req.Probe)
 		if err != nil {
 			return err
+		}
+		if probe.Cohort, err = templateStats(probe.Descriptor, probe.Cohort, req.Cohort, "the probe"); err != nil {
+			return err
+		}
+		settings, err := readSettings(tx)
+		if err != nil {
+			return err
+		}
+		point, err := w.point(req.TargetFMR, settings.Calibration)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalid, err)
 		}
 		purpose, info, err := searchGrounds(tx, req.Purpose)
 		if err != nil {
@@ -102,19 +165,13 @@ func (c *Case) Search(ctx context.Context, req SearchRequest) (SearchRecord, err
 		if err != nil {
 			return err
 		}
-		enrolments, err := readEnrolments(tx, 0)
-		if err != nil {
-			return err
-		}
 		labels := make(map[uint64]string, len(subjects))
 		for _, s := range subjects {
 			labels[s.ID] = s.Label
 		}
 		enrolled := map[uint64]bool{}
-		descriptors := 0
-		for _, e := range enrolments {
-			enrolled[e.SubjectID] = true
-			descriptors += len(e.Descriptors)
+		for _, g := range w.gallery {
+			enrolled[g.subjectID] = true
 		}
 		b := tx.Bucket(bucketSearches)
 		id, err := b.NextSequence()
@@ -123,10 +180,9 @@ func (c *Case) Search(ctx context.Context, req SearchRequest) (SearchRecord, err
 		}
 		rec = SearchRecord{
 			ID: id, Time: c.now(), Operator: c.actor, Purpose: purpose, Authorisation: info.Authorisation, Probe: probe,
-			Threshold: req.Threshold, MaxCandidates: req.MaxCandidates,
-			WatchlistSize: len(enrolled), WatchlistDescriptors: descriptors,
-			WatchlistVersion: getU64(tx.Bucket(bucketMeta), metaWatchlistVersion),
-			Candidates:       rankCandidates(&probe.Descriptor, labels, enrolments, req.Threshold, req.MaxCandidates),
+			Point: point, Normalisation: w.name, MaxCandidates: req.MaxCandidates,
+			WatchlistSize: len(enrolled), WatchlistDescriptors: len(w.gallery), WatchlistVersion: version,
+			Candidates: w.rank(facedata.Template{Descriptor: probe.Descriptor, Cohort: probe.Cohort}, labels, point, req.MaxCandidates),
 		}
 		if err := ctx.Err(); err != nil {
 			return err
@@ -139,15 +195,13 @@ func (c *Case) Search(ctx context.Context, req SearchRequest) (SearchRecord, err
 			return err
 		}
 		_, err = appendAudit(tx, rec.Time, c.actor, ActionSearch,
-			map[string]any{"search_id": id, "evidence_id": probe.EvidenceID, "detection_id": probe.DetectionID, "threshold": rec.Threshold,
-				"purpose": purpose, "authorisation": info.Authorisation, "watchlist_version": rec.WatchlistVersion, "candidates": len(rec.Candidates)},
+			map[string]any{"search_id": id, "evidence_id": probe.EvidenceID, "detection_id": probe.DetectionID,
+				"target_fmr": point.TargetFMR, "score_threshold": point.Threshold, "calibration": point.Calibration, "normalisation": w.name,
+				"purpose": purpose, "authorisation": info.Authorisation, "watchlist_version": version, "candidates": len(rec.Candidates)},
 			[]RecordRef{recordRef(bucketSearches, u64Key(id), raw)})
 		return err
 	})
-	if err != nil {
-		return SearchRecord{}, fmt.Errorf("search in %s: %w", c.path, err)
-	}
-	return rec, nil
+	return rec, err
 }
 
 // searchGrounds is why and under which authority a search is made: the
@@ -190,7 +244,7 @@ func resolveProbe(tx *bolt.Tx, p Probe) (Probe, error) {
 			return p, fmt.Errorf("%w: detection %d belongs to evidence %d, not %d", ErrInvalid, d.ID, d.EvidenceID, p.EvidenceID)
 		}
 		box := d.Box
-		p.EvidenceID, p.Box, p.Descriptor = d.EvidenceID, &box, *d.Descriptor
+		p.EvidenceID, p.Box, p.Descriptor, p.Cohort = d.EvidenceID, &box, *d.Descriptor, d.Cohort
 		return p, nil
 	}
 	if p.EvidenceID == 0 {
@@ -202,7 +256,7 @@ func resolveProbe(tx *bolt.Tx, p Probe) (Probe, error) {
 	if err := checkDescriptor(&p.Descriptor); err != nil {
 		return p, err
 	}
-	return p, nil
+	return p, checkCohortStats(p.Cohort)
 }
 
 // Searches returns every stored search in id order.

@@ -15,7 +15,7 @@ import (
 func tamperFixture(t *testing.T) string {
 	t.Helper()
 	c, detID, alice, _ := searchFixture(t)
-	rec, err := c.Search(context.Background(), SearchRequest{Probe: Probe{DetectionID: detID}})
+	rec, err := c.Search(context.Background(), testSearch(t, Probe{DetectionID: detID}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,9 +89,9 @@ func TestEditedRecordIsNamed(t *testing.T) {
 			v := bytes.Replace(append([]byte(nil), b.Get(u64Key(1))...), []byte(`"size":`), []byte(`"size":1`), 1)
 			return b.Put(u64Key(1), v)
 		}, "evidence 1"},
-		{"search threshold", func(tx *bolt.Tx) error {
+		{"search operating point", func(tx *bolt.Tx) error {
 			b := tx.Bucket(bucketSearches)
-			v := bytes.Replace(append([]byte(nil), b.Get(u64Key(1))...), []byte(`"threshold":0.6`), []byte(`"threshold":0.9`), 1)
+			v := bytes.Replace(append([]byte(nil), b.Get(u64Key(1))...), []byte(`"target_fmr":0.01`), []byte(`"target_fmr":0.02`), 1)
 			return b.Put(u64Key(1), v)
 		}, "search 1"},
 		{"review deleted", func(tx *bolt.Tx) error {

@@ -5,17 +5,27 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"facecase/recognition/scorenorm"
 )
 
-// ThresholdCalibration records how a case's default match threshold was
+// ThresholdCalibration records how a case's own operating point was
 // measured: by the accuracy lab (recognition/eval, the desktop app's Lab
-// view) on a labelled dataset, as the false match and false non-match
+// view) on a labelled dataset, as a target FMR, the normalised score
+// threshold that met it there, and the false match and false non-match
 // counts at that threshold. It lives in Settings, so setting it goes
 // through the settings change and its audit entry (old and new values).
+//
+// Calibrations stored before scores were normalised have an empty Score:
+// their Threshold is a distance and equals Settings.MatchThreshold. They
+// are kept and shown, but no longer searched with.
 type ThresholdCalibration struct {
-	// Threshold is the distance the rates were measured at; it equals
-	// Settings.MatchThreshold.
+	// Threshold is the score the rates were measured at: a normalised
+	// score when Score is set, else a distance.
 	Threshold float64 `json:"threshold"`
+	// Score names the normalised score Threshold is on ("as-norm
+	// fairface-adults-v1"); empty for a distance.
+	Score string `json:"score,omitempty"`
 	// Dataset names the data measured on (its folder or file name).
 	Dataset string `json:"dataset"`
 	// Model names the descriptor model and settings that were measured.
@@ -50,16 +60,37 @@ func calibrationRate(errs, trials int64) (float64, bool) {
 	return float64(errs) / float64(trials), true
 }
 
-// SetCalibratedThreshold makes cal.Threshold the case's default match
-// threshold and keeps cal beside it, in one audited settings change (the
+// Normalised reports whether the calibration is of a normalised score
+// (not a distance stored before normalisation).
+func (c ThresholdCalibration) Normalised() bool { return c.Score != "" }
+
+// Point is the calibration as an operating point: its target FMR and score
+// threshold. ok is false for a distance calibration or one without a
+// target FMR.
+func (c ThresholdCalibration) Point() (p scorenorm.OperatingPoint, ok bool) {
+	if !c.Normalised() || c.TargetFMR <= 0 {
+		return scorenorm.OperatingPoint{}, false
+	}
+	return scorenorm.OperatingPoint{TargetFMR: c.TargetFMR, Threshold: c.Threshold,
+		Calibration: fmt.Sprintf("case calibration: Lab run on %s, %s", c.Dataset, c.MeasuredAt.UTC().Format("2006-01-02 15:04"))}, true
+}
+
+// SetCalibratedThreshold makes cal the case's own operating point: for a
+// normalised calibration (Score set) the case searches at cal.TargetFMR
+// with cal.Threshold; a distance calibration (from before normalisation)
+// sets MatchThreshold as it did. It is one audited settings change (the
 // other settings are kept). A calibration that does not hold (threshold
-// outside (0, MaxThreshold], counts out of range, no dataset name, no
-// non-mated pairs, no time) is refused with ErrInvalid.
+// out of range, a normalised one without a target FMR, counts out of
+// range, no dataset name, no non-mated pairs, no time) is refused with
+// ErrInvalid.
 func (c *Case) SetCalibratedThreshold(cal ThresholdCalibration) error {
 	cal.Dataset = strings.TrimSpace(cal.Dataset)
 	cal.MeasuredAt = cal.MeasuredAt.UTC().Truncate(time.Second)
 	return c.changeSettings(func(s Settings) Settings {
 		s.MatchThreshold, s.Calibration = cal.Threshold, cal
+		if cal.Normalised() {
+			s.MatchThreshold = 0
+		}
 		return s
 	})
 }
@@ -76,6 +107,12 @@ func (s Settings) check() error {
 	if err := s.Calibration.check(); err != nil {
 		return err
 	}
+	if s.Calibration.Normalised() {
+		if s.MatchThreshold != 0 {
+			return fmt.Errorf("%w: a normalised calibration leaves no distance threshold (match threshold %v)", ErrInvalid, s.MatchThreshold)
+		}
+		return nil
+	}
 	if s.Calibration.Threshold != s.MatchThreshold {
 		return fmt.Errorf("%w: the calibration was measured at threshold %v, not at the match threshold %v",
 			ErrInvalid, s.Calibration.Threshold, s.MatchThreshold)
@@ -88,7 +125,11 @@ func (c ThresholdCalibration) check() error {
 		return fmt.Errorf("%w: threshold calibration: "+format, append([]any{ErrInvalid}, args...)...)
 	}
 	switch {
-	case !validThreshold(c.Threshold):
+	case c.Normalised() && (math.IsNaN(c.Threshold) || math.IsInf(c.Threshold, 0)):
+		return bad("score threshold %v is not a number", c.Threshold)
+	case c.Normalised() && !(c.TargetFMR > 0):
+		return bad("a normalised score threshold needs the target FMR it was calibrated for")
+	case !c.Normalised() && !validThreshold(c.Threshold):
 		return bad("threshold %v is outside (0, %d]", c.Threshold, MaxThreshold)
 	case c.Dataset == "":
 		return bad("the dataset is not named")

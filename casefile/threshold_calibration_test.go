@@ -176,3 +176,34 @@ func mustAudit(t *testing.T, c *Case) []AuditEntry {
 	}
 	return log
 }
+
+func TestNormalisedCalibrationIsAnOperatingPoint(t *testing.T) {
+	c := newTestCase(t)
+	cal := testCalibration()
+	cal.Threshold, cal.Score = -2.375, "as-norm/in-domain"
+	if err := c.SetCalibratedThreshold(cal); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Settings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := s.Calibration.Point()
+	if s.MatchThreshold != 0 || !ok || p.TargetFMR != 1e-3 || p.Threshold != -2.375 || !strings.Contains(p.Calibration, "people") {
+		t.Fatalf("settings %+v, point %+v %v", s, p, ok)
+	}
+	noTarget := cal
+	noTarget.TargetFMR = 0
+	if err := c.SetCalibratedThreshold(noTarget); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("normalised calibration without a target FMR: %v", err)
+	}
+	nan := cal
+	nan.Threshold = math.NaN()
+	if err := c.SetCalibratedThreshold(nan); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("NaN score threshold: %v", err)
+	}
+	// A distance calibration from before normalisation is no operating point.
+	if _, ok := testCalibration().Point(); ok {
+		t.Fatal("a distance calibration gave an operating point")
+	}
+}

@@ -35,12 +35,26 @@ type Provenance struct {
 }
 
 // Enrolment is one image of a subject: its provenance and the descriptors
-// of the subject's face in it (usually one).
+// of the subject's face in it (usually one), each with its cohort
+// statistics.
 type Enrolment struct {
 	ID          uint64                `json:"id"`
 	SubjectID   uint64                `json:"subject_id"`
 	Provenance  Provenance            `json:"provenance"`
 	Descriptors []facedata.Descriptor `json:"descriptors"`
+	// CohortStats[i] belongs to Descriptors[i]; empty in enrolments
+	// stored before the statistics were computed.
+	CohortStats []facedata.CohortStats `json:"cohort_stats,omitempty"`
+}
+
+// Template is descriptor i with its cohort statistics (zero when the
+// enrolment predates them).
+func (e *Enrolment) Template(i int) facedata.Template {
+	t := facedata.Template{Descriptor: e.Descriptors[i]}
+	if i < len(e.CohortStats) {
+		t.Cohort = e.CohortStats[i]
+	}
+	return t
 }
 
 // AddSubject puts a person on the watchlist.
@@ -81,8 +95,11 @@ func (c *Case) AddSubject(label, notes string) (Subject, error) {
 	return s, nil
 }
 
-// Enrol adds an image of a subject: its provenance and descriptors.
-func (c *Case) Enrol(subjectID uint64, prov Provenance, descriptors []facedata.Descriptor) (Enrolment, error) {
+// Enrol adds an image of a subject: its provenance and the templates
+// (descriptor and cohort statistics) of the subject's face in it. Every
+// template needs valid statistics: the engine computes them with the
+// descriptor.
+func (c *Case) Enrol(subjectID uint64, prov Provenance, templates []facedata.Template) (Enrolment, error) {
 	prov.Source, prov.Date = strings.TrimSpace(prov.Source), strings.TrimSpace(prov.Date)
 	if prov.Source == "" {
 		return Enrolment{}, fmt.Errorf("enrol: %w: the image's source is required", ErrInvalid)
@@ -90,16 +107,22 @@ func (c *Case) Enrol(subjectID uint64, prov Provenance, descriptors []facedata.D
 	if err := checkText(prov.Source + prov.Date); err != nil {
 		return Enrolment{}, fmt.Errorf("enrol: %w", err)
 	}
-	if len(descriptors) == 0 {
+	if len(templates) == 0 {
 		return Enrolment{}, fmt.Errorf("enrol: %w: no descriptor", ErrInvalid)
 	}
-	for i := range descriptors {
-		if err := checkDescriptor(&descriptors[i]); err != nil {
+	descriptors := make([]facedata.Descriptor, len(templates))
+	stats := make([]facedata.CohortStats, len(templates))
+	for i, t := range templates {
+		if err := checkDescriptor(&t.Descriptor); err != nil {
 			return Enrolment{}, fmt.Errorf("enrol: %w", err)
 		}
+		if !t.Cohort.Valid() {
+			return Enrolment{}, fmt.Errorf("enrol: %w: descriptor %d has no cohort statistics", ErrInvalid, i+1)
+		}
+		descriptors[i], stats[i] = t.Descriptor, t.Cohort
 	}
 	prov.AddedBy = c.actor
-	e := Enrolment{SubjectID: subjectID, Provenance: prov, Descriptors: descriptors}
+	e := Enrolment{SubjectID: subjectID, Provenance: prov, Descriptors: descriptors, CohortStats: stats}
 	err := c.update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketSubjects).Get(u64Key(subjectID)) == nil {
 			return fmt.Errorf("subject %d: %w", subjectID, ErrNotFound)

@@ -43,3 +43,28 @@ func DescriptorFromSlice(v []float32) (Descriptor, error) {
 	copy(d[:], v)
 	return d, nil
 }
+
+// CohortStats describe how close a face usually sits to strangers: the
+// mean (Mu) and standard deviation (Sigma) of the distances from its
+// descriptor to its K nearest faces of a cohort of people who are in no
+// case (see package facecase/recognition/scorenorm). They are computed once,
+// when the descriptor is made, and stored beside it; the zero value means
+// they were not computed.
+type CohortStats struct {
+	Mu    float32 `json:"mu"`
+	Sigma float32 `json:"sigma"`
+}
+
+// Valid reports whether the statistics can normalise a score: both finite
+// and Sigma above zero.
+func (s CohortStats) Valid() bool {
+	mu, sigma := float64(s.Mu), float64(s.Sigma)
+	return sigma > 0 && !math.IsInf(sigma, 0) && !math.IsNaN(mu) && !math.IsInf(mu, 0)
+}
+
+// Template is what one face is compared by: its descriptor and the cohort
+// statistics computed with it.
+type Template struct {
+	Descriptor Descriptor  `json:"descriptor"`
+	Cohort     CohortStats `json:"cohort"`
+}

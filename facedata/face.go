@@ -23,6 +23,9 @@ type Face struct {
 	// Descriptor is the 128-D descriptor of the aligned chip; nil when
 	// descriptors were not asked for.
 	Descriptor *Descriptor `json:"descriptor,omitempty"`
+	// Cohort holds the descriptor's cohort statistics (zero when there is
+	// no descriptor), computed with it by the engine.
+	Cohort CohortStats `json:"cohort,omitzero"`
 	// Chip is the aligned 150x150 RGB face chip (not serialized).
 	Chip *image.RGBA `json:"-"`
 }
@@ -33,4 +36,13 @@ type Detection struct {
 	Score float32
 	// Keypoints are detector-specific points (BlazeFace gives six); may be nil.
 	Keypoints []Point
+}
+
+// Template is the face's descriptor with its cohort statistics; ok is
+// false when the face has no descriptor.
+func (f *Face) Template() (t Template, ok bool) {
+	if f.Descriptor == nil {
+		return Template{}, false
+	}
+	return Template{Descriptor: *f.Descriptor, Cohort: f.Cohort}, true
 }

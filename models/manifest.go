@@ -71,6 +71,8 @@ type Manifest struct {
 	Models  []Model  `json:"models"`
 	Samples Samples  `json:"samples"`
 	Videos  Videos   `json:"videos"`
+	// Cohort is the shipped score normalisation cohort.
+	Cohort CohortEntry `json:"cohort"`
 }
 
 // Load parses and checks the manifest compiled into the program.

@@ -13,6 +13,7 @@ import (
 
 	"facecase/facedata"
 	"facecase/models"
+	"facecase/recognition/scorenorm"
 )
 
 // ErrBadFrame is returned for a frame the engine cannot analyse (empty, or
@@ -37,6 +38,10 @@ type Options struct {
 	Descriptors bool
 	// Quality holds the limits that decide whether a face is usable.
 	Quality facedata.QualityLimits
+	// WithoutCohort starts the engine without the score normalisation
+	// cohort, so faces get no cohort statistics. Only for making a new
+	// cohort (facecase-cli models cohort): everything else needs them.
+	WithoutCohort bool
 	// Runtime is the inference runtime of every net: RuntimeORT (default)
 	// or RuntimeOpenCV.
 	Runtime string
@@ -58,6 +63,9 @@ type Engine struct {
 	scanner     faceScanner
 	aligner     *Aligner
 	descriptors *DescriptorNet // nil when descriptors are off
+	// cohort gives every descriptor its cohort statistics (see
+	// recognition/scorenorm); nil when descriptors are off.
+	cohort *scorenorm.Cohort
 }
 
 // NewEngine loads the models the options need. A missing model gives an
@@ -94,6 +102,9 @@ func NewEngine(opts Options) (*Engine, error) {
 			return
 		}
 		p, err := models.Locate("descriptor")
+		if err == nil && !opts.WithoutCohort {
+			e.cohort, err = loadCohort(p)
+		}
 		if err == nil {
 			e.descriptors, err = NewDescriptorNet(p, NetOptions{Runtime: opts.Runtime})
 		}
@@ -199,6 +210,24 @@ func (e *Engine) loadDetectors() error {
 	return nil
 }
 
+// loadCohort returns the shipped score normalisation cohort, refusing one
+// made with another descriptor model than the file at descriptorPath.
+func loadCohort(descriptorPath string) (*scorenorm.Cohort, error) {
+	c, err := models.LoadCohort()
+	if err != nil {
+		return nil, err
+	}
+	if err := models.CheckDescriptorModel(c, descriptorPath); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Cohort is the score normalisation cohort the engine computes every
+// descriptor's statistics with (nil when descriptors are off, or with
+// Options.WithoutCohort).
+func (e *Engine) Cohort() *scorenorm.Cohort { return e.cohort }
+
 // Options returns the options the engine runs with.
 func (e *Engine) Options() Options { return e.opts }
 
@@ -303,6 +332,9 @@ func (e *Engine) describe(ctx context.Context, frame gocv.Mat, dets []facedata.D
 		for i := range faces {
 			d := descs[i]
 			faces[i].Descriptor = &d
+			if e.cohort != nil {
+				faces[i].Cohort = e.cohort.Stats(&d)
+			}
 		}
 	}
 	sort.SliceStable(faces, func(i, j int) bool {

@@ -13,6 +13,7 @@ import (
 	"facecase/internal/testenv"
 	"facecase/media"
 	"facecase/recognition"
+	"facecase/recognition/scorenorm"
 )
 
 var (
@@ -91,13 +92,19 @@ func TestEngineSameAndDifferentPerson(t *testing.T) {
 }
 
 // TestEngineNamesKnnExamples enrols knn_examples/train and names every face
-// in knn_examples/test by its nearest enrolled descriptor.
+// in knn_examples/test by its best enrolled descriptor, by normalised score
+// at the default verification operating point (FMR 1e-3), as the product
+// matches.
 func TestEngineNamesKnnExamples(t *testing.T) {
 	dir := testenv.SharedData(t, "face_recognition/knn_examples")
 	e := testEngine(t)
+	point, err := e.Cohort().Calibration().Point(scorenorm.DefaultVerifyFMR)
+	if err != nil {
+		t.Fatal(err)
+	}
 	type enrolled struct {
 		name string
-		d    *facedata.Descriptor
+		f    facedata.Face
 	}
 	var gallery []enrolled
 	people, err := os.ReadDir(filepath.Join(dir, "train"))
@@ -107,7 +114,7 @@ func TestEngineNamesKnnExamples(t *testing.T) {
 	for _, p := range people {
 		files, _ := filepath.Glob(filepath.Join(dir, "train", p.Name(), "*"))
 		for _, f := range files {
-			gallery = append(gallery, enrolled{p.Name(), onlyFace(t, e, f).Descriptor})
+			gallery = append(gallery, enrolled{p.Name(), onlyFace(t, e, f)})
 		}
 	}
 	// Each test photo shows these enrolled people; any other face in it
@@ -123,10 +130,10 @@ func TestEngineNamesKnnExamples(t *testing.T) {
 		faces := analyzeFile(t, e, filepath.Join(dir, "test", file))
 		var got []string
 		for _, f := range faces {
-			best, bestD := "unknown", facedata.SameThreshold
+			best, bestS := "unknown", point.Threshold
 			for _, g := range gallery {
-				if d := f.Descriptor.Distance(g.d); d < bestD {
-					best, bestD = g.name, d
+				if p := scorenorm.Compare(f.Descriptor, f.Cohort, g.f.Descriptor, g.f.Cohort); p.Score <= bestS {
+					best, bestS = g.name, p.Score
 				}
 			}
 			if best != "unknown" {
@@ -140,15 +147,17 @@ func TestEngineNamesKnnExamples(t *testing.T) {
 	}
 }
 
-// TestEnginePeoplePairAccuracy runs the 8 people x 5 face crops through the
-// full pipeline (detection, dlib alignment, descriptor) and checks that at
-// least 99% of all pairs are judged correctly at distance 0.6.
+// TestEnginePeoplePairAccuracy runs the 8 people x 5 face crops through
+// dlib alignment and the descriptor and checks that at least 99% of all
+// pairs are judged correctly, by raw distance at 0.6 and by normalised
+// score at the default verification operating point (FMR 1e-3).
 func TestEnginePeoplePairAccuracy(t *testing.T) {
 	dir := testenv.SharedData(t, "faceapi/people")
 	e := testEngine(t)
 	type sample struct {
 		person string
 		d      *facedata.Descriptor
+		st     facedata.CohortStats
 	}
 	var samples []sample
 	people, err := os.ReadDir(dir)
@@ -162,29 +171,38 @@ func TestEnginePeoplePairAccuracy(t *testing.T) {
 		files, _ := filepath.Glob(filepath.Join(dir, p.Name(), "*.png"))
 		for _, f := range files {
 			face := cropFace(t, e, f)
-			samples = append(samples, sample{p.Name(), face.Descriptor})
+			samples = append(samples, sample{p.Name(), face.Descriptor, face.Cohort})
 		}
 	}
 	if len(samples) != 40 {
 		t.Fatalf("%d samples, want 40", len(samples))
 	}
-	right, total := 0, 0
+	point, err := e.Cohort().Calibration().Point(scorenorm.DefaultVerifyFMR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	right, rightNorm, total := 0, 0, 0
 	for i := range samples {
 		for j := i + 1; j < len(samples); j++ {
 			same := samples[i].person == samples[j].person
-			d := samples[i].d.Distance(samples[j].d)
-			if (d < facedata.SameThreshold) == same {
+			p := scorenorm.Compare(samples[i].d, samples[i].st, samples[j].d, samples[j].st)
+			if (p.Distance < facedata.SameThreshold) == same {
 				right++
 			} else {
-				t.Logf("wrong: %s vs %s distance %.3f", samples[i].person, samples[j].person, d)
+				t.Logf("wrong by distance: %s vs %s distance %.3f", samples[i].person, samples[j].person, p.Distance)
+			}
+			if point.Match(p.Score) == same {
+				rightNorm++
+			} else {
+				t.Logf("wrong by normalised score: %s vs %s score %.2f (threshold %.2f), distance %.3f", samples[i].person, samples[j].person, p.Score, point.Threshold, p.Distance)
 			}
 			total++
 		}
 	}
-	acc := float64(right) / float64(total)
-	t.Logf("pair accuracy %.4f (%d of %d)", acc, right, total)
-	if acc < 0.99 {
-		t.Errorf("pair accuracy %.4f, want >= 0.99", acc)
+	acc, accNorm := float64(right)/float64(total), float64(rightNorm)/float64(total)
+	t.Logf("pair accuracy %.4f by distance 0.6, %.4f by normalised score at %s (%d pairs)", acc, accNorm, point, total)
+	if acc < 0.99 || accNorm < 0.99 {
+		t.Errorf("pair accuracy %.4f (distance), %.4f (normalised), want >= 0.99", acc, accNorm)
 	}
 }
 

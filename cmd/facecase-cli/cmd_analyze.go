@@ -34,6 +34,8 @@ type faceRecord struct {
 	Landmarks  []facedata.Point     `json:"landmarks"`
 	Quality    facedata.Quality     `json:"quality"`
 	Descriptor *facedata.Descriptor `json:"descriptor,omitempty"`
+	// Cohort holds the descriptor's cohort statistics (score normalisation).
+	Cohort facedata.CohortStats `json:"cohort,omitzero"`
 }
 
 func runAnalyze(ctx context.Context, env *cliEnv, args []string) error {
@@ -76,7 +78,7 @@ func runAnalyze(ctx context.Context, env *cliEnv, args []string) error {
 		if *asJSON {
 			for i, f := range r.Faces {
 				rec := faceRecord{File: r.File, Face: i, Box: f.Box, Score: f.Score, Detector: f.Detector,
-					Landmarks: f.Landmarks, Quality: f.Quality, Descriptor: f.Descriptor}
+					Landmarks: f.Landmarks, Quality: f.Quality, Descriptor: f.Descriptor, Cohort: f.Cohort}
 				if err := enc.Encode(rec); err != nil {
 					return err
 				}

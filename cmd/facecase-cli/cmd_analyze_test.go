@@ -66,8 +66,19 @@ func TestCompareVerdicts(t *testing.T) {
 	}
 	code, out, errOut = runCLI(t, "compare", "--json", filepath.Join(dir, "obama.jpg"), filepath.Join(dir, "biden.jpg"))
 	var rec pairRecord
-	if code != 0 || json.Unmarshal([]byte(out), &rec) != nil || rec.Verdict != verdictDifferent || rec.Distance <= 0.6 {
+	if code != 0 || json.Unmarshal([]byte(out), &rec) != nil || rec.Verdict != verdictDifferent || rec.Distance <= 0.6 ||
+		rec.Point.TargetFMR != 1e-3 || rec.Score <= rec.Point.Threshold {
 		t.Errorf("obama vs biden: exit %d, %s%s", code, out, errOut)
+	}
+	// An operating point outside the calibrated range, or the distance
+	// threshold of older versions, is a usage error that says why.
+	code, _, errOut = runCLI(t, "compare", "--fmr", "1e-9", filepath.Join(dir, "obama.jpg"), filepath.Join(dir, "biden.jpg"))
+	if code != 2 || !strings.Contains(errOut, "rule of three") {
+		t.Errorf("--fmr 1e-9: exit %d, %s", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "compare", "--threshold", "0.6", filepath.Join(dir, "obama.jpg"), filepath.Join(dir, "biden.jpg"))
+	if code != 2 || !strings.Contains(errOut, "use --fmr") {
+		t.Errorf("--threshold: exit %d, %s", code, errOut)
 	}
 }
 

@@ -50,9 +50,9 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 	// Describe every image before changing the case, so a bad image
 	// leaves no half-enrolled subject.
 	type enrolment struct {
-		prov casefile.Provenance
-		desc facedata.Descriptor
-		note string
+		prov     casefile.Provenance
+		template facedata.Template
+		note     string
 	}
 	var todo []enrolment
 	for _, path := range fs.Args()[1:] {
@@ -72,7 +72,8 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 		if src == "" {
 			src = filepath.Base(path)
 		}
-		e := enrolment{prov: casefile.Provenance{Source: src, Date: *date, ImageSHA256: sum}, desc: *f.Descriptor}
+		t, _ := f.Template()
+		e := enrolment{prov: casefile.Provenance{Source: src, Date: *date, ImageSHA256: sum}, template: t}
 		if !f.Quality.Usable {
 			e.note = fmt.Sprintf(" (warning: low quality: %v)", f.Quality.Reasons)
 		}
@@ -96,7 +97,7 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	for _, e := range todo {
-		en, err := c.Enrol(s.ID, e.prov, []facedata.Descriptor{e.desc})
+		en, err := c.Enrol(s.ID, e.prov, []facedata.Template{e.template})
 		if err != nil {
 			return err
 		}

@@ -6,14 +6,15 @@ import (
 	"math"
 
 	"facecase/casefile"
-	"facecase/facedata"
+	"facecase/models"
+	"facecase/recognition/scorenorm"
 )
 
 func init() {
 	registerCaseSub(&command{
 		name:    "search",
 		summary: "search the watchlist with a face of the evidence; the search is stored for review",
-		usage:   "(--detection ID | --evidence ID --face K) [--threshold D] [--max N] [--purpose TEXT] [--detector NAME] [--actor NAME] [--json] CASE",
+		usage:   "(--detection ID | --evidence ID --face K) [--fmr FMR] [--max N] [--purpose TEXT] [--detector NAME] [--actor NAME] [--json] CASE",
 		run:     runCaseSearch,
 	})
 }
@@ -23,7 +24,8 @@ func runCaseSearch(ctx context.Context, env *cliEnv, args []string) error {
 	detection := newUint64Flag(fs, "detection", "ID", 0, idRange, "search with this stored detection")
 	evidence := newUint64Flag(fs, "evidence", "ID", 0, idRange, "search with a face of this evidence photo (with --face)")
 	face := newIntFlag(fs, "face", "K", 0, faceIndexRange, "the K-th face of the photo (1 = first in reading order)")
-	threshold := newFloatFlag(fs, "threshold", "D", facedata.SameThreshold, distanceRange, "largest distance returned")
+	fmr := newFMRFlag(fs, "fmr", 0, "operating point (default: the case's own from its Lab, else "+scorenorm.FormatFMR(scorenorm.DefaultSearchFMR)+")")
+	fs.Var(retiredThreshold{fmrFlag: "fmr"}, "threshold", "retired: the operating point is --fmr")
 	maxCand := newIntFlag(fs, "max", "N", 0, numberRange[int]{Min: 0, Max: math.MaxInt}, "return at most N candidates (0: all within the threshold)")
 	purpose := fs.String("purpose", "", "why this search is made (default: the case's purpose)")
 	detector := fs.String("detector", "ultraface", "face detector used when the photo's faces are not stored yet")
@@ -51,7 +53,11 @@ func runCaseSearch(ctx context.Context, env *cliEnv, args []string) error {
 		}
 		probe = casefile.Probe{DetectionID: id, FaceIndex: *face}
 	}
-	rec, err := c.Search(ctx, casefile.SearchRequest{Probe: probe, Threshold: *threshold, MaxCandidates: *maxCand, Purpose: *purpose})
+	target, cohort, err := searchFMR(c, *fmr)
+	if err != nil {
+		return err
+	}
+	rec, err := c.Search(ctx, casefile.SearchRequest{Probe: probe, TargetFMR: target, Cohort: cohort, MaxCandidates: *maxCand, Purpose: *purpose})
 	if err != nil {
 		return err
 	}
@@ -59,13 +65,13 @@ func runCaseSearch(ctx context.Context, env *cliEnv, args []string) error {
 		return printJSON(env.stdout, rec)
 	}
 	w := env.stdout
-	fmt.Fprintf(w, "search %d: evidence %d, detection %d, threshold %.3f, watchlist %d subjects (version %d)\n",
-		rec.ID, rec.Probe.EvidenceID, rec.Probe.DetectionID, rec.Threshold, rec.WatchlistSize, rec.WatchlistVersion)
+	fmt.Fprintf(w, "search %d: evidence %d, detection %d, operating point %s, watchlist %d subjects (version %d)\n",
+		rec.ID, rec.Probe.EvidenceID, rec.Probe.DetectionID, rec.Point, rec.WatchlistSize, rec.WatchlistVersion)
 	if len(rec.Candidates) == 0 {
-		fmt.Fprintln(w, "no subject within the threshold")
+		fmt.Fprintln(w, "no subject within the operating point")
 	}
 	for _, cand := range rec.Candidates {
-		fmt.Fprintf(w, "  %d. subject %d %s  distance %.4f\n", cand.Rank, cand.SubjectID, cand.Label, cand.Distance)
+		fmt.Fprintf(w, "  %d. subject %d %s  score %.3f (distance %.4f)\n", cand.Rank, cand.SubjectID, cand.Label, cand.Score, cand.Distance)
 	}
 	fmt.Fprintf(w, "%s Review with: facecase-cli case review --search %d --subject ID --decision confirm|reject|inconclusive CASE\n", casefile.Notice, rec.ID)
 	return nil
@@ -104,4 +110,25 @@ func photoFaceDetection(ctx context.Context, c *casefile.Case, evidenceID uint64
 		return 0, fmt.Errorf("evidence %d shows %d faces, there is no face %d", evidenceID, len(dets), k)
 	}
 	return dets[k-1].ID, nil
+}
+
+// searchFMR is the target FMR of a search: fmr, or when 0 the case's own
+// operating point (from its Lab) or the default search FMR. The shipped
+// cohort is returned with it.
+func searchFMR(c *casefile.Case, fmr float64) (float64, *scorenorm.Cohort, error) {
+	cohort, err := models.LoadCohort()
+	if err != nil {
+		return 0, nil, err
+	}
+	if fmr != 0 {
+		return fmr, cohort, nil
+	}
+	cs, err := c.Settings()
+	if err != nil {
+		return 0, nil, err
+	}
+	if own, ok := cs.Calibration.Point(); ok {
+		return own.TargetFMR, cohort, nil
+	}
+	return scorenorm.DefaultSearchFMR, cohort, nil
 }

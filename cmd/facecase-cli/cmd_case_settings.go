@@ -56,5 +56,12 @@ func runCaseSettings(ctx context.Context, env *cliEnv, args []string) error {
 		}
 	}
 	fmt.Fprintf(env.stdout, "two-reviewers=%t\n", s.RequireTwoReviewers)
+	if p, ok := s.Calibration.Point(); ok {
+		fmr, _ := s.Calibration.FMR()
+		fmt.Fprintf(env.stdout, "operating point: FMR %g, score <= %.4g (%s), measured FMR %.3g on %s\n",
+			p.TargetFMR, p.Threshold, s.Calibration.Score, fmr, s.Calibration.Dataset)
+	} else if s.MatchThreshold > 0 {
+		fmt.Fprintf(env.stdout, "distance threshold %g from before scores were normalised (no longer used)\n", s.MatchThreshold)
+	}
 	return nil
 }

@@ -175,9 +175,12 @@ func TestCaseSearchWithEngine(t *testing.T) {
 		if err := json.Unmarshal([]byte(mustCLI(t, "DC Mills", "case", "search", "--evidence", "1", "--face", strconv.Itoa(face), "--json", cs)), &rec); err != nil {
 			t.Fatal(err)
 		}
+		if rec.Point.TargetFMR != 1e-4 || !strings.Contains(rec.Normalisation, "shipped cohort") {
+			t.Fatalf("face %d: operating point %+v, normalisation %q", face, rec.Point, rec.Normalisation)
+		}
 		for _, cand := range rec.Candidates {
-			if cand.Distance > 0.6 {
-				t.Fatalf("face %d: candidate beyond the threshold: %+v", face, cand)
+			if cand.Score > rec.Point.Threshold {
+				t.Fatalf("face %d: candidate beyond the operating point: %+v", face, cand)
 			}
 		}
 		if len(rec.Candidates) > 0 {

@@ -11,8 +11,10 @@ import (
 	"strings"
 
 	"facecase/facedata"
+	"facecase/models"
 	"facecase/progress"
 	"facecase/recognition/eval"
+	"facecase/recognition/scorenorm"
 )
 
 func init() {
@@ -78,6 +80,12 @@ func runEval(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer emb.Close()
+	cohort, err := models.LoadCohort()
+	if err != nil {
+		return err
+	}
+	// Raw distances and normalised scores side by side (summary fairness).
+	cfg.Normalizer = scorenorm.LabNormalizer{Cohort: cohort}
 	if !f.noCache {
 		cache, err := f.openCache()
 		if err != nil {
@@ -255,10 +263,27 @@ func printEvalSummary(w io.Writer, out string, r *eval.Result) {
 			fmt.Fprintf(w, "  %s=%s: FMR %s, FNMR %s, FMR ratio %s, FTE %s\n", col.Column, g.Group, g.FMR, g.FNMR, g.FMRRatio, g.FTE)
 		}
 	}
+	if f := s.Fairness; f != nil {
+		fmt.Fprintf(w, "raw distance and normalised score (%s), at matched overall FMR:\n", f.Normalisation)
+		for _, p := range f.Points {
+			for c := range p.Raw.Columns {
+				raw, norm := p.Raw.Columns[c], p.Normalised.Columns[c]
+				fmt.Fprintf(w, "  FMR %g, %s: max/min group FMR ratio raw %s, normalised %s\n", p.TargetFMR, raw.Column, ratioWithCI(raw.MaxMinRatio), ratioWithCI(norm.MaxMinRatio))
+			}
+		}
+	}
 	if len(s.Skipped) > 0 {
 		fmt.Fprintf(w, "skipped: %s\n", r.Dataset.Skipped.Summary())
 	}
 	fmt.Fprintf(w, "report: %s\n", filepath.Join(out, eval.ReportFile))
+}
+
+// ratioWithCI is "3.2 [1.9-6.1]", or the ratio alone without an interval.
+func ratioWithCI(r eval.Ratio) string {
+	if r.CI == nil {
+		return r.String()
+	}
+	return fmt.Sprintf("%s [%.3g-%.3g]", r, r.CI.Low, r.CI.High)
 }
 
 // evalOutInside reports whether path is dir or below it.

@@ -18,8 +18,10 @@ import (
 
 	"facecase/facedata"
 	"facecase/internal/synthdesc"
+	"facecase/models"
 	"facecase/progress"
 	"facecase/recognition/gallery"
+	"facecase/recognition/scorenorm"
 )
 
 func init() {
@@ -81,7 +83,17 @@ func galleryImport(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	rep, finish := cliProgress(env, *jsonProgress)
 	defer finish()
-	g, err := gallery.Open(*path, gallery.Options{ManualRebuild: true, Progress: rep})
+	opts := gallery.Options{ManualRebuild: true, Progress: rep}
+	var err error
+	if *jsonl != "" {
+		// Real descriptors get their statistics against the shipped cohort,
+		// for searches by normalised score (synthetic ones are not of its
+		// space and get none).
+		if opts.Cohort, err = models.LoadCohort(); err != nil {
+			return err
+		}
+	}
+	g, err := gallery.Open(*path, opts)
 	if err != nil {
 		return err
 	}
@@ -104,6 +116,9 @@ func galleryImport(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	if err := g.Upgrade(ctx); err != nil {
 		return fmt.Errorf("upgrade %s to the current format: %w (the %d faces added are kept)", *path, err, added)
+	}
+	if err := g.FillStats(ctx); err != nil {
+		return fmt.Errorf("cohort statistics of %s: %w (the %d faces added are kept)", *path, err, added)
 	}
 	if err := g.Rebuild(ctx); err != nil {
 		return fmt.Errorf("index %s: %w (the %d faces added are kept; the index is rebuilt on next open)", *path, err, added)
@@ -214,13 +229,14 @@ func (s *syntheticSource) next(dst []gallery.Face) (int, error) {
 
 func gallerySearch(ctx context.Context, env *cliEnv, args []string) error {
 	c := &command{name: "gallery search", summary: "Search a gallery file with a descriptor or the faces of a photo.",
-		usage: "-gallery FILE (-descriptor FILE | -image PHOTO) [-k 50] [-threshold 0.6]"}
+		usage: "-gallery FILE (-descriptor FILE | -image PHOTO) [-k 50] [-threshold 0.6 | -fmr 1e-4]"}
 	fs := newFlags(env, c)
 	path := fs.String("gallery", "", "gallery file")
 	descFile := fs.String("descriptor", "", `JSON file: an array of 128 numbers, {"descriptor": [...]}, or JSON lines of either, one per face ("-": standard input)`)
 	image := fs.String("image", "", "photo whose faces to search (through the recognition engine)")
 	k := newIntFlag(fs, "k", "N", 50, numberRange[int]{Min: 1, Max: 10000}, "candidates per face")
 	threshold := newFloatFlag(fs, "threshold", "D", facedata.SameThreshold, numberRange[float64]{Min: 0, Max: distanceRange.Max}, "largest distance returned (0: no limit)")
+	fmr := newFMRFlag(fs, "fmr", 0, "rank and threshold by normalised score at this operating point (shipped cohort's calibration) instead of by distance")
 	exact := fs.Bool("exact", false, "exact search (scans the whole gallery)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parseFlags(fs, args); err != nil {
@@ -228,6 +244,9 @@ func gallerySearch(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	if *path == "" || (*descFile == "") == (*image == "") {
 		return fmt.Errorf("%w: need -gallery and one of -descriptor or -image", errUsage)
+	}
+	if *fmr > 0 && flagGiven(fs, "threshold") {
+		return fmt.Errorf("%w: -threshold (a distance) and -fmr (an operating point) exclude each other", errUsage)
 	}
 	var probes []facedata.Descriptor
 	var err error
@@ -239,7 +258,17 @@ func gallerySearch(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	g, err := gallery.OpenReadOnly(*path, gallery.Options{})
+	var opts gallery.Options
+	var point scorenorm.OperatingPoint
+	if *fmr > 0 {
+		if opts.Cohort, err = models.LoadCohort(); err != nil {
+			return err
+		}
+		if point, err = opts.Cohort.Calibration().Point(*fmr); err != nil {
+			return fmt.Errorf("%w: -fmr: %w", errUsage, err)
+		}
+	}
+	g, err := gallery.OpenReadOnly(*path, opts)
 	if err != nil {
 		return err
 	}
@@ -247,16 +276,24 @@ func gallerySearch(ctx context.Context, env *cliEnv, args []string) error {
 	warnLegacy(env, g, *path)
 	results := make([][]gallery.Candidate, len(probes))
 	for i := range probes {
-		if *exact {
+		switch {
+		case *fmr > 0 && *exact:
+			results[i], err = g.SearchNormalisedExact(ctx, facedata.Template{Descriptor: probes[i]}, *k, point.Threshold)
+		case *fmr > 0:
+			results[i], err = g.SearchNormalised(ctx, facedata.Template{Descriptor: probes[i]}, *k, point.Threshold)
+		case *exact:
 			results[i], err = g.SearchExact(ctx, probes[i], *k, *threshold)
-		} else {
+		default:
 			results[i], err = g.Search(ctx, probes[i], *k, *threshold)
 		}
 		if err != nil {
 			return fmt.Errorf("face %d: %w", i+1, err)
 		}
 	}
-	return printCandidates(env.stdout, results, *asJSON)
+	if *fmr > 0 && !*asJSON {
+		fmt.Fprintf(env.stdout, "ranked by normalised score at %s\n", point)
+	}
+	return printCandidates(env.stdout, results, *asJSON, *fmr > 0)
 }
 
 // readDescriptors reads probe descriptors from a JSON file.
@@ -295,12 +332,15 @@ func readDescriptors(name string) ([]facedata.Descriptor, error) {
 	return out, nil
 }
 
-func printCandidates(w io.Writer, results [][]gallery.Candidate, asJSON bool) error {
+// printCandidates prints each face's candidates, with their normalised
+// score when scored.
+func printCandidates(w io.Writer, results [][]gallery.Candidate, asJSON, scored bool) error {
 	if asJSON {
 		type cand struct {
-			Face     uint64  `json:"face_id"`
-			Label    string  `json:"label"`
-			Distance float64 `json:"distance"`
+			Face     uint64   `json:"face_id"`
+			Label    string   `json:"label"`
+			Distance float64  `json:"distance"`
+			Score    *float64 `json:"score,omitempty"`
 		}
 		type face struct {
 			Face       int    `json:"face"`
@@ -312,7 +352,11 @@ func printCandidates(w io.Writer, results [][]gallery.Candidate, asJSON bool) er
 		for i, r := range results {
 			f := face{Face: i + 1, Candidates: []cand{}}
 			for _, c := range r {
-				f.Candidates = append(f.Candidates, cand{uint64(c.Face), c.Label, c.Distance})
+				x := cand{Face: uint64(c.Face), Label: c.Label, Distance: c.Distance}
+				if scored {
+					x.Score = &c.Score
+				}
+				f.Candidates = append(f.Candidates, x)
 			}
 			out.Faces = append(out.Faces, f)
 		}
@@ -323,10 +367,16 @@ func printCandidates(w io.Writer, results [][]gallery.Candidate, asJSON bool) er
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for i, r := range results {
 		fmt.Fprintf(tw, "face %d: %d candidates (leads for review, not identifications)\n", i+1, len(r))
-		if len(r) > 0 {
+		if len(r) > 0 && scored {
+			fmt.Fprintln(tw, "  rank\tface id\tlabel\tscore\tdistance")
+		} else if len(r) > 0 {
 			fmt.Fprintln(tw, "  rank\tface id\tlabel\tdistance")
 		}
 		for j, c := range r {
+			if scored {
+				fmt.Fprintf(tw, "  %d\t%d\t%s\t%.3f\t%.4f\n", j+1, c.Face, c.Label, c.Score, c.Distance)
+				continue
+			}
 			fmt.Fprintf(tw, "  %d\t%d\t%s\t%.4f\n", j+1, c.Face, c.Label, c.Distance)
 		}
 	}

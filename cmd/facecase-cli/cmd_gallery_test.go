@@ -17,6 +17,7 @@ import (
 
 	"facecase/facedata"
 	"facecase/internal/synthdesc"
+	"facecase/models"
 )
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {
@@ -241,4 +242,70 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestGallerySearchByNormalisedScore: faces imported from JSON lines carry
+// their statistics against the shipped cohort; -fmr ranks by normalised
+// score at the shipped calibration's threshold, shows the score beside the
+// distance, and refuses a rate outside the calibrated range and -threshold
+// beside it.
+func TestGallerySearchByNormalisedScore(t *testing.T) {
+	cohort, err := models.LoadCohort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	// Real faces: the cohort's own (as if they were a watchlist).
+	var lines bytes.Buffer
+	for i := 0; i < 60; i++ {
+		d := cohort.Descriptor(i)
+		line, _ := json.Marshal(map[string]any{"id": 1 + i, "label": fmt.Sprintf("P-%d", i), "descriptor": d[:]})
+		lines.Write(append(line, '\n'))
+	}
+	jsonl := filepath.Join(dir, "faces.jsonl")
+	os.WriteFile(jsonl, lines.Bytes(), 0o600)
+	gal := filepath.Join(dir, "real.gallery")
+	if code, out, errOut := runCLI(t, "gallery", "import", "-gallery", gal, "-jsonl", jsonl); code != 0 {
+		t.Fatalf("import: exit %d, out %q, err %q", code, out, errOut)
+	}
+	// The probe: face 8 moved a little, as another photo of that person.
+	p := cohort.Descriptor(7)
+	for j := range p {
+		p[j] += 0.004 * float32(j%5-2)
+	}
+	probeFile := filepath.Join(dir, "probe.json")
+	os.WriteFile(probeFile, []byte(mustJSON(p[:])), 0o600)
+	code, out, errOut := runCLI(t, "gallery", "search", "-gallery", gal, "-descriptor", probeFile, "-fmr", "1e-3", "-json")
+	var res struct {
+		Faces []struct {
+			Candidates []struct {
+				Face     uint64   `json:"face_id"`
+				Distance float64  `json:"distance"`
+				Score    *float64 `json:"score"`
+			} `json:"candidates"`
+		} `json:"faces"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || len(res.Faces) != 1 {
+		t.Fatalf("search: exit %d, out %q, err %q", code, out, errOut)
+	}
+	point, _ := cohort.Calibration().Point(1e-3)
+	c := res.Faces[0].Candidates
+	if len(c) == 0 || c[0].Face != 8 || c[0].Score == nil {
+		t.Fatalf("candidates %+v: want face 8 first, with its score", c)
+	}
+	for _, x := range c {
+		if x.Score == nil || *x.Score > point.Threshold {
+			t.Fatalf("candidate %+v beyond the operating point's threshold %v", x, point.Threshold)
+		}
+	}
+	code, out, _ = runCLI(t, "gallery", "search", "-gallery", gal, "-descriptor", probeFile, "-fmr", "1e-3")
+	if code != 0 || !strings.Contains(out, "ranked by normalised score at FMR 0.001") || !strings.Contains(out, "score") {
+		t.Fatalf("text search: exit %d, out %q", code, out)
+	}
+	for _, args := range [][]string{{"-fmr", "1e-9"}, {"-fmr", "1e-3", "-threshold", "0.5"}} {
+		code, _, errOut := runCLI(t, append([]string{"gallery", "search", "-gallery", gal, "-descriptor", probeFile}, args...)...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, err %q: want the usage error", args, code, errOut)
+		}
+	}
 }

@@ -12,8 +12,8 @@ import (
 func init() {
 	register(&command{
 		name:    "models",
-		summary: "install, check and locate the face models (install | status | path)",
-		usage:   "install [--cache DIR] [--dir DIR] [--offline] [--videos] | status | path",
+		summary: "install, check and locate the face models (install | status | path | cohort)",
+		usage:   "install [--cache DIR] [--dir DIR] [--offline] [--videos] | status | path | cohort --data DIR --out FILE",
 		run:     runModels,
 	})
 }
@@ -27,6 +27,8 @@ func runModels(ctx context.Context, env *cliEnv, args []string) error {
 		return runModelsInstall(ctx, env, args[1:])
 	case "status":
 		return runModelsStatus(env)
+	case "cohort":
+		return runModelsCohort(ctx, env, args[1:])
 	case "path":
 		for _, d := range models.SearchPath() {
 			fmt.Fprintln(env.stdout, d)

@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"os"
 
-	"facecase/facedata"
 	"facecase/internal/fsutil"
 	"facecase/media"
+	"facecase/models"
 	"facecase/progress"
 	"facecase/recognition"
+	"facecase/recognition/scorenorm"
 	"facecase/tracking"
 )
 
@@ -46,7 +47,8 @@ type scanFlags struct {
 	maxEvery    int
 	render      string
 	watch       stringList
-	threshold   float64
+	watchFMR    float64
+	watchPoint  scorenorm.OperatingPoint
 	descriptors bool
 	asJSON      bool
 	people      bool
@@ -64,7 +66,8 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	intFlag(fs, &f.maxEvery, "max-every", "N", 8, numberRange[int]{Min: 1, Max: 1000}, "largest N the automatic choice may take")
 	fs.StringVar(&f.render, "render", "", "write the video with face boxes and path dots to this new file (.mp4, .avi, .mkv; one video source)")
 	fs.Var(&f.watch, "watch", "name tracks after the person in this photo: NAME=PHOTO or PHOTO (repeatable)")
-	floatFlag(fs, &f.threshold, "threshold", "D", facedata.SameThreshold, distanceRange, "largest descriptor distance for naming a track after a --watch person")
+	fmr := newFMRFlag(fs, "fmr", scorenorm.DefaultSearchFMR, "operating point for naming a track after a --watch person")
+	fs.Var(retiredThreshold{fmrFlag: "fmr"}, "threshold", "retired: the operating point of --watch is --fmr")
 	fs.BoolVar(&f.descriptors, "descriptors", true, "compute descriptors (tracking through crossings and --watch need them)")
 	fs.BoolVar(&f.asJSON, "json", false, "print progress as JSON lines on stderr")
 	fs.BoolVar(&f.people, "people", true, "in video and cameras, also find and track whole people (seen from any side, face visible or not) and tie each face to its person")
@@ -81,6 +84,15 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	if len(f.watch) > 0 && !f.descriptors {
 		return fmt.Errorf("%w: --watch needs descriptors", errUsage)
+	}
+	if len(f.watch) > 0 {
+		cohort, err := models.LoadCohort()
+		if err != nil {
+			return err
+		}
+		if f.watchPoint, err = cohort.Calibration().Point(*fmr); err != nil {
+			return fmt.Errorf("%w: --fmr: %w", errUsage, err)
+		}
 	}
 	sources, fromFolder, err := expandScanArgs(fs.Args())
 	if err != nil {
@@ -239,16 +251,17 @@ func (s *scanCommand) scanSource(ctx context.Context, uri string) error {
 }
 
 // name returns the watch-list person track t is named after, if any: the
-// nearest to its best face within the threshold.
+// best normalised score of its best face within the operating point (the
+// tracker itself follows faces by raw distance).
 func (s *scanCommand) name(t tracking.Track) *watchMatch {
-	if t.Best.Descriptor == nil {
+	if t.Best.Descriptor == nil || !t.Best.Cohort.Valid() {
 		return nil
 	}
 	var best *watchMatch
 	for _, w := range s.watch {
-		d := t.Best.Descriptor.Distance(&w.Descriptor)
-		if d <= s.flags.threshold && (best == nil || d < best.Distance) {
-			best = &watchMatch{Name: w.Name, Distance: d}
+		p := scorenorm.Compare(t.Best.Descriptor, t.Best.Cohort, &w.Descriptor, w.Cohort)
+		if s.flags.watchPoint.Match(p.Score) && (best == nil || p.Score < best.Score) {
+			best = &watchMatch{Name: w.Name, Score: p.Score, Distance: p.Distance, TargetFMR: s.flags.watchPoint.TargetFMR}
 		}
 	}
 	return best

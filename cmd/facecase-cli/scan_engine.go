@@ -69,11 +69,12 @@ func (s *scanEngines) Close() {
 }
 
 // watchEntry is a person to name tracks after: the descriptor of the
-// largest face in their photo.
+// largest face in their photo, with its cohort statistics.
 type watchEntry struct {
 	Name       string
 	Photo      string
 	Descriptor facedata.Descriptor
+	Cohort     facedata.CohortStats
 }
 
 // enrol reads "NAME=PHOTO" or "PHOTO" (named after the file) and describes
@@ -109,5 +110,5 @@ func (s *scanEngines) enrol(ctx context.Context, arg string) (watchEntry, error)
 	if best < 0 {
 		return watchEntry{}, fmt.Errorf("watch %s: no face found in %s", fsutil.ShowPath(name), fsutil.ShowPath(photo))
 	}
-	return watchEntry{Name: name, Photo: photo, Descriptor: *faces[best].Descriptor}, nil
+	return watchEntry{Name: name, Photo: photo, Descriptor: *faces[best].Descriptor, Cohort: faces[best].Cohort}, nil
 }

@@ -35,10 +35,13 @@ type scanSink interface {
 // openCaseSink stores scan results in the case file at path (scan_case.go).
 var openCaseSink func(ctx context.Context, path string) (scanSink, error)
 
-// watchMatch names a track after a watch-list person.
+// watchMatch names a track after a watch-list person: the normalised
+// score at the operating point of TargetFMR, with the raw distance.
 type watchMatch struct {
-	Name     string  `json:"name"`
-	Distance float64 `json:"distance"`
+	Name      string  `json:"name"`
+	Score     float64 `json:"score"`
+	Distance  float64 `json:"distance"`
+	TargetFMR float64 `json:"target_fmr"`
 }
 
 // scanDetectionRecord is one face, one JSON line.
@@ -55,6 +58,7 @@ type scanDetectionRecord struct {
 	Landmarks  []facedata.Point     `json:"landmarks,omitempty"`
 	Quality    facedata.Quality     `json:"quality"`
 	Descriptor *facedata.Descriptor `json:"descriptor,omitempty"`
+	Cohort     facedata.CohortStats `json:"cohort,omitzero"`
 }
 
 // scanTrackRecord is one finished track, one JSON line.
@@ -82,6 +86,7 @@ type scanBestFace struct {
 	Score      float32              `json:"score"`
 	Quality    facedata.Quality     `json:"quality"`
 	Descriptor *facedata.Descriptor `json:"descriptor,omitempty"`
+	Cohort     facedata.CohortStats `json:"cohort,omitzero"`
 }
 
 // scanSourceRecord sums up one source, one JSON line.
@@ -126,7 +131,7 @@ func (s *jsonSink) Detections(info media.Info, dets []media.ScanDetection) error
 		f := d.Face
 		rec := scanDetectionRecord{Type: "detection", Source: info.URI, Frame: d.At.Index, Time: d.At.Time,
 			TrackID: d.TrackID, PersonID: d.PersonID, Box: f.Box, Score: f.Score, Detector: f.Detector, Landmarks: f.Landmarks,
-			Quality: f.Quality, Descriptor: f.Descriptor}
+			Quality: f.Quality, Descriptor: f.Descriptor, Cohort: f.Cohort}
 		if err := s.enc.Encode(rec); err != nil {
 			return fmt.Errorf("write detection: %w", err)
 		}
@@ -141,7 +146,7 @@ func (s *jsonSink) Track(info media.Info, t tracking.Track, match *watchMatch) e
 		FirstFrame: t.First.Index, LastFrame: t.Last.Index, FirstTime: t.First.Time, LastTime: t.Last.Time,
 		Detections: t.Detections,
 		Best: scanBestFace{Frame: t.BestAt.Index, Time: t.BestAt.Time, Box: t.Best.Box, Score: t.Best.Score,
-			Quality: t.Best.Quality, Descriptor: t.Best.Descriptor},
+			Quality: t.Best.Quality, Descriptor: t.Best.Descriptor, Cohort: t.Best.Cohort},
 		Match: match,
 		Path:  t.Path,
 	}

@@ -21,7 +21,7 @@ func DetectionOf(evidenceID uint64, at tracking.Stamp, f *facedata.Face, trackID
 	return casefile.Detection{
 		EvidenceID: evidenceID, Frame: uint32(at.Index), Time: at.Time,
 		Box: f.Box, Score: f.Score, Detector: f.Detector,
-		Landmarks: f.Landmarks, Quality: f.Quality, Descriptor: f.Descriptor,
+		Landmarks: f.Landmarks, Quality: f.Quality, Descriptor: f.Descriptor, Cohort: f.Cohort,
 		TrackID: uint64(trackID),
 	}
 }

@@ -29,8 +29,9 @@ func TestWriterStoresBatchesAndTracks(t *testing.T) {
 		for k := i; k < min(i+5, total); k++ {
 			d := randomDescriptor(rng)
 			dets = append(dets, media.ScanDetection{
-				At:      tracking.Stamp{Index: k, Time: time.Duration(k) * 40 * time.Millisecond},
-				Face:    facedata.Face{Box: facedata.Rect{X: float64(k % 100), Y: 10, W: 40, H: 40}, Score: 0.9, Detector: "blazeface", Descriptor: &d},
+				At: tracking.Stamp{Index: k, Time: time.Duration(k) * 40 * time.Millisecond},
+				Face: facedata.Face{Box: facedata.Rect{X: float64(k % 100), Y: 10, W: 40, H: 40}, Score: 0.9, Detector: "blazeface", Descriptor: &d,
+					Cohort: facedata.CohortStats{Mu: 0.5 + float32(k)/1024, Sigma: 0.0625}},
 				TrackID: 1 + k%3,
 			})
 		}
@@ -53,7 +54,8 @@ func TestWriterStoresBatchesAndTracks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := page.Detections[7]; d.Frame != 7 || d.Time != 280*time.Millisecond || d.TrackID != 2 || d.Descriptor == nil || d.Detector != "blazeface" {
+	if d := page.Detections[7]; d.Frame != 7 || d.Time != 280*time.Millisecond || d.TrackID != 2 || d.Descriptor == nil || d.Detector != "blazeface" ||
+		d.Cohort != (facedata.CohortStats{Mu: 0.5 + 7.0/1024, Sigma: 0.0625}) {
 		t.Errorf("detection of frame 7 stored as %+v", d)
 	}
 

@@ -3,12 +3,7 @@ package eval
 import (
 	"context"
 	"math"
-	"math/rand/v2"
-	"runtime"
 	"sort"
-	"sync"
-	"sync/atomic"
-	"time"
 
 	"facecase/progress"
 )
@@ -51,20 +46,6 @@ type bootstrapInput struct {
 // bootstrapRates computes intervals for FMR, FNMR (at the threshold) and the
 // FMR ratio of every group of every column.
 func bootstrapRates(ctx context.Context, set *scoringSet, t *tally, listed bool, replicates int, seed uint64, workers int, rep progress.Reporter) (*groupIntervals, error) {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	if rep == nil {
-		rep = progress.Discard
-	}
-	nIdent := len(set.identities)
-	// Only identities with an enrolled image are drawn.
-	var pool []int32
-	for e, k := range set.ident {
-		if e == 0 || k != set.ident[e-1] {
-			pool = append(pool, k)
-		}
-	}
 	in := bootstrapInputs(set, t, listed)
 	// vals[c][g][stat][b]; stat 0 FMR, 1 FNMR, 2 ratio; NaN when undefined.
 	vals := make([][][3][]float64, len(set.columns))
@@ -76,57 +57,29 @@ func bootstrapRates(ctx context.Context, set *scoringSet, t *tally, listed bool,
 			}
 		}
 	}
-	var next atomic.Int64
-	var (
-		reportMu sync.Mutex
-		done     int64
-	)
-	start := time.Now()
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			weight := make([]float64, nIdent)
-			for {
-				b := int(next.Add(1) - 1)
-				if b >= replicates || ctx.Err() != nil {
-					return
-				}
-				rng := rand.New(rand.NewPCG(seed, uint64(b)))
-				clear(weight)
-				for range pool {
-					weight[pool[rng.IntN(len(pool))]]++
-				}
-				for c := range in {
-					for g := range in[c] {
-						fmr, fnmr := replicateRates(&in[c][g], weight)
-						vals[c][g][0][b], vals[c][g][1][b] = fmr, fnmr
-					}
-					lowest := math.Inf(1)
-					for g := range in[c] {
-						if v := vals[c][g][0][b]; !math.IsNaN(v) && v < lowest {
-							lowest = v
-						}
-					}
-					for g := range in[c] {
-						v := vals[c][g][0][b]
-						if math.IsNaN(v) || !(lowest > 0) || math.IsInf(lowest, 1) {
-							vals[c][g][2][b] = math.NaN()
-						} else {
-							vals[c][g][2][b] = v / lowest
-						}
-					}
-				}
-				reportMu.Lock()
-				done++
-				rep.Report(progress.Update{Stage: "bootstrap", Done: done, Total: int64(replicates), Unit: "replicates", Elapsed: time.Since(start)})
-				reportMu.Unlock()
+	err := runReplicates(ctx, set, replicates, seed, workers, rep, "bootstrap", func(b int, weight []float64) {
+		for c := range in {
+			for g := range in[c] {
+				fmr, fnmr := replicateRates(&in[c][g], weight)
+				vals[c][g][0][b], vals[c][g][1][b] = fmr, fnmr
 			}
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+			lowest := math.Inf(1)
+			for g := range in[c] {
+				if v := vals[c][g][0][b]; !math.IsNaN(v) && v < lowest {
+					lowest = v
+				}
+			}
+			for g := range in[c] {
+				v := vals[c][g][0][b]
+				if math.IsNaN(v) || !(lowest > 0) || math.IsInf(lowest, 1) {
+					vals[c][g][2][b] = math.NaN()
+				} else {
+					vals[c][g][2][b] = v / lowest
+				}
+			}
+		}
+	})
+	if err != nil {
 		return nil, err
 	}
 	out := &groupIntervals{}
@@ -154,29 +107,37 @@ func replicateRates(in *bootstrapInput, w []float64) (fmr, fnmr float64) {
 	if mated > 0 {
 		fnmr = fnm / mated
 	}
-	var fm, nonMated float64
+	var fm float64
 	for _, e := range in.falseMatch {
 		fm += w[e.a] * w[e.b] * e.count
 	}
-	if in.listedPairs != nil {
-		for _, e := range in.listedPairs {
-			nonMated += w[e.a] * w[e.b] * e.count
-		}
-	} else {
-		// Pairs between different identities: ((sum w c)^2 - sum (w c)^2) / 2.
-		var s, s2 float64
-		for _, e := range in.perIdentity {
-			x := w[e.a] * e.count
-			s += x
-			s2 += x * x
-		}
-		nonMated = (s*s - s2) / 2
-	}
+	nonMated := replicateNonMated(in.listedPairs, in.perIdentity, w)
 	fmr = math.NaN()
 	if nonMated > 0 {
 		fmr = fm / nonMated
 	}
 	return fmr, fnmr
+}
+
+// replicateNonMated is the weight of a group's non-mated pairs in a
+// replicate: of the listed pairs (pairs-file mode, listed not nil), or of
+// every pair of images of different identities, from the images per
+// identity: ((sum w c)^2 - sum (w c)^2) / 2.
+func replicateNonMated(listed, perIdentity []weighted, w []float64) float64 {
+	if listed != nil {
+		var n float64
+		for _, e := range listed {
+			n += w[e.a] * w[e.b] * e.count
+		}
+		return n
+	}
+	var s, s2 float64
+	for _, e := range perIdentity {
+		x := w[e.a] * e.count
+		s += x
+		s2 += x * x
+	}
+	return (s*s - s2) / 2
 }
 
 // bootstrapInputs gathers, per column and group, the per-identity counts.

@@ -26,7 +26,7 @@ func calibrations(r *Result, targets []float64) []Calibration {
 			out = append(out, c)
 			continue
 		}
-		t := gridEdges[k]
+		t := nm.threshold(k)
 		c.Threshold = &t
 		c.FMR, c.FNMR = fmrAt(nm, k), fnmrAt(r.mated[0][0], k)
 		if !c.Reliable {
@@ -53,7 +53,7 @@ func calibrate(nm *Histogram, target float64) (k int, ok bool) {
 	}
 	k = -1
 	var cum uint64
-	for i := 0; i < gridSize; i++ {
+	for i := 0; i < nm.grid.size(); i++ {
 		cum += nm.counts[i]
 		if float64(cum)/float64(n) > target {
 			break

@@ -34,6 +34,11 @@ type Config struct {
 	Scores io.Writer
 	// Progress receives progress updates; nil discards them.
 	Progress progress.Reporter
+	// Normalizer, when not nil, adds the normalised score beside the raw
+	// distance: both are calibrated for each of FairnessFMRs and compared
+	// group by group (Summary.Fairness).
+	Normalizer   Normalizer
+	FairnessFMRs []float64
 	// MaxBootstrapPairs bounds the non-mated pairs at or below the
 	// threshold kept for the bootstrap (16 bytes each); beyond it no
 	// interval is computed.
@@ -50,6 +55,7 @@ func DefaultConfig() Config {
 		Bootstrap:         1000,
 		Seed:              1,
 		MaxBootstrapPairs: 20_000_000,
+		FairnessFMRs:      append([]float64(nil), DefaultFairnessFMRs...),
 	}
 }
 
@@ -68,6 +74,14 @@ func (c *Config) check() (int, error) {
 		if r < 1 {
 			return 0, fmt.Errorf("%w: rank %d is below 1", ErrConfig, r)
 		}
+	}
+	for _, t := range c.FairnessFMRs {
+		if !(t > 0 && t < 1) {
+			return 0, fmt.Errorf("%w: fairness FMR %v is not between 0 and 1", ErrConfig, t)
+		}
+	}
+	if c.Normalizer != nil && len(c.FairnessFMRs) == 0 {
+		c.FairnessFMRs = append([]float64(nil), DefaultFairnessFMRs...)
 	}
 	if c.Bootstrap < 0 {
 		return 0, fmt.Errorf("%w: %d bootstrap replicates", ErrConfig, c.Bootstrap)

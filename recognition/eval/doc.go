@@ -64,6 +64,19 @@
 // FNMR it costs each group; it is flagged unreliable with fewer non-mated
 // pairs than the rule of three asks (3/target).
 //
+// # Raw and normalised side by side
+//
+// With Config.Normalizer (scorenorm.LabNormalizer in the app and the CLI)
+// every pair is also scored by the normalised score a search would use: the
+// dataset's own faces as the cohort once there are 250 of them, the shipped
+// cohort otherwise. For each of Config.FairnessFMRs (1e-2, 1e-3, 1e-4) each
+// score gets the threshold that meets the target overall on this data, and
+// Summary.Fairness gives, per group column, every group's FMR and FNMR and
+// the highest group FMR over the lowest (the max/min ratio), with bootstrap
+// intervals, for both scores: comparing at matched overall FMR shows the
+// bias each score leaves. PlotFairDET and PlotFairFMR draw them. The group
+// labels are used only to measure; the normalisation never sees them.
+//
 // # Output
 //
 // Run returns a Result: a Summary of plain values (written by

@@ -35,6 +35,13 @@ type EngineConfig struct {
 	Detector string
 	// MinFaceSize is the smallest face in pixels; 0 means the engine's default.
 	MinFaceSize int
+	// WithoutCohort starts the engine without the score normalisation
+	// cohort (recognition.Options.WithoutCohort): for making a cohort.
+	WithoutCohort bool
+	// AnyQuality takes the largest face with a descriptor even when it is
+	// below the quality limits (a cohort should hold the faces evidence
+	// holds, blurred and dark ones too).
+	AnyQuality bool
 }
 
 // ClosingEmbedder is an Embedder that holds resources until closed.

@@ -21,8 +21,9 @@ import (
 // loaded on the first Embed, so a run answered from the cache never pays
 // for loading models.
 type engineEmbedder struct {
-	opts recognition.Options
-	id   string
+	opts       recognition.Options
+	id         string
+	anyQuality bool
 
 	mu      sync.Mutex
 	engine  *recognition.Engine
@@ -43,11 +44,15 @@ func NewEngineEmbedder(cfg EngineConfig) (ClosingEmbedder, error) {
 		opts.MinFaceSize = cfg.MinFaceSize
 	}
 	opts.Descriptors = true
+	opts.WithoutCohort = cfg.WithoutCohort
 	id, err := engineModelID(opts)
 	if err != nil {
 		return nil, err
 	}
-	return &engineEmbedder{opts: opts, id: id}, nil
+	if cfg.AnyQuality {
+		id += ";any-quality"
+	}
+	return &engineEmbedder{opts: opts, id: id, anyQuality: cfg.AnyQuality}, nil
 }
 
 // loaded returns the engine, loading it on first use.
@@ -117,7 +122,7 @@ func (e *engineEmbedder) Embed(ctx context.Context, path string) (facedata.Descr
 	if err != nil {
 		return facedata.Descriptor{}, fmt.Errorf("analyze %s: %w", path, err)
 	}
-	d, ok := largestUsable(faces)
+	d, ok := largestFace(faces, e.anyQuality)
 	if !ok && max(img.Cols(), img.Rows()) <= cropPaddingMaxSide {
 		framed := gocv.NewMat()
 		defer framed.Close()
@@ -127,7 +132,7 @@ func (e *engineEmbedder) Embed(ctx context.Context, path string) (facedata.Descr
 			return facedata.Descriptor{}, fmt.Errorf("analyze %s (framed): %w", path, err)
 		}
 		faces = append(faces, more...)
-		d, ok = largestUsable(more)
+		d, ok = largestFace(more, e.anyQuality)
 	}
 	if !ok {
 		return facedata.Descriptor{}, fmt.Errorf("%s: %w (%s)", path, ErrNoFace, describeUnusable(faces))
@@ -157,12 +162,13 @@ func describeUnusable(faces []facedata.Face) string {
 	return fmt.Sprintf("%d faces found: %s", len(faces), strings.Join(reasons, ", "))
 }
 
-// largestUsable returns the descriptor of the largest usable face.
-func largestUsable(faces []facedata.Face) (facedata.Descriptor, bool) {
+// largestFace returns the descriptor of the largest usable face (of any
+// quality when anyQuality is set).
+func largestFace(faces []facedata.Face, anyQuality bool) (facedata.Descriptor, bool) {
 	best := -1
 	for i := range faces {
 		f := &faces[i]
-		if f.Descriptor == nil || !f.Quality.Usable {
+		if f.Descriptor == nil || !f.Quality.Usable && !anyQuality {
 			continue
 		}
 		if best < 0 || f.Box.Area() > faces[best].Box.Area() ||

@@ -4,16 +4,23 @@ package eval
 // the non-mated comparisons, which can number tens of millions: the number of
 // matches at any grid threshold is read from it exactly.
 type Histogram struct {
-	counts []uint64 // gridSize bins plus one overflow bin
+	grid   *scoreGrid
+	counts []uint64 // grid.size() bins plus one overflow bin
 }
 
-// NewHistogram returns an empty histogram.
-func NewHistogram() *Histogram {
-	return &Histogram{counts: make([]uint64, gridSize+1)}
+// NewHistogram returns an empty histogram of distances.
+func NewHistogram() *Histogram { return newGridHistogram(distanceGrid) }
+
+// newGridHistogram returns an empty histogram on grid g.
+func newGridHistogram(g *scoreGrid) *Histogram {
+	return &Histogram{grid: g, counts: make([]uint64, g.size()+1)}
 }
 
 // Add counts one score.
-func (h *Histogram) Add(s float32) { h.counts[binOf(s)]++ }
+func (h *Histogram) Add(s float32) { h.counts[h.grid.bin(s)]++ }
+
+// threshold is the threshold of grid index k.
+func (h *Histogram) threshold(k int) float64 { return h.grid.edges[k] }
 
 // Merge adds the counts of o.
 func (h *Histogram) Merge(o *Histogram) {
@@ -45,9 +52,10 @@ func (h *Histogram) AtOrBelow(k int) uint64 {
 // plotting: element i counts scores in (threshold(i*width-1), threshold((i+1)*width-1)].
 // The overflow bin is left out.
 func (h *Histogram) Bins(width int) []uint64 {
-	n := (gridSize + width - 1) / width
+	size := h.grid.size()
+	n := (size + width - 1) / width
 	out := make([]uint64, n)
-	for k := 0; k < gridSize; k++ {
+	for k := 0; k < size; k++ {
 		out[k/width] += h.counts[k]
 	}
 	return out

@@ -55,23 +55,12 @@ func (r *Result) PlotDET(column string) ([]byte, error) {
 	lo := math.Inf(1)
 	drawn := 0
 	for i, gr := range groups {
-		cv, ok := makeCurve(r.columns[gr.c], gr.name, r.nonMated[gr.c][gr.g], r.mated[gr.c][gr.g])
-		if !ok {
-			continue
-		}
-		var pts plotter.XYs
-		for k := range cv.Threshold {
-			if cv.FMR[k] > 0 && cv.FNMR[k] > 0 {
-				pts = append(pts, plotter.XY{X: cv.FMR[k], Y: cv.FNMR[k]})
-				lo = math.Min(lo, math.Min(cv.FMR[k], cv.FNMR[k]))
-			}
-		}
-		if len(pts) == 0 {
-			continue
-		}
-		l, err := plotter.NewLine(pts)
+		l, err := detLine(r.columns[gr.c], gr.name, r.nonMated[gr.c][gr.g], r.mated[gr.c][gr.g], &lo)
 		if err != nil {
-			return nil, fmt.Errorf("DET plot: %w", err)
+			return nil, err
+		}
+		if l == nil {
+			continue
 		}
 		l.Color = plotutil.Color(i)
 		l.Width = vg.Points(1.5)
@@ -90,6 +79,32 @@ func (r *Result) PlotDET(column string) ([]byte, error) {
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = lo, 1, lo, 1
 	p.Legend.Top = true
 	return renderPNG(p)
+}
+
+// detLine is the DET curve of non-mated histogram nm and mated histogram
+// m as a line of the points where both rates are above 0 (log axes), or
+// nil when there is none; lo is lowered to the smallest rate drawn.
+func detLine(column, group string, nm, m *Histogram, lo *float64) (*plotter.Line, error) {
+	cv, ok := makeCurve(column, group, nm, m)
+	if !ok {
+		return nil, nil
+	}
+	var pts plotter.XYs
+	for k := range cv.Threshold {
+		if cv.FMR[k] > 0 && cv.FNMR[k] > 0 {
+			pts = append(pts, plotter.XY{X: cv.FMR[k], Y: cv.FNMR[k]})
+			*lo = math.Min(*lo, math.Min(cv.FMR[k], cv.FNMR[k]))
+		}
+	}
+	if len(pts) == 0 {
+		return nil, nil
+	}
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		return nil, fmt.Errorf("DET plot: %w", err)
+	}
+	l.Width = vg.Points(1.5)
+	return l, nil
 }
 
 // PlotROC draws the overall ROC curve: true match rate (1 - FNMR) against

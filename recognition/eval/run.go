@@ -20,6 +20,8 @@ type Result struct {
 	groupNames [][]string
 	nonMated   [][]*Histogram
 	mated      [][]*Histogram
+	// fair holds both scores' histograms when a Normalizer was given.
+	fair *fairHistograms
 }
 
 // Run evaluates the dataset: it enrols every image with emb (through
@@ -53,6 +55,12 @@ func Run(ctx context.Context, ds *Dataset, emb Embedder, cfg Config) (*Result, e
 	if ds.Kind == KindPairs {
 		t, listed, err = scoreListedPairs(ctx, ds, set, opt)
 	} else {
+		if cfg.Normalizer != nil {
+			// Raw and normalised: every distance once, for both passes.
+			if opt.tri, err = pairDistances(ctx, ds, set, cfg.Workers, rep); err != nil {
+				return nil, fmt.Errorf("evaluate %s: %w", ds.Source, err)
+			}
+		}
 		t, err = scoreAllPairs(ctx, set, opt)
 	}
 	if err != nil {
@@ -101,6 +109,11 @@ func Run(ctx context.Context, ds *Dataset, emb Embedder, cfg Config) (*Result, e
 		s.Verification.FMR.CI, s.Verification.FNMR.CI = iv.fmr[0][0], iv.fnmr[0][0]
 	}
 	s.Groups = groupTables(r, set, t, en, kT, iv, searches)
+	if cfg.Normalizer != nil {
+		if s.Fairness, r.fair, err = fairness(ctx, ds, set, cfg, rep, r.nonMated[0][0], opt.tri); err != nil {
+			return nil, fmt.Errorf("evaluate %s: raw and normalised: %w", ds.Source, err)
+		}
+	}
 	s.Skipped = ds.Skipped.List()
 	s.Notes = append(s.Notes, datasetNotes(r, set)...)
 	if s.Notes == nil {

@@ -10,22 +10,11 @@ import (
 // in the dlib space, in float32. Smaller means more alike; a pair is a match
 // when its score is at or below the threshold.
 //
-// The sum of squares is accumulated in four float32 lanes, so a score can
-// differ from recognition.Descriptor.Distance in the last bit of a float32
-// (about 1e-7), far below the 0.0001 threshold grid.
+// The sum of squares is facedata.SquaredDistance's (eight float32 lanes),
+// so a score can differ from facedata.Descriptor.Distance in the last bit
+// of a float32 (about 1e-7), far below the 0.0001 threshold grid.
 func Score(a, b *facedata.Descriptor) float32 {
-	var s0, s1, s2, s3 float32
-	for i := 0; i < facedata.DescriptorSize; i += 4 {
-		d0 := a[i] - b[i]
-		d1 := a[i+1] - b[i+1]
-		d2 := a[i+2] - b[i+2]
-		d3 := a[i+3] - b[i+3]
-		s0 += d0 * d0
-		s1 += d1 * d1
-		s2 += d2 * d2
-		s3 += d3 * d3
-	}
-	return float32(math.Sqrt(float64((s0 + s1) + (s2 + s3))))
+	return float32(math.Sqrt(float64(facedata.SquaredDistance(a, b[:]))))
 }
 
 // isMatch is the single definition of a match: the score is at or below the

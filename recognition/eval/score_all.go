@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"facecase/facedata"
 	"facecase/progress"
 )
 
@@ -20,6 +21,9 @@ type scoreOptions struct {
 	// "a,b,mated,score" (sample indices), in (a, b) order.
 	scores   io.Writer
 	progress progress.Reporter
+	// tri, when not nil, holds every pair's distance (the raw and
+	// normalised run computes them once for both passes).
+	tri *triangle
 }
 
 // Chunk sizes in pairs: large without a score file, smaller with one so
@@ -90,7 +94,7 @@ func scoreAllPairs(ctx context.Context, set *scoringSet, opt scoreOptions) (*tal
 		tallies <- newTally(set, opt.threshold, false, opt.maxRecords)
 	}
 	results := make(chan scoredChunk, workers)
-	go scoreChunks(ctx, set, chunks, opt.scores != nil, workers, window, tallies, results)
+	go scoreChunks(ctx, set, chunks, opt.scores != nil, opt.tri, workers, window, tallies, results)
 
 	writeErr := writeChunks(chunks, int64(n)*int64(n-1)/2, opt.scores, rep, window, results, cancel)
 	if writeErr != nil {
@@ -119,7 +123,7 @@ type scoredChunk struct {
 // window gives a token and with a tally borrowed from tallies, and sends
 // each outcome to results, which it closes once all have finished. It
 // stops handing out chunks when ctx ends.
-func scoreChunks(ctx context.Context, set *scoringSet, chunks []rowChunk, csv bool, workers int,
+func scoreChunks(ctx context.Context, set *scoringSet, chunks []rowChunk, csv bool, tri *triangle, workers int,
 	window <-chan struct{}, tallies chan *tally, results chan<- scoredChunk) {
 	defer close(results)
 	var g errgroup.Group
@@ -138,7 +142,7 @@ func scoreChunks(ctx context.Context, set *scoringSet, chunks []rowChunk, csv bo
 				rows = make([]byte, 0, chunks[k].pairs*24)
 			}
 			t := <-tallies
-			rows = scoreRows(set, t, end, chunks[k], rows, csv)
+			rows = scoreRows(set, t, end, chunks[k], rows, csv, tri)
 			tallies <- t
 			results <- scoredChunk{k, rows}
 			return nil
@@ -183,21 +187,25 @@ func writeChunks(chunks []rowChunk, total int64, scores io.Writer, rep progress.
 }
 
 // scoreRows scores the rows of one chunk into t, appending CSV rows when
-// asked. Samples are sorted by identity, so the mated partners of row i
-// are exactly i+1 .. end[i]-1.
-func scoreRows(set *scoringSet, t *tally, end []int, c rowChunk, rows []byte, csv bool) []byte {
+// asked; tri, when not nil, has the distances. Samples are sorted by
+// identity, so the mated partners of row i are exactly i+1 .. end[i]-1.
+func scoreRows(set *scoringSet, t *tally, end []int, c rowChunk, rows []byte, csv bool, tri *triangle) []byte {
 	n := set.size()
 	for i := c.first; i < c.last; i++ {
 		di := &set.desc[i]
+		var row []float32
+		if tri != nil {
+			row = tri.row(i)
+		}
 		for j := i + 1; j < end[i]; j++ {
-			s := Score(di, &set.desc[j])
+			s := pairScore(di, set, row, i, j)
 			t.addMated(int32(i), int32(j), s)
 			if csv {
 				rows = appendScoreRow(rows, set.sample[i], set.sample[j], true, s)
 			}
 		}
 		for j := end[i]; j < n; j++ {
-			s := Score(di, &set.desc[j])
+			s := pairScore(di, set, row, i, j)
 			t.addNonMated(set, int32(i), int32(j), s)
 			if csv {
 				rows = appendScoreRow(rows, set.sample[i], set.sample[j], false, s)
@@ -205,4 +213,13 @@ func scoreRows(set *scoringSet, t *tally, end []int, c rowChunk, rows []byte, cs
 		}
 	}
 	return rows
+}
+
+// pairScore is the score of faces i < j: from row (face i's distances, as
+// triangle.row gives them) when not nil.
+func pairScore(di *facedata.Descriptor, set *scoringSet, row []float32, i, j int) float32 {
+	if row != nil {
+		return row[j-i-1]
+	}
+	return Score(di, &set.desc[j])
 }

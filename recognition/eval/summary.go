@@ -23,6 +23,9 @@ type Summary struct {
 	Calibration []Calibration `json:"calibration"`
 	// Groups holds one table per group column (sex, age band ...).
 	Groups []GroupColumn `json:"groups"`
+	// Fairness compares the raw distance with the normalised score at
+	// matched overall FMRs, group by group; nil without a Normalizer.
+	Fairness *Fairness `json:"fairness,omitempty"`
 	// Bootstrap says how confidence intervals were computed.
 	Bootstrap BootstrapInfo `json:"bootstrap"`
 	// Skipped counts what was left out of the dataset, by reason.

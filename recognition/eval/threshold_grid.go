@@ -25,13 +25,7 @@ var ErrThresholdOffGrid = errors.New("threshold is not on the 0.0001 grid")
 
 // gridEdges[k] is threshold k, computed once as k/10000 so that a decimal
 // threshold such as 0.6 is bit-for-bit the float64 a user types.
-var gridEdges = func() []float64 {
-	e := make([]float64, gridSize)
-	for k := range e {
-		e[k] = float64(k) / 10000
-	}
-	return e
-}()
+var gridEdges = distanceGrid.edges
 
 // GridThreshold is the threshold at grid index k.
 func GridThreshold(k int) float64 { return gridEdges[k] }
@@ -53,35 +47,56 @@ func GridIndex(t float64) (int, error) {
 	return k, nil
 }
 
-// gridEdges32 holds the grid thresholds in float32, the precision scores are
-// compared in (see isMatch).
-var gridEdges32 = func() []float32 {
-	e := make([]float32, gridSize)
-	for k := range e {
-		e[k] = float32(gridEdges[k])
-	}
-	return e
-}()
+// binOf returns the distance histogram bin of a score (see grid.bin).
+func binOf(s float32) int { return distanceGrid.bin(s) }
 
-// binOf returns the histogram bin of a score: bin k holds the scores s with
-// threshold(k-1) < s <= threshold(k), compared in float32 as isMatch does;
-// bin gridSize holds scores above MaxThreshold and NaN. Counting bins 0..k
-// therefore gives exactly the matches at threshold k.
-func binOf(s float32) int {
-	if !(s <= gridEdges32[gridSize-1]) {
-		return gridSize
+// scoreGrid is a set of thresholds min, min+step, ... that a kind of score
+// is counted on: distances on the 0.0001 grid from 0, normalised scores on
+// a 0.001 grid around 0 (see normalisedGrid).
+type scoreGrid struct {
+	min, step float64
+	// edges[k] is threshold k, computed as min + k/scale so that a
+	// decimal threshold is bit-for-bit the float64 a user types;
+	// edges32 the same in float32, the precision scores are compared in
+	// (see isMatch).
+	edges   []float64
+	edges32 []float32
+}
+
+// newScoreGrid makes the grid of size thresholds min + k/perUnit.
+func newScoreGrid(min float64, perUnit, size int) *scoreGrid {
+	g := &scoreGrid{min: min, step: 1 / float64(perUnit), edges: make([]float64, size), edges32: make([]float32, size)}
+	for k := range g.edges {
+		g.edges[k] = min + float64(k)/float64(perUnit)
+		g.edges32[k] = float32(g.edges[k])
 	}
-	if s <= 0 {
+	return g
+}
+
+// distanceGrid is the grid of distance thresholds: 0, 0.0001 ... 3.9999.
+var distanceGrid = newScoreGrid(0, 10000, gridSize)
+
+// size is the number of thresholds.
+func (g *scoreGrid) size() int { return len(g.edges) }
+
+// bin returns the histogram bin of a score: bin k holds the scores s with
+// threshold(k-1) < s <= threshold(k), compared in float32 as isMatch does;
+// bin size() holds scores above the last threshold and NaN. Counting bins
+// 0..k therefore gives exactly the matches at threshold k.
+func (g *scoreGrid) bin(s float32) int {
+	n := len(g.edges32)
+	if !(s <= g.edges32[n-1]) {
+		return n
+	}
+	if s <= g.edges32[0] {
 		return 0
 	}
-	k := int(math.Ceil(float64(s) * 10000))
-	if k >= gridSize {
-		k = gridSize - 1
-	}
-	for k < gridSize-1 && s > gridEdges32[k] {
+	k := int(math.Ceil((float64(s) - g.min) / g.step))
+	k = min(max(k, 0), n-1)
+	for k < n-1 && s > g.edges32[k] {
 		k++
 	}
-	for k > 0 && s <= gridEdges32[k-1] {
+	for k > 0 && s <= g.edges32[k-1] {
 		k--
 	}
 	return k

@@ -44,12 +44,13 @@ func makeCurve(column, group string, nm, m *Histogram) (Curve, bool) {
 		return c, false
 	}
 	var cn, cm uint64
-	for k := 0; k < gridSize; k++ {
+	size := nm.grid.size()
+	for k := 0; k < size; k++ {
 		changed := nm.counts[k] != 0 || m.counts[k] != 0
 		cn += nm.counts[k]
 		cm += m.counts[k]
-		if changed || k == 0 || k == gridSize-1 {
-			c.Threshold = append(c.Threshold, gridEdges[k])
+		if changed || k == 0 || k == size-1 {
+			c.Threshold = append(c.Threshold, nm.threshold(k))
 			c.FMR = append(c.FMR, float64(cn)/float64(nn))
 			c.FNMR = append(c.FNMR, float64(mm-cm)/float64(mm))
 		}
@@ -66,13 +67,13 @@ func equalErrorRate(nm, m *Histogram) (eer, threshold float64, ok bool) {
 	}
 	best := math.Inf(1)
 	var cn, cm uint64
-	for k := 0; k < gridSize; k++ {
+	for k := 0; k < nm.grid.size(); k++ {
 		cn += nm.counts[k]
 		cm += m.counts[k]
 		fmr := float64(cn) / float64(nn)
 		fnmr := float64(mm-cm) / float64(mm)
 		if d := math.Abs(fmr - fnmr); d < best {
-			best, eer, threshold = d, (fmr+fnmr)/2, gridEdges[k]
+			best, eer, threshold = d, (fmr+fnmr)/2, nm.threshold(k)
 		}
 	}
 	return eer, threshold, true

@@ -43,6 +43,8 @@ type htmlView struct {
 	Step             float64
 	DET, ROC, Scores figure
 	Columns          []htmlColumn
+	// Fair holds the raw and normalised plots of every group column.
+	Fair []figure
 }
 
 // WriteHTML writes the self-contained HTML report (plots embedded as PNG).
@@ -75,6 +77,19 @@ func WriteHTML(w io.Writer, r *Result) error {
 			hc.Scores = append(hc.Scores, f)
 		}
 		v.Columns = append(v.Columns, hc)
+	}
+	if r.HasFairness() {
+		for _, c := range r.Summary.Dataset.GroupColumns {
+			f, err := makeFigure("DET raw and normalised: "+c, func() ([]byte, error) { return r.PlotFairDET(c) })
+			if err != nil {
+				return err
+			}
+			g, err := makeFigure("Group FMR at each target: "+c, func() ([]byte, error) { return r.PlotFairFMR(c) })
+			if err != nil {
+				return err
+			}
+			v.Fair = append(v.Fair, f, g)
+		}
 	}
 	if err := reportTemplate.Execute(w, v); err != nil {
 		return fmt.Errorf("write HTML report: %w", err)

@@ -14,6 +14,7 @@ import (
 
 	"facecase/facedata"
 	"facecase/internal/synthdesc"
+	"facecase/recognition/scorenorm"
 )
 
 // Benchmarks of issue 7's figures on synthetic faces (package synthdesc).
@@ -87,9 +88,15 @@ func TestMain(m *testing.M) {
 
 // buildSynthetic imports n synthetic faces and trains the index.
 func buildSynthetic(path string, n int) (time.Duration, error) {
+	return buildSyntheticWith(path, n, nil)
+}
+
+// buildSyntheticWith imports n synthetic faces, with their statistics
+// against cohort when it is not nil, and trains the index.
+func buildSyntheticWith(path string, n int, cohort *scorenorm.Cohort) (time.Duration, error) {
 	start := time.Now()
 	os.Remove(path)
-	g, err := Open(path, Options{ManualRebuild: true, Lists: envInt("FACECASE_BENCH_LISTS", 0)})
+	g, err := Open(path, Options{ManualRebuild: true, Lists: envInt("FACECASE_BENCH_LISTS", 0), Cohort: cohort})
 	if err != nil {
 		return 0, err
 	}

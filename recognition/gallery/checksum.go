@@ -6,7 +6,7 @@ import (
 	"hash/crc32"
 )
 
-// Checksums of the gallery file (format version 4, see format.go). All are
+// Checksums of the gallery file (format versions 4 and 5, see format.go). All are
 // CRC-32C (Castagnoli), which the processor computes (SSE 4.2 on amd64).
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)

@@ -39,6 +39,21 @@
 //     DefaultNProbe and DefaultShortlist are calibrated on synthetic
 //     dlib-like descriptors (package facecase/internal/synthdesc).
 //
+// # Normalised search
+//
+// SearchNormalised ranks and thresholds by the normalised score of package
+// facecase/recognition/scorenorm (AS-norm), which evens out the false
+// match rate between groups of people: each face's cohort statistics (μ,
+// σ against Options.Cohort) are computed when it is added and stored in
+// its record, beside its descriptor, so the read that re-ranks a face
+// brings them. It shortlists by distance as Search does and re-ranks the
+// Options.NormRerank nearest by score; SearchNormalisedExact scores every
+// face, the reference its recall is measured against
+// (BenchmarkSearchNormalised). A normalised ranking can differ much from
+// the distance ranking (a face far from everyone ranks higher at the same
+// distance), so the shortlist needed for a recall grows with the gallery:
+// see docs/benchmarks.md ("Fair matching").
+//
 // # Gallery file
 //
 // A gallery file is a bbolt database holding faces in chunks of 1024 (see

@@ -8,6 +8,8 @@ import (
 	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
+
+	"facecase/facedata"
 )
 
 // fileVectors reads float descriptors straight from the gallery file with
@@ -29,9 +31,10 @@ type fileVectors struct {
 	chunks []span // per chunk; off -1 when the chunk is absent
 }
 
-// read copies the descriptors of rows into dst; raw is the caller's
-// scratch buffer, reused between calls.
-func (fv *fileVectors) read(rows []uint32, dst []float32, raw *[]float32) error {
+// read copies the descriptors of rows into dst and, when stats is not nil,
+// their cohort statistics into stats (zero for chunks of versions 2 and 3);
+// raw is the caller's scratch buffer, reused between calls.
+func (fv *fileVectors) read(rows []uint32, dst []float32, stats []facedata.CohortStats, raw *[]float32) error {
 	for i := 0; i < len(rows); {
 		// Read runs of consecutive rows in one chunk with one call.
 		r := rows[i]
@@ -53,6 +56,9 @@ func (fv *fileVectors) read(rows []uint32, dst []float32, raw *[]float32) error 
 			if err := checkFinite(out, r); err != nil {
 				return err
 			}
+			if stats != nil {
+				clear(stats[i:j])
+			}
 		} else {
 			words := grow(raw, (j-i)*recordBytes/4)
 			b := wordBytes(words)
@@ -65,6 +71,9 @@ func (fv *fileVectors) read(rows []uint32, dst []float32, raw *[]float32) error 
 					return err
 				}
 				recordDescriptor(words, rec, k, out[k*dim:(k+1)*dim])
+				if stats != nil {
+					stats[i+k] = recordStats(rec)
+				}
 			}
 		}
 		i = j

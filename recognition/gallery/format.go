@@ -6,15 +6,18 @@ import (
 	"math"
 )
 
-// The gallery file is a bbolt database. Version 4 (current) layout:
+// The gallery file is a bbolt database. Version 5 (current) layout:
 //
 //	meta     version u32, rows u32 (row slots used), labels u32,
 //	         gen u64 (current index), nextgen u64, and while chunks of
-//	         version 2 or 3 remain, legacy u32 (see upgrade.go)
+//	         version 2 or 3 remain, legacy u32 (see upgrade.go); cohort
+//	         (the ID of the score normalisation cohort the faces'
+//	         statistics come from) and, while some may not, statsfill u32
+//	         (see stats_fill.go)
 //	rows     chunk u32 -> chunkRows face ids u64 then chunkRows labels u32
 //	vectors  chunk u32 -> chunkRows face records (see record.go): a
-//	         descriptor of 128 float32, faceStats float32 per-face values
-//	         and a checksum
+//	         descriptor of 128 float32, the face's cohort statistics (μ, σ:
+//	         faceStats float32) and a checksum
 //	faceids  face id u64 (big-endian) -> row u32
 //	labels   chunk u32 -> up to chunkRows labels, each u16 length and bytes
 //	index    "g" + gen -> bucket: quant, centroids, tops, start (float32
@@ -36,12 +39,14 @@ import (
 // say the file is newer. Face ids are checked against the rows chunks
 // instead.
 //
+// Version 4 had the same layout but wrote the statistics as zeros; opening
+// it for writing marks it version 5 and fills them in (stats_fill.go).
 // Version 3 had no checksums and 8-byte chunk headers, and its vectors
 // chunks held bare descriptors; version 2 had no product quantizer either;
 // version 1 (see version1.go) kept one record per face and no index. They
 // are upgraded when opened for writing (see upgrade.go) and read as they
 // are when opened read-only.
-const formatVersion = 4
+const formatVersion = 5
 
 var (
 	bucketMeta    = []byte("meta")

@@ -18,6 +18,10 @@ type Face struct {
 	// Several faces usually share one label.
 	Label      string
 	Descriptor facedata.Descriptor
+	// Cohort is the descriptor's cohort statistics (see package
+	// facecase/recognition/scorenorm), from the gallery's Options.Cohort;
+	// zero: Add computes them when the gallery has a cohort.
+	Cohort facedata.CohortStats
 }
 
 // Candidate is one search result: an investigative lead for human review,
@@ -26,6 +30,9 @@ type Candidate struct {
 	Face     FaceID
 	Label    string
 	Distance float64 // Euclidean, in the dlib descriptor space
+	// Score is the normalised score the candidate was ranked by
+	// (SearchNormalised; smaller is more alike), 0 in a search by distance.
+	Score float64
 }
 
 // Gallery is a watchlist that can be searched. The interface is kept small

@@ -23,6 +23,7 @@ type Local struct {
 	// rebuildMu lets one rebuild run at a time, upgradeMu one upgrade.
 	rebuildMu sync.Mutex
 	upgradeMu sync.Mutex
+	fillMu    sync.Mutex        // one FillStats at a time
 	labelIdx  map[string]uint32 // label -> index, built on first add
 	dirty     []uint32          // rows changed while a rebuild runs
 	rebuilds  int               // > 0 while a rebuild runs
@@ -40,6 +41,11 @@ type Local struct {
 	mem     *memVectors  // memory gallery
 	fileVec *fileVectors // gallery file: where each chunk of floats is
 	byID    map[FaceID]uint32
+	// statsAll says that every face's stored cohort statistics come from
+	// Options.Cohort, statsDone that those of the chunks below it do (see
+	// stats_fill.go).
+	statsAll  bool
+	statsDone uint32
 
 	closed atomic.Bool
 	bg     background
@@ -48,6 +54,7 @@ type Local struct {
 // NewMemory makes an empty gallery that lives in memory only.
 func NewMemory(opts Options) *Local {
 	g := &Local{opts: opts.withDefaults(), ix: emptyIndex(), mem: &memVectors{}, byID: map[FaceID]uint32{}}
+	g.useStats(statsState{})
 	g.bg.init()
 	return g
 }
@@ -204,10 +211,16 @@ func (g *Local) nprobe() int {
 // readVectors copies the float descriptors of rows, raw being scratch
 // for the file's records; mu must be held.
 func (g *Local) readVectors(rows []uint32, dst []float32, raw *[]float32) error {
+	return g.readRecords(rows, dst, nil, raw)
+}
+
+// readRecords is readVectors that also copies the rows' cohort statistics
+// into stats (nil: not wanted); mu must be held.
+func (g *Local) readRecords(rows []uint32, dst []float32, stats []facedata.CohortStats, raw *[]float32) error {
 	if g.mem != nil {
-		return g.mem.read(rows, dst)
+		return g.mem.read(rows, dst, stats)
 	}
-	return g.fileVec.read(rows, dst, raw)
+	return g.fileVec.read(rows, dst, stats, raw)
 }
 
 // readChunkVectors copies the float descriptors of the first n rows of
@@ -253,15 +266,22 @@ func (g *Local) Add(ctx context.Context, faces []Face) error {
 	if err := g.checkNew(faces); err != nil {
 		return err
 	}
+	if g.opts.Cohort != nil {
+		faces = slices.Clone(faces) // their statistics are filled in below
+	}
 	a := &addition{faces: faces, rows: make([]uint32, len(faces)), labels: make([]uint32, len(faces))}
 	g.planRows(a)
 	g.planLabels(a)
 	a.codes = make([]code, len(faces))
 	ix := g.ix // replaced only under writeMu, which is held
+	cohort := g.opts.Cohort
 	err := parallelFor(ctx, len(faces), 256, func(_, lo, hi int) {
 		var scratch []float32
 		for i := lo; i < hi; i++ {
 			a.codes[i] = ix.encode((*[dim]float32)(&faces[i].Descriptor), &scratch)
+			if cohort != nil && !faces[i].Cohort.Valid() {
+				faces[i].Cohort = cohort.Stats(&faces[i].Descriptor)
+			}
 		}
 	})
 	if err != nil {
@@ -378,7 +398,7 @@ func (g *Local) applyAdd(a *addition) {
 		g.ids[r] = f.ID
 		g.labelOf[r] = a.labels[i]
 		if g.mem != nil {
-			g.mem.set(r, (*[dim]float32)(&f.Descriptor))
+			g.mem.set(r, (*[dim]float32)(&f.Descriptor), f.Cohort)
 			g.byID[f.ID] = r
 		}
 		g.ix.insert(r, &a.codes[i])

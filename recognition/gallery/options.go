@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"facecase/progress"
+	"facecase/recognition/scorenorm"
 )
 
 // Options tune a gallery. The zero value gives the defaults.
@@ -43,11 +44,22 @@ type Options struct {
 	Progress progress.Reporter
 	// Seed makes index training repeatable (default 1).
 	Seed uint64
+	// Cohort is the score normalisation cohort (see package
+	// facecase/recognition/scorenorm) whose statistics the gallery's faces
+	// carry: Add computes those a face lacks, a file whose faces carry
+	// another cohort's (or none, from version 4) gets them recomputed in
+	// the background (see FillStats), and SearchNormalised needs it.
+	Cohort *scorenorm.Cohort
+	// NormRerank is how many candidates of an approximate SearchNormalised,
+	// chosen by distance as Search chooses them, are re-ranked by
+	// normalised score (default DefaultNormRerank, never fewer than k).
+	NormRerank int
 }
 
 // Defaults of Options.
 const (
 	DefaultRerank           = 256
+	DefaultNormRerank       = 1024
 	DefaultMaxResidentCodes = 4_000_000
 	DefaultMinIndexed       = 20000
 )
@@ -55,6 +67,9 @@ const (
 func (o Options) withDefaults() Options {
 	if o.Rerank <= 0 {
 		o.Rerank = DefaultRerank
+	}
+	if o.NormRerank <= 0 {
+		o.NormRerank = DefaultNormRerank
 	}
 	if o.MaxResidentCodes <= 0 {
 		o.MaxResidentCodes = DefaultMaxResidentCodes

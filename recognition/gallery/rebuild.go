@@ -22,6 +22,7 @@ type background struct {
 	lastErr    atomic.Pointer[error]
 	upgrading  atomic.Bool // an upgrade of old-layout chunks (see upgrade.go)
 	upgradeErr atomic.Pointer[error]
+	filling    atomic.Bool // a FillStats (see stats_fill.go)
 }
 
 func (b *background) init() { b.ctx, b.cancel = context.WithCancel(context.Background()) }
@@ -47,7 +48,7 @@ func (g *Local) RebuildError() error {
 // WaitRebuild waits until no background rebuild, nor background upgrade of
 // an older file's chunks, is running.
 func (g *Local) WaitRebuild(ctx context.Context) error {
-	for g.bg.running.Load() || g.bg.upgrading.Load() {
+	for g.bg.running.Load() || g.bg.upgrading.Load() || g.bg.filling.Load() {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math"
+
+	"facecase/facedata"
 )
 
-// A face record in a vectors chunk (version 4) is
+// A face record in a vectors chunk (versions 4 and 5) is
 //
 //	descriptor  128 float32
 //	stats       faceStats float32
@@ -17,12 +19,13 @@ import (
 // Starting from the row number binds the sum to the row, so that a record
 // read from the wrong place fails it, at no cost: one CRC call over the
 // record runs at memory speed (14.7 GB/s measured on this machine), while
-// a separate call for a 4-byte row number first cut that to 1.3-2.7 GB/s. The stats are per-face values kept beside the descriptor
-// so that one read brings both; version 4 writes them as zero and reads
-// none (reserved for per-face score normalisation, such as the mean and
-// spread of a face's distances to a cohort). Adding a value is a version
-// change that grows faceStats and upgrades the vectors chunks (see
-// upgrade.go).
+// a separate call for a 4-byte row number first cut that to 1.3-2.7 GB/s.
+//
+// The stats are the face's cohort statistics (facedata.CohortStats: μ then
+// σ, see package facecase/recognition/scorenorm), kept beside the
+// descriptor so that the read that re-ranks a face brings both. Zero means
+// not computed: version 4 wrote zeros, and a version 5 file records in meta
+// "cohort" which cohort its statistics come from (see stats_fill.go).
 const (
 	faceStats   = 2
 	recordBytes = vectorBytes + faceStats*4 + 4
@@ -34,17 +37,27 @@ func recordSum(r uint32, rec []byte) uint32 {
 	return crc32.Update(r, castagnoli, rec[:recordSumAt])
 }
 
-// putRecord writes row r's descriptor d (nil: zeros, a freed row) at slot
-// i of a vectors chunk's body, with zero stats and its sum.
-func putRecord(body []byte, i int, r uint32, d *[dim]float32) {
+// putRecord writes row r's descriptor d (nil: zeros, a freed row) and its
+// cohort statistics st at slot i of a vectors chunk's body, with its sum.
+func putRecord(body []byte, i int, r uint32, d *[dim]float32, st facedata.CohortStats) {
 	rec := body[i*recordBytes : (i+1)*recordBytes]
 	clear(rec)
 	if d != nil {
 		for j, v := range d {
 			binary.LittleEndian.PutUint32(rec[j*4:], math.Float32bits(v))
 		}
+		binary.LittleEndian.PutUint32(rec[vectorBytes:], math.Float32bits(st.Mu))
+		binary.LittleEndian.PutUint32(rec[vectorBytes+4:], math.Float32bits(st.Sigma))
 	}
 	binary.LittleEndian.PutUint32(rec[recordSumAt:], recordSum(r, rec))
+}
+
+// recordStats are the cohort statistics of a record (zero: none).
+func recordStats(rec []byte) facedata.CohortStats {
+	return facedata.CohortStats{
+		Mu:    math.Float32frombits(binary.LittleEndian.Uint32(rec[vectorBytes:])),
+		Sigma: math.Float32frombits(binary.LittleEndian.Uint32(rec[vectorBytes+4:])),
+	}
 }
 
 // checkRecord checks the sum of row r's record.
@@ -59,7 +72,7 @@ func checkRecord(rec []byte, r uint32) error {
 func blankVectors(c uint32) []byte {
 	v := vectorsKind.newChunk(c, -1)
 	for i := range chunkRows {
-		putRecord(v[chunkHeader:], i, c*chunkRows+uint32(i), nil)
+		putRecord(v[chunkHeader:], i, c*chunkRows+uint32(i), nil, facedata.CohortStats{})
 	}
 	return v
 }
@@ -76,7 +89,7 @@ func upgradeVectors(old []byte, c uint32) ([]byte, error) {
 		if err := checkFinite(d[:], c*chunkRows+uint32(i)); err != nil {
 			return nil, err
 		}
-		putRecord(v[chunkHeader:], i, c*chunkRows+uint32(i), &d)
+		putRecord(v[chunkHeader:], i, c*chunkRows+uint32(i), &d, facedata.CohortStats{})
 	}
 	return v, nil
 }

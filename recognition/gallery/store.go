@@ -210,13 +210,20 @@ func (s *store) open(opts Options) (*Local, error) {
 	s.f = f
 	g := &Local{opts: opts.withDefaults(), st: s}
 	g.bg.init()
+	var stats statsState
 	err = s.db.View(func(tx *bolt.Tx) error {
 		defer releaseMap(tx)
-		return s.load(tx, g)
+		if err := s.load(tx, g); err != nil {
+			return err
+		}
+		var err error
+		stats, err = readStatsState(tx, st.version >= 4)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	refill := g.useStats(stats)
 	if s.readOnly {
 		return g, nil
 	}
@@ -237,9 +244,17 @@ func (s *store) open(opts Options) (*Local, error) {
 		s.sealed = true
 		g.fileVec = fv
 	}
+	if refill {
+		fv, err := g.startStatsFill()
+		if err != nil {
+			return nil, err
+		}
+		g.fileVec = fv
+	}
 	g.writeMu.Lock()
 	g.maybeRebuild()
 	g.maybeUpgrade()
+	g.maybeFillStats()
 	g.writeMu.Unlock()
 	return g, nil
 }

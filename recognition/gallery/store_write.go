@@ -6,6 +6,8 @@ import (
 	"math"
 
 	bolt "go.etcd.io/bbolt"
+
+	"facecase/facedata"
 )
 
 // checkNew fails with ErrDuplicate when a face id is already in the file.
@@ -171,7 +173,7 @@ func writeAddition(tx *bolt.Tx, a *addition, gen uint64, legacy bool) error {
 		if err != nil {
 			return err
 		}
-		putRecord(vc, slot, r, (*[dim]float32)(&f.Descriptor))
+		putRecord(vc, slot, r, (*[dim]float32)(&f.Descriptor), f.Cohort)
 		cc, err := codeEd.chunk(c)
 		if err != nil {
 			return err
@@ -251,7 +253,7 @@ func (s *store) commitRemove(ids []FaceID, rows []uint32, changes int) (*fileVec
 			if err != nil {
 				return err
 			}
-			putRecord(vc, slot, r, nil)
+			putRecord(vc, slot, r, nil, facedata.CohortStats{})
 			cc, err := codeEd.chunk(c)
 			if err != nil {
 				return err

@@ -11,15 +11,17 @@ import (
 	"facecase/progress"
 )
 
-// Upgrading a file of version 2 or 3 to version 4 (checksums, see
-// format.go) takes two steps, so that opening a 10-million-face file stays
+// Upgrading a file of version 2 or 3 to version 5 (checksums, see
+// format.go; version 4 had the same layout and needs only its number
+// changed and its cohort statistics filled in, see stats_fill.go) takes
+// two steps, so that opening a 10-million-face file stays
 // quick:
 //
 //  1. When the file is opened for writing (and only after everything
 //     opening reads was checked), one transaction seals the small values
-//     of meta and the index, marks the file version 4 and sets meta
+//     of meta and the index, marks the file version 5 and sets meta
 //     "legacy": the file may still hold chunks of versions 2 and 3.
-//  2. Those chunks are rewritten in the version 4 layout in batches of
+//  2. Those chunks are rewritten in the current layout in batches of
 //     transactions, in the background (or by Upgrade), while searches and
 //     changes go on; a chunk that a change touches first is upgraded by
 //     that change. When none is left, "legacy" is deleted and chunks of
@@ -37,9 +39,14 @@ var upgradeBatchChunks uint32 = 32
 
 // upgradeValues seals the small values of a version 2 or 3 file (meta and
 // its current index generation; stale ones are dropped first) and marks it
-// version 4 with legacy chunks.
+// version 5 with legacy chunks (a version 4 file only gets its number).
 func upgradeValues(tx *bolt.Tx, from uint32) error {
 	meta := tx.Bucket(bucketMeta)
+	if from == 4 {
+		// Version 5 has the layout of version 4; its records' statistics
+		// are filled in (see stats_fill.go).
+		return meta.Put(keyVersion, u32(formatVersion))
+	}
 	gen, err := getU64(meta.Get(keyGen))
 	if err != nil {
 		return fmt.Errorf("index generation: %w", err)

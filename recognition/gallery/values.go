@@ -67,5 +67,5 @@ func (vs values) f32s(key []byte) ([]float32, error) {
 // putValue stores v under key, sealed.
 func putValue(b *bolt.Bucket, key, v []byte) error { return b.Put(key, seal(key, v)) }
 
-// sealed is how a writer reads values: every file written to is version 4.
+// sealed is how a writer reads values: every file written to is version 5.
 func sealed(b *bolt.Bucket) values { return values{b: b, sealed: true} }

@@ -87,19 +87,20 @@ func (a *App) Shutdown() {
 // Settings are the user's current settings.
 func (a *App) Settings() session.Settings { return loadSettings(a.fyne.Preferences()) }
 
-// SetSettings saves settings and applies the detector and threshold to the
-// open cases.
+// SetSettings saves settings and applies the detector and operating
+// points to the open cases.
 func (a *App) SetSettings(s session.Settings) { a.applySettings(s, nil) }
 
 // applySettings saves s as the user's settings and applies them to every
-// open case, except that a case with a default threshold of its own (set
-// in its Lab) keeps searching at that threshold: only a change made in
-// that case's own window (from) moves it, and such a change does not
-// become every other case's threshold.
+// open case (each case's session refuses operating points outside the
+// calibrated range and writes the change to its audit log), except that a
+// case with an operating point of its own (set in its Lab) keeps searching
+// at it: only a change made in that case's own window (from) moves it, and
+// such a change does not become every other case's search FMR.
 func (a *App) applySettings(s session.Settings, from *CaseWindow) {
 	global := s
-	if from != nil && hasCaseThreshold(from.sess) {
-		global.Threshold = a.Settings().Threshold
+	if from != nil && hasCaseOperatingPoint(from.sess) {
+		global.SearchFMR = a.Settings().SearchFMR
 	}
 	saveSettings(a.fyne.Preferences(), global)
 	a.mu.Lock()
@@ -108,19 +109,26 @@ func (a *App) applySettings(s session.Settings, from *CaseWindow) {
 		ws := global
 		switch {
 		case w == from:
-			ws.Threshold = s.Threshold
-		case hasCaseThreshold(w.sess):
-			ws.Threshold = w.sess.UserSettings().Threshold
+			ws.SearchFMR = s.SearchFMR
+		case hasCaseOperatingPoint(w.sess):
+			ws.SearchFMR = w.sess.UserSettings().SearchFMR
 		}
-		w.sess.SetUserSettings(ws)
+		if err := w.sess.SetUserSettings(ws); err != nil {
+			fyne.LogError("settings not applied to "+w.sess.Path(), err)
+			dialogs.ShowError(w.win, err)
+		}
 	}
 }
 
-// hasCaseThreshold says whether the case has a default threshold of its
-// own (a case whose settings cannot be read is treated as having none).
-func hasCaseThreshold(s *session.Session) bool {
+// hasCaseOperatingPoint says whether the case has an operating point of
+// its own (a case whose settings cannot be read is treated as having none).
+func hasCaseOperatingPoint(s *session.Session) bool {
 	cs, err := s.Settings()
-	return err == nil && cs.MatchThreshold > 0
+	if err != nil {
+		return false
+	}
+	_, ok := cs.Calibration.Point()
+	return ok
 }
 
 func (a *App) showSettings(parent fyne.Window) {

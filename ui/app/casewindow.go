@@ -74,8 +74,8 @@ func newCaseWindow(a *App, s *session.Session) *CaseWindow {
 	cw.Watchlist = views.NewWatchlistView(ctx, w, s, cw.tasks)
 	cw.Review = views.NewReviewView(ctx, w, s)
 	cw.Audit = views.NewAuditView(s)
-	if _, err := s.UseCaseThreshold(); err != nil {
-		fyne.LogError("case default threshold not applied", err)
+	if _, err := s.UseCaseOperatingPoint(); err != nil {
+		fyne.LogError("case operating point not applied", err)
 	}
 	cw.Lab = views.NewLabView(ctx, w, s, cw.tasks)
 
@@ -184,14 +184,14 @@ func (cw *CaseWindow) wireKeys() {
 	}
 }
 
-// showSettings shows the settings form with the threshold this case
-// searches at and, next to it, the case's default threshold and the FMR
-// measured at it. Saving applies to every open case, as from the start
-// window, except the threshold of cases with a default of their own (see
-// App.applySettings).
+// showSettings shows the settings form with the operating points this
+// case searches and compares at and, next to them, the case's own
+// operating point and how it was measured. Saving applies to every open
+// case, as from the start window, except the search FMR of cases with an
+// operating point of their own (see App.applySettings).
 func (cw *CaseWindow) showSettings() {
 	cur := cw.app.Settings()
-	cur.Threshold = cw.sess.UserSettings().Threshold
+	cur.SearchFMR = cw.sess.UserSettings().SearchFMR
 	cs, err := cw.sess.Settings()
 	if err != nil {
 		fyne.LogError("read the case's settings", err)

@@ -28,7 +28,7 @@ func newTestApp(t testing.TB) *App {
 	testenv.Model(t, "descriptor")
 	fa := test.NewTempApp(t)
 	a := New(fa)
-	a.SetSettings(session.Settings{Detector: "ssd", Threshold: 0.6, Reviewer: "Det. Flow"})
+	a.SetSettings(session.Settings{Detector: "ssd", Reviewer: "Det. Flow"})
 	a.ShowStart()
 	t.Cleanup(func() { async.Locked(a.Shutdown) })
 	return a

@@ -16,7 +16,8 @@ import (
 const (
 	prefReviewer  = "reviewer"
 	prefDetector  = "detector"
-	prefThreshold = "threshold"
+	prefSearchFMR = "search_fmr"
+	prefVerifyFMR = "verify_fmr"
 	prefRecent    = "recent_cases"
 	maxRecent     = 12
 )
@@ -26,14 +27,16 @@ const (
 func loadSettings(p fyne.Preferences) session.Settings {
 	s := session.DefaultSettings()
 	s.Detector = p.StringWithFallback(prefDetector, s.Detector)
-	s.Threshold = p.FloatWithFallback(prefThreshold, s.Threshold)
+	s.SearchFMR = p.FloatWithFallback(prefSearchFMR, s.SearchFMR)
+	s.VerifyFMR = p.FloatWithFallback(prefVerifyFMR, s.VerifyFMR)
 	s.Reviewer = p.StringWithFallback(prefReviewer, accountName())
 	return s
 }
 
 func saveSettings(p fyne.Preferences, s session.Settings) {
 	p.SetString(prefDetector, s.Detector)
-	p.SetFloat(prefThreshold, s.Threshold)
+	p.SetFloat(prefSearchFMR, s.SearchFMR)
+	p.SetFloat(prefVerifyFMR, s.VerifyFMR)
 	p.SetString(prefReviewer, s.Reviewer)
 }
 

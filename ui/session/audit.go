@@ -113,7 +113,8 @@ func auditRow(e casefile.AuditEntry, notes map[uint64]string) AuditRow {
 }
 
 // summaryOrder puts the telling details first.
-var summaryOrder = map[string]int{"decision": 0, "subject_id": 1, "label": 1, "name": 1, "candidates": 2, "threshold": 3, "purpose": 4}
+var summaryOrder = map[string]int{"decision": 0, "subject_id": 1, "label": 1, "name": 1, "changed": 1, "candidates": 2,
+	"target_fmr": 3, "score_threshold": 3, "threshold": 3, "purpose": 4, "authorisation": 4}
 
 // summarise lists an entry's details as key value pairs in one line.
 func summarise(d map[string]any, note string) string {

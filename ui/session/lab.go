@@ -11,6 +11,7 @@ import (
 
 	"facecase/progress"
 	"facecase/recognition/eval"
+	"facecase/recognition/scorenorm"
 )
 
 // LabKind says how a Lab dataset is laid out.
@@ -110,6 +111,13 @@ func (s *Session) RunLab(ctx context.Context, req LabRequest, rep progress.Repor
 		defer cache.Close()
 		cfg.Cache = cache
 	}
+	cohort, err := Cohort()
+	if err != nil {
+		return nil, fmt.Errorf("lab: %w", err)
+	}
+	// Raw distances and normalised scores side by side (the summary's
+	// fairness table and plots).
+	cfg.Normalizer = scorenorm.LabNormalizer{Cohort: cohort}
 	if note != "" {
 		out.Notes = append(out.Notes, note)
 	}

@@ -33,7 +33,9 @@ type labPlotSpec struct {
 
 // labPlotSpecs lists the plots of the HTML report in its order: the
 // overall DET, ROC and score plots, then per group column the FMR ratio
-// chart, the DET curves and each group's scores.
+// chart, the DET curves and each group's scores; then, when the run had a
+// normalised score, per column the raw and normalised DET curves and group
+// FMRs.
 func labPlotSpecs(r *eval.Result) []labPlotSpec {
 	all := eval.OverallColumn
 	specs := []labPlotSpec{
@@ -50,6 +52,14 @@ func labPlotSpecs(r *eval.Result) []labPlotSpec {
 			group := g.Group
 			specs = append(specs, labPlotSpec{"Scores: " + column + " = " + group,
 				func() ([]byte, error) { return r.PlotScores(column, group) }})
+		}
+	}
+	if r.HasFairness() {
+		for _, col := range r.Summary.Groups {
+			column := col.Column
+			specs = append(specs,
+				labPlotSpec{"DET raw and normalised: " + column, func() ([]byte, error) { return r.PlotFairDET(column) }},
+				labPlotSpec{"Group FMR at each target: " + column, func() ([]byte, error) { return r.PlotFairFMR(column) }})
 		}
 	}
 	return specs

@@ -16,6 +16,7 @@ import (
 	"facecase/internal/testenv"
 	"facecase/progress"
 	"facecase/recognition/eval"
+	"facecase/recognition/scorenorm"
 )
 
 // labPeople labels four identities of faceapi/people by sex.
@@ -92,6 +93,11 @@ func TestRunLabMatchesEval(t *testing.T) {
 	defer emb.Close()
 	cfg := eval.DefaultConfig()
 	cfg.Threshold, cfg.TargetFMRs, cfg.Bootstrap = 0.6, []float64{target}, 100
+	cohort, err := Cohort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Normalizer = scorenorm.LabNormalizer{Cohort: cohort}
 	direct, err := eval.Run(context.Background(), ds, emb, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +120,8 @@ func TestRunLabMatchesEval(t *testing.T) {
 	}
 	// The report's plots, in its order: each drawn as eval draws it, or
 	// eval's reason why there is nothing to draw.
-	if len(out.Plots) != 3+2+2 || out.Plots[0].Title != "DET curve" || out.Plots[2].Title != "Score distributions" {
+	if len(out.Plots) != 3+2+2+2 || out.Plots[0].Title != "DET curve" || out.Plots[2].Title != "Score distributions" ||
+		out.Plots[7].Title != "DET raw and normalised: sex" {
 		t.Fatalf("plots: %d, first %q", len(out.Plots), out.Plots[0].Title)
 	}
 	for _, p := range out.Plots {
@@ -130,17 +137,29 @@ func TestRunLabMatchesEval(t *testing.T) {
 		t.Errorf("DET plot: eval says %v, the session has an image: %v", err, out.Plots[0].Image != nil)
 	}
 
-	// The calibrated threshold becomes the case default, with its rates.
-	c := sm.Calibration[0]
-	if c.Threshold == nil {
-		t.Fatalf("no threshold meets FMR %v: %s", target, c.Note)
+	// The raw and normalised scores are compared (20 faces: the shipped
+	// cohort normalises).
+	if f := sm.Fairness; f == nil || f.Score != scorenorm.KindShipped || len(f.Points) != 3 {
+		t.Fatalf("fairness %+v", sm.Fairness)
 	}
-	cal, err := LabCalibration(out, *c.Threshold, target)
+	// Too few pairs for FMR 1e-3 on 20 faces: refused with the reason.
+	if _, err := LabCalibration(out, 1e-3); !errors.Is(err, eval.ErrTooFewPairs) {
+		t.Fatalf("calibration at 1e-3 on 20 faces: %v", err)
+	}
+	// A calibrated normalised threshold becomes the case's operating
+	// point, with its rates, and the session searches at its FMR.
+	const caseFMR = 0.05
+	th, fmr, fnmr, err := out.Result.NormalisedThreshold(caseFMR)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cal.FMRErrors != c.FMR.Errors || cal.FMRTrials != c.FMR.Trials || cal.FNMRErrors != c.FNMR.Errors || cal.FNMRTrials != c.FNMR.Trials {
-		t.Errorf("calibration record %+v does not carry eval's rates %v, %v", cal, c.FMR, c.FNMR)
+	cal, err := LabCalibration(out, caseFMR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cal.Threshold != th || cal.Score != scorenorm.KindShipped || cal.TargetFMR != caseFMR || cal.FMRErrors != fmr.Errors ||
+		cal.FMRTrials != fmr.Trials || cal.FNMRErrors != fnmr.Errors || cal.FNMRTrials != fnmr.Trials {
+		t.Errorf("calibration record %+v does not carry eval's threshold %v and rates %v, %v", cal, th, fmr, fnmr)
 	}
 	if err := s.SetCaseThreshold(cal); err != nil {
 		t.Fatal(err)
@@ -149,8 +168,8 @@ func TestRunLabMatchesEval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cs.MatchThreshold != *c.Threshold || cs.Calibration.Dataset != "people.csv" || s.UserSettings().Threshold != *c.Threshold {
-		t.Errorf("after applying: case %+v, session threshold %v", cs, s.UserSettings().Threshold)
+	if p, ok := cs.Calibration.Point(); !ok || p.Threshold != th || cs.Calibration.Dataset != "people.csv" || s.UserSettings().SearchFMR != caseFMR {
+		t.Errorf("after applying: case %+v, session search FMR %v", cs, s.UserSettings().SearchFMR)
 	}
 }
 
@@ -200,26 +219,26 @@ func TestRunLabCancelledWritesNothing(t *testing.T) {
 	}
 }
 
-func TestCaseThresholdIsUsedWhenTheCaseOpensAgain(t *testing.T) {
+func TestCaseOperatingPointIsUsedWhenTheCaseOpensAgain(t *testing.T) {
 	s := newTestSession(t)
-	cal := casefile.ThresholdCalibration{Threshold: 0.52, Dataset: "people.csv", FMRErrors: 1, FMRTrials: 1000,
-		FNMRErrors: 2, FNMRTrials: 40, MeasuredAt: time.Date(2026, 11, 26, 1, 0, 0, 0, time.UTC)}
+	cal := casefile.ThresholdCalibration{Threshold: -1.75, Score: scorenorm.KindShipped, TargetFMR: 1e-3, Dataset: "people.csv",
+		FMRErrors: 1, FMRTrials: 1000, FNMRErrors: 2, FNMRTrials: 40, MeasuredAt: time.Date(2026, 11, 26, 1, 0, 0, 0, time.UTC)}
 	if err := s.SetCaseThreshold(cal); err != nil {
 		t.Fatal(err)
 	}
 	p := s.Path()
 	s.Close()
-	again, err := Open(p, s.engines, Settings{Reviewer: "Det. Test", Threshold: 0.6})
+	again, err := Open(p, s.engines, Settings{Reviewer: "Det. Test"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer again.Close()
-	if got := again.UserSettings().Threshold; got != 0.6 {
-		t.Fatalf("threshold before applying the case default: %v", got)
+	if got := again.UserSettings().SearchFMR; got != scorenorm.DefaultSearchFMR {
+		t.Fatalf("search FMR before applying the case's: %v", got)
 	}
-	used, err := again.UseCaseThreshold()
-	if err != nil || !used || again.UserSettings().Threshold != 0.52 {
-		t.Fatalf("UseCaseThreshold = %v, %v; threshold %v, want the case default 0.52", used, err, again.UserSettings().Threshold)
+	used, err := again.UseCaseOperatingPoint()
+	if err != nil || !used || again.UserSettings().SearchFMR != 1e-3 {
+		t.Fatalf("UseCaseOperatingPoint = %v, %v; search FMR %v, want the case's 1e-3", used, err, again.UserSettings().SearchFMR)
 	}
 	log, err := again.AuditLog()
 	if err != nil {
@@ -234,5 +253,43 @@ func TestCaseThresholdIsUsedWhenTheCaseOpensAgain(t *testing.T) {
 	}
 	if !found {
 		t.Error("the case default was not recorded in the audit log")
+	}
+	// Taking the case's operating point changed the session's: audited.
+	if e := log[len(log)-1]; e.Action != casefile.ActionChangeSessionSettings || !strings.Contains(string(e.Details), `"search_fmr":0.001`) {
+		t.Errorf("last audit entry %s %s, want the session's change of operating point", e.Action, e.Details)
+	}
+}
+
+// TestSettingsRefuseUncalibratedRates: an operating point outside the
+// cohort's calibrated range is refused with the reason, and nothing
+// changes; a valid change of detector or operating point is audited.
+func TestSettingsRefuseUncalibratedRates(t *testing.T) {
+	s := newTestSession(t)
+	st := s.UserSettings()
+	for _, bad := range []float64{1e-7, 0.5} {
+		b := st
+		b.SearchFMR = bad
+		err := s.SetUserSettings(b)
+		if !errors.Is(err, scorenorm.ErrUncalibrated) || !strings.Contains(err.Error(), "watchlist search operating point") {
+			t.Errorf("search FMR %g: %v", bad, err)
+		}
+	}
+	if got := s.UserSettings(); got != st {
+		t.Fatalf("settings changed by refused values: %+v", got)
+	}
+	before, _ := s.AuditLog()
+	ok := st
+	ok.VerifyFMR, ok.Detector = 1e-2, "hog"
+	if err := s.SetUserSettings(ok); err != nil {
+		t.Fatal(err)
+	}
+	log, _ := s.AuditLog()
+	if len(log) != len(before)+1 || log[len(log)-1].Action != casefile.ActionChangeSessionSettings ||
+		!strings.Contains(string(log[len(log)-1].Details), `"changed":["detector","verification operating point"]`) {
+		t.Fatalf("audit after a change: %d new entries, last %s", len(log)-len(before), log[len(log)-1].Details)
+	}
+	p, err := s.VerifyPoint()
+	if err != nil || p.TargetFMR != 1e-2 {
+		t.Fatalf("verification point %+v %v", p, err)
 	}
 }

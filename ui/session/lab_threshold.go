@@ -4,33 +4,39 @@ import (
 	"fmt"
 
 	"facecase/casefile"
-	"facecase/recognition/eval"
 )
 
-// SetCaseThreshold makes a threshold measured in the Lab the case's
-// default match threshold: the case records it with its measurement
-// (an audited settings change) and this session searches with it from now
-// on.
+// SetCaseThreshold makes an operating point measured in the Lab the
+// case's own: the case records it with its measurement (an audited
+// settings change) and this session searches at its FMR, with its
+// threshold, from now on.
 func (s *Session) SetCaseThreshold(cal casefile.ThresholdCalibration) error {
 	if err := s.SetCalibratedThreshold(cal); err != nil {
 		return err
 	}
+	p, ok := cal.Point()
+	if !ok {
+		return nil
+	}
 	st := s.UserSettings()
-	st.Threshold = cal.Threshold
-	s.SetUserSettings(st)
-	return nil
+	st.SearchFMR = p.TargetFMR
+	return s.SetUserSettings(st)
 }
 
-// LabCalibration is the record of a Lab run's overall rates at threshold
-// t, ready for SetCaseThreshold. targetFMR is the rate t was calibrated
-// for (0 when t was chosen by hand). t must be on eval's threshold grid.
-func LabCalibration(out *LabOutcome, t, targetFMR float64) (casefile.ThresholdCalibration, error) {
-	fmr, fnmr, err := out.Result.RatesAt(eval.OverallColumn, eval.OverallColumn, t)
+// LabCalibration is the record of a Lab run's normalised score calibrated
+// for a target FMR on its data (eval's Result.NormalisedThreshold), with
+// the overall rates there, ready for SetCaseThreshold.
+func LabCalibration(out *LabOutcome, targetFMR float64) (casefile.ThresholdCalibration, error) {
+	t, fmr, fnmr, err := out.Result.NormalisedThreshold(targetFMR)
 	if err != nil {
-		return casefile.ThresholdCalibration{}, fmt.Errorf("threshold %v: %w", t, err)
+		return casefile.ThresholdCalibration{}, fmt.Errorf("target FMR %g: %w", targetFMR, err)
+	}
+	score := ""
+	if f := out.Result.Summary.Fairness; f != nil {
+		score = f.Score
 	}
 	return casefile.ThresholdCalibration{
-		Threshold: t, Dataset: out.Dataset, Model: out.Result.Summary.Model, TargetFMR: targetFMR,
+		Threshold: t, Score: score, Dataset: out.Dataset, Model: out.Result.Summary.Model, TargetFMR: targetFMR,
 		FMRErrors: fmr.Errors, FMRTrials: fmr.Trials, FNMRErrors: fnmr.Errors, FNMRTrials: fnmr.Trials,
 		MeasuredAt: out.Finished,
 	}, nil

@@ -24,9 +24,10 @@ const enrolmentEchoDistance = 0.02
 const sameFileEchoDistance = 0.1
 
 // SearchFace searches the watchlist with a stored detection at the
-// threshold of the settings; the search is stored and audited. purpose
-// may be empty (the case's purpose is used). An empty watchlist gives
-// ErrEmptyWatchlist and no search record.
+// session's search operating point (a target FMR; casefile.Search turns it
+// into a normalised score threshold); the search is stored and audited.
+// purpose may be empty (the case's purpose is used). An empty watchlist
+// gives ErrEmptyWatchlist and no search record.
 func (s *Session) SearchFace(ctx context.Context, detectionID uint64, purpose string) (casefile.SearchRecord, error) {
 	enrolled, err := s.Enrolments(0)
 	if err != nil {
@@ -35,9 +36,14 @@ func (s *Session) SearchFace(ctx context.Context, detectionID uint64, purpose st
 	if len(enrolled) == 0 {
 		return casefile.SearchRecord{}, fmt.Errorf("search with face %d: %w: enrol subjects first", detectionID, ErrEmptyWatchlist)
 	}
+	cohort, err := Cohort()
+	if err != nil {
+		return casefile.SearchRecord{}, fmt.Errorf("search: %w", err)
+	}
 	return s.Search(ctx, casefile.SearchRequest{
 		Probe:     casefile.Probe{DetectionID: detectionID},
-		Threshold: s.UserSettings().Threshold,
+		TargetFMR: s.UserSettings().SearchFMR,
+		Cohort:    cohort,
 		Purpose:   purpose,
 	})
 }

@@ -48,8 +48,13 @@ func plainSession(t *testing.T) (*Session, []uint64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var a, b facedata.Descriptor
-	a[0], b[1] = 0.9, 0.9
+	// Two real faces of two people (the shipped cohort's first two), so
+	// that their normalised scores behave as real faces' do.
+	cohort, err := Cohort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := cohort.Descriptor(0), cohort.Descriptor(1)
 	dets := []casefile.Detection{
 		{EvidenceID: ev.ID, Box: facedata.Rect{X: 1, Y: 1, W: 20, H: 20}, Detector: "ssd", Descriptor: &a, Quality: facedata.Quality{Usable: true}},
 		{EvidenceID: ev.ID, Box: facedata.Rect{X: 30, Y: 1, W: 20, H: 20}, Detector: "ssd", Descriptor: &b, Quality: facedata.Quality{Usable: true}},
@@ -131,6 +136,13 @@ func TestEnrolmentEchoAndFaceMatch(t *testing.T) {
 	if r := rows[0]; r.Action != "review" || r.Note != "same scar" || r.Object != "search 1" ||
 		!strings.Contains(r.Summary, "decision confirm") || !strings.Contains(r.Detail(), "Note: same scar") {
 		t.Fatalf("newest audit row %+v", r)
+	}
+	// Every search's row says at which operating point, by whom and why.
+	for _, r := range rows {
+		if r.Action == "search" && !(strings.HasPrefix(r.Summary, "candidates ") && strings.Contains(r.Summary, "target fmr 0.0001") &&
+			strings.Contains(r.Summary, "score threshold ") && strings.Contains(r.Summary, "purpose testing") && r.Actor == "Det. Test") {
+			t.Fatalf("search audit row %+v", r)
+		}
 	}
 	if !(AuditFilter{Action: "REV", Object: "search 1"}).Match(rows[0]) || (AuditFilter{Actor: "nobody"}).Match(rows[0]) {
 		t.Fatal("audit filter")

@@ -20,6 +20,10 @@ type Session struct {
 	engines  *Engines
 	settings Settings
 
+	// settingsMu orders settings changes, so their audit entries follow
+	// the order they took effect in.
+	settingsMu sync.Mutex
+
 	mu     sync.Mutex
 	status map[uint64]ItemStatus // analysis in this run, by evidence id
 	thumbs map[uint64]thumbEntry
@@ -74,13 +78,25 @@ func (s *Session) UserSettings() Settings {
 	return s.settings
 }
 
-// SetUserSettings changes the detector and threshold used from now on.
-// The reviewer (the case's actor) changes only when the case is opened
-// again.
-func (s *Session) SetUserSettings(st Settings) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// SetUserSettings changes the detectors and operating points used from
+// now on. Operating points outside the cohort's calibrated range are
+// refused (CheckSettings) and nothing changes; a change of detector or
+// operating point is written to the case's audit log. The reviewer (the
+// case's actor) changes only when the case is opened again.
+func (s *Session) SetUserSettings(st Settings) error {
 	st = st.withDefaults()
-	st.Reviewer = s.settings.Reviewer
+	if err := CheckSettings(st); err != nil {
+		return err
+	}
+	s.settingsMu.Lock()
+	defer s.settingsMu.Unlock()
+	old := s.UserSettings()
+	st.Reviewer = old.Reviewer
+	if err := s.auditSettings(old, st); err != nil {
+		return fmt.Errorf("change settings: %w", err)
+	}
+	s.mu.Lock()
 	s.settings = st
+	s.mu.Unlock()
+	return nil
 }

@@ -48,7 +48,11 @@ func (s *Session) EnrolFace(detectionID, subjectID uint64, label, notes string, 
 	if err != nil {
 		return casefile.Subject{}, err
 	}
-	if _, err := s.Enrol(subj.ID, prov, []facedata.Descriptor{*d.Descriptor}); err != nil {
+	t, err := s.template(*d.Descriptor, d.Cohort)
+	if err != nil {
+		return subj, err
+	}
+	if _, err := s.Enrol(subj.ID, prov, []facedata.Template{t}); err != nil {
 		return subj, err
 	}
 	return subj, nil
@@ -131,6 +135,20 @@ func (s *Session) enrolFile(ctx context.Context, eng *recognition.Engine, subjec
 		prov.Source = filepath.Base(path)
 	}
 	prov.ImageSHA256 = sum
-	_, err = s.Enrol(subjectID, prov, []facedata.Descriptor{*faces[0].Descriptor})
+	t, _ := faces[0].Template()
+	_, err = s.Enrol(subjectID, prov, []facedata.Template{t})
 	return err
+}
+
+// template is a stored face's descriptor with its cohort statistics,
+// computed now for a face stored before they were.
+func (s *Session) template(d facedata.Descriptor, st facedata.CohortStats) (facedata.Template, error) {
+	if st.Valid() {
+		return facedata.Template{Descriptor: d, Cohort: st}, nil
+	}
+	c, err := Cohort()
+	if err != nil {
+		return facedata.Template{}, err
+	}
+	return facedata.Template{Descriptor: d, Cohort: c.Stats(&d)}, nil
 }

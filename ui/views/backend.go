@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"facecase/casefile"
+	"facecase/facedata"
 	"facecase/progress"
+	"facecase/recognition/scorenorm"
 	"facecase/ui/session"
 )
 
@@ -69,8 +71,9 @@ type ViewerBackend interface {
 // LiveBackend is what the live camera view needs: the watchlist to compare
 // faces with and the settings.
 type LiveBackend interface {
-	Enrolments(subjectID uint64) ([]casefile.Enrolment, error)
-	Subjects() ([]casefile.Subject, error)
+	// Candidates scores a face against the watchlist as a search does,
+	// without storing a search.
+	Candidates(ctx context.Context, t facedata.Template, targetFMR float64, cohort *scorenorm.Cohort, max int) ([]casefile.Candidate, scorenorm.OperatingPoint, error)
 	UserSettings() session.Settings
 	// Path is the case file's path; recordings are written beside it.
 	Path() string

@@ -129,8 +129,15 @@ func (p *FacePanel) Show(ev casefile.Evidence, det casefile.Detection, chip imag
 	if det.TrackID != 0 {
 		track = fmt.Sprintf(", track #%d", det.TrackID)
 	}
-	p.facts.SetText(fmt.Sprintf("Face %d in %s, %s%s. Box %.0fx%.0f at %.0f,%.0f; detector %s, score %.2f.",
-		det.ID, ev.Name, where, track, det.Box.W, det.Box.H, det.Box.X, det.Box.Y, det.Detector, det.Score))
+	facts := fmt.Sprintf("Face %d in %s, %s%s. Box %.0fx%.0f at %.0f,%.0f; detector %s, score %.2f.",
+		det.ID, ev.Name, where, track, det.Box.W, det.Box.H, det.Box.X, det.Box.Y, det.Detector, det.Score)
+	if det.Cohort.Valid() {
+		// For experts: how close this face usually sits to strangers (its
+		// nearest faces of the shipped cohort), which normalises its
+		// scores.
+		facts += fmt.Sprintf(" Cohort distance %.3f ± %.3f.", det.Cohort.Mu, det.Cohort.Sigma)
+	}
+	p.facts.SetText(facts)
 	p.quality.SetText(QualityText(det.Quality))
 	if det.Descriptor == nil {
 		p.searchBtn.Disable()
@@ -174,14 +181,14 @@ func (p *FacePanel) loadSearches() {
 		return
 	}
 	last := recs[len(recs)-1]
-	p.cands.Add(widgets.NewLeadNotice(fmt.Sprintf("Search %d by %s, threshold %.2f, %s on the watchlist",
-		last.ID, last.Operator, last.Threshold, plural(last.WatchlistSize, "subject"))))
+	p.cands.Add(widgets.NewLeadNotice(fmt.Sprintf("Search %d by %s at %s, %s on the watchlist",
+		last.ID, last.Operator, searchPointText(last), plural(last.WatchlistSize, "subject"))))
 	if len(last.Candidates) == 0 {
-		p.cands.Add(wrapped("No candidate within the threshold."))
+		p.cands.Add(wrapped("No candidate within the operating point."))
 	}
 	echoes, _ := p.backend.EnrolmentEchoes(last)
 	for _, c := range last.Candidates {
-		p.cands.Add(widget.NewLabelWithStyle(fmt.Sprintf("%d. %s — distance %.3f", c.Rank, c.Label, c.Distance),
+		p.cands.Add(widget.NewLabelWithStyle(fmt.Sprintf("%d. %s — %s", c.Rank, c.Label, candidateScoreText(last, c)),
 			fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		for _, e := range echoes {
 			if e.SubjectID == c.SubjectID && e.EnrolmentID == c.EnrolmentID {

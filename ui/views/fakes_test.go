@@ -20,6 +20,7 @@ import (
 	"facecase/facedata"
 	"facecase/progress"
 	"facecase/recognition/eval"
+	"facecase/recognition/scorenorm"
 	"facecase/ui/session"
 )
 
@@ -75,11 +76,12 @@ type fakeReview struct {
 func newFakeReview() *fakeReview {
 	t := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
 	return &fakeReview{actor: "Det. Reviewer", searches: []casefile.SearchRecord{
-		{ID: 1, Time: t, Operator: "Det. Searcher", Purpose: "robbery 2024/117", Threshold: 0.6,
+		{ID: 1, Time: t, Operator: "Det. Searcher", Purpose: "robbery 2024/117",
+			Point: scorenorm.OperatingPoint{TargetFMR: 1e-4, Threshold: -2.4, Calibration: "cohort test"},
 			Probe: casefile.Probe{DetectionID: 40, EvidenceID: 3}, WatchlistSize: 12, WatchlistVersion: 5,
 			Candidates: []casefile.Candidate{
-				{Rank: 1, SubjectID: 7, Label: "Subject Seven", EnrolmentID: 70, Distance: 0.412},
-				{Rank: 2, SubjectID: 8, Label: "Subject Eight", EnrolmentID: 80, Distance: 0.557},
+				{Rank: 1, SubjectID: 7, Label: "Subject Seven", EnrolmentID: 70, Score: -5.31, Distance: 0.412},
+				{Rank: 2, SubjectID: 8, Label: "Subject Eight", EnrolmentID: 80, Score: -2.67, Distance: 0.557},
 			}},
 		{ID: 2, Time: t, Operator: "Det. Searcher", Threshold: 0.6, Probe: casefile.Probe{DetectionID: 41, EvidenceID: 3}},
 	}}
@@ -166,6 +168,20 @@ func (labEmbedder) Embed(ctx context.Context, path string) (facedata.Descriptor,
 	return d, nil
 }
 
+// labCohort is a score normalisation cohort of 100 strangers made like
+// labEmbedder's descriptors (the shipped cohort's real faces lie far from
+// them).
+func labCohort() (*scorenorm.Cohort, error) {
+	rng := rand.New(rand.NewPCG(99, 7))
+	descs := make([]facedata.Descriptor, 100)
+	for i := range descs {
+		for j := 0; j < 8; j++ {
+			descs[i][j] = float32(0.15*rng.NormFloat64() + 0.12*rng.NormFloat64())
+		}
+	}
+	return scorenorm.New(scorenorm.Info{ID: "views-test-cohort", K: scorenorm.DefaultK, DescriptorModelSHA256: "test"}, descs)
+}
+
 // fakeLab is a LabBackend that evaluates with recognition/eval and
 // labEmbedder. While gate is open (not closed) a run reports progress and
 // waits, so tests can watch it run and cancel it.
@@ -210,6 +226,11 @@ func (f *fakeLab) RunLab(ctx context.Context, req session.LabRequest, rep progre
 	}
 	cfg := eval.DefaultConfig()
 	cfg.Threshold, cfg.TargetFMRs, cfg.Bootstrap, cfg.Progress = req.Threshold, []float64{req.TargetFMR}, 50, rep
+	cohort, err := labCohort()
+	if err != nil {
+		return nil, err
+	}
+	cfg.Normalizer = scorenorm.LabNormalizer{Cohort: cohort}
 	r, err := eval.Run(ctx, ds, labEmbedder{}, cfg)
 	if err != nil {
 		return nil, err
@@ -246,7 +267,7 @@ func (f *fakeLab) Settings() (casefile.Settings, error) {
 }
 
 func (f *fakeLab) UserSettings() session.Settings {
-	return session.Settings{Detector: "ssd", Threshold: 0.6, Reviewer: "Det. Lab"}
+	return session.Settings{Detector: "ssd", SearchFMR: 1e-4, VerifyFMR: 1e-3, Reviewer: "Det. Lab"}
 }
 
 func (f *fakeLab) Path() string { return f.path }

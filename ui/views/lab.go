@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"facecase/facedata"
 	"facecase/progress"
 	"facecase/recognition/eval"
 	"facecase/ui/dialogs"
@@ -88,8 +88,9 @@ func NewLabView(ctx context.Context, win fyne.Window, backend LabBackend, tasks 
 	v.groups.SetPlaceHolder("group columns, comma-separated (empty: every column besides path and identity)")
 	v.targetFMR.SetText(strconv.FormatFloat(DefaultLabTargetFMR, 'g', -1, 64))
 	v.targetFMR.Validator = func(s string) error { _, err := parseTargetFMR(s); return err }
-	// The session's threshold, rounded onto eval's 0.0001 grid.
-	v.threshold.SetText(thresholdText(math.Round(backend.UserSettings().Threshold*10000) / 10000))
+	// The raw distance's operating threshold of the per-group tables
+	// (the normalised score is compared at matched FMRs instead).
+	v.threshold.SetText(thresholdText(facedata.SameThreshold))
 	v.threshold.Validator = func(s string) error { _, err := parseGridThreshold(s); return err }
 	v.reportFolder.SetText(filepath.Join(filepath.Dir(backend.Path()), "lab-reports"))
 	v.status.Wrapping = fyne.TextWrapWord
@@ -273,6 +274,8 @@ var labLeads = []dialogs.Lead{
 	{Err: eval.ErrTooManyGroups, Text: "A group column has too many distinct values: group raw values (ages) into bands."},
 	{Err: eval.ErrConfig, Text: "The evaluation settings cannot be used."},
 	{Err: eval.ErrThresholdOffGrid, Text: "The evaluation settings cannot be used."},
+	{Err: eval.ErrTooFewPairs, Text: "The dataset has too few non-mated pairs to support that false match rate: choose a higher one, or a larger dataset."},
+	{Err: eval.ErrNoNormalisedScore, Text: "This run has no normalised score."},
 }
 
 // explainLab puts a plain sentence before the errors of a bad dataset.

@@ -31,6 +31,7 @@ func (v *LabView) showOutcome(out *session.LabOutcome) {
 	for i := range s.Groups {
 		objs = append(objs, groupTable(&s.Groups[i], s.Threshold)...)
 	}
+	objs = append(objs, fairnessRows(s.Fairness)...)
 	for _, n := range append(append([]string{}, s.Notes...), out.Notes...) {
 		note := labText("Note: " + n)
 		note.Importance = widget.WarningImportance

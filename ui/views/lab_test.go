@@ -18,6 +18,7 @@ import (
 
 	"facecase/casefile"
 	"facecase/recognition/eval"
+	"facecase/recognition/scorenorm"
 	"facecase/ui/async"
 	"facecase/ui/internal/uitest"
 	"facecase/ui/session"
@@ -87,7 +88,7 @@ func TestLabRunShowsResultsAndSetsTheCaseThreshold(t *testing.T) {
 		t.Fatal("a manifest needs group columns and no pairs images")
 	}
 	if v.targetFMR.Text != "0.001" || v.threshold.Text != "0.6" {
-		t.Fatalf("defaults: target FMR %q, threshold %q; want 0.001 and the session's 0.6", v.targetFMR.Text, v.threshold.Text)
+		t.Fatalf("defaults: target FMR %q, threshold %q; want 0.001 and dlib's 0.6", v.targetFMR.Text, v.threshold.Text)
 	}
 	v.dataset.SetText(manifest)
 	v.groups.SetText("sex")
@@ -140,7 +141,9 @@ func TestLabRunShowsResultsAndSetsTheCaseThreshold(t *testing.T) {
 		"FMR of non-mated pairs across groups",
 		"FNMR (cost) at " + thresholdText(calibrated),
 		"Report: " + filepath.Join(reports, "run", eval.ReportFile),
-		"The case has no default threshold of its own",
+		"The case has no operating point of its own",
+		"Fair matching: raw distance and normalised score",
+		"FMR normalised", "ratio raw", "max / min",
 	}
 	for _, g := range s.Groups[0].Groups {
 		want = append(want, g.FMRRatio.String(), rateText(g.FNMR))
@@ -172,51 +175,61 @@ func TestLabRunShowsResultsAndSetsTheCaseThreshold(t *testing.T) {
 		t.Errorf("%d plots drawn by eval, %d shown", len(drawn), shown)
 	}
 
-	// The threshold offered is the calibrated one, with eval's rates at it.
-	fmr, fnmr, err := out.Result.RatesAt(eval.OverallColumn, eval.OverallColumn, calibrated)
+	// The operating point offered is the run's target FMR, with the
+	// normalised threshold that meets it on this data and eval's rates.
+	th, fmr, fnmr, err := out.Result.NormalisedThreshold(0.05)
 	if err != nil {
 		t.Fatal(err)
 	}
 	async.Locked(func() {
-		if v.choice.Text != thresholdText(calibrated) {
-			t.Errorf("threshold offered %q, want the calibrated %v", v.choice.Text, calibrated)
+		if v.choice.Text != "0.05" {
+			t.Errorf("FMR offered %q, want the run's 0.05", v.choice.Text)
 		}
-		if r := v.choiceRates.Text; !strings.Contains(r, "all pairs: FMR "+rateText(fmr)+", FNMR "+rateText(fnmr)) || !strings.Contains(r, "sex=f: FMR") {
-			t.Errorf("rates at the threshold: %q", r)
+		if r := v.choiceRates.Text; !strings.Contains(r, "score ≤ "+thresholdText(th)) ||
+			!strings.Contains(r, "all pairs: FMR "+rateText(fmr)+", FNMR "+rateText(fnmr)) || !strings.Contains(r, "sex=f: FMR") {
+			t.Errorf("rates at the operating point: %q", r)
 		}
 	})
+	// An FMR the data cannot support is explained, and cannot be applied.
+	async.Locked(func() { v.choice.SetText("1e-5") })
+	async.Locked(func() {
+		if !strings.Contains(v.choiceRates.Text, "too few non-mated pairs") || !v.useThreshold.Disabled() {
+			t.Errorf("FMR 1e-5 on 32 images: %q, button disabled %v", v.choiceRates.Text, v.useThreshold.Disabled())
+		}
+		v.choice.SetText("0.05")
+	})
 	test.Tap(v.useThreshold)
-	labEventually(t, "the case default", func() bool { return strings.Contains(v.caseDefault.Text, "measured FMR") })
+	labEventually(t, "the case's operating point", func() bool { return strings.Contains(v.caseDefault.Text, "measured FMR") })
 	f.mu.Lock()
 	applied := append([]casefile.ThresholdCalibration(nil), f.applied...)
 	f.mu.Unlock()
 	if len(applied) != 1 {
-		t.Fatalf("%d thresholds applied", len(applied))
+		t.Fatalf("%d operating points applied", len(applied))
 	}
 	cal := applied[0]
-	if cal.Threshold != calibrated || cal.Dataset != "labels.csv" || cal.TargetFMR != 0.05 || cal.Model != "views-test-embedder" ||
+	if cal.Threshold != th || cal.Score != scorenorm.KindShipped || cal.Dataset != "labels.csv" || cal.TargetFMR != 0.05 || cal.Model != "views-test-embedder" ||
 		cal.FMRErrors != fmr.Errors || cal.FMRTrials != fmr.Trials || cal.FNMRErrors != fnmr.Errors || cal.FNMRTrials != fnmr.Trials ||
 		!cal.MeasuredAt.Equal(f.finished) {
-		t.Fatalf("applied %+v; want threshold %v with FMR %d/%d and FNMR %d/%d", cal, calibrated, fmr.Errors, fmr.Trials, fnmr.Errors, fnmr.Trials)
+		t.Fatalf("applied %+v; want score threshold %v with FMR %d/%d and FNMR %d/%d", cal, th, fmr.Errors, fmr.Trials, fnmr.Errors, fnmr.Trials)
 	}
 
-	// The Settings form shows the measured FMR next to the threshold.
+	// The Settings form shows the case's operating point and refuses an
+	// FMR outside the calibrated range with the reason.
 	cs, _ := f.Settings()
-	cur := f.UserSettings()
-	cur.Threshold = 3.5 // not the case default
-	form := ShowCaseSettings(w, cur, cs, func(session.Settings) {})
+	form := ShowCaseSettings(w, f.UserSettings(), cs, func(session.Settings) {})
 	note := form.Calibration.Text
 	rate, _ := cal.FMR()
-	wantNote := fmt.Sprintf("threshold %s — measured FMR %s on labels.csv (2026-11-26)", thresholdText(calibrated), sciRate(rate))
+	wantNote := fmt.Sprintf("Case operating point: FMR 0.05, score ≤ %s (%s) — measured FMR %s on labels.csv (2026-11-26)",
+		thresholdText(th), scorenorm.KindShipped, sciRate(rate))
 	if !strings.Contains(note, wantNote) || !strings.Contains(overlayText(w), wantNote) {
 		t.Errorf("settings note %q, want it to contain %q", note, wantNote)
 	}
-	if !strings.Contains(note, "differs from it") {
-		t.Errorf("the form shows threshold 3.5, not the case default %v, without saying so: %q", calibrated, note)
+	if err := form.SearchFMR.Validate(); err != nil {
+		t.Errorf("the default search FMR does not validate: %v", err)
 	}
-	form.Threshold.SetText(thresholdText(calibrated))
-	if strings.Contains(form.Calibration.Text, "differs") {
-		t.Errorf("note still says the threshold differs: %q", form.Calibration.Text)
+	form.SearchFMR.SetText("1e-7")
+	if err := form.SearchFMR.Validate(); err == nil || !strings.Contains(err.Error(), "rule of three") {
+		t.Errorf("search FMR 1e-7: %v, want it refused with the reason", err)
 	}
 }
 
@@ -278,16 +291,16 @@ func TestLabBadDatasetsAreExplained(t *testing.T) {
 
 func TestThresholdNote(t *testing.T) {
 	if n := ThresholdNote(casefile.Settings{}); n != "" {
-		t.Errorf("no case default: %q", n)
+		t.Errorf("no case operating point: %q", n)
 	}
-	if n := ThresholdNote(casefile.Settings{MatchThreshold: 0.55}); n != "Case default: threshold 0.55 (set without a measurement)" {
-		t.Errorf("unmeasured default: %q", n)
+	if n := ThresholdNote(casefile.Settings{MatchThreshold: 0.55}); !strings.Contains(n, "distance 0.55 (set without a measurement); no longer used") {
+		t.Errorf("distance default from before normalisation: %q", n)
 	}
-	cal := casefile.ThresholdCalibration{Threshold: 0.52, Dataset: "people", TargetFMR: 1e-3, FMRErrors: 12, FMRTrials: 12000,
+	cal := casefile.ThresholdCalibration{Threshold: -2.125, Score: "as-norm/in-domain", Dataset: "people", TargetFMR: 1e-3, FMRErrors: 12, FMRTrials: 12000,
 		FNMRErrors: 3, FNMRTrials: 60, MeasuredAt: time.Date(2026, 11, 26, 1, 0, 0, 0, time.UTC)}
-	got := ThresholdNote(casefile.Settings{MatchThreshold: 0.52, Calibration: cal})
-	want := "Case default: threshold 0.52 — measured FMR 1.0e-03 on people (2026-11-26), FNMR 5.0e-02; " +
-		"12 of 12000 non-mated pairs matched; calibrated for a target FMR of 0.001."
+	got := ThresholdNote(casefile.Settings{Calibration: cal})
+	want := "Case operating point: FMR 0.001, score ≤ -2.125 (as-norm/in-domain) — measured FMR 1.0e-03 on people (2026-11-26), FNMR 5.0e-02; " +
+		"12 of 12000 non-mated pairs matched."
 	if got != want {
 		t.Errorf("note\n got %q\nwant %q", got, want)
 	}

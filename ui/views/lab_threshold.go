@@ -16,41 +16,51 @@ import (
 	"facecase/ui/session"
 )
 
-// thresholdSection lets the trainer pick a threshold, shows what it
-// measured on this data (eval's rates at it, overall and per group) and
-// makes it the case default. It starts at the threshold calibrated for the
-// target FMR, or the operating threshold when none meets the target.
+// thresholdSection lets the trainer pick an operating point for the case
+// as a target FMR: it shows the normalised score threshold that meets it
+// on this run's data and what that threshold gives each group, and makes
+// it the case's own (an FMR plus its score threshold). It starts at the
+// run's target FMR.
 func (v *LabView) thresholdSection(out *session.LabOutcome) fyne.CanvasObject {
 	s := &out.Result.Summary
-	start := s.Threshold
-	if len(s.Calibration) > 0 && s.Calibration[0].Threshold != nil {
-		start = *s.Calibration[0].Threshold
+	start := DefaultLabTargetFMR
+	if len(s.Calibration) > 0 {
+		start = s.Calibration[0].TargetFMR
 	}
 	v.choice = widget.NewEntry()
-	v.choice.Validator = func(t string) error { _, err := parseGridThreshold(t); return err }
+	v.choice.Validator = func(t string) error { _, err := parseTargetFMR(t); return err }
 	v.choiceRates = labText("")
 	v.choice.OnChanged = func(string) { v.updateChoice() }
-	v.choice.SetText(thresholdText(start))
-	v.useThreshold = widget.NewButtonWithIcon("Use this threshold as the case default", theme.ConfirmIcon(), v.ApplyThreshold)
+	v.choice.SetText(strconv.FormatFloat(start, 'g', -1, 64))
+	v.useThreshold = widget.NewButtonWithIcon("Use this operating point for the case", theme.ConfirmIcon(), v.ApplyThreshold)
 	v.updateChoice()
-	row := container.NewBorder(nil, nil, widget.NewLabel("Threshold"), v.useThreshold, v.choice)
-	return container.NewVBox(labHeading("Threshold for this case"), row, v.choiceRates)
+	row := container.NewBorder(nil, nil, widget.NewLabel("Target FMR"), v.useThreshold, v.choice)
+	return container.NewVBox(labHeading("Operating point for this case (normalised score)"), row, v.choiceRates)
 }
 
-// updateChoice shows the rates at the threshold typed in.
+// updateChoice shows the normalised threshold of the target FMR typed in
+// and the rates at it.
 func (v *LabView) updateChoice() {
 	if v.outcome == nil || v.choiceRates == nil {
 		return
 	}
-	t, err := parseGridThreshold(v.choice.Text)
-	if err != nil {
-		v.choiceRates.SetText("Threshold: " + err.Error())
+	disable := func(text string) {
+		v.choiceRates.SetText(text)
 		if v.useThreshold != nil {
 			v.useThreshold.Disable()
 		}
+	}
+	fmr, err := parseTargetFMR(v.choice.Text)
+	if err != nil {
+		disable("Target FMR: " + err.Error())
 		return
 	}
 	r := v.outcome.Result
+	t, _, _, err := r.NormalisedThreshold(fmr)
+	if err != nil {
+		disable(fmt.Sprintf("FMR %g cannot be calibrated on this data: %s", fmr, explainLab(err)))
+		return
+	}
 	var lines []string
 	for _, col := range r.Columns() {
 		groups, err := r.Groups(col)
@@ -58,7 +68,7 @@ func (v *LabView) updateChoice() {
 			continue
 		}
 		for _, g := range groups {
-			fmr, fnmr, err := r.RatesAt(col, g, t)
+			f, fn, err := r.NormalisedRatesAt(col, g, t)
 			if err != nil {
 				continue
 			}
@@ -66,31 +76,28 @@ func (v *LabView) updateChoice() {
 			if col == eval.OverallColumn {
 				name = "all pairs"
 			}
-			lines = append(lines, fmt.Sprintf("%s: FMR %s, FNMR %s", name, rateText(fmr), rateText(fnmr)))
+			lines = append(lines, fmt.Sprintf("%s: FMR %s, FNMR %s", name, rateText(f), rateText(fn)))
 		}
 	}
-	v.choiceRates.SetText(fmt.Sprintf("At %s on %s — %s", thresholdText(t), v.outcome.Dataset, strings.Join(lines, "; ")))
+	v.choiceRates.SetText(fmt.Sprintf("FMR %g is score ≤ %s on %s — %s", fmr, thresholdText(t), v.outcome.Dataset, strings.Join(lines, "; ")))
 	if v.useThreshold != nil {
 		v.useThreshold.Enable()
 	}
 }
 
-// ApplyThreshold makes the threshold typed in the case's default, with
-// the FMR and FNMR measured at it on this run's dataset.
+// ApplyThreshold makes the target FMR typed in, with the normalised
+// threshold that met it on this run's data and the rates there, the case's
+// own operating point.
 func (v *LabView) ApplyThreshold() {
 	if v.outcome == nil {
 		return
 	}
-	t, err := parseGridThreshold(v.choice.Text)
+	fmr, err := parseTargetFMR(v.choice.Text)
 	if err != nil {
-		v.setStatus("Threshold: "+err.Error(), widget.DangerImportance)
+		v.setStatus("Target FMR: "+err.Error(), widget.DangerImportance)
 		return
 	}
-	target := 0.0
-	if c := v.outcome.Result.Summary.Calibration; len(c) > 0 && c[0].Threshold != nil && *c[0].Threshold == t {
-		target = c[0].TargetFMR
-	}
-	cal, err := session.LabCalibration(v.outcome, t, target)
+	cal, err := session.LabCalibration(v.outcome, fmr)
 	if err != nil {
 		v.setStatus(explainLab(err), widget.DangerImportance)
 		return
@@ -99,10 +106,10 @@ func (v *LabView) ApplyThreshold() {
 	background("lab threshold", func() error { return v.backend.SetCaseThreshold(cal) }, func(err error) {
 		v.useThreshold.Enable()
 		if err != nil {
-			v.setStatus("The threshold was not set: "+dialogs.Explain(err), widget.DangerImportance)
+			v.setStatus("The operating point was not set: "+dialogs.Explain(err), widget.DangerImportance)
 			return
 		}
-		v.setStatus(fmt.Sprintf("Threshold %s is now the case default; searches in this case use it.", thresholdText(t)), widget.SuccessImportance)
+		v.setStatus(fmt.Sprintf("FMR %g (score ≤ %s) is now the case's operating point; searches in this case use it.", fmr, thresholdText(cal.Threshold)), widget.SuccessImportance)
 		v.refreshCaseDefault()
 		if v.OnThresholdApplied != nil {
 			v.OnThresholdApplied()
@@ -110,43 +117,52 @@ func (v *LabView) ApplyThreshold() {
 	})
 }
 
-// refreshCaseDefault shows the case's default threshold and its
+// refreshCaseDefault shows the case's own operating point and its
 // measurement, under the Run button.
 func (v *LabView) refreshCaseDefault() {
 	cs, err := v.backend.Settings()
 	switch {
 	case err != nil:
 		v.caseDefault.SetText("cannot read the case's settings: " + err.Error())
-	case cs.MatchThreshold <= 0:
-		v.caseDefault.SetText("The case has no default threshold of its own: searches use the threshold in Settings.")
+	case ThresholdNote(cs) == "":
+		v.caseDefault.SetText("The case has no operating point of its own: searches use the FMR in Settings.")
 	default:
 		v.caseDefault.SetText(ThresholdNote(cs))
 	}
 }
 
-// ThresholdNote describes a case's default threshold and how it was
-// measured, as the Settings form shows it next to the threshold:
-// "Case default: threshold 0.52 — measured FMR 1.0e-03 on people
-// (2026-11-26) …". It is empty when the case has no default.
+// ThresholdNote describes a case's own operating point and how it was
+// measured, as the Settings form shows it: "Case operating point: FMR
+// 0.001, score ≤ -1.87 — measured FMR 1.0e-03 on people (2026-11-26) …".
+// A distance threshold from before normalisation is named as such. It is
+// empty when the case has neither.
 func ThresholdNote(cs casefile.Settings) string {
-	if cs.MatchThreshold <= 0 {
-		return ""
-	}
-	text := "Case default: threshold " + thresholdText(cs.MatchThreshold)
 	cal := cs.Calibration
-	if cal == (casefile.ThresholdCalibration{}) {
-		return text + " (set without a measurement)"
+	switch {
+	case cal.Normalised():
+		text := fmt.Sprintf("Case operating point: FMR %g, score ≤ %s (%s)", cal.TargetFMR, thresholdText(cal.Threshold), cal.Score)
+		return text + measuredText(cal) + "."
+	case cs.MatchThreshold > 0:
+		text := "Case default from before scores were normalised: distance " + thresholdText(cs.MatchThreshold)
+		if cal != (casefile.ThresholdCalibration{}) {
+			text += measuredText(cal)
+		} else {
+			text += " (set without a measurement)"
+		}
+		return text + "; no longer used for searching: calibrate an FMR in the Lab."
 	}
+	return ""
+}
+
+// measuredText is " — measured FMR 1.0e-03 on people (2026-11-26), FNMR
+// …; 12 of 12000 non-mated pairs matched".
+func measuredText(cal casefile.ThresholdCalibration) string {
 	fmr, _ := cal.FMR()
-	text += fmt.Sprintf(" — measured FMR %s on %s (%s)", sciRate(fmr), cal.Dataset, cal.MeasuredAt.Local().Format("2006-01-02"))
+	text := fmt.Sprintf(" — measured FMR %s on %s (%s)", sciRate(fmr), cal.Dataset, cal.MeasuredAt.Local().Format("2006-01-02"))
 	if fnmr, ok := cal.FNMR(); ok {
 		text += ", FNMR " + sciRate(fnmr)
 	}
-	text += fmt.Sprintf("; %d of %d non-mated pairs matched", cal.FMRErrors, cal.FMRTrials)
-	if cal.TargetFMR > 0 {
-		text += fmt.Sprintf("; calibrated for a target FMR of %g", cal.TargetFMR)
-	}
-	return text + "."
+	return text + fmt.Sprintf("; %d of %d non-mated pairs matched", cal.FMRErrors, cal.FMRTrials)
 }
 
 // sciRate prints a rate as 1.0e-03.

@@ -18,7 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"facecase/media"
-	"facecase/recognition/gallery"
+	"facecase/recognition/scorenorm"
 	"facecase/ui/async"
 	"facecase/ui/session"
 	"facecase/ui/widgets"
@@ -214,11 +214,10 @@ func (v *LiveView) run(ctx context.Context, uri string, record bool) error {
 	if err != nil {
 		return err
 	}
-	watch, labels, err := v.loadWatchlist(ctx)
+	cohort, err := session.Cohort()
 	if err != nil {
 		return err
 	}
-	defer watch.Close()
 	info := src.Info()
 	var rec *media.VideoWriter
 	var recPath string
@@ -245,7 +244,7 @@ func (v *LiveView) run(ctx context.Context, uri string, record bool) error {
 	}
 	defer finishRecording()
 
-	threshold := v.backend.UserSettings().Threshold
+	searchFMR := v.backend.UserSettings().SearchFMR
 	alerted := map[int]bool{}
 	ready := make(chan struct{}, 1)
 	ready <- struct{}{}
@@ -263,14 +262,17 @@ func (v *LiveView) run(ctx context.Context, uri string, record bool) error {
 		}
 		frames++
 		for _, t := range sf.Tracks {
-			if alerted[t.ID] || t.Best.Descriptor == nil || watch.Len() == 0 {
+			tmpl, ok := t.Best.Template()
+			if alerted[t.ID] || !ok {
 				continue
 			}
-			c, err := watch.Search(ctx, *t.Best.Descriptor, 1, threshold)
+			// Scored as a watchlist search is (normalised score, search
+			// operating point); the tracker itself keeps raw distances.
+			c, point, err := v.backend.Candidates(ctx, tmpl, searchFMR, cohort, 1)
 			if err == nil && len(c) > 0 {
 				alerted[t.ID] = true
-				text := fmt.Sprintf("Possible watchlist lead: %s may be in view (track #%d, distance %.2f). Check it; this is not an identification.",
-					labels[c[0].Label], t.ID, c[0].Distance)
+				text := fmt.Sprintf("Possible watchlist lead: %s may be in view (track #%d, score %.2f at FMR %s, distance %.2f). Check it; this is not an identification.",
+					c[0].Label, t.ID, c[0].Score, scorenorm.FormatFMR(point.TargetFMR), c[0].Distance)
 				async.Do("live banner", func() {
 					v.bannerT.Text = text
 					v.bannerT.Refresh()
@@ -309,35 +311,4 @@ func (v *LiveView) run(ctx context.Context, uri string, record bool) error {
 	}
 	_, err = media.Scan(ctx, src, eng, media.ScanOptions{OnFrame: onFrame})
 	return err
-}
-
-// loadWatchlist puts every enrolment descriptor in an in-memory gallery;
-// labels maps gallery labels (subject ids) to subject labels.
-func (v *LiveView) loadWatchlist(ctx context.Context) (*gallery.Local, map[string]string, error) {
-	g := gallery.NewMemory(gallery.Options{})
-	subjects, err := v.backend.Subjects()
-	if err != nil {
-		return nil, nil, err
-	}
-	labels := map[string]string{}
-	for _, s := range subjects {
-		labels[strconv.FormatUint(s.ID, 10)] = s.Label
-	}
-	enrolments, err := v.backend.Enrolments(0)
-	if err != nil {
-		return nil, nil, err
-	}
-	var faces []gallery.Face
-	for _, e := range enrolments {
-		for _, d := range e.Descriptors {
-			faces = append(faces, gallery.Face{ID: gallery.FaceID(len(faces) + 1), Label: strconv.FormatUint(e.SubjectID, 10), Descriptor: d})
-		}
-	}
-	if len(faces) > 0 {
-		if err := g.Add(ctx, faces); err != nil {
-			g.Close()
-			return nil, nil, err
-		}
-	}
-	return g, labels, nil
 }

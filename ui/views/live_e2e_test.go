@@ -22,18 +22,35 @@ import (
 	"facecase/ui/session"
 )
 
-// watchBackend is a LiveBackend whose watchlist holds one subject.
+// watchBackend is a LiveBackend on a real case whose watchlist holds one
+// subject, so live alerts are scored as the case's searches are.
 type watchBackend struct {
-	fakeLive
-	desc facedata.Descriptor
+	*casefile.Case
 }
 
-func (b watchBackend) Subjects() ([]casefile.Subject, error) {
-	return []casefile.Subject{{ID: 1, Label: "Barack Obama"}}, nil
-}
+func (watchBackend) UserSettings() session.Settings { return session.DefaultSettings() }
 
-func (b watchBackend) Enrolments(uint64) ([]casefile.Enrolment, error) {
-	return []casefile.Enrolment{{ID: 1, SubjectID: 1, Descriptors: []facedata.Descriptor{b.desc}}}, nil
+// newWatchBackend makes a case with one subject enrolled with face f.
+func newWatchBackend(t *testing.T, f facedata.Face) watchBackend {
+	t.Helper()
+	c, err := casefile.Create(filepath.Join(t.TempDir(), "live.facecase"), casefile.CaseInfo{
+		Number: "L-1", Title: "live", Investigator: "Det. Live", Purpose: "test", Authorisation: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	s, err := c.AddSubject("Barack Obama", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, ok := f.Template()
+	if !ok {
+		t.Fatal("the enrolment face has no descriptor")
+	}
+	if _, err := c.Enrol(s.ID, casefile.Provenance{Source: "obama.jpg"}, []facedata.Template{tmpl}); err != nil {
+		t.Fatal(err)
+	}
+	return watchBackend{c}
 }
 
 // mjpegServer serves a photo over and over as an MJPEG camera (loopback).
@@ -94,7 +111,7 @@ func TestLiveCameraTracksAndRaisesWatchlistLead(t *testing.T) {
 	test.NewTempApp(t)
 	w := test.NewWindow(nil)
 	defer w.Close()
-	v := NewLiveView(context.Background(), w, watchBackend{desc: *faces[0].Descriptor},
+	v := NewLiveView(context.Background(), w, newWatchBackend(t, faces[0]),
 		func() (media.FaceAnalyzer, error) { return engines.Get("blazeface") })
 	w.SetContent(v.Content())
 	w.Resize(fyne.NewSize(900, 700))
@@ -112,7 +129,7 @@ func TestLiveCameraTracksAndRaisesWatchlistLead(t *testing.T) {
 			boxes, paths = len(v.faces.Scene().Faces), len(v.faces.Scene().Paths)
 		})
 		if banner != "" && boxes > 0 && paths > 0 {
-			if !strings.Contains(banner, "Barack Obama") || !strings.Contains(banner, "not an identification") {
+			if !strings.Contains(banner, "Barack Obama") || !strings.Contains(banner, "not an identification") || !strings.Contains(banner, "at FMR 0.0001") {
 				t.Fatalf("banner %q does not name the subject as a lead", banner)
 			}
 			break

@@ -13,17 +13,20 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"facecase/casefile"
+	"facecase/facedata"
 	"facecase/media"
+	"facecase/recognition/scorenorm"
 	"facecase/ui/async"
 	"facecase/ui/session"
 )
 
 type fakeLive struct{}
 
-func (fakeLive) Enrolments(uint64) ([]casefile.Enrolment, error) { return nil, nil }
-func (fakeLive) Subjects() ([]casefile.Subject, error)           { return nil, nil }
-func (fakeLive) UserSettings() session.Settings                  { return session.DefaultSettings() }
-func (fakeLive) Path() string                                    { return "/tmp/x.facecase" }
+func (fakeLive) Candidates(context.Context, facedata.Template, float64, *scorenorm.Cohort, int) ([]casefile.Candidate, scorenorm.OperatingPoint, error) {
+	return nil, scorenorm.OperatingPoint{}, nil
+}
+func (fakeLive) UserSettings() session.Settings { return session.DefaultSettings() }
+func (fakeLive) Path() string                   { return "/tmp/x.facecase" }
 
 // silentServer accepts connections and never answers.
 func silentServer(t *testing.T) string {

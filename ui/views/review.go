@@ -141,9 +141,9 @@ func (v *ReviewView) Select(i int) {
 }
 
 func (v *ReviewView) showSearch(s casefile.SearchRecord) {
-	notice := widgets.NewLeadNotice(fmt.Sprintf("Threshold %.2f · watchlist of %s (version %d) · searched by %s for: %s",
-		s.Threshold, plural(s.WatchlistSize, "subject"), s.WatchlistVersion, s.Operator, s.Purpose))
-	who := widget.NewLabel("Deciding as " + v.backend.Actor() + ". Compare the faces yourself; the distance only ranks the list.")
+	notice := widgets.NewLeadNotice(fmt.Sprintf("Operating point %s · watchlist of %s (version %d) · searched by %s for: %s",
+		searchPointText(s), plural(s.WatchlistSize, "subject"), s.WatchlistVersion, s.Operator, s.Purpose))
+	who := widget.NewLabel("Deciding as " + v.backend.Actor() + ". Compare the faces yourself; the score only ranks the list.")
 	who.Wrapping = fyne.TextWrapWord
 	objs := []fyne.CanvasObject{notice, who}
 	v.cards = v.cards[:0]
@@ -176,7 +176,7 @@ func (v *ReviewView) newCard(s casefile.SearchRecord, c casefile.Candidate, prob
 	card.Confirm = widget.NewButtonWithIcon("Confirm", theme.ConfirmIcon(), decide(casefile.DecisionConfirm))
 	card.Reject = widget.NewButtonWithIcon("Reject", theme.CancelIcon(), decide(casefile.DecisionReject))
 	card.Unsure = widget.NewButtonWithIcon("Inconclusive", theme.QuestionIcon(), decide(casefile.DecisionInconclusive))
-	title := widget.NewLabelWithStyle(fmt.Sprintf("%d. %s — distance %.3f", c.Rank, c.Label, c.Distance),
+	title := widget.NewLabelWithStyle(fmt.Sprintf("%d. %s — %s", c.Rank, c.Label, candidateScoreText(s, c)),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	probe := v.picture(probeKey, "probe face")
 	photos := container.NewHBox()

@@ -50,8 +50,8 @@ func TestReviewEveryCandidateCarriesTheNotice(t *testing.T) {
 		}
 	}
 	all := visibleText(w.Canvas().Content())
-	for _, want := range []string{"1. Subject Seven — distance 0.412", "2. Subject Eight — distance 0.557",
-		"Deciding as Det. Reviewer", "Threshold 0.60 · watchlist of 12 subjects (version 5)", "probe face"} {
+	for _, want := range []string{"1. Subject Seven — score -5.31 · distance 0.412", "2. Subject Eight — score -2.67 · distance 0.557",
+		"Deciding as Det. Reviewer", "Operating point FMR 0.0001 (score ≤ -2.40) · watchlist of 12 subjects (version 5)", "probe face"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("review view does not show %q", want)
 		}

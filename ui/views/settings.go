@@ -10,18 +10,22 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"facecase/casefile"
-	"facecase/facedata"
 	"facecase/recognition"
+	"facecase/recognition/scorenorm"
 	"facecase/ui/session"
 )
 
 // SettingsForm is the settings dialog; fields are exported for tests.
 type SettingsForm struct {
-	Detector  *widget.Select
-	Threshold *widget.Entry
+	Detector *widget.Select
+	// SearchFMR and VerifyFMR are the operating points, as target false
+	// match rates; a rate outside the cohort's calibrated range does not
+	// validate, and the form says why.
+	SearchFMR *widget.Entry
+	VerifyFMR *widget.Entry
 	Reviewer  *widget.Entry
-	// Calibration shows, next to the threshold, the case's default
-	// threshold and the FMR measured at it (empty outside a case).
+	// Calibration shows the case's own operating point, from its Lab, and
+	// the thresholds the rates typed map to.
 	Calibration *widget.Label
 	Dialog      dialog.Dialog
 }
@@ -30,33 +34,36 @@ type SettingsForm struct {
 func (f *SettingsForm) Settings() session.Settings {
 	s := session.DefaultSettings()
 	s.Detector = f.Detector.Selected
-	s.Threshold, _ = strconv.ParseFloat(strings.TrimSpace(f.Threshold.Text), 64)
+	s.SearchFMR, _ = strconv.ParseFloat(strings.TrimSpace(f.SearchFMR.Text), 64)
+	s.VerifyFMR, _ = strconv.ParseFloat(strings.TrimSpace(f.VerifyFMR.Text), 64)
 	s.Reviewer = strings.TrimSpace(f.Reviewer.Text)
 	return s
 }
 
-// ShowSettings shows the settings form: the photo detector, the match
-// threshold and the reviewer's name. save gets the new settings.
+// ShowSettings shows the settings form: the photo detector, the operating
+// points and the reviewer's name. save gets the new settings.
 func ShowSettings(win fyne.Window, cur session.Settings, save func(session.Settings)) *SettingsForm {
 	return ShowCaseSettings(win, cur, casefile.Settings{}, save)
 }
 
-// ShowCaseSettings is ShowSettings in a case's window: next to the
-// threshold it shows the case's default threshold and the FMR measured at
-// it (see ThresholdNote), and says when the threshold typed differs.
+// ShowCaseSettings is ShowSettings in a case's window: it also shows the
+// case's own operating point, measured in its Lab (see ThresholdNote).
 func ShowCaseSettings(win fyne.Window, cur session.Settings, cs casefile.Settings, save func(session.Settings)) *SettingsForm {
 	f := &SettingsForm{
 		Detector:    widget.NewSelect(recognition.DetectorNames(), nil),
-		Threshold:   widget.NewEntry(),
+		SearchFMR:   widget.NewEntry(),
+		VerifyFMR:   widget.NewEntry(),
 		Reviewer:    widget.NewEntry(),
 		Calibration: widget.NewLabel(""),
 	}
 	f.Calibration.Wrapping = fyne.TextWrapWord
 	f.Detector.SetSelected(cur.Detector)
-	f.Threshold.SetText(strconv.FormatFloat(cur.Threshold, 'f', -1, 64))
-	f.Threshold.Validator = validThreshold
-	f.Threshold.OnChanged = func(string) { f.Calibration.SetText(calibrationText(cs, f.Threshold.Text)) }
-	f.Calibration.SetText(calibrationText(cs, f.Threshold.Text))
+	f.SearchFMR.SetText(fmrText(cur.SearchFMR))
+	f.VerifyFMR.SetText(fmrText(cur.VerifyFMR))
+	f.SearchFMR.Validator, f.VerifyFMR.Validator = validFMR, validFMR
+	update := func(string) { f.Calibration.SetText(operatingPointText(cs, f.SearchFMR.Text, f.VerifyFMR.Text)) }
+	f.SearchFMR.OnChanged, f.VerifyFMR.OnChanged = update, update
+	update("")
 	f.Reviewer.SetText(cur.Reviewer)
 	f.Reviewer.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
@@ -64,49 +71,67 @@ func ShowCaseSettings(win fyne.Window, cur session.Settings, cs casefile.Setting
 		}
 		return nil
 	}
-	help := widget.NewLabel(fmt.Sprintf("Searches return watchlist subjects whose descriptor distance is at most the threshold "+
-		"(dlib's %.1f by default): a lower threshold gives fewer, closer candidates. The reviewer's name applies to cases opened from now on.",
-		facedata.SameThreshold))
+	help := widget.NewLabel("Operating points are false match rates: a watchlist search returns subjects whose normalised score " +
+		"is as alike as one stranger in that many (" + fmrText(scorenorm.DefaultSearchFMR) + " by default); a 1:1 comparison calls " +
+		"a pair a possible match at " + fmrText(scorenorm.DefaultVerifyFMR) + " by default. Scores are normalised so that every group " +
+		"of people meets the same rate; each change is written to the open cases' audit logs. The reviewer's name applies to cases opened from now on.")
 	help.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{
 		widget.NewFormItem("Photo detector", f.Detector),
-		widget.NewFormItem("Match threshold", f.Threshold),
+		widget.NewFormItem("Watchlist search FMR", f.SearchFMR),
+		widget.NewFormItem("Verification FMR", f.VerifyFMR),
+		widget.NewFormItem("", f.Calibration),
+		widget.NewFormItem("Reviewer name", f.Reviewer),
+		widget.NewFormItem("", help),
 	}
-	if cs.MatchThreshold > 0 {
-		items = append(items, widget.NewFormItem("", f.Calibration))
-	}
-	items = append(items, widget.NewFormItem("Reviewer name", f.Reviewer), widget.NewFormItem("", help))
 	f.Dialog = dialog.NewForm("Settings", "Save", "Cancel", items, func(ok bool) {
 		if ok {
 			save(f.Settings())
 		}
 	}, win)
-	size := fyne.NewSize(560, 360)
-	if cs.MatchThreshold > 0 {
-		size = fyne.NewSize(640, 440)
-	}
-	f.Dialog.Resize(size)
+	f.Dialog.Resize(fyne.NewSize(660, 480))
 	f.Dialog.Show()
 	return f
 }
 
-func validThreshold(s string) error {
+// fmrText prints a rate as 1e-04 style text that parses back exactly.
+func fmrText(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// validFMR accepts a false match rate inside the cohort's calibrated
+// range, or says why not.
+func validFMR(s string) error {
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || !(v > 0 && v <= casefile.MaxThreshold) {
-		return fmt.Errorf("a distance between 0 and %d", casefile.MaxThreshold)
+	if err != nil {
+		return fmt.Errorf("a false match rate such as 1e-4")
 	}
-	return nil
+	c, err := session.Cohort()
+	if err != nil {
+		return err
+	}
+	return c.Calibration().Check(v)
 }
 
-// calibrationText is the case's threshold note, with a warning when the
-// threshold typed is not the case default.
-func calibrationText(cs casefile.Settings, typed string) string {
-	note := ThresholdNote(cs)
-	if note == "" {
-		return ""
+// operatingPointText says what the rates typed map to with the shipped
+// cohort's calibration, and the case's own operating point when it has
+// one.
+func operatingPointText(cs casefile.Settings, search, verify string) string {
+	var lines []string
+	c, err := session.Cohort()
+	if err != nil {
+		return "The score normalisation cohort cannot be used: " + err.Error()
 	}
-	if v, err := strconv.ParseFloat(strings.TrimSpace(typed), 64); err == nil && v != cs.MatchThreshold {
-		note += "\nThe threshold above differs from it: searches use the threshold above once saved."
+	cal := c.Calibration()
+	lines = append(lines, fmt.Sprintf("Calibrated range: FMR %s to %s (%s).", scorenorm.FormatFMR(cal.MinFMR), scorenorm.FormatFMR(cal.MaxFMR), cal.Source))
+	for _, x := range []struct{ name, text string }{{"Verification", verify}, {"Search", search}} {
+		if v, err := strconv.ParseFloat(strings.TrimSpace(x.text), 64); err == nil {
+			if p, err := cal.Point(v); err == nil {
+				lines = append(lines, fmt.Sprintf("%s: score ≤ %.3f with the shipped cohort's calibration.", x.name, p.Threshold))
+			}
+		}
 	}
-	return note
+	lines = append(lines, fmt.Sprintf("A watchlist of %d descriptors or more is its own cohort and calibration.", scorenorm.MinDomainFaces))
+	if note := ThresholdNote(cs); note != "" {
+		lines = append(lines, note)
+	}
+	return strings.Join(lines, "\n")
 }

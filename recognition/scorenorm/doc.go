@@ -1,0 +1,82 @@
+// Package scorenorm makes comparison scores fair across the people being
+// compared, without knowing anything about them: cohort score
+// normalisation in its symmetric adaptive form (AS-norm), the calibration
+// that turns a target false match rate into a score threshold, and the
+// versioned cohort file both come from.
+//
+// # Why
+//
+// The dlib descriptor packs some demographic groups' faces closer together
+// than others, so at one distance threshold the false match rate differs by
+// a factor of 30 or more between groups (see docs/fairness.md). A fixed distance is therefore a different operating point for
+// different people.
+//
+// # How
+//
+// Every face is also compared with a fixed cohort of faces of people who
+// are in no case. Its cohort statistics (facedata.CohortStats) are the mean
+// μ and standard deviation σ of its distances to its K nearest cohort faces:
+// how close this face usually sits to strangers. They are computed once,
+// when the descriptor is made (Cohort.Stats), and stored beside it. The
+// normalised score of two faces a and b at Euclidean distance d is
+//
+//	s(a, b) = ½ [ (d − μ(a)) / σ(a) + (d − μ(b)) / σ(b) ]
+//
+// (Score). Like a distance, smaller means more alike; a pair matches when
+// its score is at or below the threshold. Nothing here sees, stores or
+// infers a demographic label: the cohort is a set of descriptors, nothing
+// more.
+//
+// # Which cohort
+//
+// The shipped cohort (FairFace adults, package models) is one domain of
+// images; evidence and watchlists are others, and the cohort's domain
+// decides how well the normalisation works. Measured on utkface-dev
+// (docs/fairness.md): at FMR 1e-3 the raw distance's max/min group FMR
+// ratio is 55 or undefined (a group without false matches); with the
+// shipped cohort it is about 10, with the data's own faces as the cohort
+// 1.5. So the faces a search is made
+// against are its cohort once there are MinDomainFaces of them (Domain: a
+// watchlist, a gallery's sample, a Lab dataset), and the shipped cohort
+// serves 1:1 comparisons and small watchlists. An in-domain comparison
+// leaves the faces of the identities it tests out of both sides' cohorts:
+// a probe compared with watchlist subject S does not count S's other
+// faces among its strangers.
+//
+// Label-free cluster thresholds (FSN, Terhörst et al. 2020) were measured
+// too, alone and on top of AS-norm: they did not lower the ratio further
+// on this data, so they are not used.
+//
+// # Operating points
+//
+// An operating point is a target false match rate, not a distance. The
+// cohort file carries a Calibration: the score thresholds at which the
+// cohort's own non-mated pairs (each face's statistics taken without
+// itself) match at each false match rate of its range. An in-domain cohort
+// calibrates on its own pairs of different identities (Domain.Calibrate),
+// since a threshold calibrated on one domain does not keep its FMR on
+// another. Calibration.Threshold refuses rates outside the range
+// (ErrUncalibrated) with the reason: too few pairs to support a lower rate.
+//
+// # Galleries
+//
+// A large gallery is its own cohort through a fixed sample of its faces: at
+// index build it makes NewDomain(sample descriptors, their labels, DefaultK)
+// and Calibrate, and stores with every face Domain.StatsWithout(descriptor,
+// label) (a sample member: Domain.Stats(i)), two float32s. A search takes
+// Domain.Probe(probe) once, shortlists by raw distance as before and
+// re-ranks the shortlist by Probe.ScoreWith(distance, stored statistics,
+// label), at the threshold Calibration().Threshold(target FMR). A gallery
+// smaller than MinDomainFaces stores the engine's statistics
+// (facedata.Face.Cohort) and scores with Score and the shipped cohort's
+// calibration.
+//
+// # The cohort file
+//
+// A cohort file (Encode, Decode) holds the descriptors only (never images),
+// the descriptor model's SHA-256 they were made with, K, the calibration,
+// and the data's provenance, licence and attribution. Its own SHA-256 is
+// recorded in the model manifest; package models checks both before the
+// engine uses it, and refuses a changed file or one made with another
+// descriptor model.
+package scorenorm
