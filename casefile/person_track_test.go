@@ -163,7 +163,7 @@ func TestExportReportListsPeople(t *testing.T) {
 		t.Fatal(err)
 	}
 	probe := randomDescriptor(rng)
-	if _, err := c.Enrol(subject.ID, Provenance{Source: "custody photo"}, []facedata.Descriptor{nearDescriptor(rng, probe, 0.2)}); err != nil {
+	if _, err := c.Enrol(subject.ID, Provenance{Source: "custody photo"}, templates(t, nearDescriptor(rng, probe, 0.2))); err != nil {
 		t.Fatal(err)
 	}
 	dets := testDetections(rng, ev.ID, 2)
@@ -173,7 +173,7 @@ func TestExportReportListsPeople(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := c.Search(context.Background(), SearchRequest{Probe: Probe{DetectionID: ids[0]}})
+	rec, err := c.Search(context.Background(), testSearch(t, Probe{DetectionID: ids[0]}))
 	if err != nil {
 		t.Fatal(err)
 	}
