@@ -10,36 +10,13 @@ import (
 
 // converters maps the manifest's "convert" names to their implementation.
 var converters = map[string]Converter{
-	"copy": func(files map[string][]byte) ([]byte, error) {
-		if len(files) != 1 {
-			return nil, fmt.Errorf("copy needs exactly one input, got %d", len(files))
-		}
-		for _, b := range files {
-			return b, nil
-		}
-		return nil, nil
-	},
-	"blazeface-dynamic": func(files map[string][]byte) ([]byte, error) {
-		if len(files) != 1 {
-			return nil, fmt.Errorf("blazeface-dynamic needs exactly one input, got %d", len(files))
-		}
-		for _, b := range files {
-			return convert.BlazeFaceDynamic(b)
-		}
-		return nil, nil
-	},
-	"ultraface-dynamic": func(files map[string][]byte) ([]byte, error) {
-		if len(files) != 1 {
-			return nil, fmt.Errorf("ultraface-dynamic needs exactly one input, got %d", len(files))
-		}
-		for _, b := range files {
-			return convert.UltraFaceDynamic(b)
-		}
-		return nil, nil
-	},
-	"nanodet":          convert.NanoDet,
-	"dlib-resnet-v1":   tfjsConverter(convert.DlibResNetV1),
-	"ssd-mobilenet-v1": tfjsConverter(convert.SSDMobileNetV1),
+	"copy":                 oneInput("copy", func(b []byte) ([]byte, error) { return b, nil }),
+	"blazeface-dynamic":    oneInput("blazeface-dynamic", convert.BlazeFaceDynamic),
+	"ultraface-dynamic":    oneInput("ultraface-dynamic", convert.UltraFaceDynamic),
+	"dlib-shape-predictor": oneInput("dlib-shape-predictor", convert.DlibShapePredictor),
+	"dlib-resnet-v1":       tfjsConverter(convert.DlibResNetV1),
+	"ssd-mobilenet-v1":     tfjsConverter(convert.SSDMobileNetV1),
+	"nanodet":              convert.NanoDet,
 }
 
 // tfjsConverter reads a tfjs weights manifest and its binaries from the
@@ -63,5 +40,18 @@ func tfjsConverter(build func(map[string]convert.Tensor) ([]byte, error)) Conver
 			return nil, err
 		}
 		return build(w)
+	}
+}
+
+// oneInput makes a converter of a model made from exactly one file.
+func oneInput(name string, conv func([]byte) ([]byte, error)) Converter {
+	return func(files map[string][]byte) ([]byte, error) {
+		if len(files) != 1 {
+			return nil, fmt.Errorf("%s needs exactly one input, got %d", name, len(files))
+		}
+		for _, b := range files {
+			return conv(b)
+		}
+		return nil, nil
 	}
 }

@@ -69,6 +69,14 @@ func Install(ctx context.Context, opts InstallOptions) (map[string]string, error
 		if err != nil {
 			return nil, err
 		}
+		if src.Kind == "debian" {
+			f, err := readSystemFiles(src, man.filesFrom(id))
+			if err != nil {
+				return nil, err
+			}
+			packages[id] = f
+			return f, nil
+		}
 		tgz, err := fetchTarball(ctx, src, opts, logf)
 		if err != nil {
 			return nil, err
@@ -231,6 +239,20 @@ func fetchTarball(ctx context.Context, src Source, opts InstallOptions, logf fun
 		return nil, fmt.Errorf("%w: %s has %s, manifest pins %s", ErrHashMismatch, src.Tarball, h, src.SHA256)
 	}
 	return b, nil
+}
+
+// readSystemFiles reads the files a Debian package installed (absolute
+// paths) that models are converted from, by path.
+func readSystemFiles(src Source, want map[string]bool) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for p := range want {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %v; install it with: apt-get install %s", ErrModelMissing, p, err, src.Package)
+		}
+		out[p] = b
+	}
+	return out, nil
 }
 
 // readTarball returns the regular files of a .tgz whose paths are in want,

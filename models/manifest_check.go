@@ -90,18 +90,21 @@ func (m *Manifest) checkModels(sources map[string]Source) error {
 		if _, ok := converters[x.Convert]; !ok {
 			return badManifest("model %q: unknown conversion %q", x.Name, x.Convert)
 		}
-		if sources[x.Source].Kind != "npm" {
-			return badManifest("model %q: converted models come from npm sources, %q is not one", x.Name, x.Source)
-		}
 		if x.Path != "" || !isPlainFileName(x.File) {
 			return badManifest("model %q: file %q is not a plain file name", x.Name, x.File)
 		}
 		if len(x.Inputs) == 0 {
 			return badManifest("model %q lists no inputs", x.Name)
 		}
+		// Inputs are paths inside an npm tarball, or the absolute paths of
+		// files a Debian package installed (such as dlib's shape
+		// predictor, converted to the flat form).
+		debian := sources[x.Source].Kind == "debian"
 		for p, h := range x.Inputs {
-			if !isPackagePath(p) || !isSHA256(h) {
-				return badManifest("model %q: input %q (sha256 %q) is not a relative path with a SHA-256", x.Name, p, h)
+			inPackage := !debian && isPackagePath(p)
+			onSystem := debian && filepath.IsAbs(p) && filepath.Clean(p) == p && isPrintable(p)
+			if !inPackage && !onSystem || !isSHA256(h) {
+				return badManifest("model %q: input %q (sha256 %q) is not a path in its package (npm) or an absolute path (Debian) with a SHA-256", x.Name, p, h)
 			}
 		}
 	}

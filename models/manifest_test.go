@@ -52,6 +52,17 @@ func firstSystemModel(t testing.TB, m map[string]any) map[string]any {
 	return nil
 }
 
+// namedModel is the model of that name.
+func namedModel(t testing.TB, m map[string]any, name string) map[string]any {
+	for _, e := range m["models"].([]any) {
+		if mod := e.(map[string]any); mod["name"] == name {
+			return mod
+		}
+	}
+	t.Fatalf("manifest has no model %q", name)
+	return nil
+}
+
 func TestEmbeddedManifestPassesItsChecks(t *testing.T) {
 	m, err := Load()
 	if err != nil {
@@ -89,6 +100,15 @@ func TestParseManifestRefusesBadEntries(t *testing.T) {
 		"video named as a sample": func(m map[string]any) { videos(m)["./usr/share/sample1.jpg"] = strings.Repeat("a", 64) },
 		"videos from npm": func(m map[string]any) {
 			m["videos"].(map[string]any)["source"] = firstSource(t, m, "npm")["id"]
+		},
+		"debian input not absolute": func(m map[string]any) {
+			namedModel(t, m, "shape-predictor-68-flat")["inputs"] = map[string]any{"usr/share/dlib/x.dat": strings.Repeat("a", 64)}
+		},
+		"debian input not clean": func(m map[string]any) {
+			namedModel(t, m, "shape-predictor-68-flat")["inputs"] = map[string]any{"/usr/share/../../etc/shadow": strings.Repeat("a", 64)}
+		},
+		"npm input absolute": func(m map[string]any) {
+			model(m, 2)["inputs"] = map[string]any{"/etc/passwd": strings.Repeat("a", 64)}
 		},
 	}
 	for name, edit := range cases {
@@ -129,9 +149,13 @@ func FuzzParseManifest(f *testing.F) {
 			if x.Convert != "system" && (x.File == "" || strings.ContainsAny(x.File, `/\`) || x.File == ".." || x.File == ".") {
 				t.Fatalf("model %q installs as %q", x.Name, x.File)
 			}
+			src, _ := m.Source(x.Source)
 			for p := range x.Inputs {
-				if strings.HasPrefix(p, "/") || p == ".." || strings.HasPrefix(p, "../") || strings.Contains(p, "/../") {
-					t.Fatalf("model %q reads input %q", x.Name, p)
+				// npm inputs stay inside the tarball; Debian inputs are
+				// absolute, clean paths.
+				climbs := p == ".." || strings.HasPrefix(p, "../") || strings.Contains(p, "/../") || strings.HasSuffix(p, "/..")
+				if climbs || strings.HasPrefix(p, "/") != (src.Kind == "debian") {
+					t.Fatalf("model %q reads input %q from a %s source", x.Name, p, src.Kind)
 				}
 			}
 		}

@@ -10,6 +10,7 @@ import (
 
 	"facecase/facedata"
 	"facecase/internal/dlib"
+	"facecase/models"
 )
 
 // Aligner places dlib's 68 landmarks on a face and cuts dlib's aligned face
@@ -17,17 +18,38 @@ import (
 // trained on: dlib's shape predictor with dlib's get_face_chip_details and
 // extract_image_chip, run by our binding (package facecase/internal/dlib).
 //
-// Loading the 99 MB shape predictor takes about a second: load one Aligner
-// and share it. It is safe for concurrent use (dlib documents the shape
-// predictor as such) and holds no per-call state.
+// The shape predictor holds 66 MB of trees: load one Aligner and share it.
+// It is safe for concurrent use (dlib documents the shape predictor as
+// such) and holds no per-call state.
 type Aligner struct {
 	sp *dlib.ShapePredictor
 }
 
+// LandmarkModel is the installed model the engine places landmarks with:
+// dlib's 68-point shape predictor in the flat form the installer writes
+// (convert.DlibShapePredictor), which loads in milliseconds where dlib's
+// own file takes about a second; the landmarks are the same.
+const LandmarkModel = "shape-predictor-68-flat"
+
+// LocateLandmarkModel returns the installed shape predictor: the flat file
+// when it is installed, else dlib's own (an installation made before the
+// flat form existed still works, with the slower load). When neither is
+// there the error names the flat one and how to install it.
+func LocateLandmarkModel() (string, error) {
+	p, err := models.Locate(LandmarkModel)
+	if errors.Is(err, models.ErrModelMissing) {
+		if dat, err2 := models.Locate("shape-predictor-68"); err2 == nil {
+			return dat, nil
+		}
+	}
+	return p, err
+}
+
 // NewAligner loads dlib's 68-point shape predictor, normally found with
-// models.Locate("shape-predictor-68"). A missing file gives an error that
-// matches fs.ErrNotExist; a damaged or wrong file one that matches
-// ErrBadModel.
+// models.Locate(LandmarkModel); dlib's own file
+// (models.Locate("shape-predictor-68")) works too, slower to load. A
+// missing file gives an error that matches fs.ErrNotExist; a damaged or
+// wrong file one that matches ErrBadModel.
 func NewAligner(shapePredictorPath string) (*Aligner, error) {
 	sp, err := dlib.LoadShapePredictor(shapePredictorPath)
 	if errors.Is(err, dlib.ErrBadModel) {

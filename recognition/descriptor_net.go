@@ -60,7 +60,7 @@ func NewDescriptorNet(modelPath string, opts NetOptions) (*DescriptorNet, error)
 	for _, b := range descriptorWarmBatches {
 		shapes = append(shapes, []int64{b, 3, side, side})
 	}
-	net, err := loadNet("descriptor net", modelPath, convert.CheckDlibResNetV1, opts.Runtime, convert.DlibResNetV1Input, shapes...)
+	net, err := loadNet("descriptor net", modelPath, convert.CheckDlibResNetV1, opts.Runtime, fixedShapes, convert.DlibResNetV1Input, shapes...)
 	if err != nil {
 		return nil, err
 	}

@@ -62,7 +62,7 @@ func NewBlazeFaceDetector(modelPath string, opts BlazeFaceOptions) (*BlazeFaceDe
 	if opts.IOU <= 0 {
 		opts.IOU = 0.3
 	}
-	net, err := loadNet("blazeface detector", modelPath, nil, opts.Runtime, blazeInputName, []int64{1, blazeInput, blazeInput, 3})
+	net, err := loadNet("blazeface detector", modelPath, nil, opts.Runtime, fixedShapes, blazeInputName, []int64{1, blazeInput, blazeInput, 3})
 	if err != nil {
 		return nil, err
 	}

@@ -51,7 +51,7 @@ func NewSSDDetector(modelPath string, opts SSDOptions) (*SSDDetector, error) {
 	if opts.IOU <= 0 {
 		opts.IOU = 0.5
 	}
-	net, err := loadNet("ssd detector", modelPath, convert.CheckSSDMobileNetV1, opts.Runtime,
+	net, err := loadNet("ssd detector", modelPath, convert.CheckSSDMobileNetV1, opts.Runtime, fixedShapes,
 		convert.SSDInputName, []int64{1, 3, convert.SSDInputSize, convert.SSDInputSize})
 	if err != nil {
 		return nil, err

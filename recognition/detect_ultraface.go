@@ -3,7 +3,6 @@ package recognition
 import (
 	"context"
 	"fmt"
-	"image"
 	"math"
 
 	"gocv.io/x/gocv"
@@ -87,7 +86,7 @@ func NewUltraFaceDetector(modelPath string, opts UltraFaceOptions) (*UltraFaceDe
 	if opts.IOU <= 0 {
 		opts.IOU = 0.3
 	}
-	net, err := loadNet("ultraface detector", modelPath, convert.CheckUltraFace, opts.Runtime,
+	net, err := loadNet("ultraface detector", modelPath, convert.CheckUltraFace, opts.Runtime, anyShapes,
 		convert.UltraFaceInput, []int64{1, 3, ultraTrainHeight, ultraTrainWidth})
 	if err != nil {
 		return nil, err
@@ -145,7 +144,10 @@ func (d *UltraFaceDetector) DetectScaled(ctx context.Context, img gocv.Mat, scal
 	// The input is padded up to the coarsest stride: then the priors sit at
 	// the centres of the cells the net's heads see (see ultraDecode).
 	pw, ph := ceilDiv(w, ultraGrid)*ultraGrid, ceilDiv(h, ultraGrid)*ultraGrid
-	blob := ultraBlobPadded(img, w, h, pw, ph)
+	blob, err := ultraBlobPadded(img, w, h, pw, ph)
+	if err != nil {
+		return nil, err
+	}
 	defer blob.Close()
 	outs, err := d.net.run(ctx, convert.UltraFaceInput, blob, convert.UltraFaceScores, convert.UltraFaceRegression)
 	if err != nil {
@@ -174,38 +176,18 @@ func (d *UltraFaceDetector) DetectScaled(ctx context.Context, img gocv.Mat, scal
 	return out, nil
 }
 
-// ultraBlob resizes img to w x h and returns the normalised NCHW RGB blob.
-func ultraBlob(img gocv.Mat, w, h int) gocv.Mat {
-	src := img
-	if w != img.Cols() || h != img.Rows() {
-		resized := gocv.NewMat()
-		defer resized.Close()
-		interp := gocv.InterpolationArea
-		if w > img.Cols() {
-			interp = gocv.InterpolationLinear
-		}
-		gocv.Resize(img, &resized, image.Pt(w, h), 0, 0, interp)
-		src = resized
-	}
-	return gocv.BlobFromImage(src, 1.0/128, image.Pt(w, h), gocv.NewScalar(127, 127, 127, 0), true, false)
-}
+// trimAboveArea is the frame area, in pixels, from which the engine hands
+// UltraFace's working memory back after scanning the frame: a photo of
+// tens of megapixels is scanned in many large tiles, and the 250-400 MB
+// the runs took would otherwise stay with the process while the faces are
+// described (and after). Below it the memory is kept for the next photo;
+// taking it back costs page faults of about a tenth of a photo's time.
+const trimAboveArea = 16 << 20
 
-// ultraBlobPadded resizes img to w x h, places it at the top left of a
-// pw x ph canvas of mid grey (0 once normalised) and returns the blob.
-func ultraBlobPadded(img gocv.Mat, w, h, pw, ph int) gocv.Mat {
-	if pw == w && ph == h {
-		return ultraBlob(img, w, h)
-	}
-	canvas := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(127, 127, 127, 0), ph, pw, gocv.MatTypeCV8UC3)
-	defer canvas.Close()
-	roi := canvas.Region(image.Rect(0, 0, w, h))
-	interp := gocv.InterpolationArea
-	if w > img.Cols() {
-		interp = gocv.InterpolationLinear
-	}
-	gocv.Resize(img, &roi, image.Pt(w, h), 0, 0, interp)
-	roi.Close()
-	return gocv.BlobFromImage(canvas, 1.0/128, image.Pt(pw, ph), gocv.NewScalar(127, 127, 127, 0), true, false)
+// trimMemory hands the working memory of UltraFace's finished runs back to
+// the system (one run at the smallest input).
+func (d *UltraFaceDetector) trimMemory() error {
+	return d.net.trim(convert.UltraFaceInput, []int64{1, 3, ultraGrid, ultraGrid})
 }
 
 // ultraPriorCount is the number of priors for a w x h input.

@@ -59,10 +59,13 @@ func TestUltraFaceConversionMatchesTheOriginal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer img.Close()
-	blob := ultraBlob(img, ultraTrainWidth, ultraTrainHeight)
+	blob, err := ultraBlobPadded(img, ultraTrainWidth, ultraTrainHeight, ultraTrainWidth, ultraTrainHeight)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer blob.Close()
 	run := func(model []byte, outputs ...string) [][]float32 {
-		net, err := newNetRunner(RuntimeORT, model)
+		net, err := newNetRunner(RuntimeORT, model, fixedShapes)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"sync"
 
@@ -79,8 +80,8 @@ func NewEngine(opts Options) (*Engine, error) {
 		opts.Quality = facedata.DefaultQualityLimits
 	}
 	e := &Engine{opts: opts}
-	// The models load at the same time: dlib's shape predictor (99 MB of
-	// trees, most of the time) on one core, the nets on the other.
+	// The models load at the same time: the shape predictor (66 MB of
+	// trees, mapped) on one core, the nets on the other.
 	var wg sync.WaitGroup
 	errs := make([]error, 3)
 	wg.Add(3)
@@ -90,7 +91,7 @@ func NewEngine(opts Options) (*Engine, error) {
 	}()
 	go func() {
 		defer wg.Done()
-		sp, err := models.Locate("shape-predictor-68")
+		sp, err := LocateLandmarkModel()
 		if err == nil {
 			e.aligner, err = NewAligner(sp)
 		}
@@ -117,6 +118,10 @@ func NewEngine(opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("start engine: %w", err)
 		}
 	}
+	// The model files (45 MB) and their parsed checks are garbage once the
+	// sessions hold the weights; the Go runtime would keep the pages for
+	// minutes. Hand them back now.
+	debug.FreeOSMemory()
 	return e, nil
 }
 
@@ -146,9 +151,21 @@ const (
 // and 111 of the crowds, and no false box anywhere; the highest false
 // product was 0.240 (an ear), then 0.185 (a painting). A lower limit keeps
 // more of the smallest crowd faces (0.16: 123 and 114) and those boxes.
+//
+// When every face UltraFace found in a frame scored ultraSureScore or
+// more, the SSD's pass is skipped (it was a third of the processor time of
+// a folder of photos). Measured on every candidate of the face_recognition
+// photos (test photos, knn_examples, test_images) and the demo photos, 66
+// candidates: the 55 true faces all scored 0.99 or more, the 11 the SSD
+// rejected (necks, hands, a painting, parts of faces) at most 0.927. Only
+// the whole pass is skipped, never some faces of a mosaic: the SSD's
+// verdict on a cell depends a little on its neighbours, and keeping sure
+// faces out of the mosaics changed which small crowd faces it confirmed
+// (105 instead of 108 of the benchmark's 120-face crowd).
 const (
 	ultraCandidateScore = 0.5
 	ultraVerifyMinJoint = 0.27
+	ultraSureScore      = 0.99
 )
 
 // loadDetectors builds the detectors and the scan plan for the options.
@@ -173,7 +190,7 @@ func (e *Engine) loadDetectors() error {
 		}
 		uf := e.detector.(*UltraFaceDetector)
 		e.scanner = faceScanner{coarse: uf, fine: uf, verifier: e.verifier.(sizedDetector), verifyMin: ultraVerifyMinJoint,
-			verifyAll: true, minFace: float64(e.opts.MinFaceSize), octaves: true}
+			verifyAll: true, sureScore: ultraSureScore, minFace: float64(e.opts.MinFaceSize), octaves: true}
 	case "ssd":
 		// The SSD is loaded with the low verification threshold; its
 		// whole-frame pass then keeps only scores of opts.MinScore (0.5 by

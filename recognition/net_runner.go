@@ -62,6 +62,9 @@ type netRunner interface {
 	warm(input string, shapes ...[]int64) error
 	// workers is how many runs at once keep the cores busy.
 	workers() int
+	// trim runs the model once on zeros of shape and then hands the
+	// working memory no run is using back to the system.
+	trim(input string, shape []int64) error
 	close()
 }
 
@@ -69,7 +72,7 @@ type netRunner interface {
 // it on the runtime and runs it once on zeros of each shape, so that a
 // broken model fails here and the first real call is not slow. what names
 // the net in errors; a file check rejects matches ErrBadModel.
-func loadNet(what, path string, check func([]byte) error, runtime, input string, shapes ...[]int64) (netRunner, error) {
+func loadNet(what, path string, check func([]byte) error, runtime string, fed netShapes, input string, shapes ...[]int64) (netRunner, error) {
 	model, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", what, err)
@@ -79,7 +82,8 @@ func loadNet(what, path string, check func([]byte) error, runtime, input string,
 			return nil, fmt.Errorf("load %s %s: %w: %w", what, path, ErrBadModel, err)
 		}
 	}
-	net, err := newNetRunner(runtime, model)
+	net, err := newNetRunner(runtime, model, fed)
+	model = nil // the session has its own copy: let the collector have this one
 	if err == nil {
 		if err = net.warm(input, shapes...); err != nil {
 			net.close()
@@ -91,16 +95,37 @@ func loadNet(what, path string, check func([]byte) error, runtime, input string,
 	return net, nil
 }
 
+// netShapes says which input shapes a net is fed, and so how ONNX Runtime
+// should hand out its working memory.
+type netShapes int
+
+const (
+	// fixedShapes: a few shapes, again and again (the descriptor's
+	// batches, the SSD's 512 square). ONNX Runtime plans one block per
+	// shape (a memory pattern) and reuses it.
+	fixedShapes netShapes = iota
+	// anyShapes: inputs of every size (UltraFace on the pyramid levels
+	// and strips of photos of any size). A block planned for one shape
+	// cannot serve another, so with memory patterns the arena keeps a
+	// block for every shape past; without them tensors are taken from
+	// the arena one by one and its free space is reused across shapes.
+	// Measured on the six demo photos (docs/benchmarks.md, "Memory"):
+	// 95 MB less at the peak, the same processor time; giving the arena
+	// back after every run instead saved 120 MB but cost 0.1 s of page
+	// faults a photo.
+	anyShapes
+)
+
 // newNetRunner loads model bytes (already checked by the caller) on the
 // named runtime ("" is RuntimeORT).
-func newNetRunner(runtime string, model []byte) (netRunner, error) {
+func newNetRunner(runtime string, model []byte, fed netShapes) (netRunner, error) {
 	switch runtime {
 	case RuntimeORT, "":
 		rt, err := loadORT()
 		if err != nil {
 			return nil, err
 		}
-		s, err := rt.NewSession(model, ort.Options{IntraOpThreads: ortIntraOpThreads})
+		s, err := rt.NewSession(model, ort.Options{IntraOpThreads: ortIntraOpThreads, NoMemPattern: fed == anyShapes})
 		if errors.Is(err, ort.ErrBadModel) {
 			return nil, fmt.Errorf("%w: %w", ErrBadModel, err)
 		}
@@ -195,6 +220,15 @@ func (r *ortRunner) warm(input string, shapes ...[]int64) error {
 	return nil
 }
 
+func (r *ortRunner) trim(input string, shape []int64) error {
+	t := ort.Tensor{Shape: shape}
+	t.Data = make([]float32, t.Elements())
+	if _, err := r.s.RunAndShrink(context.Background(), map[string]ort.Tensor{input: t}); err != nil {
+		return fmt.Errorf("trim at %v: %w", shape, err)
+	}
+	return nil
+}
+
 func (r *ortRunner) workers() int { return max(1, runtime.GOMAXPROCS(0)/ortIntraOpThreads) }
 
 func (r *ortRunner) close() { r.s.Close() }
@@ -256,6 +290,8 @@ func (r *cvRunner) warm(string, ...[]int64) error { return nil }
 
 // workers is 1: OpenCV spreads one forward pass over every core.
 func (r *cvRunner) workers() int { return 1 }
+
+func (r *cvRunner) trim(string, []int64) error { return nil }
 
 func (r *cvRunner) close() { r.nets.close() }
 

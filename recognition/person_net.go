@@ -55,7 +55,7 @@ var personNetThreads = runtime.GOMAXPROCS(0)
 // session gets personNetThreads threads.
 func newPersonRunner(rtName string, model []byte) (netRunner, error) {
 	if rtName != RuntimeORT && rtName != "" {
-		return newNetRunner(rtName, model)
+		return newNetRunner(rtName, model, fixedShapes) // one picture size per video
 	}
 	rt, err := loadORT()
 	if err != nil {

@@ -52,6 +52,11 @@ type faceScanner struct {
 	// verifyAll shows every face found, by the coarse pass too, to the
 	// verifier (which must not be nil then).
 	verifyAll bool
+	// sureScore, when above 0, spares the verifier's pass (with
+	// verifyAll) when every face found scored at least this high. When one
+	// did not, every face is verified as usual: the verifier sees the
+	// same mosaics, so its verdicts do not change.
+	sureScore float32
 	// octaves plans the fine passes as an octave pyramid (planOctaves)
 	// instead of as ranges that meet end to end (planPasses).
 	octaves bool
@@ -66,6 +71,66 @@ type scanJob struct {
 
 // scan runs the passes (chunks in parallel) and merges their detections.
 func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]facedata.Detection, error) {
+	coarseDets, fineDets, err := s.passes(ctx, frame)
+	if err != nil {
+		return nil, err
+	}
+	all := append(append([]facedata.Detection(nil), coarseDets...), fineDets...)
+	if s.verifyAll {
+		candidates := dropInnerParts(mergeDetections(all, 0.4, 0.75))
+		if s.allSure(candidates) {
+			return candidates, nil
+		}
+		confirmed, err := verifyCandidates(ctx, s.verifier, s.verifyMin, frame, candidates)
+		if err != nil {
+			return nil, err
+		}
+		return confirmed, nil
+	}
+	if len(fineDets) == 0 {
+		return mergeDetections(coarseDets, 0.4, 0.75), nil
+	}
+	// Faces only the fine passes found need a second opinion.
+	var candidates []facedata.Detection
+	for _, f := range mergeDetections(fineDets, 0.4, 0.75) {
+		known := false
+		for _, c := range coarseDets {
+			if sameFace(f.Box, c.Box, 0.4, 0.75) {
+				known = true
+				break
+			}
+		}
+		if !known && !isInnerPart(f, all) {
+			candidates = append(candidates, f)
+		}
+	}
+	confirmed := candidates
+	if s.verifier != nil {
+		var err error
+		if confirmed, err = verifyCandidates(ctx, s.verifier, s.verifyMin, frame, candidates); err != nil {
+			return nil, err
+		}
+	}
+	return dropInnerParts(mergeDetections(append(coarseDets, confirmed...), 0.4, 0.75)), nil
+}
+
+// allSure reports whether every detection scored sureScore or more.
+func (s faceScanner) allSure(dets []facedata.Detection) bool {
+	if s.sureScore <= 0 || len(dets) == 0 {
+		return false
+	}
+	for _, d := range dets {
+		if d.Score < s.sureScore {
+			return false
+		}
+	}
+	return true
+}
+
+// passes runs the coarse pass and the fine passes over frame (chunks in
+// parallel) and returns their detections, in frame pixels, unmerged: the
+// coarse pass's scored from coarseMin up, and every fine pass's.
+func (s faceScanner) passes(ctx context.Context, frame gocv.Mat) (coarseDets, fineDets []facedata.Detection, err error) {
 	w, h := frame.Cols(), frame.Rows()
 	jobs := []scanJob{{chunk: image.Rect(0, 0, w, h), sizes: [2]float64{0, math.Inf(1)}}}
 	if s.fine != nil && s.minFace > 0 {
@@ -110,13 +175,12 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]facedata.Detec
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var coarseDets, fineDets []facedata.Detection
 	for _, d := range results[0] {
 		if d.Score >= s.coarseMin {
 			coarseDets = append(coarseDets, d)
@@ -125,40 +189,7 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]facedata.Detec
 	for _, r := range results[1:] {
 		fineDets = append(fineDets, r...)
 	}
-	all := append(append([]facedata.Detection(nil), coarseDets...), fineDets...)
-	if s.verifyAll {
-		candidates := dropInnerParts(mergeDetections(all, 0.4, 0.75))
-		confirmed, err := verifyCandidates(ctx, s.verifier, s.verifyMin, frame, candidates)
-		if err != nil {
-			return nil, err
-		}
-		return confirmed, nil
-	}
-	if len(fineDets) == 0 {
-		return mergeDetections(coarseDets, 0.4, 0.75), nil
-	}
-	// Faces only the fine passes found need a second opinion.
-	var candidates []facedata.Detection
-	for _, f := range mergeDetections(fineDets, 0.4, 0.75) {
-		known := false
-		for _, c := range coarseDets {
-			if sameFace(f.Box, c.Box, 0.4, 0.75) {
-				known = true
-				break
-			}
-		}
-		if !known && !isInnerPart(f, all) {
-			candidates = append(candidates, f)
-		}
-	}
-	confirmed := candidates
-	if s.verifier != nil {
-		var err error
-		if confirmed, err = verifyCandidates(ctx, s.verifier, s.verifyMin, frame, candidates); err != nil {
-			return nil, err
-		}
-	}
-	return dropInnerParts(mergeDetections(append(coarseDets, confirmed...), 0.4, 0.75)), nil
+	return coarseDets, fineDets, nil
 }
 
 // plan chooses the fine passes for a w x h frame.

@@ -124,3 +124,25 @@ func TestPlanOctavesCoverEveryFaceSize(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanOctavesTilesLargePhotos: a 12000x9000 photo's levels too large
+// for strips are cut into tiles of at most about octaveMaxTileArea
+// detector pixels (memory) that cover the frame and overlap by the level's
+// largest face.
+func TestPlanOctavesTilesLargePhotos(t *testing.T) {
+	const w, h = 12000, 9000
+	tiled := 0
+	for _, p := range planOctaves(w, h, 20, 48, 20, 750, 2, 64) {
+		if len(p.Chunks) <= 8 {
+			// Strips: their ends are rounded out to the grid, which at
+			// coarse levels (a grid of 512 frame pixels) adds up to 10%.
+			checkChunks(t, w, h, p, octaveMaxChunkArea*1.1)
+			continue
+		}
+		tiled++
+		checkChunks(t, w, h, p, octaveMaxTileArea*1.01)
+	}
+	if tiled < 2 {
+		t.Errorf("%d levels tiled, want the two finest at least", tiled)
+	}
+}

@@ -26,11 +26,16 @@ type ShapePredictor struct {
 	sp *C.fcdlib_shape_predictor
 }
 
-// LoadShapePredictor reads a 68-point model such as Debian libdlib-data's
-// /usr/share/dlib/shape_predictor_68_face_landmarks.dat (99 MB, about a
-// second to load: load once and share). A missing file gives an error that
-// matches fs.ErrNotExist; a file that is not a 68-point dlib shape predictor
-// gives one that matches ErrBadModel.
+// LoadShapePredictor reads a 68-point model: the flat form the model
+// installer writes (models/convert.DlibShapePredictor; mapped into memory,
+// a few milliseconds) or dlib's own serialization, such as Debian
+// libdlib-data's /usr/share/dlib/shape_predictor_68_face_landmarks.dat
+// (99 MB, about a second to decode). Either way the trees are evaluated
+// from a flat layout (fcdlib_shape_predictor.cpp), with dlib's arithmetic:
+// the landmarks are those dlib's shape_predictor places. Load once and
+// share. A missing file gives an error that matches fs.ErrNotExist; a file
+// that is not a 68-point shape predictor gives one that matches
+// ErrBadModel.
 func LoadShapePredictor(path string) (*ShapePredictor, error) {
 	st, err := os.Stat(path)
 	if err != nil {

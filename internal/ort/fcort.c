@@ -15,6 +15,7 @@ enum {
 	SLOT_Run = 9,
 	SLOT_CreateSessionOptions = 10,
 	SLOT_SetSessionExecutionMode = 13,
+	SLOT_DisableMemPattern = 17,
 	SLOT_SetSessionGraphOptimizationLevel = 23,
 	SLOT_SetIntraOpNumThreads = 24,
 	SLOT_SetInterOpNumThreads = 25,
@@ -47,6 +48,7 @@ enum {
 	SLOT_ReleaseTensorTypeAndShapeInfo = 99,
 	SLOT_ReleaseSessionOptions = 100,
 	SLOT_AddSessionConfigEntry = 130,
+	SLOT_AddRunConfigEntry = 165,
 };
 
 // FN casts slot i of the API table to a function of type T.
@@ -123,6 +125,10 @@ OrtStatus *fcort_set_sequential(const void *api, OrtSessionOptions *o) {
 
 OrtStatus *fcort_set_optimize_all(const void *api, OrtSessionOptions *o) {
 	return FN(api, SLOT_SetSessionGraphOptimizationLevel, OrtStatus *(*)(OrtSessionOptions *, int))(o, FCORT_ENABLE_ALL);
+}
+
+OrtStatus *fcort_disable_mem_pattern(const void *api, OrtSessionOptions *o) {
+	return FN(api, SLOT_DisableMemPattern, OrtStatus *(*)(OrtSessionOptions *))(o);
 }
 
 OrtStatus *fcort_add_config_entry(const void *api, OrtSessionOptions *o, const char *key, const char *value) {
@@ -236,6 +242,10 @@ OrtStatus *fcort_create_run_options(const void *api, OrtRunOptions **out) {
 
 OrtStatus *fcort_set_terminate(const void *api, OrtRunOptions *r) {
 	return FN(api, SLOT_RunOptionsSetTerminate, OrtStatus *(*)(OrtRunOptions *))(r);
+}
+
+OrtStatus *fcort_add_run_config_entry(const void *api, OrtRunOptions *r, const char *key, const char *value) {
+	return FN(api, SLOT_AddRunConfigEntry, OrtStatus *(*)(OrtRunOptions *, const char *, const char *))(r, key, value);
 }
 
 void fcort_release_run_options(const void *api, OrtRunOptions *r) {

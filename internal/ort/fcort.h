@@ -62,6 +62,8 @@ OrtStatus *fcort_set_intra_op_threads(const void *api, OrtSessionOptions *o, int
 OrtStatus *fcort_set_inter_op_threads(const void *api, OrtSessionOptions *o, int n);
 OrtStatus *fcort_set_sequential(const void *api, OrtSessionOptions *o);
 OrtStatus *fcort_set_optimize_all(const void *api, OrtSessionOptions *o);
+OrtStatus *fcort_disable_mem_pattern(const void *api, OrtSessionOptions *o);
+OrtStatus *fcort_add_run_config_entry(const void *api, OrtRunOptions *r, const char *key, const char *value);
 OrtStatus *fcort_add_config_entry(const void *api, OrtSessionOptions *o, const char *key, const char *value);
 void fcort_release_session_options(const void *api, OrtSessionOptions *o);
 

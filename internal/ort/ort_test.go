@@ -31,8 +31,17 @@ func TestLoadReportsTheLibraryVersion(t *testing.T) {
 	}
 }
 
+// TestRunWithFreeDimensions runs a model on inputs of several shapes, with
+// the memory arena kept, shrunk after every run, and without memory
+// patterns.
 func TestRunWithFreeDimensions(t *testing.T) {
-	s, err := runtimeForTest(t).NewSession(affineModel(t), ort.Options{IntraOpThreads: 1})
+	for _, opts := range []ort.Options{{IntraOpThreads: 1}, {IntraOpThreads: 1, ShrinkArena: true}, {IntraOpThreads: 1, NoMemPattern: true}} {
+		t.Run(fmt.Sprintf("%+v", opts), func(t *testing.T) { runFreeDimensions(t, opts) })
+	}
+}
+
+func runFreeDimensions(t *testing.T, opts ort.Options) {
+	s, err := runtimeForTest(t).NewSession(affineModel(t), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,11 +39,23 @@ func (s *Session) Run(ctx context.Context, inputs map[string]Tensor, outputs ...
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("ort run: %w", err)
 	}
-	return s.runTensors(ctx, inputs, outputs)
+	return s.runTensors(ctx, inputs, outputs, s.shrink)
+}
+
+// RunAndShrink is Run, after which the session's memory arena hands the
+// blocks no run is using back to the system (whatever Options.ShrinkArena
+// says). Call it with a small input after a burst of large runs, such as
+// the tiles of a very large photo, so that the memory they took does not
+// stay with the process.
+func (s *Session) RunAndShrink(ctx context.Context, inputs map[string]Tensor, outputs ...string) ([]Tensor, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("ort run: %w", err)
+	}
+	return s.runTensors(ctx, inputs, outputs, true)
 }
 
 // runTensors is Run without the first look at ctx.
-func (s *Session) runTensors(ctx context.Context, inputs map[string]Tensor, outputs []string) ([]Tensor, error) {
+func (s *Session) runTensors(ctx context.Context, inputs map[string]Tensor, outputs []string, shrink bool) ([]Tensor, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.s == nil {
@@ -87,7 +99,7 @@ func (s *Session) runTensors(ctx context.Context, inputs map[string]Tensor, outp
 			}
 		}
 	}()
-	if err := s.run(ctx, inNames, inValues, outNames, outValues); err != nil {
+	if err := s.run(ctx, inNames, inValues, outNames, outValues, shrink); err != nil {
 		return nil, err
 	}
 	res := make([]Tensor, len(outputs))
@@ -158,11 +170,17 @@ func (s *Session) inputValue(name string, t Tensor, pinner *runtime.Pinner) (*C.
 
 // run calls the model with its own run options, which a done ctx
 // terminates.
-func (s *Session) run(ctx context.Context, inNames []*C.char, in []*C.OrtValue, outNames []*C.char, out []*C.OrtValue) error {
+func (s *Session) run(ctx context.Context, inNames []*C.char, in []*C.OrtValue, outNames []*C.char, out []*C.OrtValue, shrink bool) error {
 	r := s.rt
 	var ro *C.OrtRunOptions
 	if err := r.statusError("create run options", C.fcort_create_run_options(r.api, &ro)); err != nil {
 		return fmt.Errorf("ort run: %w", err)
+	}
+	if shrink {
+		if err := r.statusError("set arena shrinkage", s.rt.runConfigEntry(ro, "memory.enable_memory_arena_shrinkage", "cpu:0")); err != nil {
+			C.fcort_release_run_options(r.api, ro)
+			return fmt.Errorf("ort run: %w", err)
+		}
 	}
 	var mu sync.Mutex // guards ro against release while terminating
 	stop := context.AfterFunc(ctx, func() {

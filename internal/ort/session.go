@@ -17,6 +17,19 @@ type Options struct {
 	// operators over (the caller's thread included); 0 leaves ONNX
 	// Runtime's default, one per core.
 	IntraOpThreads int
+	// ShrinkArena hands the memory a run's intermediate tensors took back
+	// to the system when the run ends. ONNX Runtime otherwise keeps it in
+	// its arena, which grows to what every input shape the session has
+	// seen needs, and never shrinks: for a net fed many shapes (a fully
+	// convolutional detector over photos of every size) the process's
+	// memory keeps climbing. It costs page faults on every run.
+	ShrinkArena bool
+	// NoMemPattern turns off memory patterns: ONNX Runtime then allocates
+	// a run's tensors one by one from its arena, instead of planning one
+	// block for all of them per input shape. A block planned per shape
+	// cannot be reused for another, so for a net fed inputs of many
+	// shapes the arena fills with blocks of shapes past.
+	NoMemPattern bool
 }
 
 // IO describes one input or output of a model.
@@ -38,6 +51,7 @@ type Session struct {
 
 	inputs, outputs []IO
 	cnames          map[string]*C.char // every input and output name
+	shrink          bool
 }
 
 // maxDims bounds the rank of the tensors the package handles.
@@ -71,7 +85,7 @@ func (r *Runtime) NewSession(model []byte, opts Options) (*Session, error) {
 		r.release()
 		return nil, fmt.Errorf("new session: %w: %w", ErrBadModel, err)
 	}
-	s := &Session{rt: r, s: cs, cnames: map[string]*C.char{}}
+	s := &Session{rt: r, s: cs, cnames: map[string]*C.char{}, shrink: opts.ShrinkArena}
 	if err := s.describe(); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("new session: %w", err)
@@ -97,6 +111,12 @@ func (r *Runtime) sessionOptions(opts Options) (*C.OrtSessionOptions, error) {
 		{"turn off intra-op spinning", func() *C.OrtStatus { return r.configEntry(so, "session.intra_op.allow_spinning", "0") }},
 		{"turn off inter-op spinning", func() *C.OrtStatus { return r.configEntry(so, "session.inter_op.allow_spinning", "0") }},
 	}
+	if opts.NoMemPattern {
+		steps = append(steps, struct {
+			op string
+			fn func() *C.OrtStatus
+		}{"turn off memory patterns", func() *C.OrtStatus { return C.fcort_disable_mem_pattern(r.api, so) }})
+	}
 	for _, step := range steps {
 		if err := r.statusError(step.op, step.fn()); err != nil {
 			C.fcort_release_session_options(r.api, so)
@@ -104,6 +124,13 @@ func (r *Runtime) sessionOptions(opts Options) (*C.OrtSessionOptions, error) {
 		}
 	}
 	return so, nil
+}
+
+func (r *Runtime) runConfigEntry(ro *C.OrtRunOptions, key, value string) *C.OrtStatus {
+	k, v := C.CString(key), C.CString(value)
+	defer C.free(unsafe.Pointer(k))
+	defer C.free(unsafe.Pointer(v))
+	return C.fcort_add_run_config_entry(r.api, ro, k, v)
 }
 
 func (r *Runtime) configEntry(so *C.OrtSessionOptions, key, value string) *C.OrtStatus {

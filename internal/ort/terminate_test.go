@@ -43,7 +43,7 @@ func TestTerminateStopsARunInProgress(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	x0 := Tensor{Shape: []int64{256, 1024}, Data: make([]float32, 256*1024)}
-	out, err := s.runTensors(ctx, map[string]Tensor{"x": x0}, []string{"y"})
+	out, err := s.runTensors(ctx, map[string]Tensor{"x": x0}, []string{"y"}, false)
 	if !errors.Is(err, context.Canceled) || out != nil {
 		t.Fatalf("err = %v (%d outputs), want the run terminated (context.Canceled)", err, len(out))
 	}
