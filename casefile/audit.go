@@ -28,6 +28,7 @@ const (
 	ActionFinishAnalysis  Action = "finish_analysis"
 	ActionFailAnalysis    Action = "fail_analysis"
 	ActionPutTrack        Action = "put_track"
+	ActionPutPersonTrack  Action = "put_person_track"
 	ActionAddSubject      Action = "add_subject"
 	ActionEnrol           Action = "enrol"
 	ActionSearch          Action = "search"

@@ -170,6 +170,7 @@ type caseView struct {
 	searches   []ManifestSearch
 	reviews    []ReviewRecord
 	confirmed  []ManifestConfirmed
+	people     []ReportPerson // for the report only
 }
 
 func readCaseView(tx *bolt.Tx) (*caseView, error) {
@@ -239,6 +240,9 @@ func readCaseView(tx *bolt.Tx) (*caseView, error) {
 			}
 		}
 		v.searches = append(v.searches, ms)
+	}
+	if v.people, err = readReportPeople(tx, v); err != nil {
+		return nil, err
 	}
 	return v, nil
 }

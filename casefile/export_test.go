@@ -70,7 +70,9 @@ func newExportFixture(t testing.TB, nDetections int) *exportFixture {
 	dets := testDetections(rng, ev.ID, 3)
 	boxes := []facedata.Rect{{X: 20, Y: 30, W: 60, H: 70}, {X: 120, Y: 40, W: 50, H: 60}, {X: 220, Y: 120, W: 70, H: 80}}
 	for i := range dets {
-		dets[i].Frame, dets[i].Box = 0, boxes[i]
+		// Each face a track of its own (TestRedactionIgnoresPeople puts
+		// them on one person).
+		dets[i].Frame, dets[i].Box, dets[i].TrackID = 0, boxes[i], uint64(i+1)
 	}
 	dets[0].Descriptor = &probe
 	if nDetections > 3 {

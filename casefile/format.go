@@ -10,7 +10,7 @@ import (
 // FormatVersion is the case file format this package writes. Opening an
 // older file for writing migrates it (see migrations); a newer one is
 // refused with ErrNewerFormat.
-const FormatVersion = 1
+const FormatVersion = 2
 
 // caseMagic marks a bbolt file as a case file.
 const caseMagic = "facecase-case"
@@ -30,6 +30,7 @@ var (
 	bucketEnrolments   = []byte("enrolments")
 	bucketSearches     = []byte("searches")
 	bucketReviews      = []byte("reviews")
+	bucketPersons      = []byte("person_tracks")
 	// bucketAnalysis holds each evidence item's analysis state. It is not
 	// in allBuckets: cases made before it existed lack it, and it is
 	// created by the first write that needs it.
@@ -40,6 +41,7 @@ var allBuckets = [][]byte{
 	bucketMeta, bucketAudit, bucketEvidence, bucketEvidenceHash,
 	bucketDetections, bucketDetIndex, bucketDetCounts, bucketTracks,
 	bucketSubjects, bucketEnrolments, bucketSearches, bucketReviews,
+	bucketPersons,
 }
 
 // Keys in the meta bucket.
@@ -61,10 +63,15 @@ type migration struct {
 	apply func(tx *bolt.Tx) error
 }
 
-// migrations holds one step per older format version, in order. Format 1
-// is the first released format, so there is none yet; a future format 2
-// adds {from: 1, apply: ...} here and bumps FormatVersion.
-var migrations []migration
+// migrations holds one step per older format version, in order.
+var migrations = []migration{
+	// Format 2 adds person tracks (people followed whole, not only their
+	// faces).
+	{from: 1, apply: func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketPersons)
+		return err
+	}},
+}
 
 // readFormat returns the case file's format version, or ErrNotACase.
 func readFormat(tx *bolt.Tx) (int, error) {

@@ -222,8 +222,9 @@ func verifyChain(tx *bolt.Tx, r *CaseReport) (auditRefs, bool) {
 
 // auditedBuckets hold records written once (or replaced whole) by an
 // audited call; each must match the latest audit entry that wrote it.
-// The analysis bucket is absent from cases made before it existed.
-var auditedBuckets = [][]byte{bucketEvidence, bucketTracks, bucketSubjects, bucketEnrolments, bucketSearches, bucketReviews, bucketAnalysis}
+// The analysis bucket is absent from cases made before it existed, the
+// person tracks bucket from cases of format 1 not migrated yet.
+var auditedBuckets = [][]byte{bucketEvidence, bucketTracks, bucketSubjects, bucketEnrolments, bucketSearches, bucketReviews, bucketAnalysis, bucketPersons}
 
 func verifyRecords(tx *bolt.Tx, refs auditRefs, r *CaseReport) {
 	seen := map[string]bool{}
@@ -251,7 +252,7 @@ func verifyRecords(tx *bolt.Tx, refs auditRefs, r *CaseReport) {
 	for _, name := range auditedBuckets {
 		b := tx.Bucket(name)
 		if b == nil {
-			continue
+			continue // a bucket made lazily or by a later format
 		}
 		b.ForEach(func(k, v []byte) error {
 			if len(r.Problems) < maxProblems {
@@ -407,6 +408,10 @@ func recordName(bucket, k []byte) string {
 	case string(bucketTracks):
 		if len(k) == 16 {
 			return fmt.Sprintf("track %d of evidence %d", keyU64(k[8:]), keyU64(k))
+		}
+	case string(bucketPersons):
+		if len(k) == 16 {
+			return fmt.Sprintf("person track %d of evidence %d", keyU64(k[8:]), keyU64(k))
 		}
 	}
 	return fmt.Sprintf("record %s/%x", bucket, k)

@@ -21,6 +21,9 @@ type OverlayBox struct {
 	Box   facedata.Rect
 	Color color.RGBA
 	Label string
+	// Thin draws the box with a third of the line width (a person's box,
+	// around the face box drawn at full width).
+	Thin bool
 }
 
 // OverlayPath is a track's path, drawn as a dot per point.
@@ -66,7 +69,11 @@ func DrawOverlay(dst draw.Image, ov Overlay, style OverlayStyle) {
 	}
 	for _, box := range ov.Boxes {
 		r := style.rect(box.Box)
-		drawBoxOutline(cv, r, style.LineWidth, box.Color)
+		w := style.LineWidth
+		if box.Thin {
+			w = max(1, w/3)
+		}
+		drawBoxOutline(cv, r, w, box.Color)
 		if box.Label != "" {
 			drawLabel(dst, cv, r, box.Label, box.Color)
 		}

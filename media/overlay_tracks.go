@@ -22,6 +22,9 @@ type TrackOverlayOptions struct {
 	// Cuts are the frames that start a new shot, in order: a fading tail
 	// never reaches past a cut into the next shot.
 	Cuts []int
+	// People draws the tracks as people (see PersonOverlay): paths
+	// through the boxes' foot points, thin boxes, "P" labels.
+	People bool
 }
 
 // tailFade is how far a track's path has faded at frame index: 0 while the
@@ -63,7 +66,11 @@ func TrackOverlay(tracks []tracking.Track, index int, opts TrackOverlayOptions) 
 		if fade := opts.tailFade(t, index); end > start && fade < 1 {
 			pts := make([]facedata.Point, 0, end-start)
 			for _, p := range path[start:end] {
-				pts = append(pts, p.Center())
+				if opts.People {
+					pts = append(pts, p.Box.Foot())
+				} else {
+					pts = append(pts, p.Center())
+				}
 			}
 			ov.Paths = append(ov.Paths, OverlayPath{Points: pts, Color: t.Color, Fade: fade})
 		}
@@ -79,8 +86,11 @@ func TrackOverlay(tracks []tracking.Track, index int, opts TrackOverlayOptions) 
 		label := ""
 		if !opts.NoLabels {
 			label = fmt.Sprintf("#%d", t.ID)
+			if opts.People {
+				label = fmt.Sprintf("P%d", t.ID)
+			}
 		}
-		ov.Boxes = append(ov.Boxes, OverlayBox{Box: box, Color: t.Color, Label: label})
+		ov.Boxes = append(ov.Boxes, OverlayBox{Box: box, Color: t.Color, Label: label, Thin: opts.People})
 	}
 	return ov
 }

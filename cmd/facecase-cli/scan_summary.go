@@ -18,6 +18,9 @@ func (s *scanCommand) printSummary(info media.Info, sum media.ScanSummary, err e
 		line += fmt.Sprintf(" (faces detected on every %s frame)", ordinal(sum.Every))
 	}
 	line += fmt.Sprintf(", %d faces, %d tracks", sum.Detections, sum.Tracks)
+	if sum.PersonTracks > 0 || sum.People > 0 {
+		line += fmt.Sprintf(", %d people followed (at most %d in one frame)", sum.PersonTracks, sum.MostPeople)
+	}
 	st := sum.Source
 	if st.Broken > 0 || st.Missing > 0 || st.Dropped > 0 {
 		line += fmt.Sprintf(", %d broken, %d missing, %d dropped frames", st.Broken, st.Missing, st.Dropped)
@@ -48,6 +51,7 @@ func sourceRecord(info media.Info, detector string, minFace int, sum media.ScanS
 		Source: info.URI, Kind: info.Kind, Container: info.Container, Width: info.Width, Height: info.Height,
 		FPS: info.FPS, FrameCount: info.FrameCount, Detector: detector, MinFace: minFace, Every: sum.Every,
 		Frames: sum.Frames, DetectionFrames: sum.DetectionFrames, Detections: sum.Detections, Tracks: sum.Tracks,
+		People: sum.People, PersonTracks: sum.PersonTracks, MostPeople: sum.MostPeople,
 		Broken: sum.Source.Broken, Missing: sum.Source.Missing, Dropped: sum.Source.Dropped,
 		Reconnects: sum.Source.Reconnects, Elapsed: sum.Elapsed, ProcessedFPS: sum.FPS(),
 	}

@@ -48,6 +48,7 @@ type Writer struct {
 	batch      []casefile.Detection
 	faces      int
 	tracks     int
+	people     int
 	cuts       []int  // frames starting a new shot, in order
 	skip       bool   // frames up to skipTo are stored already
 	skipTo     uint32 // (a resumed analysis; see ResumeAfter)

@@ -1,7 +1,6 @@
 package synth
 
 import (
-	"fmt"
 	"math"
 
 	"facecase/facedata"
@@ -46,8 +45,8 @@ func (s IDScores) IDF1() float64 {
 	return 2 * float64(s.IDTP) / float64(d)
 }
 
-// maxMatchGT is the most ground-truth identities the exact matching takes
-// (it is exponential in them).
+// maxMatchGT is the most rows the exact subset matching takes (it is
+// exponential in them); larger problems go to the Hungarian algorithm.
 const maxMatchGT = 16
 
 // IdentityScores computes IDTP, IDFP and IDFN over a sequence.
@@ -71,9 +70,6 @@ func IdentityScores(frames []MOTFrame, minIoU float64) (IDScores, error) {
 			totalHyp++
 		}
 	}
-	if len(gtIDs) > maxMatchGT {
-		return IDScores{}, fmt.Errorf("identity scores: %d ground-truth identities, at most %d", len(gtIDs), maxMatchGT)
-	}
 	// together[g][h]: frames where trajectory g and h coincide.
 	together := make([][]int, len(gtIDs))
 	for i := range together {
@@ -96,7 +92,7 @@ func IdentityScores(frames []MOTFrame, minIoU float64) (IDScores, error) {
 		}
 	}
 	s := IDScores{Mapping: map[int]int{}}
-	for i, j := range maxWeightMatching(w) {
+	for i, j := range bestMatching(w) {
 		if j >= 0 && together[i][j] > 0 {
 			s.IDTP += together[i][j]
 			s.Mapping[hypIDs[j]] = gtIDs[i]
@@ -107,27 +103,55 @@ func IdentityScores(frames []MOTFrame, minIoU float64) (IDScores, error) {
 	return s, nil
 }
 
+// CLEARScores are the CLEAR MOT counts (Bernardin and Stiefelhagen 2008)
+// over a sequence: ground-truth boxes, those matched to an output box,
+// those missed, output boxes matching nothing, and identity switches.
+type CLEARScores struct {
+	Truth, Matches, Misses, FalsePositives, Switches int
+}
+
+// MOTA is the multiple object tracking accuracy, 1 - (misses + false
+// positives + switches) / ground-truth boxes: 1 is perfect, and it goes
+// below 0 when the errors outnumber the objects.
+func (s CLEARScores) MOTA() float64 {
+	if s.Truth == 0 {
+		return 1
+	}
+	return 1 - float64(s.Misses+s.FalsePositives+s.Switches)/float64(s.Truth)
+}
+
 // IDSwitches counts identity switches as the CLEAR MOT measures
-// (Bernardin and Stiefelhagen 2008) and the MOTChallenge evaluation do:
-// each frame, a ground-truth object keeps its previous output match if
-// that output is present and overlaps enough; the rest are matched for
-// the largest total overlap (IoU at or above the threshold). A switch is
-// counted when an object is matched to an output id other than the last
-// one it was matched to, in any earlier frame.
+// (Bernardin and Stiefelhagen 2008) and the MOTChallenge evaluation do
+// (see CLEAR).
 func IDSwitches(frames []MOTFrame, minIoU float64) (int, error) {
+	s, err := CLEAR(frames, minIoU)
+	return s.Switches, err
+}
+
+// CLEAR matches ground truth and output frame by frame as the CLEAR MOT
+// measures and the MOTChallenge evaluation do: each frame, a ground-truth
+// object keeps its previous output match if that output is present and
+// overlaps enough; the rest are matched for the largest total overlap (IoU
+// at or above the threshold). A switch is counted when an object is matched
+// to an output id other than the last one it was matched to, in any earlier
+// frame.
+func CLEAR(frames []MOTFrame, minIoU float64) (CLEARScores, error) {
+	var s CLEARScores
 	last := map[int]int{} // ground-truth id -> last matched output id
-	switches := 0
 	for _, f := range frames {
+		s.Truth += len(f.Truth)
 		hypAt := map[int]int{}
 		for j, h := range f.Hyp {
 			hypAt[h.ID] = j
 		}
 		hypUsed := make([]bool, len(f.Hyp))
+		matched := 0
 		var gi []int
 		for i, g := range f.Truth {
 			if prev, ok := last[g.ID]; ok {
 				if j, present := hypAt[prev]; present && !hypUsed[j] && g.Box.IoU(f.Hyp[j].Box) >= minIoU {
 					hypUsed[j] = true
+					matched++
 					continue
 				}
 			}
@@ -139,35 +163,44 @@ func IDSwitches(frames []MOTFrame, minIoU float64) (int, error) {
 				hj = append(hj, j)
 			}
 		}
-		if len(gi) == 0 || len(hj) == 0 {
-			continue
-		}
-		if len(gi) > maxMatchGT {
-			return 0, fmt.Errorf("id switches: %d unmatched objects in one frame, at most %d", len(gi), maxMatchGT)
-		}
-		w := make([][]float64, len(gi))
-		for a, i := range gi {
-			w[a] = make([]float64, len(hj))
-			for b, j := range hj {
-				if iou := f.Truth[i].Box.IoU(f.Hyp[j].Box); iou >= minIoU {
-					w[a][b] = iou
-				} else {
-					w[a][b] = math.Inf(-1)
+		if len(gi) > 0 && len(hj) > 0 {
+			w := make([][]float64, len(gi))
+			for a, i := range gi {
+				w[a] = make([]float64, len(hj))
+				for b, j := range hj {
+					if iou := f.Truth[i].Box.IoU(f.Hyp[j].Box); iou >= minIoU {
+						w[a][b] = iou
+					} else {
+						w[a][b] = math.Inf(-1)
+					}
 				}
 			}
-		}
-		for a, b := range maxWeightMatching(w) {
-			if b < 0 {
-				continue
+			for a, b := range bestMatching(w) {
+				if b < 0 {
+					continue
+				}
+				matched++
+				g, h := f.Truth[gi[a]], f.Hyp[hj[b]]
+				if prev, ok := last[g.ID]; ok && prev != h.ID {
+					s.Switches++
+				}
+				last[g.ID] = h.ID
 			}
-			g, h := f.Truth[gi[a]], f.Hyp[hj[b]]
-			if prev, ok := last[g.ID]; ok && prev != h.ID {
-				switches++
-			}
-			last[g.ID] = h.ID
 		}
+		s.Matches += matched
+		s.Misses += len(f.Truth) - matched
+		s.FalsePositives += len(f.Hyp) - matched
 	}
-	return switches, nil
+	return s, nil
+}
+
+// bestMatching is maxWeightMatching for few rows and the Hungarian
+// algorithm (hungarianMax) for more.
+func bestMatching(w [][]float64) []int {
+	if len(w) <= maxMatchGT {
+		return maxWeightMatching(w)
+	}
+	return hungarianMax(w)
 }
 
 // maxWeightMatching returns, for each row, the column matched to it (or

@@ -239,12 +239,86 @@ func TestMaxWeightMatchingMatchesBruteForce(t *testing.T) {
 	}
 }
 
-func TestIdentityScoresRefusesTooManyIdentities(t *testing.T) {
-	var f MOTFrame
-	for i := 0; i <= maxMatchGT; i++ {
-		f.Truth = append(f.Truth, MOTBox{i, box10(float64(20*i), 0)})
+func TestHungarianMaxMatchesExactMatching(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	for trial := 0; trial < 500; trial++ {
+		rows, cols := 1+rng.Intn(7), 1+rng.Intn(7)
+		w := make([][]float64, rows)
+		for i := range w {
+			w[i] = make([]float64, cols)
+			for j := range w[i] {
+				w[i][j] = float64(rng.Intn(10))
+				if rng.Float64() < 0.25 {
+					w[i][j] = math.Inf(-1)
+				}
+			}
+		}
+		got := hungarianMax(w)
+		sum := 0.0
+		seen := map[int]bool{}
+		for i, j := range got {
+			if j < 0 {
+				continue
+			}
+			if seen[j] || math.IsInf(w[i][j], -1) || w[i][j] <= 0 {
+				t.Fatalf("trial %d: bad matching %v of %v", trial, got, w)
+			}
+			seen[j] = true
+			sum += w[i][j]
+		}
+		if want := bruteMatching(w); sum != want {
+			t.Fatalf("trial %d: matching sums %v, best is %v (%v)", trial, sum, want, w)
+		}
 	}
-	if _, err := IdentityScores([]MOTFrame{f}, 0.5); err == nil {
-		t.Fatal("no error")
+}
+
+// TestScoresWithManyIdentities checks the Hungarian path on a crowd: 40
+// walkers, each tracked perfectly except that two swap ids halfway.
+func TestScoresWithManyIdentities(t *testing.T) {
+	const people, n = 40, 10
+	var frames []MOTFrame
+	for f := 0; f < n; f++ {
+		var fr MOTFrame
+		for p := 0; p < people; p++ {
+			b := box10(float64(20*p), float64(f))
+			id := 100 + p
+			if f >= n/2 && p < 2 {
+				id = 101 - p // 0 and 1 swap
+			}
+			fr.Truth = append(fr.Truth, MOTBox{p, b})
+			fr.Hyp = append(fr.Hyp, MOTBox{id, b})
+		}
+		frames = append(frames, fr)
+	}
+	s := mustScores(t, frames, 0.5)
+	if s.IDTP != people*n-2*n/2 || s.IDFN != n || s.IDFP != n {
+		t.Fatalf("IDTP %d IDFN %d IDFP %d, want %d, %d, %d", s.IDTP, s.IDFN, s.IDFP, people*n-n, n, n)
+	}
+	c, err := CLEAR(frames, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Switches != 2 || c.Misses != 0 || c.FalsePositives != 0 || c.Truth != people*n {
+		t.Fatalf("CLEAR %+v, want 2 switches and nothing else", c)
+	}
+	if want := 1 - 2.0/float64(people*n); math.Abs(c.MOTA()-want) > 1e-12 {
+		t.Fatalf("MOTA %v, want %v", c.MOTA(), want)
+	}
+}
+
+func TestCLEARCountsMissesAndFalsePositives(t *testing.T) {
+	frames := []MOTFrame{
+		{Truth: []MOTBox{{1, box10(0, 0)}, {2, box10(50, 0)}}, Hyp: []MOTBox{{7, box10(1, 0)}, {8, box10(200, 0)}}},
+		{Truth: []MOTBox{{1, box10(2, 0)}}, Hyp: nil},
+	}
+	c, err := CLEAR(frames, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Truth != 3 || c.Matches != 1 || c.Misses != 2 || c.FalsePositives != 1 || c.Switches != 0 {
+		t.Fatalf("CLEAR %+v", c)
+	}
+	if math.Abs(c.MOTA()-0) > 1e-12 {
+		t.Fatalf("MOTA %v, want 0", c.MOTA())
 	}
 }

@@ -48,7 +48,8 @@ type tfjsGroup struct {
 
 // ReadWeights decodes a TensorFlow.js weights manifest. files maps each path
 // named in the manifest to its bytes. Quantized tensors are expanded with
-// value = q*scale + min; raw float32 and int32 tensors are read as stored.
+// value = q*scale + min, half-float ones (float16 quantization) exactly;
+// raw float32 and int32 tensors are read as stored.
 // Integer tensors are returned as float32 too.
 func ReadWeights(manifest []byte, files map[string][]byte) (map[string]Tensor, error) {
 	var groups []tfjsGroup
@@ -90,6 +91,16 @@ func ReadWeights(manifest []byte, files map[string][]byte) (map[string]Tensor, e
 func decodeTensor(w tfjsWeight, n int, b []byte) ([]float32, int, error) {
 	data := make([]float32, n)
 	if q := w.Quantization; q != nil {
+		if q.Dtype == "float16" {
+			// tfjs graph models store float32 weights as IEEE half floats.
+			if len(b) < 2*n {
+				return nil, 0, fmt.Errorf("needs %d bytes, %d left", 2*n, len(b))
+			}
+			for i := range data {
+				data[i] = halfToFloat32(binary.LittleEndian.Uint16(b[2*i:]))
+			}
+			return data, 2 * n, nil
+		}
 		size := map[string]int{"uint8": 1, "uint16": 2}[q.Dtype]
 		if size == 0 {
 			return nil, 0, fmt.Errorf("unsupported quantization %q", q.Dtype)
@@ -123,4 +134,25 @@ func decodeTensor(w tfjsWeight, n int, b []byte) ([]float32, int, error) {
 		}
 	}
 	return data, 4 * n, nil
+}
+
+// halfToFloat32 widens an IEEE 754 binary16 value exactly.
+func halfToFloat32(h uint16) float32 {
+	sign := uint32(h>>15) << 31
+	exp := uint32(h>>10) & 0x1f
+	frac := uint32(h) & 0x3ff
+	switch {
+	case exp == 0x1f: // infinity or NaN
+		return math.Float32frombits(sign | 0xff<<23 | frac<<13)
+	case exp != 0: // normal
+		return math.Float32frombits(sign | (exp+127-15)<<23 | frac<<13)
+	case frac == 0: // signed zero
+		return math.Float32frombits(sign)
+	}
+	// Subnormal: value = frac * 2^-24.
+	v := float32(frac) * (1.0 / (1 << 24))
+	if sign != 0 {
+		v = -v
+	}
+	return v
 }

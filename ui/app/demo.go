@@ -25,6 +25,9 @@ const (
 	demoPartial = "demo.partial"
 	demoFile    = "demo.facecase"
 	demoVideo   = "walkway.mp4"
+	// demoStreetVideo is OpenCV's sample of people walking (Debian
+	// opencv-doc), the demo's footage for people tracking.
+	demoStreetVideo = "vtest.avi"
 	// demoPeople is how many faces from the sample photos walk through the
 	// demo video (synth.TrackingScene's five actors).
 	demoPeople = 5
@@ -36,7 +39,8 @@ func DemoCasePath() string { return filepath.Join(DataDir(), demoFolder, demoFil
 // EnsureDemoCase returns the demo case's path, making the case first when
 // it does not exist: the sample photos installed with the models, a video
 // of faces from them walking along known paths (with a crossing and an
-// occlusion), all analysed; one face enrolled on the watchlist, and the
+// occlusion) and OpenCV's video of people walking (when installed), all
+// analysed; one face enrolled on the watchlist, and the
 // other faces and every video track searched, so the case opens with
 // detections, tracks and candidates to review.
 func EnsureDemoCase(ctx context.Context, engines *session.Engines, settings session.Settings, rep progress.Reporter) (string, error) {
@@ -66,7 +70,7 @@ func EnsureDemoCase(ctx context.Context, engines *session.Engines, settings sess
 		settings.Reviewer = "Demo investigator"
 	}
 	s, err := session.Create(filepath.Join(partial, demoFile), casefile.CaseInfo{
-		Number: "DEMO-1", Title: "Demo case: sample photos and a walkway video",
+		Number: "DEMO-1", Title: "Demo case: sample photos, a walkway video and people walking",
 		Investigator: settings.Reviewer, Purpose: "Demonstration of facecase on sample material",
 		Authorisation: "none needed: demonstration material",
 	}, engines, settings)
@@ -136,6 +140,13 @@ func buildDemo(ctx context.Context, s *session.Session, photos []string, videoPa
 	}
 	if err := s.Intake(ctx, []string{videoPath}, stageReporter(rep, "demo: analyse the video"), onItem); err != nil {
 		return err
+	}
+	// Real footage of people walking, followed whole (installed by make
+	// models; a setup without videos makes the demo without it).
+	if street, err := models.LocateVideo(demoStreetVideo); err == nil {
+		if err := s.Intake(ctx, []string{street}, stageReporter(rep, "demo: follow the people walking"), onItem); err != nil {
+			return err
+		}
 	}
 	if len(failed) > 0 {
 		return errors.New(strings.Join(failed, "; "))

@@ -146,6 +146,39 @@ func (a *App) measureScan(ctx context.Context, demo *CaseWindow, fig *TourFigure
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
+// tourPeople shows the people walking in the demo's street video (when
+// the models installed it) with the People list beside them, as
+// 03-people.
+func tourPeople(ctx context.Context, cw *CaseWindow, shot func(string, fyne.Window) error) error {
+	evs, err := cw.sess.EvidenceList()
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		if ev.Name != demoStreetVideo {
+			continue
+		}
+		loaded := make(chan error, 1)
+		async.DoAndWait("tour open street video", func() { cw.Viewer.Show(ev.ID, func(err error) { loaded <- err }) })
+		if err := <-loaded; err != nil {
+			return err
+		}
+		async.DoAndWait("tour people", func() {
+			cw.Viewer.Seek(100)
+			cw.Viewer.ShowPeople()
+		})
+		if err := waitFor(ctx, 30*time.Second, "frame 100 and the People list", func() bool {
+			return cw.Viewer.Frame() == 100 && cw.Viewer.People().Len() > 0
+		}); err != nil {
+			return err
+		}
+		time.Sleep(2 * time.Second) // the people's pictures
+		return shot("03-people", cw.win)
+	}
+	fmt.Println("tour: the demo case has no", demoStreetVideo, "(make models installs it); 03-people skipped")
+	return nil
+}
+
 func firstOfKind(s *session.Session, kind string) (casefile.Evidence, error) {
 	evs, err := s.EvidenceList()
 	if err != nil {
@@ -468,6 +501,9 @@ func tourCaseViews(ctx context.Context, cw *CaseWindow, shot func(string, fyne.W
 		}
 	})
 	if err := shot("03-viewer", cw.win); err != nil {
+		return err
+	}
+	if err := tourPeople(ctx, cw, shot); err != nil {
 		return err
 	}
 

@@ -26,13 +26,23 @@ type Analysis struct {
 	Frames int // frames read (1 for a photo)
 	Faces  int // detections stored
 	Tracks int // tracks stored (videos)
-	Broken int // undecodable frames skipped
+	// People counts the person tracks stored (videos) and MostPeople the
+	// most people found in one frame.
+	People, MostPeople int
+	Broken             int // undecodable frames skipped
 }
 
 func (a Analysis) String() string {
 	parts := []string{plural(a.Faces, "face")}
 	if a.Frames > 1 || a.Tracks > 0 {
 		parts = append(parts, plural(a.Tracks, "track"), plural(a.Frames, "frame"))
+	}
+	if a.People > 0 {
+		who := fmt.Sprintf("%d people", a.People)
+		if a.People == 1 {
+			who = "1 person"
+		}
+		parts = append(parts, fmt.Sprintf("%s followed (at most %d in a frame)", who, a.MostPeople))
 	}
 	if a.Broken > 0 {
 		parts = append(parts, plural(a.Broken, "broken frame")+" skipped")

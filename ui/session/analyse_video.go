@@ -7,15 +7,21 @@ import (
 	"facecase/internal/scanstore"
 	"facecase/media"
 	"facecase/progress"
+	"facecase/tracking"
 )
 
 // analyseVideo runs media.Scan (detection on every frame or every Nth,
 // chosen to keep up with the video, with the tracker carrying boxes in
-// between) and stores the detections with their track ids, and the tracks;
+// between) and stores the detections with their track ids, the tracks and
+// the people followed whole (person tracks, each face tied to its person);
 // a resumed analysis stores only the frames after those an interrupted run
 // stored. The analysis is recorded done when the scan went to the end.
 func (s *Session) analyseVideo(ctx context.Context, ev casefile.Evidence, path string, st casefile.AnalysisStatus, rep progress.Reporter) (Analysis, error) {
 	eng, err := s.engines.Get(s.UserSettings().VideoDetector)
+	if err != nil {
+		return Analysis{}, err
+	}
+	people, err := s.engines.People()
 	if err != nil {
 		return Analysis{}, err
 	}
@@ -36,6 +42,10 @@ func (s *Session) analyseVideo(ctx context.Context, ev casefile.Evidence, path s
 		OnDetections: func(dets []media.ScanDetection) error { return w.Add(ctx, dets) },
 		OnTrack:      w.PutTrack,
 		OnCut:        w.Cut,
+		People:       people,
+		OnPersonTrack: func(p tracking.PersonTrack) error {
+			return w.PutPersonTrack(p)
+		},
 	})
 	if ferr := w.Flush(ctx); err == nil {
 		err = ferr
@@ -43,5 +53,6 @@ func (s *Session) analyseVideo(ctx context.Context, ev casefile.Evidence, path s
 	if err == nil {
 		err = s.FinishAnalysis(ev.ID)
 	}
-	return Analysis{Frames: sum.Frames, Faces: w.Faces(), Tracks: w.Tracks(), Broken: sum.Source.Broken}, err
+	return Analysis{Frames: sum.Frames, Faces: w.Faces(), Tracks: w.Tracks(), People: w.People(), MostPeople: sum.MostPeople,
+		Broken: sum.Source.Broken}, err
 }

@@ -13,11 +13,30 @@ import (
 type Engines struct {
 	mu      sync.Mutex
 	engines map[string]*recognition.Engine
+	people  *recognition.PeopleFinder
 	closed  bool
 }
 
 // NewEngines makes an empty cache.
 func NewEngines() *Engines { return &Engines{engines: map[string]*recognition.Engine{}} }
+
+// People returns the person finder (people from 50 px tall), loading its
+// model the first time (call it off the UI goroutine).
+func (e *Engines) People() (*recognition.PeopleFinder, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return nil, fmt.Errorf("recognition engines are closed")
+	}
+	if e.people == nil {
+		pf, err := recognition.NewPeopleFinder("", recognition.PersonOptions{})
+		if err != nil {
+			return nil, err
+		}
+		e.people = pf
+	}
+	return e.people, nil
+}
 
 // Get returns the engine for a detector, loading its models the first
 // time (which takes a moment: call it off the UI goroutine).
@@ -47,6 +66,9 @@ func (e *Engines) Close() error {
 	for _, eng := range e.engines {
 		eng.Close()
 	}
-	e.engines, e.closed = nil, true
+	if e.people != nil {
+		e.people.Close()
+	}
+	e.engines, e.people, e.closed = nil, nil, true
 	return nil
 }

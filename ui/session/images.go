@@ -176,3 +176,24 @@ func fitRGBA(m gocv.Mat, side int) (image.Image, error) {
 	defer small.Close()
 	return ToRGBA(small, nil)
 }
+
+// PersonCrop cuts a person's view (their best face, or their whole body
+// when no face was seen) out of its frame and scales it to at most side
+// pixels: the People list's thumbnail.
+func (s *Session) PersonCrop(ctx context.Context, evidenceID uint64, view casefile.PersonView, side int) (image.Image, error) {
+	m, err := s.Frame(ctx, evidenceID, int(view.Frame))
+	if err != nil {
+		return nil, err
+	}
+	defer m.Close()
+	if view.FaceTrackID != 0 {
+		return cropFace(m, view.Box, side)
+	}
+	r := view.Box.Inset(-0.05).Clip(m.Cols(), m.Rows()).Image()
+	if r.Empty() {
+		return nil, fmt.Errorf("crop person: box %v is outside the %dx%d frame", view.Box, m.Cols(), m.Rows())
+	}
+	region := m.Region(r)
+	defer region.Close()
+	return fitRGBA(region, side)
+}

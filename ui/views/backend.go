@@ -39,6 +39,7 @@ type EvidenceBackend interface {
 	EvidenceList() ([]casefile.Evidence, error)
 	EvidenceCheckFor(id uint64) casefile.EvidenceCheck
 	DetectionCount(evidenceID uint64) (uint64, error)
+	PersonTrackCount(evidenceID uint64) (int, error)
 	ItemStatus(evidenceID uint64) session.ItemStatus
 	Intake(ctx context.Context, paths []string, rep progress.Reporter, onItem func(session.ItemStatus)) error
 	PendingAnalyses() ([]casefile.AnalysisStatus, error)
@@ -56,6 +57,8 @@ type ViewerBackend interface {
 	Tracks(evidenceID uint64) ([]casefile.Track, error)
 	FaceStates(evidenceID uint64) (map[uint64]session.FaceMatch, error)
 	TrackBestFaces(evidenceID uint64) (map[uint64]casefile.Detection, error)
+	PersonTracks(evidenceID uint64) ([]casefile.PersonTrack, error)
+	PersonCrop(ctx context.Context, evidenceID uint64, view casefile.PersonView, side int) (image.Image, error)
 	SearchesFor(detectionID uint64) ([]casefile.SearchRecord, error)
 	SearchFace(ctx context.Context, detectionID uint64, purpose string) (casefile.SearchRecord, error)
 	EnrolmentEchoes(rec casefile.SearchRecord) ([]session.EnrolmentEcho, error)

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"facecase/casefile"
 	"facecase/progress"
 	"facecase/ui/async"
 	"facecase/ui/dialogs"
@@ -323,6 +324,9 @@ func (v *EvidenceView) buildRows() (rows []EvidenceRow, summary string, skipped 
 		if n, err := v.backend.DetectionCount(ev.ID); err == nil {
 			r.Faces = n
 			faces += n
+		}
+		if ev.Kind == casefile.KindVideo {
+			r.People, _ = v.backend.PersonTrackCount(ev.ID)
 		}
 		rows = append(rows, r)
 	}

@@ -23,6 +23,8 @@ type EvidenceRow struct {
 	Check    casefile.EvidenceCheck
 	Status   session.ItemStatus
 	Faces    uint64
+	// People counts the people followed in a video (person tracks).
+	People int
 	// Candidates counts the item's searches that returned candidates.
 	Candidates int
 	// Where is the file's path below the folder all items came from
@@ -55,6 +57,13 @@ func (r EvidenceRow) StateText() string {
 	switch r.Status.State {
 	case session.StateStored, "":
 		text := plural(int(r.Faces), "face")
+		if r.People > 0 {
+			who := fmt.Sprintf("%d people", r.People)
+			if r.People == 1 {
+				who = "1 person"
+			}
+			text += " · " + who + " followed"
+		}
 		if r.Candidates > 0 {
 			es := "es"
 			if r.Candidates == 1 {

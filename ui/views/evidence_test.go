@@ -55,8 +55,11 @@ func TestEvidenceSortFilterAndFolders(t *testing.T) {
 		if got := titles(v.shown); got != "cctv.mp4,train/biden/img1.jpg" {
 			t.Fatalf("with faces: %s", got)
 		}
+		if s := v.shown[1].StateText(); s != "1 face" {
+			t.Fatalf("a photo's row says %q: people are followed in videos only", s)
+		}
 		v.filterBy.SetSelected(filterCandidates)
-		if got := titles(v.shown); got != "cctv.mp4" || !strings.Contains(v.shown[0].StateText(), "2 searches with candidates") {
+		if got := titles(v.shown); got != "cctv.mp4" || v.shown[0].StateText() != "12 faces · 4 people followed · 2 searches with candidates" {
 			t.Fatalf("with candidates: %s (%s)", got, v.shown[0].StateText())
 		}
 		v.filterBy.SetSelected(filterFailed)

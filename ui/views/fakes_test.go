@@ -333,6 +333,7 @@ type fakeEvidence struct {
 	mu       sync.Mutex
 	evs      []casefile.Evidence
 	faces    map[uint64]uint64
+	people   map[uint64]int // person tracks by evidence
 	cands    map[uint64]int
 	searched [][]uint64
 	intake   []session.ItemStatus // what Intake reports
@@ -346,8 +347,9 @@ func newFakeEvidence() *fakeEvidence {
 			{ID: 2, Name: "img1.jpg", OriginalPath: "/cases/drop/train/obama/img1.jpg", Kind: casefile.KindPhoto, MediaType: "image/jpeg", Size: 4096, SHA256: "bb", AddedAt: t},
 			{ID: 3, Name: "cctv.mp4", OriginalPath: "/cases/drop/cctv.mp4", Kind: casefile.KindVideo, MediaType: "video/mp4", Size: 1 << 20, SHA256: "cc", AddedAt: t},
 		},
-		faces: map[uint64]uint64{1: 1, 2: 0, 3: 12},
-		cands: map[uint64]int{3: 2},
+		faces:  map[uint64]uint64{1: 1, 2: 0, 3: 12},
+		people: map[uint64]int{1: 5, 3: 4}, // a photo's count is not asked for
+		cands:  map[uint64]int{3: 2},
 	}
 }
 
@@ -356,6 +358,7 @@ func (f *fakeEvidence) EvidenceCheckFor(id uint64) casefile.EvidenceCheck {
 	return casefile.EvidenceCheck{EvidenceID: id, State: casefile.EvidenceOK}
 }
 func (f *fakeEvidence) DetectionCount(id uint64) (uint64, error) { return f.faces[id], nil }
+func (f *fakeEvidence) PersonTrackCount(id uint64) (int, error)  { return f.people[id], nil }
 func (f *fakeEvidence) ItemStatus(id uint64) session.ItemStatus {
 	return session.ItemStatus{EvidenceID: id, State: session.StateStored, Fraction: -1}
 }
@@ -391,6 +394,8 @@ type fakeViewer struct {
 	searches []casefile.SearchRecord
 	enrolled bool
 	reviews  []casefile.ReviewRecord
+	people   []casefile.PersonTrack
+	crops    int // PersonCrop calls
 }
 
 func newFakeViewer(t testing.TB) *fakeViewer {
@@ -419,6 +424,30 @@ func newFakeViewer(t testing.TB) *fakeViewer {
 		f.tracks = append(f.tracks, t)
 	}
 	return f
+}
+
+// withPeople gives each face track its person: a box around and below
+// the face, with that one face track.
+func (f *fakeViewer) withPeople() *fakeViewer {
+	for _, t := range f.tracks {
+		p := casefile.PersonTrack{EvidenceID: 9, ID: t.ID, FirstFrame: t.FirstFrame, LastFrame: t.LastFrame,
+			Faces:    []casefile.PersonFace{{TrackID: t.ID, Frames: uint32(len(t.Path) / 4)}},
+			BestFace: &casefile.PersonView{Frame: t.FirstFrame, Box: t.Path[0].Box, FaceTrackID: t.ID}}
+		for _, pt := range t.Path {
+			b := pt.Box
+			p.Path = append(p.Path, casefile.TrackPoint{Frame: pt.Frame, Time: pt.Time, Box: facedata.Rect{X: b.X - 10, Y: b.Y - 5, W: 60, H: 70}})
+		}
+		f.people = append(f.people, p)
+	}
+	return f
+}
+
+func (f *fakeViewer) PersonTracks(uint64) ([]casefile.PersonTrack, error) { return f.people, nil }
+func (f *fakeViewer) PersonCrop(ctx context.Context, _ uint64, view casefile.PersonView, side int) (image.Image, error) {
+	f.mu.Lock()
+	f.crops++
+	f.mu.Unlock()
+	return image.NewRGBA(image.Rect(0, 0, side, side)), ctx.Err()
 }
 
 func (f *fakeViewer) Evidence(id uint64) (casefile.Evidence, error) {

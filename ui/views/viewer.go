@@ -57,6 +57,8 @@ type ViewerView struct {
 
 	states atomic.Pointer[faceStates]
 	vt     videoTracks // read by the player goroutine; replaced, never changed
+	vp     videoPeople // the same for the people
+	people *PeopleList
 	best   map[uint64]casefile.Detection
 
 	// OnSearchAll, when set, searches every usable face of the item shown
@@ -69,6 +71,8 @@ type ViewerView struct {
 
 	// loadSeq ignores photo loads that finish after another item was opened.
 	loadSeq atomic.Int64
+
+	sideTabs *container.AppTabs
 }
 
 // NewViewerView builds the viewer.
@@ -106,7 +110,13 @@ func NewViewerView(ctx context.Context, win fyne.Window, backend ViewerBackend) 
 		}
 	})
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.zoom, legend, landmarks, searchAll), v.title)
-	side := container.New(&fixedWidthLayout{width: facePanelWidth}, v.panel.Content())
+	v.people = NewPeopleList(ctx, backend)
+	v.people.OnSelect = func(p casefile.PersonTrack) {
+		v.Seek(int(p.FirstFrame))
+		v.SelectPerson(p.ID, false)
+	}
+	v.sideTabs = container.NewAppTabs(container.NewTabItem("Face", v.panel.Content()), container.NewTabItem("People", v.people.Content()))
+	side := container.New(&fixedWidthLayout{width: facePanelWidth}, v.sideTabs)
 	v.content = container.NewBorder(top, v.controls, nil, side, v.faces)
 	return v
 }
@@ -122,6 +132,12 @@ func (v *ViewerView) Panel() *FacePanel { return v.panel }
 
 // Frame is the index of the frame on screen.
 func (v *ViewerView) Frame() int { return v.frame }
+
+// People is the People list beside the picture.
+func (v *ViewerView) People() *PeopleList { return v.people }
+
+// ShowPeople brings the People list to the front.
+func (v *ViewerView) ShowPeople() { v.sideTabs.SelectIndex(1) }
 
 // PlayerStats are the current video's playback figures.
 func (v *ViewerView) PlayerStats() PlayerStats {
@@ -204,7 +220,8 @@ func (v *ViewerView) openPhoto(ev casefile.Evidence, seq int64, loaded func(erro
 		if v.loadSeq.Load() != seq {
 			return
 		}
-		v.ev, v.loaded, v.frames, v.vt = ev, true, 1, videoTracks{}
+		v.ev, v.loaded, v.frames, v.vt, v.vp = ev, true, 1, videoTracks{}, videoPeople{}
+		v.people.Set(ev, nil)
 		v.showFrame(shownFrame{Index: 0, Scene: scene}, dets)
 		v.title.SetText(fmt.Sprintf("%s · photo %dx%d · %d faces", ev.Name, img.Rect.Dx(), img.Rect.Dy(), len(dets)))
 		if loaded != nil {

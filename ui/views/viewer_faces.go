@@ -11,6 +11,11 @@ import (
 // SelectMark opens the face panel for a box on screen: a detection, or a
 // box the tracker carried (negative ids, see trackMarks).
 func (v *ViewerView) SelectMark(id int) {
+	if p := personOfMark(id); p != 0 {
+		v.SelectPerson(p, true)
+		return
+	}
+	v.sideTabs.SelectIndex(0) // the face panel
 	if id < 0 {
 		v.SelectTrack(uint64(-id))
 	} else {
@@ -107,10 +112,11 @@ func (v *ViewerView) reloadStates() {
 			if err != nil {
 				return
 			}
-			s.Faces = v.marksAt(v.vt, v.frame, dets)
+			s.Faces = v.marksAt(v.vt, v.vp, v.frame, dets)
 			v.faces.SetScene(s)
 			if v.frames > 1 {
-				v.timeline.SetTracks(v.frames, v.vt.timelineTracks(v.states.Load(), v.best))
+				v.timeline.SetTracks(v.frames, v.lanes())
+				v.people.SetStates(v.states.Load())
 			}
 		})
 	}()
@@ -132,4 +138,43 @@ func (v *ViewerView) reloadStatesNow(evidenceID uint64) {
 		}
 	}
 	v.states.Store(st)
+}
+
+// SelectPerson opens the face panel on a person's best face (the face to
+// search with for the whole person), cut from its own frame, and selects
+// the person in the People list; showFace brings the face panel to the
+// front. A person whose face was never seen has nothing to search with:
+// only the list follows.
+func (v *ViewerView) SelectPerson(personID uint64, showFace bool) {
+	v.people.Select(personID)
+	var p *casefile.PersonTrack
+	for i := range v.vp.stored {
+		if v.vp.stored[i].ID == personID {
+			p = &v.vp.stored[i]
+		}
+	}
+	if p == nil {
+		return
+	}
+	v.faces.Select(personMarkID(personID))
+	ev, pos := v.ev, v.shownPosition()
+	person := *p
+	go func() {
+		det, ok := bestFaceOf(v.backend, ev.ID, &person)
+		if !ok {
+			return
+		}
+		chip, err := v.backend.PersonCrop(v.ctx, ev.ID, *person.BestFace, 150)
+		if err != nil {
+			chip = nil
+		}
+		async.Do("viewer person face", func() {
+			if v.ev.ID == ev.ID {
+				v.panel.Show(ev, det, chip, pos)
+				if showFace {
+					v.sideTabs.SelectIndex(0)
+				}
+			}
+		})
+	}()
 }

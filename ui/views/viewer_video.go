@@ -23,6 +23,11 @@ func (v *ViewerView) openVideo(ev casefile.Evidence, seq int64, loaded func(erro
 	if err != nil {
 		return err
 	}
+	ps, err := v.backend.PersonTracks(ev.ID)
+	if err != nil {
+		return err
+	}
+	vp := newVideoPeople(ps)
 	src, err := media.Open(v.ctx, v.backend.EvidencePath(ev), media.SourceOptions{})
 	if err != nil {
 		return err
@@ -30,7 +35,7 @@ func (v *ViewerView) openVideo(ev casefile.Evidence, seq int64, loaded func(erro
 	info := src.Info()
 	overlay := func(f media.Frame) widgets.Scene {
 		dets, _ := v.backend.FrameDetections(ev.ID, uint32(f.Index))
-		return widgets.Scene{Faces: v.marksAt(vt, f.Index, dets), Paths: vt.pathsAt(f.Index)}
+		return widgets.Scene{Faces: v.marksAt(vt, vp, f.Index, dets), Paths: append(vp.pathsAt(f.Index, vt.cuts), vt.pathsAt(f.Index)...)}
 	}
 	first := true
 	show := func(f shownFrame, shown func()) {
@@ -64,10 +69,15 @@ func (v *ViewerView) openVideo(ev casefile.Evidence, seq int64, loaded func(erro
 			src.Close()
 			return
 		}
-		v.ev, v.loaded, v.frames, v.fps, v.vt, v.best = ev, true, info.FrameCount, info.FPS, vt, best
-		v.title.SetText(fmt.Sprintf("%s · video %dx%d · %.1f fps · %d frames · %d tracks · %d scene cuts",
-			ev.Name, info.Width, info.Height, info.FPS, info.FrameCount, len(vt.tracks), len(vt.cuts)))
-		v.timeline.SetTracks(max(1, info.FrameCount), vt.timelineTracks(v.states.Load(), best))
+		v.ev, v.loaded, v.frames, v.fps, v.vt, v.vp, v.best = ev, true, info.FrameCount, info.FPS, vt, vp, best
+		people := ""
+		if len(vp.tracks) > 0 {
+			people = fmt.Sprintf(" · %d people", len(vp.tracks))
+		}
+		v.title.SetText(fmt.Sprintf("%s · video %dx%d · %.1f fps · %d frames%s · %d face tracks · %d scene cuts",
+			ev.Name, info.Width, info.Height, info.FPS, info.FrameCount, people, len(vt.tracks), len(vt.cuts)))
+		v.timeline.SetTracks(max(1, info.FrameCount), v.lanes())
+		v.people.Set(ev, vp.stored)
 		v.timeline.SetCuts(vt.cuts)
 		v.controls.Show()
 		v.content.Refresh() // lay the picture out again above the controls
@@ -77,11 +87,20 @@ func (v *ViewerView) openVideo(ev casefile.Evidence, seq int64, loaded func(erro
 	return nil
 }
 
-// marksAt are the boxes of frame index: its detections and the boxes the
-// tracker carried between detections.
-func (v *ViewerView) marksAt(vt videoTracks, index int, dets []casefile.Detection) []widgets.FaceMark {
+// marksAt are the boxes of frame index: the people's thin boxes first, then
+// its detections and the boxes the tracker carried between detections
+// over them.
+func (v *ViewerView) marksAt(vt videoTracks, vp videoPeople, index int, dets []casefile.Detection) []widgets.FaceMark {
 	states := v.states.Load()
-	return append(faceMarks(dets, states), trackMarks(vt.tracks, index, dets, states)...)
+	marks := vp.marksAt(index, states)
+	marks = append(marks, faceMarks(dets, states)...)
+	return append(marks, trackMarks(vt.tracks, index, dets, states)...)
+}
+
+// lanes are the timeline's lanes: the people's, then the faces'.
+func (v *ViewerView) lanes() []widgets.TimelineTrack {
+	states := v.states.Load()
+	return append(v.vp.timelineTracks(states), v.vt.timelineTracks(states, v.best)...)
 }
 
 // TogglePlay plays or pauses a video.

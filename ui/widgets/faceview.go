@@ -26,6 +26,9 @@ type FaceMark struct {
 	// Detail is shown in a card while the pointer rests on the face (who
 	// it is and who confirmed it, for example); empty for none.
 	Detail string
+	// Thin draws the box with a thin line: a whole person's box, around
+	// the face box.
+	Thin bool
 }
 
 // Scene is what a FaceView shows: an image and, in its pixel coordinates,

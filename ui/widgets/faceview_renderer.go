@@ -156,7 +156,7 @@ func (r *faceViewRenderer) drawOverlay(w, h int) image.Image {
 	var selected *FaceMark
 	for i := range s.Faces {
 		f := &s.Faces[i]
-		ov.Boxes = append(ov.Boxes, media.OverlayBox{Box: f.Box, Color: f.Color, Label: f.Label})
+		ov.Boxes = append(ov.Boxes, media.OverlayBox{Box: f.Box, Color: f.Color, Label: f.Label, Thin: f.Thin})
 		if r.v.hasSelected && f.ID == r.v.selected {
 			selected = f
 		}

@@ -171,7 +171,7 @@ func (t *Timeline) Hovered() (string, bool) {
 		return "", false
 	}
 	if t.hoverLane == timelineMaxRows-1 && len(t.tracks) > timelineMaxRows {
-		return fmt.Sprintf("%d more tracks share this lane", len(t.tracks)-timelineMaxRows+1), true
+		return fmt.Sprintf("%d more (people or faces) share this lane", len(t.tracks)-timelineMaxRows+1), true
 	}
 	tr := t.tracks[t.hoverLane]
 	return tr.Detail, tr.Detail != ""
@@ -180,7 +180,7 @@ func (t *Timeline) Hovered() (string, bool) {
 // laneLabel is the label drawn for lane row.
 func (t *Timeline) laneLabel(row int) string {
 	if row == timelineMaxRows-1 && len(t.tracks) > timelineMaxRows {
-		return fmt.Sprintf("+%d tracks", len(t.tracks)-timelineMaxRows+1)
+		return fmt.Sprintf("+%d more", len(t.tracks)-timelineMaxRows+1)
 	}
 	tr := t.tracks[row]
 	if tr.Label != "" {
