@@ -39,6 +39,10 @@ if [ -f "$clip" ]; then
 	export FACECASE_TOUR_CLIP=$clip
 	views="$views 08-viewer-cut"
 fi
+# The people view, when make models installed the people video.
+if [ -f models/data/samples/vtest.avi ]; then
+	views="$views 03-people"
+fi
 
 set +e
 timeout 1800 xvfb-run -a -s "-screen 0 1400x900x24" bin/facecase-tour --tour "$out" >"$out/tour.log" 2>&1

@@ -229,8 +229,6 @@ func blendClothes(old, c *facedata.ClothesColour, memory float64) *facedata.Clot
 	return &out
 }
 
-// snapshot copies the public part of the track; slices are capped so the
-// tracker's later appends never touch what the snapshot sees.
 func (tr *livePerson) entryKey() int { return tr.key }
 func (tr *livePerson) entryID() int  { return tr.ID }
 func (tr *livePerson) endNow() PersonTrack {
@@ -238,6 +236,8 @@ func (tr *livePerson) endNow() PersonTrack {
 	return tr.snapshot()
 }
 
+// snapshot copies the public part of the track; slices are capped so the
+// tracker's later appends never touch what the snapshot sees.
 func (tr *livePerson) snapshot() PersonTrack {
 	p := tr.PersonTrack
 	p.Path = p.Path[:len(p.Path):len(p.Path)]
