@@ -125,31 +125,13 @@ func (g *Local) search(ctx context.Context, probe *facedata.Descriptor, k int, t
 	if err != nil {
 		return nil, fmt.Errorf("search%s: %w", g.fileName(), err)
 	}
-	type scored struct {
-		d   float64
-		row uint32
-	}
-	found := make([]scored, 0, len(rows))
+	found := make([]rankedRow, 0, len(rows))
 	for i, r := range rows {
 		if dist[i] <= threshold {
-			found = append(found, scored{dist[i], r})
+			found = append(found, rankedRow{key: dist[i], dist: dist[i], row: r})
 		}
 	}
-	slices.SortFunc(found, func(a, b scored) int {
-		if a.d != b.d {
-			if a.d < b.d {
-				return -1
-			}
-			return 1
-		}
-		return cmpID(g.ids[a.row], g.ids[b.row])
-	})
-	found = found[:min(k, len(found))]
-	out := make([]Candidate, len(found))
-	for i, f := range found {
-		out[i] = Candidate{Face: g.ids[f.row], Label: g.labels[g.labelOf[f.row]], Distance: f.d}
-	}
-	return out, nil
+	return g.topCandidates(found, k, false), nil
 }
 
 // rerank returns the exact distance from q to each row's float
@@ -191,6 +173,38 @@ func (g *Local) rerank(ctx context.Context, q *[dim]float32, rows []uint32) ([]f
 	return dist, nil
 }
 
+// rankedRow is a face row found by a search: key orders the candidates
+// (the distance, or the normalised score), dist is the distance.
+type rankedRow struct {
+	key, dist float64
+	row       uint32
+}
+
+// topCandidates orders found by key (ties by face id), keeps the first k and
+// turns them into candidates; withScore sets each candidate's Score to its
+// key.
+func (g *Local) topCandidates(found []rankedRow, k int, withScore bool) []Candidate {
+	slices.SortFunc(found, func(a, b rankedRow) int {
+		if a.key != b.key {
+			if a.key < b.key {
+				return -1
+			}
+			return 1
+		}
+		return cmpID(g.ids[a.row], g.ids[b.row])
+	})
+	found = found[:min(k, len(found))]
+	out := make([]Candidate, len(found))
+	for i, f := range found {
+		out[i] = Candidate{Face: g.ids[f.row], Label: g.labels[g.labelOf[f.row]], Distance: f.dist}
+		if withScore {
+			out[i].Score = f.key
+		}
+	}
+	return out
+}
+
+// cmpID orders face ids.
 func cmpID(a, b FaceID) int {
 	switch {
 	case a < b:

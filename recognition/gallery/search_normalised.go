@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 
 	"facecase/facedata"
 	"facecase/recognition/scorenorm"
@@ -92,31 +91,13 @@ func (g *Local) searchNormalised(ctx context.Context, probe facedata.Template, k
 	if err != nil {
 		return nil, fmt.Errorf("search%s: %w", g.fileName(), err)
 	}
-	type scored struct {
-		s, d float64
-		row  uint32
-	}
-	found := make([]scored, 0, len(rows))
+	found := make([]rankedRow, 0, len(rows))
 	for i, r := range rows {
 		if s := scorenorm.Score(dist[i], ps, stats[i]); s <= threshold {
-			found = append(found, scored{s, dist[i], r})
+			found = append(found, rankedRow{key: s, dist: dist[i], row: r})
 		}
 	}
-	slices.SortFunc(found, func(a, b scored) int {
-		if a.s != b.s {
-			if a.s < b.s {
-				return -1
-			}
-			return 1
-		}
-		return cmpID(g.ids[a.row], g.ids[b.row])
-	})
-	found = found[:min(k, len(found))]
-	out := make([]Candidate, len(found))
-	for i, f := range found {
-		out[i] = Candidate{Face: g.ids[f.row], Label: g.labels[g.labelOf[f.row]], Distance: f.d, Score: f.s}
-	}
-	return out, nil
+	return g.topCandidates(found, k, true), nil
 }
 
 // liveRows lists every enrolled face's row; mu is held.
