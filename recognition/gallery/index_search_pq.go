@@ -46,8 +46,30 @@ var pqTablePool = sync.Pool{New: func() any { return new(pqTable) }}
 // error bound puts beyond the threshold are dropped); (3) exact float
 // distances, which the caller computes for the rows returned.
 func (ix *index) scanPQ(ctx context.Context, q *[dim]float32, p scanParams) ([]uint32, error) {
+	units := ix.pqUnits(q, p.nprobe)
+	table := pqTablePool.Get().(*pqTable)
+	defer pqTablePool.Put(table)
+	table.fill(ix.pq, q)
+	workers := getPQScratch(workerCount())
+	defer putPQScratch(workers)
+
+	short, err := ix.pqShortlist(ctx, units, table, workers, p)
+	if err != nil {
+		return nil, err
+	}
+	if !ix.resident {
+		// No int8 codes in memory: the caller re-ranks the whole shortlist
+		// with float descriptors from the file.
+		return ix.shortlistRows(short, units), nil
+	}
+	return ix.rerankInt8(ctx, q, short, units, workers, p)
+}
+
+// pqUnits are the non-empty lists among the nprobe nearest to q, numbered
+// for the scan.
+func (ix *index) pqUnits(q *[dim]float32, nprobe int) []pqUnit {
 	var scratch []float32
-	probes := ix.coarse.nearest(q, p.nprobe, &scratch)
+	probes := ix.coarse.nearest(q, nprobe, &scratch)
 	units := make([]pqUnit, 0, len(probes))
 	var total uint32
 	for _, h := range probes {
@@ -56,17 +78,32 @@ func (ix *index) scanPQ(ctx context.Context, q *[dim]float32, p scanParams) ([]u
 			total += uint32(n)
 		}
 	}
-	table := pqTablePool.Get().(*pqTable)
-	defer pqTablePool.Put(table)
-	table.fill(ix.pq, q)
+	return units
+}
 
-	keep := max(p.shortlist, p.rerank)
-	workers := make([]*pqScratch, workerCount())
+// getPQScratch takes n workers' buffers from the pool, with empty hit
+// buffers; putPQScratch gives them back.
+func getPQScratch(n int) []*pqScratch {
+	workers := make([]*pqScratch, n)
 	for i := range workers {
 		workers[i] = pqScratchPool.Get().(*pqScratch)
 		workers[i].buf = workers[i].buf[:0]
-		defer pqScratchPool.Put(workers[i])
 	}
+	return workers
+}
+
+func putPQScratch(workers []*pqScratch) {
+	for _, s := range workers {
+		pqScratchPool.Put(s)
+	}
+}
+
+// pqShortlist is scanPQ's first stage: the product-quantizer estimate of
+// every face of the units, on all cores, keeping the max(p.shortlist,
+// p.rerank) nearest (by estimated normalised score when p.norm is set).
+// Hits are numbered as the units number faces.
+func (ix *index) pqShortlist(ctx context.Context, units []pqUnit, table *pqTable, workers []*pqScratch, p scanParams) ([]hit, error) {
+	keep := max(p.shortlist, p.rerank)
 	taus := make([]float32, len(workers))
 	for i := range taus {
 		taus[i] = float32(math.Inf(1))
@@ -81,20 +118,8 @@ func (ix *index) scanPQ(ctx context.Context, q *[dim]float32, p scanParams) ([]u
 			base := u.base + table.bias + ix.pq.betaRef
 			if p.norm != nil {
 				scanPQListByScore(s, &u, l, table, base, tau, p.norm)
-				if len(s.buf) >= 2*keep {
-					tau = keepSmallest(&s.buf, keep)
-				}
-				continue
-			}
-			room := tau - base
-			if room <= 0 {
-				continue // the totals are not negative
-			}
-			sums, flagged := s.scanList(l, table, room)
-			for _, i := range flagged {
-				if d := base + table.scale*float32(sums[i]); d < tau {
-					s.buf = append(s.buf, hit{d, u.first + uint32(i)})
-				}
+			} else {
+				scanPQListByDistance(s, &u, l, table, base, tau)
 			}
 			if len(s.buf) >= 2*keep {
 				tau = keepSmallest(&s.buf, keep)
@@ -112,54 +137,30 @@ func (ix *index) scanPQ(ctx context.Context, q *[dim]float32, p scanParams) ([]u
 	if len(short) > keep {
 		keepSmallest(&short, keep)
 	}
-	if !ix.resident {
-		// No int8 codes in memory: the caller re-ranks the whole shortlist
-		// with float descriptors from the file.
-		rows := make([]uint32, len(short))
-		for i, h := range short {
-			k, _ := slices.BinarySearchFunc(units, h.row, unitOf)
-			rows[i] = ix.lists[units[k-1].list].rows[h.row-units[k-1].first]
-		}
-		slices.Sort(rows) // neighbours in the file are read together
-		return rows, nil
-	}
+	return short, nil
+}
 
-	// Stage 2: int8 codes, on all cores.
+// shortlistRows are the gallery rows of the shortlisted faces, in file
+// order (neighbours in the file are read together).
+func (ix *index) shortlistRows(short []hit, units []pqUnit) []uint32 {
+	rows := make([]uint32, len(short))
+	for i, h := range short {
+		k, _ := slices.BinarySearchFunc(units, h.row, unitOf)
+		rows[i] = ix.lists[units[k-1].list].rows[h.row-units[k-1].first]
+	}
+	slices.Sort(rows)
+	return rows
+}
+
+// rerankInt8 is scanPQ's second stage: the int8-code distance (or
+// normalised score) of every shortlisted face, on all cores, keeping the
+// p.rerank best rows.
+func (ix *index) rerankInt8(ctx context.Context, q *[dim]float32, short []hit, units []pqUnit, workers []*pqScratch, p scanParams) ([]uint32, error) {
 	for _, s := range workers {
 		s.best.k, s.best.h = p.rerank, s.best.h[:0]
 	}
-	err = parallelFor(ctx, len(short), 256, func(w, lo, hi int) {
-		s := workers[w]
-		refs := grow(&s.refs, hi-lo)
-		// First find every face and touch both cache lines of its code:
-		// the loads are independent, so the memory system fetches many at
-		// once, and the distances below find the codes in cache.
-		var touch int8
-		for j, h := range short[lo:hi] {
-			k, _ := slices.BinarySearchFunc(units, h.row, unitOf)
-			un := &units[k-1]
-			i := int(h.row - un.first)
-			refs[j] = pqRef{un, i}
-			c := ix.lists[un.list].codes[i*dim : i*dim+dim]
-			touch ^= c[0] ^ c[dim/2]
-		}
-		s.sink ^= touch
-		best := &s.best
-		for _, ref := range refs {
-			l := &ix.lists[ref.unit.list]
-			i := ref.i
-			d2 := int8Dist(q, ix.coarse.centroid(ref.unit.list), l.codes[i*dim:i*dim+dim], &ix.quant)
-			if p.norm != nil {
-				best.push(p.norm.score(d2, l, i), l.rows[i])
-				continue
-			}
-			if p.threshold < float32(math.Inf(1)) {
-				if lim := p.threshold + l.eps[i]; d2 > lim*lim {
-					continue
-				}
-			}
-			best.push(d2, l.rows[i])
-		}
+	err := parallelFor(ctx, len(short), 256, func(w, lo, hi int) {
+		ix.rerankChunk(workers[w], q, short[lo:hi], units, p)
 	})
 	if err != nil {
 		return nil, err
@@ -169,6 +170,42 @@ func (ix *index) scanPQ(ctx context.Context, q *[dim]float32, p scanParams) ([]u
 		best.add(&s.best)
 	}
 	return best.rows(), nil
+}
+
+// rerankChunk pushes the int8-code distance (or score) of each face of
+// short into s.best; faces the int8 error bound puts beyond p.threshold
+// are dropped.
+func (ix *index) rerankChunk(s *pqScratch, q *[dim]float32, short []hit, units []pqUnit, p scanParams) {
+	refs := grow(&s.refs, len(short))
+	// First find every face and touch both cache lines of its code: the
+	// loads are independent, so the memory system fetches many at once,
+	// and the distances below find the codes in cache.
+	var touch int8
+	for j, h := range short {
+		k, _ := slices.BinarySearchFunc(units, h.row, unitOf)
+		un := &units[k-1]
+		i := int(h.row - un.first)
+		refs[j] = pqRef{un, i}
+		c := ix.lists[un.list].codes[i*dim : i*dim+dim]
+		touch ^= c[0] ^ c[dim/2]
+	}
+	s.sink ^= touch
+	best := &s.best
+	for _, ref := range refs {
+		l := &ix.lists[ref.unit.list]
+		i := ref.i
+		d2 := int8Dist(q, ix.coarse.centroid(ref.unit.list), l.codes[i*dim:i*dim+dim], &ix.quant)
+		if p.norm != nil {
+			best.push(p.norm.score(d2, l, i), l.rows[i])
+			continue
+		}
+		if p.threshold < float32(math.Inf(1)) {
+			if lim := p.threshold + l.eps[i]; d2 > lim*lim {
+				continue
+			}
+		}
+		best.push(d2, l.rows[i])
+	}
 }
 
 // int8Dist is the squared distance between q and the point c + the residual
@@ -196,6 +233,22 @@ func unitOf(u pqUnit, r uint32) int {
 		return 1
 	}
 	return -1
+}
+
+// scanPQListByDistance is the first stage of scanPQ for one list when it
+// ranks by distance: the faces whose estimate is below tau are kept in
+// s.buf.
+func scanPQListByDistance(s *pqScratch, u *pqUnit, l *invList, table *pqTable, base, tau float32) {
+	room := tau - base
+	if room <= 0 {
+		return // the totals are not negative
+	}
+	sums, flagged := s.scanList(l, table, room)
+	for _, i := range flagged {
+		if d := base + table.scale*float32(sums[i]); d < tau {
+			s.buf = append(s.buf, hit{d, u.first + uint32(i)})
+		}
+	}
 }
 
 // scanPQListByScore is the first stage of scanPQ for one list when it

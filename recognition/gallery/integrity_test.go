@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -159,6 +160,24 @@ func TestEmptyFileIsNotAGallery(t *testing.T) {
 	}
 	if _, err := OpenReadOnly(filepath.Join(t.TempDir(), "none.gallery"), Options{}); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("read-only open of a missing file: %v", err)
+	}
+}
+
+// TestOpenErrorsQuoteOddNames: a file name with a newline is printed
+// quoted, once, in every way of opening's errors.
+func TestOpenErrorsQuoteOddNames(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "two\nlines.gallery")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(t.TempDir(), "gone\n.gallery")
+	_, upgradeErr := NeedsUpgrade(path)
+	_, openErr := Open(path, Options{})
+	_, readErr := OpenReadOnly(missing, Options{})
+	for name, err := range map[string]error{"NeedsUpgrade": upgradeErr, "Open": openErr, "OpenReadOnly (missing)": readErr} {
+		if err == nil || strings.Contains(err.Error(), "\n") || strings.Count(err.Error(), "\\n") != 1 {
+			t.Errorf("%s: %v; want the name once, quoted", name, err)
+		}
 	}
 }
 

@@ -169,44 +169,32 @@ func (g *Local) Rebuild(ctx context.Context) (err error) {
 			}
 		}()
 	}
-	// Encode every row that is live now; rows changed later are redone
-	// below from the dirty list.
+	if err := g.encodeRows(ctx, ix, gen, rows, report); err != nil {
+		return fmt.Errorf("rebuild index: %w", err)
+	}
+	return g.finishRebuild(ctx, ix, gen)
+}
+
+// encodeRows encodes every row below rows that is live now into ix and,
+// on a gallery file, writes the codes as index generation gen, 64 chunks a
+// transaction. Rows changed later are redone from the dirty list
+// (finishRebuild).
+func (g *Local) encodeRows(ctx context.Context, ix *index, gen uint64, rows uint32, report func(string, int64, int64)) error {
 	buf := make([]float32, chunkRows*dim)
 	var raw []float32
 	codes := make([]code, chunkRows)
 	var batch []codeChunk
 	for c0 := uint32(0); c0 < rows; c0 += chunkRows {
 		n := min(chunkRows, int(rows-c0))
-		liveRows, err := g.readChunk(c0, n, buf, &raw)
+		cc, err := g.encodeChunk(ctx, ix, c0, n, buf, &raw, codes)
 		if err != nil {
-			return fmt.Errorf("rebuild index: %w", err)
-		}
-		if err := parallelFor(ctx, n, 128, func(_, lo, hi int) {
-			var scratch []float32
-			for i := lo; i < hi; i++ {
-				if liveRows[i] {
-					codes[i] = ix.encode((*[dim]float32)(buf[i*dim:]), &scratch)
-				}
-			}
-		}); err != nil {
-			return fmt.Errorf("rebuild index: %w", err)
-		}
-		cc := codeChunk{chunk: c0 / chunkRows, codes: make([]code, chunkRows)}
-		for i := range n {
-			cc.codes[i].list = noList
-			if liveRows[i] {
-				ix.insert(c0+uint32(i), &codes[i])
-				cc.codes[i] = codes[i]
-			}
-		}
-		for i := n; i < chunkRows; i++ {
-			cc.codes[i].list = noList
+			return err
 		}
 		if g.st != nil {
 			batch = append(batch, cc)
 			if len(batch) == 64 {
 				if err := g.writeCodes(gen, batch); err != nil {
-					return fmt.Errorf("rebuild index: %w", err)
+					return err
 				}
 				batch = batch[:0]
 			}
@@ -214,11 +202,42 @@ func (g *Local) Rebuild(ctx context.Context) (err error) {
 		report("index: encode", int64(c0)+int64(n), int64(rows))
 	}
 	if len(batch) > 0 {
-		if err := g.writeCodes(gen, batch); err != nil {
-			return fmt.Errorf("rebuild index: %w", err)
+		return g.writeCodes(gen, batch)
+	}
+	return nil
+}
+
+// encodeChunk encodes the live rows among the n rows from c0 (one chunk)
+// on all cores and inserts them into ix; it returns the chunk's codes, of
+// list noList for the rows that are not live. buf, raw and codes are
+// scratch space for one chunk.
+func (g *Local) encodeChunk(ctx context.Context, ix *index, c0 uint32, n int, buf []float32, raw *[]float32, codes []code) (codeChunk, error) {
+	liveRows, err := g.readChunk(c0, n, buf, raw)
+	if err != nil {
+		return codeChunk{}, err
+	}
+	if err := parallelFor(ctx, n, 128, func(_, lo, hi int) {
+		var scratch []float32
+		for i := lo; i < hi; i++ {
+			if liveRows[i] {
+				codes[i] = ix.encode((*[dim]float32)(buf[i*dim:]), &scratch)
+			}
+		}
+	}); err != nil {
+		return codeChunk{}, err
+	}
+	cc := codeChunk{chunk: c0 / chunkRows, codes: make([]code, chunkRows)}
+	for i := range n {
+		cc.codes[i].list = noList
+		if liveRows[i] {
+			ix.insert(c0+uint32(i), &codes[i])
+			cc.codes[i] = codes[i]
 		}
 	}
-	return g.finishRebuild(ctx, ix, gen)
+	for i := n; i < chunkRows; i++ {
+		cc.codes[i].list = noList
+	}
+	return cc, nil
 }
 
 // finishRebuild carries the changes made during the rebuild into ix and

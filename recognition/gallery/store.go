@@ -2,6 +2,7 @@ package gallery
 
 import (
 	"errors"
+	"facecase/internal/fsutil"
 	"fmt"
 	"io/fs"
 	"os"
@@ -49,17 +50,17 @@ func OpenReadOnly(path string, opts Options) (*Local, error) {
 
 func openFile(path string, opts Options, readOnly bool) (*Local, error) {
 	if err := checkFile(path, readOnly); err != nil {
-		return nil, fmt.Errorf("open gallery %s: %w", path, err)
+		return nil, fsutil.WrapPath("open gallery", path, err)
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: readOnly})
 	if err != nil {
-		return nil, fmt.Errorf("open gallery %s: %w", path, boltOpenError(err))
+		return nil, fsutil.WrapPath("open gallery", path, boltOpenError(err))
 	}
 	s := &store{path: path, db: db, readOnly: readOnly}
 	g, err := s.open(opts)
 	if err != nil {
 		s.close()
-		return nil, fmt.Errorf("open gallery %s: %w", path, err)
+		return nil, fsutil.WrapPath("open gallery", path, err)
 	}
 	return g, nil
 }
@@ -173,76 +174,32 @@ func inspect(tx *bolt.Tx) (fileState, error) {
 	return st, nil
 }
 
+// open reads and checks the whole file and returns the gallery on it.
+// A new file is set up and a version 1 file upgraded first; other
+// upgrades, and the removal of index generations a crash left behind, are
+// written only once everything is read (never for a read-only gallery).
 func (s *store) open(opts Options) (*Local, error) {
 	st, err := s.inspect()
 	if err != nil {
 		return nil, err
 	}
 	if st.fresh || st.version == 1 {
-		if s.readOnly {
-			if st.fresh {
-				return nil, fmt.Errorf("%w: a bbolt file without gallery records", ErrNotGallery)
-			}
-			return nil, fmt.Errorf("%w: a version 1 file is upgraded when it is opened for writing", ErrReadOnly)
-		}
-		err := s.db.Update(func(tx *bolt.Tx) error {
-			if st.fresh {
-				return initFile(tx)
-			}
-			if err := upgradeVersion1(tx); err != nil {
-				return fmt.Errorf("upgrade from version 1: %w", err)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		if st, err = s.inspect(); err != nil {
+		if st, err = s.initOrUpgradeV1(st); err != nil {
 			return nil, err
 		}
 	}
-	s.gen, s.sealed = st.gen, st.version >= 4
-	s.legacy.Store(st.legacy)
-	f, err := os.Open(s.path)
+	g, refill, err := s.read(opts, st)
 	if err != nil {
 		return nil, err
 	}
-	s.f = f
-	g := &Local{opts: opts.withDefaults(), st: s}
-	g.bg.init()
-	var stats statsState
-	err = s.db.View(func(tx *bolt.Tx) error {
-		defer releaseMap(tx)
-		if err := s.load(tx, g); err != nil {
-			return err
-		}
-		var err error
-		stats, err = readStatsState(tx, st.version >= 4)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	refill := g.useStats(stats)
 	if s.readOnly {
 		return g, nil
 	}
 	// Only now, with the whole file read and checked, is anything written.
 	if st.version < formatVersion || len(st.stale) > 0 {
-		fv, err := s.commit(func(tx *bolt.Tx) error {
-			if err := dropGenerations(tx, st.stale); err != nil {
-				return err
-			}
-			if st.version < formatVersion {
-				return upgradeValues(tx, st.version)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("upgrade from version %d: %w", st.version, err)
+		if err := s.upgrade(g, st); err != nil {
+			return nil, err
 		}
-		s.sealed = true
-		g.fileVec = fv
 	}
 	if refill {
 		fv, err := g.startStatsFill()
@@ -260,6 +217,79 @@ func (s *store) open(opts Options) (*Local, error) {
 		g.startNormStats()
 	}
 	return g, nil
+}
+
+// initOrUpgradeV1 sets up a file bbolt just created, or upgrades a version
+// 1 file, and returns the file's new state; neither is done read-only.
+func (s *store) initOrUpgradeV1(st fileState) (fileState, error) {
+	if s.readOnly {
+		if st.fresh {
+			return st, fmt.Errorf("%w: a bbolt file without gallery records", ErrNotGallery)
+		}
+		return st, fmt.Errorf("%w: a version 1 file is upgraded when it is opened for writing", ErrReadOnly)
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if st.fresh {
+			return initFile(tx)
+		}
+		if err := upgradeVersion1(tx); err != nil {
+			return fmt.Errorf("upgrade from version 1: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return st, err
+	}
+	return s.inspect()
+}
+
+// read loads the gallery of a file in state st: its rows, index and
+// statistics. refill says the statistics must be computed again.
+func (s *store) read(opts Options, st fileState) (g *Local, refill bool, err error) {
+	s.gen, s.sealed = st.gen, st.version >= 4
+	s.legacy.Store(st.legacy)
+	f, err := os.Open(s.path)
+	if err != nil {
+		return nil, false, err
+	}
+	s.f = f
+	g = &Local{opts: opts.withDefaults(), st: s}
+	g.bg.init()
+	var stats statsState
+	err = s.db.View(func(tx *bolt.Tx) error {
+		defer releaseMap(tx)
+		if err := s.load(tx, g); err != nil {
+			return err
+		}
+		var err error
+		stats, err = readStatsState(tx, st.version >= 4)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return g, g.useStats(stats), nil
+}
+
+// upgrade drops the index generations a crash left half-written and
+// upgrades an older file's values to the current version, in one
+// transaction.
+func (s *store) upgrade(g *Local, st fileState) error {
+	fv, err := s.commit(func(tx *bolt.Tx) error {
+		if err := dropGenerations(tx, st.stale); err != nil {
+			return err
+		}
+		if st.version < formatVersion {
+			return upgradeValues(tx, st.version)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("upgrade from version %d: %w", st.version, err)
+	}
+	s.sealed = true
+	g.fileVec = fv
+	return nil
 }
 
 func (s *store) inspect() (fileState, error) {

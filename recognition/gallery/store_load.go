@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"os"
 	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
@@ -144,22 +145,8 @@ func loadCoarse(vs values) (*coarse, quantizer, error) {
 
 func (s *store) loadIndex(tx *bolt.Tx, g *Local) (*index, error) {
 	b := tx.Bucket(bucketIndex).Bucket(genKey(s.gen))
-	vs := values{b: b, sealed: s.sealed}
-	c, q, err := loadCoarse(vs)
+	ix, err := loadIndexHeader(values{b: b, sealed: s.sealed})
 	if err != nil {
-		return nil, err
-	}
-	trained, err := vs.u64(keyTrained)
-	if err != nil {
-		return nil, err
-	}
-	changes, err := vs.u64(keyChanges)
-	if err != nil {
-		return nil, err
-	}
-	ix := newIndex(c, q, int(trained))
-	ix.changes = int(changes)
-	if ix.pq, err = getPQBook(vs); err != nil {
 		return nil, err
 	}
 	nchunks := chunksFor(uint32(len(g.ids)))
@@ -177,10 +164,61 @@ func (s *store) loadIndex(tx *bolt.Tx, g *Local) (*index, error) {
 		return nil, err
 	}
 	// First the list of every row, to size the lists exactly; then the codes.
-	counts := make([]int, c.nlist())
+	counts, err := listCounts(s.f, spans, ix.coarse.nlist())
+	if err != nil {
+		return nil, err
+	}
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	ix.resident = g.residentFor(total)
+	ix.reserve(counts)
+	ix.where = make([]uint32, len(g.ids))
+	for i := range ix.where {
+		ix.where[i] = noList
+	}
+	if err := ix.loadChunks(g, s.f, spans, pqSpans); err != nil {
+		return nil, err
+	}
+	ix.baseLargest = ix.largestList()
+	if ix.count != g.live {
+		return nil, fmt.Errorf("%w: index holds %d faces, gallery %d", ErrCorrupt, ix.count, g.live)
+	}
+	return ix, nil
+}
+
+// loadIndexHeader makes an empty index from an index generation's values:
+// the coarse quantizer, the int8 quantizer, the training and change
+// counts and the product quantizer's codebook (if any).
+func loadIndexHeader(vs values) (*index, error) {
+	c, q, err := loadCoarse(vs)
+	if err != nil {
+		return nil, err
+	}
+	trained, err := vs.u64(keyTrained)
+	if err != nil {
+		return nil, err
+	}
+	changes, err := vs.u64(keyChanges)
+	if err != nil {
+		return nil, err
+	}
+	ix := newIndex(c, q, int(trained))
+	ix.changes = int(changes)
+	if ix.pq, err = getPQBook(vs); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// listCounts is the number of rows in each of nlist lists, read from the
+// list numbers at the start of every code chunk.
+func listCounts(f *os.File, spans []span, nlist int) ([]int, error) {
+	counts := make([]int, nlist)
 	var buf []byte
 	for _, sp := range spans {
-		body, err := sp.read(s.f, codesKind, false, &buf)
+		body, err := sp.read(f, codesKind, false, &buf)
 		if err != nil {
 			return nil, err
 		}
@@ -194,41 +232,33 @@ func (s *store) loadIndex(tx *bolt.Tx, g *Local) (*index, error) {
 			}
 		}
 	}
-	total := 0
-	for _, n := range counts {
-		total += n
-	}
-	ix.resident = g.residentFor(total)
-	ix.reserve(counts)
-	ix.where = make([]uint32, len(g.ids))
-	for i := range ix.where {
-		ix.where[i] = noList
-	}
-	var pqBuf []byte
+	return counts, nil
+}
+
+// loadChunks puts the rows of every code chunk (and its pq chunk, with a
+// product quantizer) in their lists.
+func (ix *index) loadChunks(g *Local, f *os.File, spans, pqSpans []span) error {
+	var buf, pqBuf []byte
 	var pe code
 	for i, sp := range spans {
-		body, err := sp.read(s.f, codesKind, ix.resident, &buf)
+		body, err := sp.read(f, codesKind, ix.resident, &buf)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		var pqBody []byte
 		if ix.pq != nil {
 			if i >= len(pqSpans) || pqSpans[i].chunk != sp.chunk {
-				return nil, fmt.Errorf("%w: pq chunk %d is missing", ErrCorrupt, sp.chunk)
+				return fmt.Errorf("%w: pq chunk %d is missing", ErrCorrupt, sp.chunk)
 			}
-			if pqBody, err = pqSpans[i].read(s.f, pqKind, true, &pqBuf); err != nil {
-				return nil, err
+			if pqBody, err = pqSpans[i].read(f, pqKind, true, &pqBuf); err != nil {
+				return err
 			}
 		}
 		if err := ix.loadChunk(g, sp.chunk, body, pqBody, &pe); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	ix.baseLargest = ix.largestList()
-	if ix.count != g.live {
-		return nil, fmt.Errorf("%w: index holds %d faces, gallery %d", ErrCorrupt, ix.count, g.live)
-	}
-	return ix, nil
+	return nil
 }
 
 // loadChunk puts the rows of code chunk c in their lists: body is the

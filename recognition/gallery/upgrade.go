@@ -8,6 +8,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"facecase/internal/fsutil"
 	"facecase/progress"
 )
 
@@ -208,11 +209,11 @@ func (g *Local) maybeUpgrade() {
 // reading only its header records. Errors are those of OpenReadOnly.
 func NeedsUpgrade(path string) (bool, error) {
 	if err := checkFile(path, true); err != nil {
-		return false, fmt.Errorf("open gallery %s: %w", path, err)
+		return false, fsutil.WrapPath("open gallery", path, err)
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})
 	if err != nil {
-		return false, fmt.Errorf("open gallery %s: %w", path, boltOpenError(err))
+		return false, fsutil.WrapPath("open gallery", path, boltOpenError(err))
 	}
 	defer db.Close()
 	s := &store{path: path, db: db, readOnly: true}
@@ -221,7 +222,7 @@ func NeedsUpgrade(path string) (bool, error) {
 		err = fmt.Errorf("%w: a bbolt file without gallery records", ErrNotGallery)
 	}
 	if err != nil {
-		return false, fmt.Errorf("open gallery %s: %w", path, err)
+		return false, fsutil.WrapPath("open gallery", path, err)
 	}
 	return st.version < formatVersion || st.legacy, nil
 }

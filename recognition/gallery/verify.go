@@ -2,6 +2,7 @@ package gallery
 
 import (
 	"context"
+	"facecase/internal/fsutil"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -30,7 +31,7 @@ func (g *Local) Verify(ctx context.Context) error {
 		return g.st.verify(ctx, tx, g)
 	})
 	if err != nil {
-		return fmt.Errorf("verify gallery %s: %w", g.st.path, err)
+		return fsutil.WrapPath("verify gallery", g.st.path, err)
 	}
 	return nil
 }
