@@ -11,91 +11,34 @@ import (
 // subgraphs use are known.
 func foldTF(n *TFNode, ins []*tfValue) (Tensor, error) {
 	c := func(i int) *Tensor { return ins[i].konst }
-	bad := func(format string, a ...any) (Tensor, error) {
-		return Tensor{}, fmt.Errorf("%w: folding %s %s: %s", ErrBadGraph, n.Op, n.Name, fmt.Sprintf(format, a...))
-	}
 	switch n.Op {
 	case "Identity", "Cast", "StopGradient":
 		if len(ins) != 1 {
-			return bad("%d inputs", len(ins))
+			return Tensor{}, foldError(n, "%d inputs", len(ins))
 		}
-		t := *c(0)
-		t.Name = n.Name
-		if n.Op == "Cast" {
-			if dst := n.Attr["DstT"]; dst.Type != nil && *dst.Type != "DT_FLOAT" {
-				t.Data = append([]float32(nil), t.Data...)
-				for i, v := range t.Data {
-					t.Data[i] = float32(math.Trunc(float64(v)))
-				}
-			}
-		}
-		return t, nil
+		return foldCopy(n, *c(0)), nil
 	case "Add", "AddV2", "Sub", "Mul", "Maximum", "Minimum":
 		if len(ins) != 2 {
-			return bad("%d inputs", len(ins))
+			return Tensor{}, foldError(n, "%d inputs", len(ins))
 		}
-		f := map[string]func(a, b float32) float32{
-			"Add": func(a, b float32) float32 { return a + b }, "AddV2": func(a, b float32) float32 { return a + b },
-			"Sub": func(a, b float32) float32 { return a - b }, "Mul": func(a, b float32) float32 { return a * b },
-			"Maximum": func(a, b float32) float32 { return max(a, b) }, "Minimum": func(a, b float32) float32 { return min(a, b) },
-		}[n.Op]
-		t, err := broadcastBinary(*c(0), *c(1), f)
+		t, err := broadcastBinary(*c(0), *c(1), foldBinaryOps[n.Op])
 		if err != nil {
-			return bad("%v", err)
+			return Tensor{}, foldError(n, "%v", err)
 		}
 		t.Name = n.Name
 		return t, nil
 	case "SparseToDense":
 		if len(ins) != 4 {
-			return bad("%d inputs", len(ins))
+			return Tensor{}, foldError(n, "%d inputs", len(ins))
 		}
-		shape := make([]int, len(c(1).Data))
-		size := 1
-		for i, v := range c(1).Data {
-			shape[i] = int(v)
-			size *= shape[i]
-		}
-		if len(c(3).Data) != 1 {
-			return bad("default value has %d elements", len(c(3).Data))
-		}
-		out := Tensor{Name: n.Name, Shape: shape, Data: make([]float32, size)}
-		for i := range out.Data {
-			out.Data[i] = c(3).Data[0]
-		}
-		idx, vals := c(0), c(2)
-		rank := 1
-		if len(idx.Shape) == 2 {
-			rank = idx.Shape[1]
-		}
-		count := 0
-		if rank > 0 {
-			count = len(idx.Data) / rank
-		}
-		if rank != len(shape) && count > 0 {
-			return bad("indices of rank %d for a shape of rank %d", rank, len(shape))
-		}
-		for k := 0; k < count; k++ {
-			off := 0
-			for d := 0; d < rank; d++ {
-				off = off*shape[d] + int(idx.Data[k*rank+d])
-			}
-			v := vals.Data[0]
-			if len(vals.Data) > 1 {
-				v = vals.Data[k]
-			}
-			if off < 0 || off >= size {
-				return bad("index out of range")
-			}
-			out.Data[off] = v
-		}
-		return out, nil
+		return foldSparseToDense(n, c(0), c(1), c(2), c(3))
 	case "Transpose":
 		p, err := intsOf(n, ins[1], "perm")
 		if err != nil {
 			return Tensor{}, err
 		}
 		if len(p) != len(c(0).Shape) || !isPerm(p) {
-			return bad("perm %v for rank %d", p, len(c(0).Shape))
+			return Tensor{}, foldError(n, "perm %v for rank %d", p, len(c(0).Shape))
 		}
 		return Tensor{Name: n.Name, Shape: permute(c(0).Shape, p), Data: transposeData(c(0).Data, c(0).Shape, p)}, nil
 	case "Reshape":
@@ -105,11 +48,82 @@ func foldTF(n *TFNode, ins []*tfValue) (Tensor, error) {
 		}
 		shape, err = resolveShape(shape, len(c(0).Data))
 		if err != nil {
-			return bad("%v", err)
+			return Tensor{}, foldError(n, "%v", err)
 		}
 		return Tensor{Name: n.Name, Shape: shape, Data: c(0).Data}, nil
 	}
-	return bad("operator not known to the constant folder")
+	return Tensor{}, foldError(n, "operator not known to the constant folder")
+}
+
+// foldError is why node n cannot be folded, wrapping ErrBadGraph.
+func foldError(n *TFNode, format string, a ...any) error {
+	return fmt.Errorf("%w: folding %s %s: %s", ErrBadGraph, n.Op, n.Name, fmt.Sprintf(format, a...))
+}
+
+// foldCopy is t as the output of Identity, StopGradient or Cast (a cast to
+// an integer type truncates).
+func foldCopy(n *TFNode, t Tensor) Tensor {
+	t.Name = n.Name
+	if n.Op == "Cast" {
+		if dst := n.Attr["DstT"]; dst.Type != nil && *dst.Type != "DT_FLOAT" {
+			t.Data = append([]float32(nil), t.Data...)
+			for i, v := range t.Data {
+				t.Data[i] = float32(math.Trunc(float64(v)))
+			}
+		}
+	}
+	return t
+}
+
+// foldBinaryOps are the elementwise operators foldTF knows.
+var foldBinaryOps = map[string]func(a, b float32) float32{
+	"Add": func(a, b float32) float32 { return a + b }, "AddV2": func(a, b float32) float32 { return a + b },
+	"Sub": func(a, b float32) float32 { return a - b }, "Mul": func(a, b float32) float32 { return a * b },
+	"Maximum": func(a, b float32) float32 { return max(a, b) }, "Minimum": func(a, b float32) float32 { return min(a, b) },
+}
+
+// foldSparseToDense is SparseToDense: a tensor of shape dims filled with
+// def, with vals (one, or one per index) at the indices idx.
+func foldSparseToDense(n *TFNode, idx, dims, vals, def *Tensor) (Tensor, error) {
+	shape := make([]int, len(dims.Data))
+	size := 1
+	for i, v := range dims.Data {
+		shape[i] = int(v)
+		size *= shape[i]
+	}
+	if len(def.Data) != 1 {
+		return Tensor{}, foldError(n, "default value has %d elements", len(def.Data))
+	}
+	out := Tensor{Name: n.Name, Shape: shape, Data: make([]float32, size)}
+	for i := range out.Data {
+		out.Data[i] = def.Data[0]
+	}
+	rank := 1
+	if len(idx.Shape) == 2 {
+		rank = idx.Shape[1]
+	}
+	count := 0
+	if rank > 0 {
+		count = len(idx.Data) / rank
+	}
+	if rank != len(shape) && count > 0 {
+		return Tensor{}, foldError(n, "indices of rank %d for a shape of rank %d", rank, len(shape))
+	}
+	for k := 0; k < count; k++ {
+		off := 0
+		for d := 0; d < rank; d++ {
+			off = off*shape[d] + int(idx.Data[k*rank+d])
+		}
+		v := vals.Data[0]
+		if len(vals.Data) > 1 {
+			v = vals.Data[k]
+		}
+		if off < 0 || off >= size {
+			return Tensor{}, foldError(n, "index out of range")
+		}
+		out.Data[off] = v
+	}
+	return out, nil
 }
 
 // broadcastBinary applies f elementwise with NumPy broadcasting.

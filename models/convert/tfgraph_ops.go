@@ -140,61 +140,19 @@ func tfConv(tr *tfTranslator, n *TFNode, ins []*tfValue) ([]*tfValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	strides, err := n.attrInts("strides")
+	win, err := convWindowOf(n)
 	if err != nil {
 		return nil, err
-	}
-	dil := []int{1, 1, 1, 1}
-	if _, ok := n.Attr["dilations"]; ok {
-		if dil, err = n.attrInts("dilations"); err != nil {
-			return nil, err
-		}
-	}
-	padding, err := n.attrString("padding", "")
-	if err != nil {
-		return nil, err
-	}
-	if len(strides) != 4 || len(dil) != 4 {
-		return nil, fmt.Errorf("%w: strides %v, dilations %v", ErrBadGraph, strides, dil)
 	}
 	kh, kw, inC := w.Shape[0], w.Shape[1], w.Shape[2]
 	if x.shape[ax.c] != inC {
 		return nil, fmt.Errorf("%w: %d input channels, filters for %d", ErrBadGraph, x.shape[ax.c], inC)
 	}
-	depthwise := strings.Contains(n.Op, "Depthwise")
-	var outC, group int
-	var weights []float32
-	if depthwise {
-		// [kh, kw, in, mult] -> [in*mult, 1, kh, kw]; output channel
-		// i*mult+m in both.
-		outC, group = inC*w.Shape[3], inC
-		weights = transposeData(w.Data, w.Shape, []int{2, 3, 0, 1})
-	} else {
-		// HWIO -> OIHW.
-		outC, group = w.Shape[3], 1
-		weights = transposeData(w.Data, w.Shape, []int{3, 2, 0, 1})
-	}
-	wShape := []int{outC, inC / group, kh, kw}
-	var pads [4]int64 // h begin, w begin, h end, w end
-	var oh, ow int
-	if padding == "EXPLICIT" {
-		ep, err := n.attrInts("explicit_paddings")
-		if err != nil || len(ep) != 8 {
-			return nil, fmt.Errorf("%w: explicit_paddings %v", ErrBadGraph, ep)
-		}
-		pads = [4]int64{int64(ep[2*ax.h]), int64(ep[2*ax.w]), int64(ep[2*ax.h+1]), int64(ep[2*ax.w+1])}
-		oh = (x.shape[ax.h]+ep[2*ax.h]+ep[2*ax.h+1]-(kh-1)*dil[ax.h]-1)/strides[ax.h] + 1
-		ow = (x.shape[ax.w]+ep[2*ax.w]+ep[2*ax.w+1]-(kw-1)*dil[ax.w]-1)/strides[ax.w] + 1
-	} else {
-		hb, he, h, err := windowPads(padding, x.shape[ax.h], kh, strides[ax.h], dil[ax.h])
-		if err != nil {
-			return nil, err
-		}
-		wb, we, wo, err := windowPads(padding, x.shape[ax.w], kw, strides[ax.w], dil[ax.w])
-		if err != nil {
-			return nil, err
-		}
-		pads, oh, ow = [4]int64{int64(hb), int64(wb), int64(he), int64(we)}, h, wo
+	weights, wShape, group := convFilters(w, strings.Contains(n.Op, "Depthwise"))
+	outC := wShape[0]
+	pads, oh, ow, err := win.pads(n, ax, x.shape, kh, kw)
+	if err != nil {
+		return nil, err
 	}
 	in := tr.layout(x, ax.nchw)
 	if src, p, ok := fusePadding(x, ax.nchw, pads, func(v float32) bool { return v == 0 }); ok {
@@ -215,8 +173,8 @@ func tfConv(tr *tfTranslator, n *TFNode, ins []*tfValue) ([]*tfValue, error) {
 	}
 	attrs := []*onnxAttr{
 		Ints("kernel_shape", int64(kh), int64(kw)),
-		Ints("strides", int64(strides[ax.h]), int64(strides[ax.w])),
-		Ints("dilations", int64(dil[ax.h]), int64(dil[ax.w])),
+		Ints("strides", int64(win.strides[ax.h]), int64(win.strides[ax.w])),
+		Ints("dilations", int64(win.dil[ax.h]), int64(win.dil[ax.w])),
 		Ints("pads", pads[:]...),
 	}
 	if group > 1 {
@@ -237,6 +195,79 @@ func tfConv(tr *tfTranslator, n *TFNode, ins []*tfValue) ([]*tfValue, error) {
 	shape := make([]int, 4)
 	shape[0], shape[ax.c], shape[ax.h], shape[ax.w] = x.shape[0], outC, oh, ow
 	return []*tfValue{{name: y, shape: shape, perm: ax.nchw, conv: conv}}, nil
+}
+
+// convWindow is how a convolution's window slides: its strides and
+// dilations per axis of the input (4 each) and TensorFlow's padding mode.
+type convWindow struct {
+	strides, dil []int
+	padding      string
+}
+
+// convWindowOf reads a convolution node's window attributes.
+func convWindowOf(n *TFNode) (convWindow, error) {
+	var win convWindow
+	var err error
+	if win.strides, err = n.attrInts("strides"); err != nil {
+		return win, err
+	}
+	win.dil = []int{1, 1, 1, 1}
+	if _, ok := n.Attr["dilations"]; ok {
+		if win.dil, err = n.attrInts("dilations"); err != nil {
+			return win, err
+		}
+	}
+	if win.padding, err = n.attrString("padding", ""); err != nil {
+		return win, err
+	}
+	if len(win.strides) != 4 || len(win.dil) != 4 {
+		return win, fmt.Errorf("%w: strides %v, dilations %v", ErrBadGraph, win.strides, win.dil)
+	}
+	return win, nil
+}
+
+// pads are the ONNX pads (h begin, w begin, h end, w end) of a kh x kw
+// window over a picture of shape, and the output's height and width.
+func (win convWindow) pads(n *TFNode, ax spatialAxes, shape []int, kh, kw int) (pads [4]int64, oh, ow int, err error) {
+	strides, dil := win.strides, win.dil
+	if win.padding == "EXPLICIT" {
+		ep, err := n.attrInts("explicit_paddings")
+		if err != nil || len(ep) != 8 {
+			return pads, 0, 0, fmt.Errorf("%w: explicit_paddings %v", ErrBadGraph, ep)
+		}
+		pads = [4]int64{int64(ep[2*ax.h]), int64(ep[2*ax.w]), int64(ep[2*ax.h+1]), int64(ep[2*ax.w+1])}
+		oh = (shape[ax.h]+ep[2*ax.h]+ep[2*ax.h+1]-(kh-1)*dil[ax.h]-1)/strides[ax.h] + 1
+		ow = (shape[ax.w]+ep[2*ax.w]+ep[2*ax.w+1]-(kw-1)*dil[ax.w]-1)/strides[ax.w] + 1
+		return pads, oh, ow, nil
+	}
+	hb, he, oh, err := windowPads(win.padding, shape[ax.h], kh, strides[ax.h], dil[ax.h])
+	if err != nil {
+		return pads, 0, 0, err
+	}
+	wb, we, ow, err := windowPads(win.padding, shape[ax.w], kw, strides[ax.w], dil[ax.w])
+	if err != nil {
+		return pads, 0, 0, err
+	}
+	return [4]int64{int64(hb), int64(wb), int64(he), int64(we)}, oh, ow, nil
+}
+
+// convFilters turns TensorFlow filters (HWIO, or [kh, kw, in, mult] for a
+// depthwise convolution) into ONNX Conv weights (OIHW) with their shape
+// and group count.
+func convFilters(w *Tensor, depthwise bool) (weights []float32, shape []int, group int) {
+	kh, kw, inC := w.Shape[0], w.Shape[1], w.Shape[2]
+	var outC int
+	if depthwise {
+		// [kh, kw, in, mult] -> [in*mult, 1, kh, kw]; output channel
+		// i*mult+m in both.
+		outC, group = inC*w.Shape[3], inC
+		weights = transposeData(w.Data, w.Shape, []int{2, 3, 0, 1})
+	} else {
+		// HWIO -> OIHW.
+		outC, group = w.Shape[3], 1
+		weights = transposeData(w.Data, w.Shape, []int{3, 2, 0, 1})
+	}
+	return weights, []int{outC, inC / group, kh, kw}, group
 }
 
 // activation applies a TensorFlow activation by name.

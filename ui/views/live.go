@@ -19,6 +19,7 @@ import (
 
 	"facecase/media"
 	"facecase/recognition/scorenorm"
+	"facecase/tracking"
 	"facecase/ui/async"
 	"facecase/ui/session"
 	"facecase/ui/widgets"
@@ -218,97 +219,140 @@ func (v *LiveView) run(ctx context.Context, uri string, record bool) error {
 	if err != nil {
 		return err
 	}
-	info := src.Info()
-	var rec *media.VideoWriter
-	var recPath string
+	r := &liveRun{v: v, ctx: ctx, uri: uri, src: src, info: src.Info(), cohort: cohort,
+		searchFMR: v.backend.UserSettings().SearchFMR, alerted: map[int]bool{},
+		ready: make(chan struct{}, 1), start: time.Now()}
+	r.ready <- struct{}{}
 	if record {
-		fps := info.FPS
-		if fps <= 0 {
-			fps = 15
-		}
-		recPath = filepath.Join(filepath.Dir(v.backend.Path()), fmt.Sprintf("live-%s.avi", time.Now().Format("20060102-150405")))
-		if rec, err = media.CreateVideo(recPath, fps, info.Width, info.Height); err != nil {
+		if err := r.startRecording(); err != nil {
 			return err
 		}
 	}
-	finishRecording := func() {
-		if rec == nil {
-			return
-		}
-		if err := rec.Close(); err != nil || rec.Frames() == 0 {
-			return
-		}
-		if v.OnRecorded != nil {
-			async.Do("live recorded", func() { v.OnRecorded(recPath) })
-		}
-	}
-	defer finishRecording()
-
-	searchFMR := v.backend.UserSettings().SearchFMR
-	alerted := map[int]bool{}
-	ready := make(chan struct{}, 1)
-	ready <- struct{}{}
-	var bufs [playerFrameBuffers]*image.RGBA
-	next, frames := 0, 0
-	start := time.Now()
-	onFrame := func(sf media.ScanFrame) error {
-		f := sf.Frame
-		if rec != nil {
-			if err := rec.Write(f.Mat); err != nil {
-				rec.Abort()
-				rec = nil
-				return err
-			}
-		}
-		frames++
-		for _, t := range sf.Tracks {
-			tmpl, ok := t.Best.Template()
-			if alerted[t.ID] || !ok {
-				continue
-			}
-			// Scored as a watchlist search is (normalised score, search
-			// operating point); the tracker itself keeps raw distances.
-			c, point, err := v.backend.Candidates(ctx, tmpl, searchFMR, cohort, 1)
-			if err == nil && len(c) > 0 {
-				alerted[t.ID] = true
-				text := fmt.Sprintf("Possible watchlist lead: %s may be in view (track #%d, score %.2f at FMR %s, distance %.2f). Check it; this is not an identification.",
-					c[0].Label, t.ID, c[0].Score, scorenorm.FormatFMR(point.TargetFMR), c[0].Distance)
-				async.Do("live banner", func() {
-					v.bannerT.Text = text
-					v.bannerT.Refresh()
-					v.banner.Show()
-				})
-			}
-		}
-		select {
-		case <-ready:
-		default:
-			return nil // the screen is still busy: show a later frame
-		}
-		img, err := session.ToRGBA(f.Mat, bufs[next])
-		if err != nil {
-			return err
-		}
-		bufs[next] = img
-		next = (next + 1) % playerFrameBuffers
-		ov := media.TrackOverlay(sf.Tracks, f.Index, media.TrackOverlayOptions{Trail: liveTrail})
-		scene := widgets.Scene{Image: img, Paths: ov.Paths}
-		for i, b := range ov.Boxes {
-			scene.Faces = append(scene.Faces, widgets.FaceMark{ID: i, Box: b.Box, Color: b.Color, Label: b.Label})
-		}
-		stats := src.Stats()
-		text := fmt.Sprintf("%s · %dx%d · %.1f frames/s · %d dropped · %d people tracked",
-			describeCamera(uri), info.Width, info.Height, float64(frames)/time.Since(start).Seconds(), stats.Dropped, len(sf.Tracks))
-		if rec != nil {
-			text += " · recording"
-		}
-		async.Do("live frame", func() {
-			defer func() { ready <- struct{}{} }()
-			v.faces.SetScene(scene)
-			v.status.SetText(text)
-		})
-		return nil
-	}
-	_, err = media.Scan(ctx, src, eng, media.ScanOptions{OnFrame: onFrame})
+	defer r.finishRecording()
+	_, err = media.Scan(ctx, src, eng, media.ScanOptions{OnFrame: r.onFrame})
 	return err
+}
+
+// liveRun is one run of the camera loop.
+type liveRun struct {
+	v      *LiveView
+	ctx    context.Context
+	uri    string
+	src    media.Source
+	info   media.Info
+	cohort *scorenorm.Cohort
+
+	rec     *media.VideoWriter // nil: not recording
+	recPath string
+
+	searchFMR float64
+	alerted   map[int]bool // tracks a banner was raised for
+	// ready holds a token while the screen can take a frame.
+	ready  chan struct{}
+	bufs   [playerFrameBuffers]*image.RGBA
+	next   int
+	frames int
+	start  time.Time
+}
+
+// startRecording creates the recording beside the case file.
+func (r *liveRun) startRecording() error {
+	fps := r.info.FPS
+	if fps <= 0 {
+		fps = 15
+	}
+	path := filepath.Join(filepath.Dir(r.v.backend.Path()), fmt.Sprintf("live-%s.avi", time.Now().Format("20060102-150405")))
+	rec, err := media.CreateVideo(path, fps, r.info.Width, r.info.Height)
+	if err != nil {
+		return err
+	}
+	r.rec, r.recPath = rec, path
+	return nil
+}
+
+// finishRecording closes the recording and hands it to OnRecorded unless
+// it holds no frame.
+func (r *liveRun) finishRecording() {
+	if r.rec == nil {
+		return
+	}
+	if err := r.rec.Close(); err != nil || r.rec.Frames() == 0 {
+		return
+	}
+	if r.v.OnRecorded != nil {
+		path := r.recPath
+		async.Do("live recorded", func() { r.v.OnRecorded(path) })
+	}
+}
+
+// onFrame records a scanned frame, checks its new tracks against the
+// watchlist and shows it when the screen is free.
+func (r *liveRun) onFrame(sf media.ScanFrame) error {
+	if r.rec != nil {
+		if err := r.rec.Write(sf.Frame.Mat); err != nil {
+			r.rec.Abort()
+			r.rec = nil
+			return err
+		}
+	}
+	r.frames++
+	r.checkWatchlist(sf.Tracks)
+	select {
+	case <-r.ready:
+	default:
+		return nil // the screen is still busy: show a later frame
+	}
+	return r.show(sf)
+}
+
+// checkWatchlist raises the banner for the first track that may be someone
+// on the watchlist, once per track.
+func (r *liveRun) checkWatchlist(tracks []tracking.Track) {
+	for _, t := range tracks {
+		tmpl, ok := t.Best.Template()
+		if r.alerted[t.ID] || !ok {
+			continue
+		}
+		// Scored as a watchlist search is (normalised score, search
+		// operating point); the tracker itself keeps raw distances.
+		c, point, err := r.v.backend.Candidates(r.ctx, tmpl, r.searchFMR, r.cohort, 1)
+		if err == nil && len(c) > 0 {
+			r.alerted[t.ID] = true
+			text := fmt.Sprintf("Possible watchlist lead: %s may be in view (track #%d, score %.2f at FMR %s, distance %.2f). Check it; this is not an identification.",
+				c[0].Label, t.ID, c[0].Score, scorenorm.FormatFMR(point.TargetFMR), c[0].Distance)
+			async.Do("live banner", func() {
+				r.v.bannerT.Text = text
+				r.v.bannerT.Refresh()
+				r.v.banner.Show()
+			})
+		}
+	}
+}
+
+// show draws the frame with its boxes and paths and updates the status
+// line; the screen's token comes back once it is drawn.
+func (r *liveRun) show(sf media.ScanFrame) error {
+	img, err := session.ToRGBA(sf.Frame.Mat, r.bufs[r.next])
+	if err != nil {
+		return err
+	}
+	r.bufs[r.next] = img
+	r.next = (r.next + 1) % playerFrameBuffers
+	ov := media.TrackOverlay(sf.Tracks, sf.Frame.Index, media.TrackOverlayOptions{Trail: liveTrail})
+	scene := widgets.Scene{Image: img, Paths: ov.Paths}
+	for i, b := range ov.Boxes {
+		scene.Faces = append(scene.Faces, widgets.FaceMark{ID: i, Box: b.Box, Color: b.Color, Label: b.Label})
+	}
+	stats := r.src.Stats()
+	text := fmt.Sprintf("%s · %dx%d · %.1f frames/s · %d dropped · %d people tracked",
+		describeCamera(r.uri), r.info.Width, r.info.Height, float64(r.frames)/time.Since(r.start).Seconds(), stats.Dropped, len(sf.Tracks))
+	if r.rec != nil {
+		text += " · recording"
+	}
+	async.Do("live frame", func() {
+		defer func() { r.ready <- struct{}{} }()
+		r.v.faces.SetScene(scene)
+		r.v.status.SetText(text)
+	})
+	return nil
 }
