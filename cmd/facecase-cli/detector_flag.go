@@ -12,13 +12,13 @@ import (
 // parsed (the usage error, exit 2). p's value is the default; note, when
 // given, follows the list of names in the help.
 func detectorFlag(fs *flag.FlagSet, p *facedata.DetectorName, note string) {
-	fs.Var(p, "detector", withNote("face detector; `NAME` is "+nameList(facedata.DetectorNames()), note))
+	fs.Var(p, "detector", withNote("face detector, by `name`: "+nameList(facedata.DetectorNames()), note))
 }
 
 // personDetectorFlag registers --person-detector on fs, holding one of
 // facedata.PersonDetectorNames (empty: the default).
 func personDetectorFlag(fs *flag.FlagSet, p *facedata.PersonDetectorName) {
-	fs.Var(p, "person-detector", "person detector; `NAME` is "+nameList(facedata.PersonDetectorNames())+
+	fs.Var(p, "person-detector", "person detector, by `name`: "+nameList(facedata.PersonDetectorNames())+
 		" (default: "+string(facedata.DefaultPersonDetector)+")")
 }
 
