@@ -50,51 +50,12 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 
 	// Describe every image before changing the case, so a bad image
 	// leaves no half-enrolled subject.
-	type enrolment struct {
-		prov     casefile.Provenance
-		template facedata.Template
-		note     string
+	todo, err := describeEnrolments(ctx, engine, fs.Args()[1:], *face, casefile.Provenance{Source: *source, Date: *date})
+	if err != nil {
+		return err
 	}
-	var todo []enrolment
-	for _, path := range fs.Args()[1:] {
-		faces, err := engine.faces(ctx, path)
-		if err != nil {
-			return err
-		}
-		f, err := pickFace(faces, *face, path)
-		if err != nil {
-			return err
-		}
-		sum, err := fsutil.SHA256File(path)
-		if err != nil {
-			return err
-		}
-		src := *source
-		if src == "" {
-			src = filepath.Base(path)
-		}
-		t, _ := f.Template()
-		e := enrolment{prov: casefile.Provenance{Source: src, Date: *date, ImageSHA256: sum}, template: t}
-		if !f.Quality.Usable {
-			e.note = fmt.Sprintf(" (warning: low quality: %v)", f.Quality.Reasons)
-		}
-		todo = append(todo, e)
-	}
-	var s casefile.Subject
-	if *subjectID != 0 {
-		subjects, err := c.Subjects()
-		if err != nil {
-			return err
-		}
-		for _, x := range subjects {
-			if x.ID == *subjectID {
-				s = x
-			}
-		}
-		if s.ID == 0 {
-			return fmt.Errorf("no subject %d in the case", *subjectID)
-		}
-	} else if s, err = c.AddSubject(*label, *notes); err != nil {
+	s, err := enrolSubject(c, *subjectID, *label, *notes)
+	if err != nil {
 		return err
 	}
 	for _, e := range todo {
@@ -105,6 +66,61 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(env.stdout, "subject %d (%s): enrolment %d from %s%s\n", s.ID, s.Label, en.ID, fsutil.ShowPath(e.prov.Source), e.note)
 	}
 	return nil
+}
+
+// enrolment is one image described for enrolment.
+type enrolment struct {
+	prov     casefile.Provenance
+	template facedata.Template
+	note     string // a low-quality warning, or empty
+}
+
+// describeEnrolments finds the chosen face (see pickFace) of every image
+// and its template. Each provenance is prov with the image's SHA-256, and
+// its file name as the source unless prov names one.
+func describeEnrolments(ctx context.Context, engine *caseEngine, paths []string, face int, prov casefile.Provenance) ([]enrolment, error) {
+	var todo []enrolment
+	for _, path := range paths {
+		faces, err := engine.faces(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		f, err := pickFace(faces, face, path)
+		if err != nil {
+			return nil, err
+		}
+		e := enrolment{prov: prov}
+		if e.prov.ImageSHA256, err = fsutil.SHA256File(path); err != nil {
+			return nil, err
+		}
+		if e.prov.Source == "" {
+			e.prov.Source = filepath.Base(path)
+		}
+		e.template, _ = f.Template()
+		if !f.Quality.Usable {
+			e.note = fmt.Sprintf(" (warning: low quality: %v)", f.Quality.Reasons)
+		}
+		todo = append(todo, e)
+	}
+	return todo, nil
+}
+
+// enrolSubject is the existing subject id, or else a new subject with the
+// label and notes.
+func enrolSubject(c *casefile.Case, id uint64, label, notes string) (casefile.Subject, error) {
+	if id == 0 {
+		return c.AddSubject(label, notes)
+	}
+	subjects, err := c.Subjects()
+	if err != nil {
+		return casefile.Subject{}, err
+	}
+	for _, x := range subjects {
+		if x.ID == id {
+			return x, nil
+		}
+	}
+	return casefile.Subject{}, fmt.Errorf("no subject %d in the case", id)
 }
 
 // pickFace chooses the face to use: the k-th (1-based) or, when k is 0,

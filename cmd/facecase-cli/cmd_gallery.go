@@ -421,49 +421,70 @@ func galleryBench(ctx context.Context, env *cliEnv, args []string) error {
 	if *memLimit > 0 {
 		debug.SetMemoryLimit(int64(*memLimit * (1 << 30)))
 	}
-	path := filepath.Join(*dir, fmt.Sprintf("facecase-synthetic-%d.gallery", *faces))
-	var build time.Duration
-	if _, err := os.Stat(path); err != nil {
-		fmt.Fprintf(env.stderr, "building %s\n", path)
-		t0 := time.Now()
-		if err := buildSyntheticGallery(ctx, env, path, *faces); err != nil {
-			os.Remove(path)
-			return err
-		}
-		build = time.Since(t0)
-	}
-	if err := upgradeGallery(ctx, env, path); err != nil {
+	b := galleryBenchRun{faces: *faces, path: filepath.Join(*dir, fmt.Sprintf("facecase-synthetic-%d.gallery", *faces))}
+	var err error
+	if b.build, err = ensureSyntheticGallery(ctx, env, b.path, *faces); err != nil {
 		return err
 	}
 	runtime.GC()
 	debug.FreeOSMemory() // what the build freed goes back before measuring
 	t0 := time.Now()
-	g, err := gallery.OpenReadOnly(path, gallery.Options{NProbe: *nprobe, Shortlist: *shortlist, Rerank: *rerank})
+	g, err := gallery.OpenReadOnly(b.path, gallery.Options{NProbe: *nprobe, Shortlist: *shortlist, Rerank: *rerank})
 	if err != nil {
 		return err
 	}
 	defer g.Close()
-	load := time.Since(t0)
-	memLoaded, _ := gallery.ProcessMemory()
-	fig, err := gallery.MeasureSearch(ctx, g, benchProbes(*nprobes, g.Len()), 50)
-	if err != nil {
+	b.load = time.Since(t0)
+	b.memLoaded, _ = gallery.ProcessMemory()
+	if b.fig, err = gallery.MeasureSearch(ctx, g, benchProbes(*nprobes, g.Len()), 50); err != nil {
 		return err
 	}
-	memAfter, _ := gallery.ProcessMemory()
-	st := g.Stats()
+	b.memAfter, _ = gallery.ProcessMemory()
+	b.st = g.Stats()
+	return b.print(env.stdout)
+}
 
+// ensureSyntheticGallery builds the synthetic gallery of n faces at path
+// unless it is there from an earlier run (build is then 0), and upgrades
+// it if an older version made it.
+func ensureSyntheticGallery(ctx context.Context, env *cliEnv, path string, n int) (build time.Duration, err error) {
+	if _, err := os.Stat(path); err != nil {
+		fmt.Fprintf(env.stderr, "building %s\n", path)
+		t0 := time.Now()
+		if err := buildSyntheticGallery(ctx, env, path, n); err != nil {
+			os.Remove(path)
+			return 0, err
+		}
+		build = time.Since(t0)
+	}
+	return build, upgradeGallery(ctx, env, path)
+}
+
+// galleryBenchRun is what one gallery bench measured.
+type galleryBenchRun struct {
+	faces               int    // asked for: picks issue 7's targets
+	path                string // the synthetic gallery
+	build, load         time.Duration
+	memLoaded, memAfter gallery.Memory
+	fig                 gallery.SearchFigures
+	st                  gallery.Stats
+}
+
+// print writes the figures as a table beside issue 7's targets.
+func (b *galleryBenchRun) print(w io.Writer) error {
 	var buildTarget, loadTarget, memTarget, latTarget, exactTarget string
-	switch *faces {
+	switch b.faces {
 	case 10_000_000:
 		buildTarget, loadTarget, memTarget, latTarget = "<= 10 min", "<= 20 s", "<= 2 GB", "<= 20 / 50 ms"
 	case 1_000_000:
 		loadTarget, exactTarget = "<= 2 s", "<= 40 ms"
 	}
-	buildText := "reused " + filepath.Base(path)
-	if build > 0 {
-		buildText = fmt.Sprintf("%.1f s (%s)", build.Seconds(), build.Round(time.Second))
+	buildText := "reused " + filepath.Base(b.path)
+	if b.build > 0 {
+		buildText = fmt.Sprintf("%.1f s (%s)", b.build.Seconds(), b.build.Round(time.Second))
 	}
-	tw := tabwriter.NewWriter(env.stdout, 0, 0, 2, ' ', 0)
+	st, fig := b.st, b.fig
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "figure\ttarget\tmeasured\n")
 	codes := "int8 codes in memory"
 	if !st.ResidentCodes {
@@ -475,9 +496,9 @@ func galleryBench(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(tw, "Go memory limit\t\t%s\n", gb(lim))
 	}
 	fmt.Fprintf(tw, "import + index build\t%s\t%s\n", buildTarget, buildText)
-	fmt.Fprintf(tw, "load\t%s\t%.2f s\n", loadTarget, load.Seconds())
-	fmt.Fprintf(tw, "resident memory after load\t%s\t%s (of which mapped file %s)\n", memTarget, gb(memLoaded.RSS), gb(memLoaded.RSSFile))
-	fmt.Fprintf(tw, "resident memory after searches\t%s\t%s (peak of the process %s)\n", memTarget, gb(memAfter.RSS), gb(memAfter.Peak))
+	fmt.Fprintf(tw, "load\t%s\t%.2f s\n", loadTarget, b.load.Seconds())
+	fmt.Fprintf(tw, "resident memory after load\t%s\t%s (of which mapped file %s)\n", memTarget, gb(b.memLoaded.RSS), gb(b.memLoaded.RSSFile))
+	fmt.Fprintf(tw, "resident memory after searches\t%s\t%s (peak of the process %s)\n", memTarget, gb(b.memAfter.RSS), gb(b.memAfter.Peak))
 	fmt.Fprintf(tw, "top-50 search p50 / p99\t%s\t%.1f / %.1f ms\n", latTarget, ms(fig.P50), ms(fig.P99))
 	fmt.Fprintf(tw, "top-50 search processor time\t\t%.1f ms per search, all threads\n", ms(fig.CPU))
 	if l, err := os.ReadFile("/proc/loadavg"); err == nil {

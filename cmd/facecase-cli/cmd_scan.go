@@ -87,12 +87,9 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 		return fmt.Errorf("%w: --watch needs descriptors", errUsage)
 	}
 	if len(f.watch) > 0 {
-		cohort, err := models.LoadCohort()
-		if err != nil {
+		var err error
+		if f.watchPoint, err = watchPoint(*fmr); err != nil {
 			return err
-		}
-		if f.watchPoint, err = cohort.Calibration().Point(*fmr); err != nil {
-			return fmt.Errorf("%w: --fmr: %w", errUsage, err)
 		}
 	}
 	sources, fromFolder, err := expandScanArgs(fs.Args())
@@ -118,6 +115,28 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 		watch = append(watch, e)
 	}
 	s := &scanCommand{env: env, flags: f, sink: sink, engines: engines, watch: watch}
+	return s.scanAll(ctx, sources, fromFolder)
+}
+
+// watchPoint is the operating point, at the target false match rate fmr,
+// that names tracks after --watch people.
+func watchPoint(fmr float64) (scorenorm.OperatingPoint, error) {
+	cohort, err := models.LoadCohort()
+	if err != nil {
+		return scorenorm.OperatingPoint{}, err
+	}
+	p, err := cohort.Calibration().Point(fmr)
+	if err != nil {
+		return p, fmt.Errorf("%w: --fmr: %w", errUsage, err)
+	}
+	return p, nil
+}
+
+// scanAll scans every source in turn. A source that fails is reported and
+// the others go on (a file of a folder that is not a video or photo is
+// skipped); a fatal error or a cancellation stops the run. Any failure
+// makes the exit status 1.
+func (s *scanCommand) scanAll(ctx context.Context, sources []string, fromFolder map[string]bool) error {
 	failed := 0
 	for _, uri := range sources {
 		err := s.scanSource(ctx, uri)
@@ -126,14 +145,14 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 		case ctx.Err() != nil:
 			return ctx.Err()
 		case fromFolder[uri] && errors.Is(err, media.ErrUnsupported):
-			fmt.Fprintf(env.stderr, "%s: skipped: %v\n", fsutil.ShowPath(uri), err)
+			fmt.Fprintf(s.env.stderr, "%s: skipped: %v\n", fsutil.ShowPath(uri), err)
 		default:
 			var fatal *scanFatal
 			if errors.As(err, &fatal) {
 				return fatal.err
 			}
 			failed++
-			fmt.Fprintf(env.stderr, "%s: %v\n", fsutil.ShowPath(uri), err)
+			fmt.Fprintf(s.env.stderr, "%s: %v\n", fsutil.ShowPath(uri), err)
 		}
 	}
 	if failed > 0 {
@@ -173,19 +192,7 @@ func (s *scanCommand) scanSource(ctx context.Context, uri string) error {
 	}
 	defer src.Close()
 	info := src.Info()
-	detector, minFace := s.flags.detector, s.flags.minFace
-	if detector == "" {
-		detector = videoDetector
-		if info.Kind == media.KindPhoto {
-			detector = facedata.DefaultDetector
-		}
-	}
-	if minFace < 0 {
-		minFace = videoMinFace
-		if info.Kind == media.KindPhoto {
-			minFace = photoMinFace
-		}
-	}
+	detector, minFace := s.detectorFor(info.Kind)
 	an, err := s.engines.analyzer(detector, minFace)
 	if err != nil {
 		return &scanFatal{err}
@@ -195,44 +202,14 @@ func (s *scanCommand) scanSource(ctx context.Context, uri string) error {
 		// live camera for a case); the others go on.
 		return err
 	}
-	var render *media.VideoWriter
-	if s.flags.render != "" {
-		if info.Kind == media.KindPhoto {
-			return fmt.Errorf("%w: --render needs a video or camera, %s is a photo", errUsage, fsutil.ShowPath(uri))
-		}
-		fps := info.FPS
-		if fps <= 0 {
-			fps = 25
-		}
-		if render, err = media.CreateVideo(s.flags.render, fps, info.Width, info.Height); err != nil {
-			return &scanFatal{err}
-		}
+	render, err := s.openRender(info, uri)
+	if err != nil {
+		return err
 	}
 	rep, finish := s.progress()
-	opts := media.ScanOptions{
-		Every:    s.flags.every,
-		MaxEvery: s.flags.maxEvery,
-		Tracking: tracking.DefaultConfig(),
-		Progress: rep,
-		OnDetections: func(d []media.ScanDetection) error {
-			return s.sink.Detections(info, d)
-		},
-		OnTrack: func(t tracking.Track) error {
-			return s.sink.Track(info, t, s.name(t))
-		},
-	}
-	if s.flags.people && info.Kind != media.KindPhoto {
-		pf, err := s.engines.people(s.flags.personDet, s.flags.minPerson)
-		if err != nil {
-			return &scanFatal{err}
-		}
-		opts.People = pf
-		opts.PersonTracking = tracking.DefaultPersonConfig()
-		opts.OnPeople = func(p []media.ScanPerson) error { return s.sink.People(info, p) }
-		opts.OnPersonTrack = func(p tracking.PersonTrack) error { return s.sink.PersonTrack(info, p) }
-	}
-	if render != nil {
-		opts.OnFrame = func(f media.ScanFrame) error { return renderFrame(render, f) }
+	opts, err := s.scanOptions(info, rep, render)
+	if err != nil {
+		return err
 	}
 	sum, scanErr := media.Scan(ctx, src, an, opts)
 	finish()
@@ -249,6 +226,77 @@ func (s *scanCommand) scanSource(ctx context.Context, uri string) error {
 		return scanErr
 	}
 	return renderErr
+}
+
+// detectorFor is the face detector and smallest face for a source of a
+// kind: the flags', or else the photo or the video default.
+func (s *scanCommand) detectorFor(kind media.Kind) (facedata.DetectorName, int) {
+	detector, minFace := s.flags.detector, s.flags.minFace
+	if detector == "" {
+		detector = videoDetector
+		if kind == media.KindPhoto {
+			detector = facedata.DefaultDetector
+		}
+	}
+	if minFace < 0 {
+		minFace = videoMinFace
+		if kind == media.KindPhoto {
+			minFace = photoMinFace
+		}
+	}
+	return detector, minFace
+}
+
+// openRender creates the --render video for source uri, or returns nil
+// without --render; a photo cannot be rendered.
+func (s *scanCommand) openRender(info media.Info, uri string) (*media.VideoWriter, error) {
+	if s.flags.render == "" {
+		return nil, nil
+	}
+	if info.Kind == media.KindPhoto {
+		return nil, fmt.Errorf("%w: --render needs a video or camera, %s is a photo", errUsage, fsutil.ShowPath(uri))
+	}
+	fps := info.FPS
+	if fps <= 0 {
+		fps = 25
+	}
+	render, err := media.CreateVideo(s.flags.render, fps, info.Width, info.Height)
+	if err != nil {
+		return nil, &scanFatal{err}
+	}
+	return render, nil
+}
+
+// scanOptions are the options of a source's scan: everything it finds
+// goes to the sink, people are followed in video and cameras (unless
+// --people=false), and frames are drawn into render when it is not nil.
+func (s *scanCommand) scanOptions(info media.Info, rep progress.Reporter, render *media.VideoWriter) (media.ScanOptions, error) {
+	opts := media.ScanOptions{
+		Every:    s.flags.every,
+		MaxEvery: s.flags.maxEvery,
+		Tracking: tracking.DefaultConfig(),
+		Progress: rep,
+		OnDetections: func(d []media.ScanDetection) error {
+			return s.sink.Detections(info, d)
+		},
+		OnTrack: func(t tracking.Track) error {
+			return s.sink.Track(info, t, s.name(t))
+		},
+	}
+	if s.flags.people && info.Kind != media.KindPhoto {
+		pf, err := s.engines.people(s.flags.personDet, s.flags.minPerson)
+		if err != nil {
+			return opts, &scanFatal{err}
+		}
+		opts.People = pf
+		opts.PersonTracking = tracking.DefaultPersonConfig()
+		opts.OnPeople = func(p []media.ScanPerson) error { return s.sink.People(info, p) }
+		opts.OnPersonTrack = func(p tracking.PersonTrack) error { return s.sink.PersonTrack(info, p) }
+	}
+	if render != nil {
+		opts.OnFrame = func(f media.ScanFrame) error { return renderFrame(render, f) }
+	}
+	return opts, nil
 }
 
 // name returns the watch-list person track t is named after, if any: the
