@@ -129,9 +129,16 @@ func TestHeadlessFlow(t *testing.T) {
 	// Enrol a subject from the face detected in obama.jpg.
 	obama, _ := rowFor(rows, "obama.jpg")
 	showAndSelectFirstFace(t, cw, obama.Evidence.ID)
-	var form *views.EnrolForm
-	async.DoAndWait("test enrol form", func() { form = cw.Viewer.Panel().ShowEnrol() })
-	test.Type(form.Label, "Barack Obama")
+	var label *widget.Entry
+	async.DoAndWait("test enrol form", func() {
+		cw.Viewer.Panel().ShowEnrol()
+		// The form's first text field is the new subject's label.
+		label, _ = firstIn(cw.win.Canvas().Overlays().Top(), func(*widget.Entry) bool { return true })
+	})
+	if label == nil {
+		t.Fatal("no enrol form with a label field")
+	}
+	test.Type(label, "Barack Obama")
 	submitTopForm(t, cw.win)
 	eventually(t, flowBound, "the subject on the watchlist", func() bool {
 		s := cw.Watchlist.Subjects()
@@ -155,11 +162,22 @@ func TestHeadlessFlow(t *testing.T) {
 		cw.Review.Reload()
 		cw.Review.Select(0)
 	})
-	var card *views.CandidateCard
-	async.Locked(func() { card = cw.Review.Cards()[0] })
-	async.DoAndWait("test confirm", func() { test.Tap(card.Confirm) })
+	var confirm *widget.Button
+	async.DoAndWait("test confirm", func() {
+		// The first candidate's card comes first.
+		confirm, _ = firstIn(cw.Review.Content(), func(b *widget.Button) bool { return b.Text == "Confirm" })
+		if confirm != nil {
+			test.Tap(confirm)
+		}
+	})
+	if confirm == nil {
+		t.Fatal("no candidate to confirm in the review view")
+	}
 	eventually(t, flowBound, "the confirmation", func() bool {
-		return strings.Contains(card.Status.Text, "Status: confirmed") && strings.Contains(card.Status.Text, "Det. Flow: confirm")
+		_, ok := firstIn(cw.Review.Content(), func(l *widget.Label) bool {
+			return strings.Contains(l.Text, "Status: confirmed") && strings.Contains(l.Text, "Det. Flow: confirm")
+		})
+		return ok
 	})
 
 	// Export, and verify the bundle.
@@ -245,6 +263,19 @@ func submitTopForm(t *testing.T, w fyne.Window) {
 	if btn == nil {
 		t.Fatal("no dialog to submit")
 	}
+}
+
+// firstIn is the first object under root, in uitest.Walk's order, that is
+// a T and passes ok. Call it on the UI goroutine or under its lock.
+func firstIn[T fyne.CanvasObject](root fyne.CanvasObject, ok func(T) bool) (T, bool) {
+	var found T
+	done := false
+	uitest.Walk(root, func(o fyne.CanvasObject) {
+		if x, is := o.(T); is && !done && ok(x) {
+			found, done = x, true
+		}
+	})
+	return found, done
 }
 
 // writeTruncated copies the first 1/part of a file: a damaged copy.

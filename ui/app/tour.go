@@ -24,9 +24,11 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/software"
+	"fyne.io/fyne/v2/widget"
 
 	"facecase/casefile"
 	"facecase/ui/async"
+	"facecase/ui/internal/uitest"
 	"facecase/ui/session"
 )
 
@@ -303,16 +305,19 @@ func tourReviewWithNote(ctx context.Context, cw *CaseWindow) error {
 		cw.SelectTab(TabReview)
 		cw.Review.Reload()
 		cw.Review.Select(0)
-		if cards := cw.Review.Cards(); len(cards) > 0 {
-			c := cards[0]
-			c.Note.SetText(note)
-			search := cw.Review.Searches()[0]
-			cw.Review.Decide(search.ID, c.Candidate.SubjectID, casefile.DecisionInconclusive, note)
+		if searches := cw.Review.Searches(); len(searches) > 0 {
+			search := searches[0]
+			cw.Review.Decide(search.ID, search.Candidates[0].SubjectID, casefile.DecisionInconclusive, note)
 		}
 	})
 	return waitFor(ctx, time.Minute, "the note on the review card", func() bool {
-		cards := cw.Review.Cards()
-		return len(cards) > 0 && strings.Contains(cards[0].Status.Text, note)
+		shown := false
+		uitest.Walk(cw.Review.Content(), func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, note) {
+				shown = true
+			}
+		})
+		return shown
 	})
 }
 

@@ -73,7 +73,7 @@ func NewFacePanel(ctx context.Context, win fyne.Window, backend ViewerBackend) *
 	p.cands = container.NewVBox()
 	p.searchBtn = widget.NewButtonWithIcon("Search watchlist", theme.SearchIcon(), p.Search)
 	p.searchBtn.Importance = widget.HighImportance
-	p.enrolBtn = widget.NewButtonWithIcon("Enrol on watchlist…", theme.ContentAddIcon(), p.showEnrol)
+	p.enrolBtn = widget.NewButtonWithIcon("Enrol on watchlist…", theme.ContentAddIcon(), p.ShowEnrol)
 	p.empty = widget.NewLabel("Tap a face to see its quality and candidates.")
 	p.empty.Wrapping = fyne.TextWrapWord
 	p.status = widget.NewLabel("")
@@ -272,36 +272,37 @@ func (p *FacePanel) Search() {
 	run()
 }
 
-// EnrolForm is the Enrol on watchlist form (the app's flow test fills it).
-type EnrolForm struct {
-	Subject       *widget.Select // an existing subject, or "New subject"
-	Label, Notes  *widget.Entry
-	Source, Date  *widget.Entry
-	Dialog        dialog.Dialog
+// enrolForm is the Enrol on watchlist form.
+type enrolForm struct {
+	subject       *widget.Select // an existing subject, or "New subject"
+	label, notes  *widget.Entry
+	source, date  *widget.Entry
+	dialog        dialog.Dialog
 	subjects      []casefile.Subject
 	newSubjectOpt string
 }
-
-func (p *FacePanel) showEnrol() { p.ShowEnrol() }
 
 // ShowEnrol shows the form that puts the face on the watchlist. A new
 // subject needs a label (Enrol stays disabled without one); when the
 // enrolment fails the form comes back with what was typed, and when it
 // succeeds the panel says so.
-func (p *FacePanel) ShowEnrol() *EnrolForm {
+func (p *FacePanel) ShowEnrol() { p.showEnrol() }
+
+// showEnrol is ShowEnrol, returning the form (nil without a face).
+func (p *FacePanel) showEnrol() *enrolForm {
 	if !p.has {
 		return nil
 	}
 	det, ev := p.det, p.ev
-	f := &EnrolForm{Label: widget.NewEntry(), Notes: widget.NewMultiLineEntry(), Source: widget.NewEntry(),
-		Date: widget.NewEntry(), newSubjectOpt: "New subject"}
+	f := &enrolForm{label: widget.NewEntry(), notes: widget.NewMultiLineEntry(), source: widget.NewEntry(),
+		date: widget.NewEntry(), newSubjectOpt: "New subject"}
 	f.subjects, _ = p.backend.Subjects()
 	opts := []string{f.newSubjectOpt}
 	for _, s := range f.subjects {
 		opts = append(opts, fmt.Sprintf("%s (#%d)", s.Label, s.ID))
 	}
-	f.Label.Validator = func(s string) error {
-		if f.Subject != nil && f.Subject.SelectedIndex() > 0 {
+	f.label.Validator = func(s string) error {
+		if f.subject != nil && f.subject.SelectedIndex() > 0 {
 			return nil
 		}
 		if strings.TrimSpace(s) == "" {
@@ -309,50 +310,50 @@ func (p *FacePanel) ShowEnrol() *EnrolForm {
 		}
 		return nil
 	}
-	f.Subject = widget.NewSelect(opts, func(s string) {
+	f.subject = widget.NewSelect(opts, func(s string) {
 		if s == f.newSubjectOpt {
-			f.Label.Enable()
+			f.label.Enable()
 		} else {
-			f.Label.Disable()
+			f.label.Disable()
 		}
-		f.Label.Validate()
+		f.label.Validate()
 	})
-	f.Subject.SetSelectedIndex(0)
-	f.Source.SetText(fmt.Sprintf("%s, face %d", ev.Name, det.ID))
-	f.Date.SetPlaceHolder("when the image was taken, if known")
+	f.subject.SetSelectedIndex(0)
+	f.source.SetText(fmt.Sprintf("%s, face %d", ev.Name, det.ID))
+	f.date.SetPlaceHolder("when the image was taken, if known")
 	items := []*widget.FormItem{
-		widget.NewFormItem("Subject", f.Subject),
-		widget.NewFormItem("Label", f.Label),
-		widget.NewFormItem("Notes", f.Notes),
-		widget.NewFormItem("Image source", f.Source),
-		widget.NewFormItem("Image date", f.Date),
+		widget.NewFormItem("Subject", f.subject),
+		widget.NewFormItem("Label", f.label),
+		widget.NewFormItem("Notes", f.notes),
+		widget.NewFormItem("Image source", f.source),
+		widget.NewFormItem("Image date", f.date),
 	}
-	f.Dialog = dialog.NewForm("Enrol on watchlist", "Enrol", "Cancel", items, func(ok bool) {
+	f.dialog = dialog.NewForm("Enrol on watchlist", "Enrol", "Cancel", items, func(ok bool) {
 		if ok {
 			p.enrol(f, det)
 		}
 	}, p.win)
-	f.Dialog.Resize(fyne.NewSize(520, 420))
-	f.Dialog.Show()
+	f.dialog.Resize(fyne.NewSize(520, 420))
+	f.dialog.Show()
 	return f
 }
 
 // enrol records the form's enrolment in the background; a failure shows
 // the form again, as typed, under the error.
-func (p *FacePanel) enrol(f *EnrolForm, det casefile.Detection) {
+func (p *FacePanel) enrol(f *enrolForm, det casefile.Detection) {
 	var subjectID uint64
-	if i := f.Subject.SelectedIndex(); i > 0 {
+	if i := f.subject.SelectedIndex(); i > 0 {
 		subjectID = f.subjects[i-1].ID
 	}
-	prov := casefile.Provenance{Source: f.Source.Text, Date: f.Date.Text}
-	label, notes := f.Label.Text, f.Notes.Text
+	prov := casefile.Provenance{Source: f.source.Text, Date: f.date.Text}
+	label, notes := f.label.Text, f.notes.Text
 	var subj casefile.Subject
 	background("enrol face", func() (err error) {
 		subj, err = p.backend.EnrolFace(det.ID, subjectID, label, notes, prov)
 		return err
 	}, func(err error) {
 		if err != nil {
-			f.Dialog.Show()
+			f.dialog.Show()
 			dialogs.ShowError(p.win, err)
 			return
 		}

@@ -216,19 +216,19 @@ func TestLabRunShowsResultsAndSetsTheCaseThreshold(t *testing.T) {
 	// The Settings form shows the case's operating point and refuses an
 	// FMR outside the calibrated range with the reason.
 	cs, _ := f.Settings()
-	form := ShowCaseSettings(w, f.UserSettings(), cs, func(session.Settings) {})
-	note := form.Calibration.Text
+	form := showCaseSettings(w, f.UserSettings(), cs, func(session.Settings) {})
+	note := form.calibration.Text
 	rate, _ := cal.FMR()
 	wantNote := fmt.Sprintf("Case operating point: FMR 0.05, score ≤ %s (%s) — measured FMR %s on labels.csv (2026-11-26)",
 		thresholdText(th), scorenorm.KindShipped, sciRate(rate))
 	if !strings.Contains(note, wantNote) || !strings.Contains(overlayText(w), wantNote) {
 		t.Errorf("settings note %q, want it to contain %q", note, wantNote)
 	}
-	if err := form.SearchFMR.Validate(); err != nil {
+	if err := form.searchFMR.Validate(); err != nil {
 		t.Errorf("the default search FMR does not validate: %v", err)
 	}
-	form.SearchFMR.SetText("1e-7")
-	if err := form.SearchFMR.Validate(); err == nil || !strings.Contains(err.Error(), "rule of three") {
+	form.searchFMR.SetText("1e-7")
+	if err := form.searchFMR.Validate(); err == nil || !strings.Contains(err.Error(), "rule of three") {
 		t.Errorf("search FMR 1e-7: %v, want it refused with the reason", err)
 	}
 }

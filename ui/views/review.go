@@ -39,7 +39,7 @@ type ReviewView struct {
 	detail   *fyne.Container
 	content  fyne.CanvasObject
 	selected int
-	cards    []*CandidateCard
+	cards    []*candidateCard
 
 	mu      sync.Mutex
 	cache   map[string]image.Image // pictures by key
@@ -53,15 +53,15 @@ type pictureSlot struct {
 	img *canvas.Image
 }
 
-// CandidateCard is one candidate's row in the review view.
-type CandidateCard struct {
-	Candidate casefile.Candidate
-	Status    *widget.Label
-	Note      *widget.Entry
-	Confirm   *widget.Button
-	Reject    *widget.Button
-	Unsure    *widget.Button
-	Box       *fyne.Container
+// candidateCard is one candidate's row in the review view.
+type candidateCard struct {
+	candidate casefile.Candidate
+	status    *widget.Label
+	note      *widget.Entry
+	confirm   *widget.Button
+	reject    *widget.Button
+	unsure    *widget.Button
+	box       *fyne.Container
 }
 
 // NewReviewView builds the review view.
@@ -108,9 +108,6 @@ func (v *ReviewView) Content() fyne.CanvasObject { return v.content }
 // Searches are the searches listed.
 func (v *ReviewView) Searches() []casefile.SearchRecord { return v.searches }
 
-// Cards are the candidate rows of the search shown.
-func (v *ReviewView) Cards() []*CandidateCard { return v.cards }
-
 // Reload reads the searches again.
 func (v *ReviewView) Reload() {
 	all, err := v.backend.Searches()
@@ -154,7 +151,7 @@ func (v *ReviewView) showSearch(s casefile.SearchRecord) {
 	for _, c := range s.Candidates {
 		card := v.newCard(s, c, probeKey)
 		v.cards = append(v.cards, card)
-		objs = append(objs, widget.NewSeparator(), card.Box)
+		objs = append(objs, widget.NewSeparator(), card.box)
 	}
 	v.detail.Objects = objs
 	v.detail.Refresh()
@@ -166,16 +163,16 @@ func (v *ReviewView) showSearch(s casefile.SearchRecord) {
 	})
 }
 
-func (v *ReviewView) newCard(s casefile.SearchRecord, c casefile.Candidate, probeKey string) *CandidateCard {
-	card := &CandidateCard{Candidate: c, Status: widget.NewLabel(""), Note: widget.NewEntry()}
-	card.Status.Wrapping = fyne.TextWrapWord
-	card.Note.SetPlaceHolder("note (optional)")
+func (v *ReviewView) newCard(s casefile.SearchRecord, c casefile.Candidate, probeKey string) *candidateCard {
+	card := &candidateCard{candidate: c, status: widget.NewLabel(""), note: widget.NewEntry()}
+	card.status.Wrapping = fyne.TextWrapWord
+	card.note.SetPlaceHolder("note (optional)")
 	decide := func(d casefile.Decision) func() {
-		return func() { v.Decide(s.ID, c.SubjectID, d, card.Note.Text) }
+		return func() { v.Decide(s.ID, c.SubjectID, d, card.note.Text) }
 	}
-	card.Confirm = widget.NewButtonWithIcon("Confirm", theme.ConfirmIcon(), decide(casefile.DecisionConfirm))
-	card.Reject = widget.NewButtonWithIcon("Reject", theme.CancelIcon(), decide(casefile.DecisionReject))
-	card.Unsure = widget.NewButtonWithIcon("Inconclusive", theme.QuestionIcon(), decide(casefile.DecisionInconclusive))
+	card.confirm = widget.NewButtonWithIcon("Confirm", theme.ConfirmIcon(), decide(casefile.DecisionConfirm))
+	card.reject = widget.NewButtonWithIcon("Reject", theme.CancelIcon(), decide(casefile.DecisionReject))
+	card.unsure = widget.NewButtonWithIcon("Inconclusive", theme.QuestionIcon(), decide(casefile.DecisionInconclusive))
 	title := widget.NewLabelWithStyle(fmt.Sprintf("%d. %s — %s", c.Rank, c.Label, candidateScoreText(s, c)),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	probe := v.picture(probeKey, "probe face")
@@ -202,23 +199,23 @@ func (v *ReviewView) newCard(s casefile.SearchRecord, c casefile.Candidate, prob
 			}
 		}
 	}
-	buttons := container.NewHBox(card.Confirm, card.Reject, card.Unsure)
+	buttons := container.NewHBox(card.confirm, card.reject, card.unsure)
 	notice := canvas.NewText(widgets.LeadNoticeText, theme.Color(theme.ColorNameWarning))
 	notice.TextStyle = fyne.TextStyle{Italic: true}
-	card.Box = container.NewVBox(title, notice, echo, container.NewHScroll(faces), card.Status,
-		container.NewBorder(nil, nil, nil, buttons, card.Note))
+	card.box = container.NewVBox(title, notice, echo, container.NewHScroll(faces), card.status,
+		container.NewBorder(nil, nil, nil, buttons, card.note))
 	v.updateStatus(card, s.ID)
 	return card
 }
 
 // updateStatus shows where a candidate's review stands.
-func (v *ReviewView) updateStatus(card *CandidateCard, searchID uint64) {
-	cr, err := v.backend.CandidateStatus(searchID, card.Candidate.SubjectID)
+func (v *ReviewView) updateStatus(card *candidateCard, searchID uint64) {
+	cr, err := v.backend.CandidateStatus(searchID, card.candidate.SubjectID)
 	if err != nil {
-		card.Status.SetText("cannot read the review state: " + err.Error())
+		card.status.SetText("cannot read the review state: " + err.Error())
 		return
 	}
-	card.Status.SetText(reviewText(cr))
+	card.status.SetText(reviewText(cr))
 }
 
 // Decide records a decision on a candidate under the reviewer's name.
@@ -232,8 +229,8 @@ func (v *ReviewView) Decide(searchID, subjectID uint64, d casefile.Decision, not
 			return
 		}
 		for _, card := range v.cards {
-			if card.Candidate.SubjectID == subjectID {
-				card.Note.SetText("")
+			if card.candidate.SubjectID == subjectID {
+				card.note.SetText("")
 				v.updateStatus(card, searchID)
 			}
 		}

@@ -36,17 +36,17 @@ func TestReviewListsOnlySearchesWithCandidates(t *testing.T) {
 func TestReviewEveryCandidateCarriesTheNotice(t *testing.T) {
 	v, w := newReview(t, newFakeReview())
 	v.Select(0)
-	cards := v.Cards()
+	cards := v.cards
 	if len(cards) != 2 {
 		t.Fatalf("%d candidate cards, want 2", len(cards))
 	}
 	for _, c := range cards {
-		text := visibleText(c.Box)
+		text := visibleText(c.box)
 		if !strings.Contains(text, widgets.LeadNoticeText) {
-			t.Errorf("candidate %q is shown without the notice %q", c.Candidate.Label, widgets.LeadNoticeText)
+			t.Errorf("candidate %q is shown without the notice %q", c.candidate.Label, widgets.LeadNoticeText)
 		}
-		if !strings.Contains(text, c.Candidate.Label) {
-			t.Errorf("candidate card does not name %q", c.Candidate.Label)
+		if !strings.Contains(text, c.candidate.Label) {
+			t.Errorf("candidate card does not name %q", c.candidate.Label)
 		}
 	}
 	all := visibleText(w.Canvas().Content())
@@ -93,13 +93,13 @@ func TestReviewDecisionIsRecordedWithReviewer(t *testing.T) {
 	f := newFakeReview()
 	v, _ := newReview(t, f)
 	v.Select(0)
-	card := v.Cards()[0]
-	test.Type(card.Note, "same scar above the left eye")
-	test.Tap(card.Confirm)
+	card := v.cards[0]
+	test.Type(card.note, "same scar above the left eye")
+	test.Tap(card.confirm)
 	deadline := time.Now().Add(60 * time.Second) // a safety net: the loop ends when the status shows
 	for {
 		var status string
-		async.Locked(func() { status = card.Status.Text })
+		async.Locked(func() { status = card.status.Text })
 		if strings.Contains(status, "Status: confirmed") {
 			if !strings.Contains(status, "Det. Reviewer: confirm") {
 				t.Fatalf("status %q does not name the reviewer and decision", status)
@@ -129,11 +129,11 @@ func TestReviewNoteShownWithReviewerAndTime(t *testing.T) {
 	f := newFakeReview()
 	v, w := newReview(t, f)
 	v.Select(0)
-	card := v.Cards()[0]
-	test.Type(card.Note, "same scar above the left eye")
-	test.Tap(card.Confirm)
+	card := v.cards[0]
+	test.Type(card.note, "same scar above the left eye")
+	test.Tap(card.confirm)
 	want := "Det. Reviewer: confirm (2024-05-02 09:30) — “same scar above the left eye”"
-	waitUntil(t, "the note on the card", func() bool { return strings.Contains(card.Status.Text, want) })
+	waitUntil(t, "the note on the card", func() bool { return strings.Contains(card.status.Text, want) })
 	async.Locked(func() {
 		v.Select(0)
 		if text := visibleText(w.Canvas().Content()); !strings.Contains(text, want) {
@@ -150,10 +150,10 @@ func TestReviewFlagsEnrolmentEcho(t *testing.T) {
 	f.searches[0].Candidates[0].Distance = 0
 	v, _ := newReview(t, f)
 	v.Select(0)
-	if text := visibleText(v.Cards()[0].Box); !strings.Contains(text, "This face is enrolment 70 of subject Subject Seven") {
+	if text := visibleText(v.cards[0].box); !strings.Contains(text, "This face is enrolment 70 of subject Subject Seven") {
 		t.Fatalf("card of an echo:\n%s", text)
 	}
-	if text := visibleText(v.Cards()[1].Box); strings.Contains(text, "This face is enrolment") {
+	if text := visibleText(v.cards[1].box); strings.Contains(text, "This face is enrolment") {
 		t.Fatal("a real candidate is flagged as an echo")
 	}
 }

@@ -15,57 +15,61 @@ import (
 	"facecase/ui/session"
 )
 
-// SettingsForm is the settings dialog; fields are exported for tests.
-type SettingsForm struct {
-	Detector *widget.Select
-	// SearchFMR and VerifyFMR are the operating points, as target false
+// settingsForm is the settings dialog.
+type settingsForm struct {
+	detector *widget.Select
+	// searchFMR and verifyFMR are the operating points, as target false
 	// match rates; a rate outside the cohort's calibrated range does not
 	// validate, and the form says why.
-	SearchFMR *widget.Entry
-	VerifyFMR *widget.Entry
-	Reviewer  *widget.Entry
-	// Calibration shows the case's own operating point, from its Lab, and
+	searchFMR *widget.Entry
+	verifyFMR *widget.Entry
+	reviewer  *widget.Entry
+	// calibration shows the case's own operating point, from its Lab, and
 	// the thresholds the rates typed map to.
-	Calibration *widget.Label
-	Dialog      dialog.Dialog
+	calibration *widget.Label
 }
 
-// Settings are the values typed in (valid once the form validates).
-func (f *SettingsForm) Settings() session.Settings {
+// values are the settings typed in (valid once the form validates).
+func (f *settingsForm) values() session.Settings {
 	s := session.DefaultSettings()
-	s.Detector = facedata.DetectorName(f.Detector.Selected)
-	s.SearchFMR, _ = strconv.ParseFloat(strings.TrimSpace(f.SearchFMR.Text), 64)
-	s.VerifyFMR, _ = strconv.ParseFloat(strings.TrimSpace(f.VerifyFMR.Text), 64)
-	s.Reviewer = strings.TrimSpace(f.Reviewer.Text)
+	s.Detector = facedata.DetectorName(f.detector.Selected)
+	s.SearchFMR, _ = strconv.ParseFloat(strings.TrimSpace(f.searchFMR.Text), 64)
+	s.VerifyFMR, _ = strconv.ParseFloat(strings.TrimSpace(f.verifyFMR.Text), 64)
+	s.Reviewer = strings.TrimSpace(f.reviewer.Text)
 	return s
 }
 
 // ShowSettings shows the settings form: the photo detector, the operating
 // points and the reviewer's name. save gets the new settings.
-func ShowSettings(win fyne.Window, cur session.Settings, save func(session.Settings)) *SettingsForm {
-	return ShowCaseSettings(win, cur, casefile.Settings{}, save)
+func ShowSettings(win fyne.Window, cur session.Settings, save func(session.Settings)) {
+	showCaseSettings(win, cur, casefile.Settings{}, save)
 }
 
 // ShowCaseSettings is ShowSettings in a case's window: it also shows the
 // case's own operating point, measured in its Lab (see ThresholdNote).
-func ShowCaseSettings(win fyne.Window, cur session.Settings, cs casefile.Settings, save func(session.Settings)) *SettingsForm {
-	f := &SettingsForm{
-		Detector:    widget.NewSelect(detectorChoices(), nil),
-		SearchFMR:   widget.NewEntry(),
-		VerifyFMR:   widget.NewEntry(),
-		Reviewer:    widget.NewEntry(),
-		Calibration: widget.NewLabel(""),
+func ShowCaseSettings(win fyne.Window, cur session.Settings, cs casefile.Settings, save func(session.Settings)) {
+	showCaseSettings(win, cur, cs, save)
+}
+
+// showCaseSettings shows the form and returns it.
+func showCaseSettings(win fyne.Window, cur session.Settings, cs casefile.Settings, save func(session.Settings)) *settingsForm {
+	f := &settingsForm{
+		detector:    widget.NewSelect(detectorChoices(), nil),
+		searchFMR:   widget.NewEntry(),
+		verifyFMR:   widget.NewEntry(),
+		reviewer:    widget.NewEntry(),
+		calibration: widget.NewLabel(""),
 	}
-	f.Calibration.Wrapping = fyne.TextWrapWord
-	f.Detector.SetSelected(string(cur.Detector))
-	f.SearchFMR.SetText(fmrText(cur.SearchFMR))
-	f.VerifyFMR.SetText(fmrText(cur.VerifyFMR))
-	f.SearchFMR.Validator, f.VerifyFMR.Validator = validFMR, validFMR
-	update := func(string) { f.Calibration.SetText(operatingPointText(cs, f.SearchFMR.Text, f.VerifyFMR.Text)) }
-	f.SearchFMR.OnChanged, f.VerifyFMR.OnChanged = update, update
+	f.calibration.Wrapping = fyne.TextWrapWord
+	f.detector.SetSelected(string(cur.Detector))
+	f.searchFMR.SetText(fmrText(cur.SearchFMR))
+	f.verifyFMR.SetText(fmrText(cur.VerifyFMR))
+	f.searchFMR.Validator, f.verifyFMR.Validator = validFMR, validFMR
+	update := func(string) { f.calibration.SetText(operatingPointText(cs, f.searchFMR.Text, f.verifyFMR.Text)) }
+	f.searchFMR.OnChanged, f.verifyFMR.OnChanged = update, update
 	update("")
-	f.Reviewer.SetText(cur.Reviewer)
-	f.Reviewer.Validator = func(s string) error {
+	f.reviewer.SetText(cur.Reviewer)
+	f.reviewer.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			return fmt.Errorf("your name is recorded with everything you do in a case")
 		}
@@ -77,20 +81,20 @@ func ShowCaseSettings(win fyne.Window, cur session.Settings, cs casefile.Setting
 		"of people meets the same rate; each change is written to the open cases' audit logs. The reviewer's name applies to cases opened from now on.")
 	help.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{
-		widget.NewFormItem("Photo detector", f.Detector),
-		widget.NewFormItem("Watchlist search FMR", f.SearchFMR),
-		widget.NewFormItem("Verification FMR", f.VerifyFMR),
-		widget.NewFormItem("", f.Calibration),
-		widget.NewFormItem("Reviewer name", f.Reviewer),
+		widget.NewFormItem("Photo detector", f.detector),
+		widget.NewFormItem("Watchlist search FMR", f.searchFMR),
+		widget.NewFormItem("Verification FMR", f.verifyFMR),
+		widget.NewFormItem("", f.calibration),
+		widget.NewFormItem("Reviewer name", f.reviewer),
 		widget.NewFormItem("", help),
 	}
-	f.Dialog = dialog.NewForm("Settings", "Save", "Cancel", items, func(ok bool) {
+	d := dialog.NewForm("Settings", "Save", "Cancel", items, func(ok bool) {
 		if ok {
-			save(f.Settings())
+			save(f.values())
 		}
 	}, win)
-	f.Dialog.Resize(fyne.NewSize(660, 480))
-	f.Dialog.Show()
+	d.Resize(fyne.NewSize(660, 480))
+	d.Show()
 	return f
 }
 

@@ -192,22 +192,22 @@ func TestFacePanelEnrolKeepsTypedTextAndSaysSo(t *testing.T) {
 	v, w := newViewer(t, newFakeViewer(t))
 	async.Locked(func() { v.Seek(4) })
 	waitFrameShown(t, v, 4)
-	var form *EnrolForm
+	var form *enrolForm
 	async.Locked(func() {
 		v.SelectMark(2) // the detection of frame 4
-		form = v.panel.ShowEnrol()
-		test.Type(form.Label, "bad")
-		test.Type(form.Notes, "seen at the kiosk")
+		form = v.panel.showEnrol()
+		test.Type(form.label, "bad")
+		test.Type(form.notes, "seen at the kiosk")
 		submitForm(t, w)
 	})
 	waitUntil(t, "the refused enrolment", func() bool { return strings.Contains(overlayText(w), "Label refused") })
 	async.Locked(func() {
 		text := overlayText(w)
-		if !strings.Contains(text, "seen at the kiosk") || form.Label.Text != "bad" {
+		if !strings.Contains(text, "seen at the kiosk") || form.label.Text != "bad" {
 			t.Fatalf("the form did not come back as typed:\n%s", text)
 		}
 		w.Canvas().Overlays().Top().Hide() // the error
-		form.Label.SetText("Subject Five")
+		form.label.SetText("Subject Five")
 		submitForm(t, w)
 	})
 	waitUntil(t, "the enrolment said", func() bool {
