@@ -172,6 +172,21 @@ func (c *Case) Subjects() ([]Subject, error) {
 	return out, err
 }
 
+// Subject returns the watchlist subject with this id, or an error
+// wrapping ErrNotFound.
+func (c *Case) Subject(id uint64) (Subject, error) {
+	subjects, err := c.Subjects()
+	if err != nil {
+		return Subject{}, err
+	}
+	for _, s := range subjects {
+		if s.ID == id {
+			return s, nil
+		}
+	}
+	return Subject{}, fmt.Errorf("subject %d: %w", id, ErrNotFound)
+}
+
 // Enrolments returns a subject's enrolments (all subjects' when 0).
 func (c *Case) Enrolments(subjectID uint64) ([]Enrolment, error) {
 	var out []Enrolment

@@ -54,7 +54,12 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := enrolSubject(c, *subjectID, *label, *notes)
+	var s casefile.Subject
+	if *subjectID != 0 {
+		s, err = c.Subject(*subjectID)
+	} else {
+		s, err = c.AddSubject(*label, *notes)
+	}
 	if err != nil {
 		return err
 	}
@@ -103,24 +108,6 @@ func describeEnrolments(ctx context.Context, engine *caseEngine, paths []string,
 		todo = append(todo, e)
 	}
 	return todo, nil
-}
-
-// enrolSubject is the existing subject id, or else a new subject with the
-// label and notes.
-func enrolSubject(c *casefile.Case, id uint64, label, notes string) (casefile.Subject, error) {
-	if id == 0 {
-		return c.AddSubject(label, notes)
-	}
-	subjects, err := c.Subjects()
-	if err != nil {
-		return casefile.Subject{}, err
-	}
-	for _, x := range subjects {
-		if x.ID == id {
-			return x, nil
-		}
-	}
-	return casefile.Subject{}, fmt.Errorf("no subject %d in the case", id)
 }
 
 // pickFace chooses the face to use: the k-th (1-based) or, when k is 0,

@@ -63,16 +63,7 @@ func (s *Session) subject(id uint64, label, notes string) (casefile.Subject, err
 	if id == 0 {
 		return s.AddSubject(label, notes)
 	}
-	subjects, err := s.Subjects()
-	if err != nil {
-		return casefile.Subject{}, err
-	}
-	for _, sub := range subjects {
-		if sub.ID == id {
-			return sub, nil
-		}
-	}
-	return casefile.Subject{}, fmt.Errorf("subject %d: %w", id, casefile.ErrNotFound)
+	return s.Subject(id)
 }
 
 // EnrolOutcome is what happened to one enrolment photo.
