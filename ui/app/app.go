@@ -12,6 +12,7 @@ import (
 
 	"facecase/assets"
 	"facecase/casefile"
+	"facecase/models"
 	"facecase/progress"
 	"facecase/ui/async"
 	"facecase/ui/dialogs"
@@ -190,6 +191,13 @@ func (a *App) ShowCase(s *session.Session) {
 	if damage := s.Damage(); len(damage) > 0 {
 		dialogs.ShowError(cw.win, &casefile.DamageError{Problems: damage})
 	}
+}
+
+// DemoHasStreetVideo is part of views.StartBackend: the demo case is made
+// with the street video of people walking when the models installed it.
+func (a *App) DemoHasStreetVideo() bool {
+	_, err := models.LocateVideo(demoStreetVideo)
+	return err == nil
 }
 
 // OpenDemoCase is part of views.StartBackend: it opens the demo case,
