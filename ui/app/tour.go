@@ -129,6 +129,11 @@ func (a *App) measureScan(ctx context.Context, demo *CaseWindow, fig *TourFigure
 	})
 	time.Sleep(time.Second) // the new window's first paint is not part of the scan
 	scan := async.NewMonitor(async.UILimit)
+	stopTrace, err := startTourTrace(ctx, scan)
+	if err != nil {
+		return err
+	}
+	defer stopTrace()
 	probeCtx, stop := context.WithCancel(ctx)
 	go async.Probe(probeCtx, 10*time.Millisecond, scan)
 	async.Callbacks.Reset()
