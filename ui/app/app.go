@@ -193,9 +193,14 @@ func (a *App) ShowCase(s *session.Session) {
 	}
 }
 
-// DemoHasStreetVideo is part of views.StartBackend: the demo case is made
-// with the street video of people walking when the models installed it.
+// DemoHasStreetVideo is part of views.StartBackend. A demo case already
+// made holds the street video when its media folder has a copy of it; one
+// still to be made will when the models installed the video.
 func (a *App) DemoHasStreetVideo() bool {
+	if _, err := os.Stat(DemoCasePath()); err == nil {
+		copies, _ := filepath.Glob(filepath.Join(casefile.MediaDirFor(DemoCasePath()), "*_"+demoStreetVideo))
+		return len(copies) > 0
+	}
 	_, err := models.LocateVideo(demoStreetVideo)
 	return err == nil
 }
