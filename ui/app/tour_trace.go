@@ -9,6 +9,8 @@ import (
 	"runtime/trace"
 	"time"
 
+	"fyne.io/fyne/v2"
+
 	"facecase/ui/async"
 )
 
@@ -49,4 +51,26 @@ func startTourTrace(ctx context.Context, m *async.Monitor) (stop func(), err err
 		trace.Stop()
 		f.Close()
 	}, nil
+}
+
+// windowSizes are the open windows' canvas sizes by title.
+func windowSizes() map[string]fyne.Size {
+	out := map[string]fyne.Size{}
+	async.DoAndWait("tour window sizes", func() {
+		for _, w := range fyne.CurrentApp().Driver().AllWindows() {
+			out[w.Title()] = w.Canvas().Size()
+		}
+	})
+	return out
+}
+
+// reportGrownWindows prints the windows that grew between two
+// windowSizes: a window growing to fit its content means a resize and a
+// full repaint on the UI goroutine.
+func reportGrownWindows(before, after map[string]fyne.Size) {
+	for title, b := range before {
+		if a, ok := after[title]; ok && (a.Width > b.Width || a.Height > b.Height) {
+			fmt.Printf("tour: window %q grew during the scan from %vx%v to %vx%v\n", title, b.Width, b.Height, a.Width, a.Height)
+		}
+	}
 }
