@@ -39,15 +39,19 @@ func (p *scanPeople) find(ctx context.Context, f *Frame) ([]facedata.Person, err
 // track feeds a detection frame's people to the person tracker. A face that
 // no confidently found person could carry (a close-up, a head above a
 // crowd) stands for its person: a body box is inferred from it (Detector
-// "face"), so that every face belongs to a person.
+// "face"), so that every face belongs to a person. Only detected people
+// count as carrying a face: a body inferred from one face is three faces
+// wide and would otherwise swallow the face beside it, leaving two faces
+// to one person.
 func (p *scanPeople) track(at tracking.Stamp, f *Frame, people []facedata.Person, faces []facedata.Face, sf *ScanFrame, sum *ScanSummary) error {
 	if p == nil {
 		return nil
 	}
 	strong := p.tr.Config().MinScore
+	detected := len(people)
 	for i := range faces {
 		held := false
-		for j := range people {
+		for j := range people[:detected] {
 			if people[j].Score >= strong && people[j].Box.Holds(faces[i].Box) {
 				held = true
 				break

@@ -110,7 +110,9 @@ func TestScanFollowsPeopleOnVtest(t *testing.T) {
 
 // TestScanAttachesEveryHamiltonFace scans the Hamilton clip (close-ups,
 // a crowd, three cuts) with faces and people: every face track must belong
-// to a person track.
+// to a person track, and to one at a time (its spans on different people
+// never overlap). The clip's last shot has three faces side by side whose
+// bodies are out of the picture, where a face once went to two people.
 func TestScanAttachesEveryHamiltonFace(t *testing.T) {
 	clip := testenv.SharedData(t, "face_recognition/short_hamilton_clip.mp4")
 	pf := peopleFinderForTest(t)
@@ -129,10 +131,16 @@ func TestScanAttachesEveryHamiltonFace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	type span struct {
+		person      int
+		first, last int
+	}
 	owner := map[int][]int{}
+	spans := map[int][]span{}
 	for _, p := range persons {
 		for _, l := range p.Faces {
 			owner[l.FaceID] = append(owner[l.FaceID], p.ID)
+			spans[l.FaceID] = append(spans[l.FaceID], span{p.ID, l.First.Index, l.Last.Index})
 		}
 	}
 	if len(faces) < 5 {
@@ -141,6 +149,15 @@ func TestScanAttachesEveryHamiltonFace(t *testing.T) {
 	for _, f := range faces {
 		if len(owner[f.ID]) == 0 {
 			t.Errorf("face track %d (frames %d-%d) belongs to no person track", f.ID, f.First.Index, f.Last.Index)
+		}
+		ss := spans[f.ID]
+		for i := range ss {
+			for j := i + 1; j < len(ss); j++ {
+				if ss[i].first <= ss[j].last && ss[j].first <= ss[i].last {
+					t.Errorf("face track %d is on person %d in frames %d-%d and on person %d in frames %d-%d at the same time",
+						f.ID, ss[i].person, ss[i].first, ss[i].last, ss[j].person, ss[j].first, ss[j].last)
+				}
+			}
 		}
 	}
 	t.Logf("%d face tracks, %d person tracks, owners %v", len(faces), len(persons), owner)

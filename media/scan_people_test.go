@@ -105,6 +105,40 @@ func TestScanInfersThePersonOfAFaceWithoutBody(t *testing.T) {
 	}
 }
 
+func TestScanInfersAPersonForEachOfTwoCloseFaces(t *testing.T) {
+	// Two close-ups side by side, no body found: the body inferred from
+	// one face (three faces wide) reaches the other face's centre, which
+	// must still get a person of its own, and each face track stays on
+	// one person.
+	src := openTest(t, writeNumberedVideo(t, "twoshot.avi", "MJPG", 12, 320, 240))
+	an := &numberAnalyzer{t: t, faces: func(n int) []facedata.Face {
+		return []facedata.Face{
+			{Box: facedata.Rect{X: 100, Y: 60, W: 40, H: 40}, Score: 0.9},
+			{Box: facedata.Rect{X: 160, Y: 62, W: 40, H: 40}, Score: 0.9},
+		}
+	}}
+	pf := &numberPeople{t: t, people: func(int) []facedata.Person { return nil }}
+	var log peopleLog
+	if _, err := Scan(context.Background(), src, an, log.opts(ScanOptions{Every: 1, People: pf})); err != nil {
+		t.Fatal(err)
+	}
+	if len(log.tracks) != 2 || len(log.persons) != 2 {
+		t.Fatalf("%d face tracks and %d person tracks, want 2 and 2", len(log.tracks), len(log.persons))
+	}
+	owners := map[int][]int{}
+	for _, p := range log.persons {
+		if len(p.Faces) != 1 {
+			t.Fatalf("person %d has face links %+v, want one face", p.ID, p.Faces)
+		}
+		owners[p.Faces[0].FaceID] = append(owners[p.Faces[0].FaceID], p.ID)
+	}
+	for _, f := range log.tracks {
+		if len(owners[f.ID]) != 1 {
+			t.Fatalf("face track %d is on persons %v, want exactly one", f.ID, owners[f.ID])
+		}
+	}
+}
+
 func TestScanCountsACrowdWithoutCap(t *testing.T) {
 	src := openTest(t, writeNumberedVideo(t, "crowd.avi", "MJPG", 6, 640, 480))
 	an := &numberAnalyzer{t: t, faces: func(int) []facedata.Face { return nil }}

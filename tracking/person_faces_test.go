@@ -86,3 +86,65 @@ func TestAttachFacesPrefersTheFaceTrackOwner(t *testing.T) {
 		t.Fatalf("face 5 went to %d, face 9 to %d; want 2 and 1 (their earlier owners)", first[0], second[0])
 	}
 }
+
+func TestFaceTrackBelongsToOnePersonAtATime(t *testing.T) {
+	// Face track 5 is first on person A. It then drifts onto B's head and
+	// stays there: it remains A's while A is followed (even where A's box
+	// no longer holds it), and goes to B only once A's track has ended.
+	// Its spans on A and on B never overlap.
+	tr := NewPersonTracker(PersonConfig{MinHits: 1, MaxMissTime: 200 * time.Millisecond})
+	a := facedata.Rect{X: 100, Y: 100, W: 80, H: 200}
+	b := facedata.Rect{X: 170, Y: 100, W: 80, H: 200}
+	frameStep := 40 * time.Millisecond
+	var onA, onB []int
+	for f := 0; f < 20; f++ {
+		s := Stamp{Index: f, Time: time.Duration(f) * frameStep}
+		people := []facedata.Person{{Box: b, Score: 0.9}}
+		if f < 6 { // A walks out of view after frame 5
+			people = append(people, facedata.Person{Box: a, Score: 0.9})
+		}
+		as := tr.Update(s, people)
+		if f == 0 && (as[0].ID == 0 || as[1].ID == 0) {
+			t.Fatalf("tracks not confirmed at once: %+v", as)
+		}
+		x := 140.0 // A's head
+		if f >= 2 {
+			x = 210 // B's head, outside A's upper body
+		}
+		got := tr.AttachFaces(s, []facedata.Face{face(x, 122, 20, true)}, []Assignment{{Key: 5}})
+		switch got[0] { // person keys: B came first
+		case 2:
+			onA = append(onA, f)
+		case 1:
+			onB = append(onB, f)
+		}
+	}
+	if len(onA) == 0 || len(onB) == 0 {
+		t.Fatalf("face on A in frames %v, on B in %v: want A first, then B after A ended", onA, onB)
+	}
+	if onA[0] != 0 || onA[len(onA)-1] >= onB[0] {
+		t.Fatalf("face on A in frames %v, on B in %v: the spans overlap or A did not come first", onA, onB)
+	}
+	if onA[len(onA)-1] < 5 {
+		t.Fatalf("face left A at frame %d while A was still followed (frames on A %v)", onA[len(onA)-1], onA)
+	}
+	ended := tr.Finish()
+	links := map[int]FaceLink{}
+	for _, p := range ended {
+		for _, l := range p.Faces {
+			if l.Key == 5 {
+				links[p.ID] = l
+			}
+		}
+	}
+	if len(links) != 2 {
+		t.Fatalf("face track 5 linked to %d people, want A then B: %+v", len(links), links)
+	}
+	var spans []FaceLink
+	for _, l := range links {
+		spans = append(spans, l)
+	}
+	if spans[0].Last.Index >= spans[1].First.Index && spans[1].Last.Index >= spans[0].First.Index {
+		t.Fatalf("face track 5's spans on two people overlap: %+v", spans)
+	}
+}

@@ -20,6 +20,9 @@ type PersonTracker struct {
 	started bool
 	nextID  int
 	nextKey int
+	// faceOwner maps a face track's key to the key of the person track
+	// it belongs to (see AttachFaces).
+	faceOwner map[int]int
 }
 
 // livePerson is a person track being followed, confirmed or not.
@@ -39,7 +42,7 @@ type livePerson struct {
 // defaults.
 func NewPersonTracker(cfg PersonConfig) *PersonTracker {
 	return &PersonTracker{trackBook: newTrackBook[PersonTrack, *livePerson](func(p PersonTrack) int { return p.ID }),
-		cfg: cfg.withDefaults(), nextID: 1, nextKey: 1}
+		cfg: cfg.withDefaults(), nextID: 1, nextKey: 1, faceOwner: map[int]int{}}
 }
 
 // Config is the configuration in use, defaults filled in.
@@ -259,7 +262,10 @@ func (t *PersonTracker) Active() []PersonTrack { return t.active() }
 func (t *PersonTracker) Ended() []PersonTrack { return t.collect() }
 
 // Cut ends every track at a scene cut.
-func (t *PersonTracker) Cut() { t.endAll() }
+func (t *PersonTracker) Cut() {
+	t.endAll()
+	clear(t.faceOwner)
+}
 
 // Finish ends every confirmed track and returns all ended tracks not yet
 // collected with Ended.

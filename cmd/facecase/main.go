@@ -47,7 +47,9 @@ type driver func(a *app.App) int
 func run(demo bool, drive driver, cases []string) int {
 	// Fyne draws on the main thread; every other thread (scans, OpenCV's
 	// pool) runs at a lower priority so the window stays responsive on a
-	// 2-core laptop while a scan keeps the cores busy.
+	// 2-core laptop while a scan keeps the cores busy, and the Go runtime
+	// keeps a processor free for the interface goroutine.
+	sched.TuneRuntimeForUI()
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
 	go sched.KeepBackgroundThreadsLow(bg, time.Second)

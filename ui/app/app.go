@@ -12,6 +12,7 @@ import (
 
 	"facecase/assets"
 	"facecase/casefile"
+	"facecase/models"
 	"facecase/progress"
 	"facecase/ui/async"
 	"facecase/ui/dialogs"
@@ -190,6 +191,18 @@ func (a *App) ShowCase(s *session.Session) {
 	if damage := s.Damage(); len(damage) > 0 {
 		dialogs.ShowError(cw.win, &casefile.DamageError{Problems: damage})
 	}
+}
+
+// DemoHasStreetVideo is part of views.StartBackend. A demo case already
+// made holds the street video when its media folder has a copy of it; one
+// still to be made will when the models installed the video.
+func (a *App) DemoHasStreetVideo() bool {
+	if _, err := os.Stat(DemoCasePath()); err == nil {
+		copies, _ := filepath.Glob(filepath.Join(casefile.MediaDirFor(DemoCasePath()), "*_"+demoStreetVideo))
+		return len(copies) > 0
+	}
+	_, err := models.LocateVideo(demoStreetVideo)
+	return err == nil
 }
 
 // OpenDemoCase is part of views.StartBackend: it opens the demo case,

@@ -130,7 +130,13 @@ func (a *App) measureScan(ctx context.Context, demo *CaseWindow, fig *TourFigure
 		cw, _ = a.Window(s.Path())
 	})
 	time.Sleep(time.Second) // the new window's first paint is not part of the scan
+	before := windowSizes()
 	scan := async.NewMonitor(async.UILimit)
+	stopTrace, err := startTourTrace(ctx, scan)
+	if err != nil {
+		return err
+	}
+	defer stopTrace()
 	probeCtx, stop := context.WithCancel(ctx)
 	go async.Probe(probeCtx, 10*time.Millisecond, scan)
 	async.Callbacks.Reset()
@@ -139,6 +145,7 @@ func (a *App) measureScan(ctx context.Context, demo *CaseWindow, fig *TourFigure
 	err = waitFor(ctx, 20*time.Minute, "the scan", func() bool { return !cw.tasks.Busy() })
 	stop()
 	fig.ScanSeconds = time.Since(began).Seconds()
+	reportGrownWindows(before, windowSizes())
 	ps, cs := scan.Stats(), async.Callbacks.Stats()
 	fig.ScanBlockMaxMS, fig.ScanProbes, fig.ScanProbesOver = ms(ps.Max), ps.Count, ps.Over
 	fig.ScanCallbackMaxMS, fig.ScanCallbackName = ms(cs.Max), cs.MaxName

@@ -37,6 +37,9 @@ type Monitor struct {
 	limit time.Duration
 	mu    sync.Mutex
 	stats Stats
+	// slow and onSlow: see OnSlow.
+	slow   time.Duration
+	onSlow func(name string, d time.Duration)
 }
 
 // UILimit is the longest the UI goroutine may be kept busy by one update or
@@ -46,8 +49,24 @@ const UILimit = 100 * time.Millisecond
 // NewMonitor records durations and counts those longer than limit.
 func NewMonitor(limit time.Duration) *Monitor { return &Monitor{limit: limit} }
 
+// OnSlow makes Record call f, outside the monitor's lock, with every
+// duration of at least d. The screenshot tour uses it to mark long waits
+// in an execution trace.
+func (m *Monitor) OnSlow(d time.Duration, f func(name string, d time.Duration)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.slow, m.onSlow = d, f
+}
+
 // Record adds one measured duration.
 func (m *Monitor) Record(name string, d time.Duration) {
+	if f := m.record(name, d); f != nil {
+		f(name, d)
+	}
+}
+
+// record adds d and returns the OnSlow function when d calls for it.
+func (m *Monitor) record(name string, d time.Duration) func(string, time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.stats.Count++
@@ -58,6 +77,10 @@ func (m *Monitor) Record(name string, d time.Duration) {
 	if d > m.limit {
 		m.stats.Over++
 	}
+	if m.onSlow != nil && d >= m.slow {
+		return m.onSlow
+	}
+	return nil
 }
 
 // Stats returns the figures so far.

@@ -9,12 +9,15 @@ import (
 
 // Probe measures how long the UI goroutine stays blocked: every interval
 // it posts an empty update with fyne.Do and records, in m, how long the
-// update waited before it ran. It returns when ctx ends. Run it on its own
-// goroutine beside a running app (the --tour run does).
+// update waited before it started to run. The time is taken inside the
+// update, on the UI goroutine, so the probe's own goroutine being slow to
+// wake afterwards (it runs at background priority, see internal/sched)
+// does not count as a blocked UI. It returns when ctx ends. Run it on its
+// own goroutine beside a running app (the --tour run does).
 func Probe(ctx context.Context, interval time.Duration, m *Monitor) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	ran := make(chan struct{}, 1)
+	ran := make(chan time.Time, 1)
 	for {
 		select {
 		case <-ctx.Done():
@@ -27,11 +30,11 @@ func Probe(ctx context.Context, interval time.Duration, m *Monitor) {
 			// running updates on Fyne's test driver too, where updates
 			// run on the goroutines that post them.
 			lockUI()()
-			ran <- struct{}{}
+			ran <- time.Now()
 		})
 		select {
-		case <-ran:
-			m.Record("probe", time.Since(posted))
+		case started := <-ran:
+			m.Record("probe", started.Sub(posted))
 		case <-ctx.Done():
 			return
 		}

@@ -92,3 +92,22 @@ func TestMonitorCountsOverLimit(t *testing.T) {
 		t.Fatalf("mean %v", s.Mean())
 	}
 }
+
+func TestMonitorOnSlowSeesOnlySlowOnes(t *testing.T) {
+	m := NewMonitor(100 * time.Millisecond)
+	var seen []time.Duration
+	m.OnSlow(50*time.Millisecond, func(name string, d time.Duration) {
+		// Called outside the monitor's lock: reading it must not deadlock.
+		_ = m.Stats()
+		seen = append(seen, d)
+	})
+	for _, d := range []time.Duration{10, 50, 49, 120} {
+		m.Record("probe", d*time.Millisecond)
+	}
+	if len(seen) != 2 || seen[0] != 50*time.Millisecond || seen[1] != 120*time.Millisecond {
+		t.Fatalf("OnSlow saw %v, want [50ms 120ms]", seen)
+	}
+	if s := m.Stats(); s.Count != 4 || s.Over != 1 {
+		t.Fatalf("stats %+v", s)
+	}
+}

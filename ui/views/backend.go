@@ -23,9 +23,13 @@ type RecentCase struct {
 
 // StartBackend is what the start window needs. CreateCase, OpenCase and
 // OpenDemoCase run off the UI goroutine (opening waits for the case's
-// lock); ShowCase runs on it and opens the case's window.
+// lock); ShowCase runs on it and opens the case's window. DemoHasStreetVideo
+// says whether the demo case holds real street footage of people walking
+// (installed with the models) besides its sample photos and the video made
+// from them.
 type StartBackend interface {
 	RecentCases() []RecentCase
+	DemoHasStreetVideo() bool
 	Reviewer() string
 	CaseFolder() string
 	CreateCase(ctx context.Context, info casefile.CaseInfo, path string) (*session.Session, error)

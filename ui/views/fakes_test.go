@@ -33,9 +33,11 @@ type fakeStart struct {
 	shown    int
 	openErr  error
 	reviewer string
+	street   bool // the demo has the street video
 }
 
 func (f *fakeStart) RecentCases() []RecentCase { return f.recent }
+func (f *fakeStart) DemoHasStreetVideo() bool  { return f.street }
 func (f *fakeStart) Reviewer() string          { return f.reviewer }
 func (f *fakeStart) CaseFolder() string        { return "/cases" }
 

@@ -90,8 +90,7 @@ func NewStartView(ctx context.Context, win fyne.Window, backend StartBackend, ic
 
 	actions := container.NewVBox(v.newBtn, v.openBtn, v.demoBtn, widget.NewSeparator(), v.reviewer, settings)
 	v.empty = widget.NewLabel("No recent cases yet.\n\nCreate a case with New case… (a case number, a title and the purpose of the searches), " +
-		"then drop photos and videos on its window.\nOr press Open demo case to try facecase on sample photos and a short video, " +
-		"with faces already found and searched.")
+		"then drop photos and videos on its window.\n" + demoInvitation(backend.DemoHasStreetVideo()))
 	v.empty.Wrapping = fyne.TextWrapWord
 	recentCard := widget.NewCard("Recent cases", "", container.NewStack(v.list, v.empty))
 	body := container.NewBorder(nil, nil, nil, container.NewPadded(actions), recentCard)
@@ -99,6 +98,16 @@ func NewStartView(ctx context.Context, win fyne.Window, backend StartBackend, ic
 	v.content = container.NewBorder(container.NewPadded(header), container.NewVBox(notice, v.tasks), nil, nil, body)
 	v.Refresh()
 	return v
+}
+
+// demoInvitation says what the demo case holds.
+func demoInvitation(street bool) string {
+	if street {
+		return "Or press Open demo case to try facecase on sample photos, a short video made from them and real street footage " +
+			"of people walking, with faces already found and searched and the people followed."
+	}
+	return "Or press Open demo case to try facecase on sample photos and a short video made from them, " +
+		"with faces already found and searched."
 }
 
 // Content is the view's root object.

@@ -213,10 +213,23 @@ func TestStartNewCaseNeedsPurposeAndCanRequireAuthorisation(t *testing.T) {
 // TestStartEmptySaysWhatToDo: with no recent case the window says how to
 // begin.
 func TestStartEmptySaysWhatToDo(t *testing.T) {
-	_, w := newStart(t, &fakeStart{reviewer: "Det. Ada"})
+	_, w := newStart(t, &fakeStart{reviewer: "Det. Ada", street: true})
 	text := visibleText(w.Canvas().Content())
-	if !strings.Contains(text, "No recent cases yet.") || !strings.Contains(text, "Open demo case to try facecase") {
-		t.Fatalf("empty start window says:\n%s", text)
+	for _, want := range []string{"No recent cases yet.", "Open demo case to try facecase on sample photos",
+		"real street footage of people walking", "the people followed"} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("empty start window does not say %q; it says:\n%s", want, text)
+		}
 	}
 	uitest.AssertGolden(t, "start/empty.png", w.Canvas().Capture())
+}
+
+// TestStartEmptyDemoWithoutStreetVideo: without the street video installed
+// the demo is described without it.
+func TestStartEmptyDemoWithoutStreetVideo(t *testing.T) {
+	_, w := newStart(t, &fakeStart{reviewer: "Det. Ada"})
+	text := visibleText(w.Canvas().Content())
+	if !strings.Contains(text, "sample photos and a short video made from them") || strings.Contains(text, "street") {
+		t.Fatalf("empty start window without the street video says:\n%s", text)
+	}
 }
