@@ -120,17 +120,23 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]facedata.Detec
 	return dropInnerParts(mergeDetections(append(coarseDets, confirmed...), 0.4, 0.75)), nil
 }
 
-// trimAfterPasses hands UltraFace's working memory back once the passes
-// over a frame of more than trimAboveArea pixels are done, before the
-// verifier's runs and the faces' description add theirs: a 12000x9000
-// photo's tiles leave 250-400 MB in the arena.
+// memoryTrimmer is a detector that can hand the working memory of its
+// finished runs back to the system (UltraFace).
+type memoryTrimmer interface {
+	trimMemory() error
+}
+
+// trimAfterPasses hands the fine detector's working memory back once the
+// passes over a frame of more than trimAboveArea pixels are done, before
+// the verifier's runs and the faces' description add theirs: a 12000x9000
+// photo's tiles leave 200-250 MB in UltraFace's arena.
 func (s faceScanner) trimAfterPasses(frame gocv.Mat) error {
-	uf, ok := s.fine.(*UltraFaceDetector)
+	mt, ok := s.fine.(memoryTrimmer)
 	if !ok || frame.Cols()*frame.Rows() <= trimAboveArea {
 		return nil
 	}
-	if err := uf.trimMemory(); err != nil {
-		return fmt.Errorf("ultraface: %w", err)
+	if err := mt.trimMemory(); err != nil {
+		return fmt.Errorf("%s: %w", s.fine.Name(), err)
 	}
 	// The arena's blocks that the C allocator took from its heaps rather
 	// than from fresh mappings only go back to the system with a trim.
