@@ -140,12 +140,15 @@ func planOctaves(w, h int, minIn, maxIn, minFace, coarseMin float64, parallel, a
 // 1024x1024 keeps them to about 200-250 MB. Strips were allowed 1280x1280
 // before; a 12000x9000 photo's middle levels (strips of 1.3-1.6 MP) then
 // raised its peak by about 100 MB over its tiled levels, and the demo
-// photos' two full-resolution strips of 1.3 MP held 60-100 MB more than
-// three of 0.9 MP (docs/benchmarks.md, "Memory"). Smaller runs cost more
-// overlap: a 1920x1280 level in three strips instead of two does about 3%
-// more work. Square tiles smaller than this (768x768) lost 2 of the 150
-// faces of the generated 12000x9000 crowd, both near the verifier's
-// threshold.
+// photos' two full-resolution strips of 1.3-1.6 MP held about 100 MB
+// more than three or four of under 1 MP (docs/benchmarks.md, "Memory").
+// Smaller runs cost more overlap (strips overlap by the largest face and
+// their ends are rounded out to the grid): a 1920-pixel-wide photo's
+// full-resolution level in three or four strips instead of two is 6-7%
+// more work at that level (1920x1280: 2.79 against 2.62 MP). Strips of 0.72 MP would have
+// saved another 20-40 MB for 26% instead of 7% more. Square tiles smaller
+// than this (768x768) lost 2 of the 150 faces of the generated 12000x9000
+// crowd, both near the verifier's threshold.
 const octaveMaxRunArea = 1024 * 1024
 
 // splitArea is the level area, in detector pixels, from which planOctaves
