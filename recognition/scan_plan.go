@@ -95,7 +95,7 @@ func tileStarts(length int, tile, overlap float64) []int {
 // at full resolution (on torsos and skin, 100-350 pixels wide) out.
 //
 // A level is cut into strips along the frame's longer side: into as many
-// as it takes to keep each within octaveMaxChunkArea detector pixels, and
+// as it takes to keep each within octaveMaxRunArea detector pixels, and
 // into parallel strips when its area is over splitArea detector pixels, so
 // that the workers share the largest level. Strips overlap by more than the
 // largest face the level keeps, and start on multiples of align detector
@@ -115,40 +115,55 @@ func planOctaves(w, h int, minIn, maxIn, minFace, coarseMin float64, parallel, a
 		if area > splitArea {
 			n = max(1, parallel)
 		}
-		long, short := float64(max(w, h)), float64(min(w, h))
-		for ; n <= 8; n++ {
-			if (long/float64(n)+overlap)*s*short*s <= octaveMaxChunkArea {
-				break
+		grid := max(1, int(math.Round(float64(align)/s)))
+		for ; n <= 8 && p.Chunks == nil; n++ {
+			// The strips' ends are rounded out to the grid: their own
+			// areas, not an even share of the level's, must fit.
+			if strips := alignedStrips(w, h, n, overlap, grid); largestArea(strips)*s*s <= octaveMaxRunArea {
+				p.Chunks = strips
 			}
 		}
-		if n <= 8 {
-			p.Chunks = alignedStrips(w, h, n, overlap, max(1, int(math.Round(float64(align)/s))))
-		} else {
+		if p.Chunks == nil {
 			// Too large for a few strips: square tiles.
-			p.Chunks = tileFrame(w, h, math.Sqrt(octaveMaxTileArea)/s, overlap)
+			p.Chunks = tileFrame(w, h, math.Sqrt(octaveMaxRunArea)/s, overlap)
 		}
 		passes = append(passes, p)
 	}
 	return passes
 }
 
-// octaveMaxChunkArea bounds one forward pass of an octave level, in
-// detector pixels (UltraFace needs about 100 MB at this size).
-const octaveMaxChunkArea = 1280 * 1280
-
-// octaveMaxTileArea bounds the square tiles of a level too large for a few
-// strips (a photo of tens of megapixels). Each of the runs in flight
-// holds about 120 bytes per tile pixel; at 1024x1024 rather than
-// 1280x1280 two runs take about 140 MB less, and the tiles' overlap (under
-// 64 detector pixels) costs about 2% more work. (Smaller tiles, 768x768,
-// lost 2 of the 150 faces of the generated 12000x9000 crowd, both near
-// the verifier's threshold.)
-const octaveMaxTileArea = 1024 * 1024
+// octaveMaxRunArea bounds one forward pass of an octave level, strip or
+// tile, in detector pixels. Each UltraFace run in flight holds about 100
+// bytes per input pixel in ONNX Runtime's arena, which keeps what the runs
+// in flight needed together for as long as the engine lives, so this
+// bound is most of the engine's working memory: with two runs at once,
+// 1024x1024 keeps them to about 200-250 MB. Strips were allowed 1280x1280
+// before; a 12000x9000 photo's middle levels (strips of 1.3-1.6 MP) then
+// raised its peak by about 100 MB over its tiled levels, and the demo
+// photos' two full-resolution strips of 1.3-1.6 MP held about 100 MB
+// more than three or four of under 1 MP (docs/benchmarks.md, "Memory").
+// Smaller runs cost more overlap (strips overlap by the largest face and
+// their ends are rounded out to the grid): a 1920-pixel-wide photo's
+// full-resolution level in three or four strips instead of two is 6-7%
+// more work at that level (1920x1280: 2.79 against 2.62 MP). Strips of 0.72 MP would have
+// saved another 20-40 MB for 26% instead of 7% more. Square tiles smaller
+// than this (768x768) lost 2 of the 150 faces of the generated 12000x9000
+// crowd, both near the verifier's threshold.
+const octaveMaxRunArea = 1024 * 1024
 
 // splitArea is the level area, in detector pixels, from which planOctaves
 // shares a level among the workers (smaller levels cost less than the
 // strips' overlap saves).
 const splitArea = 512 * 512
+
+// largestArea is the area, in pixels, of the largest of rs.
+func largestArea(rs []image.Rectangle) float64 {
+	a := 0
+	for _, r := range rs {
+		a = max(a, r.Dx()*r.Dy())
+	}
+	return float64(a)
+}
 
 // alignedStrips cuts a w x h frame into n strips across its longer side
 // that overlap by at least overlap pixels, each starting on a multiple of

@@ -2,7 +2,6 @@ package recognition
 
 import (
 	"context"
-	"fmt"
 	"image/color"
 
 	"gocv.io/x/gocv"
@@ -48,11 +47,6 @@ func mostlyFace(w, h int, dets []facedata.Detection) bool {
 // reference descriptor with the first box, 0.16 with the padded one.
 func (e *Engine) detect(ctx context.Context, frame gocv.Mat) ([]facedata.Detection, error) {
 	dets, err := e.scanner.scan(ctx, frame)
-	if uf, ok := e.fine.(*UltraFaceDetector); ok && err == nil && frame.Cols()*frame.Rows() > trimAboveArea {
-		if err := uf.trimMemory(); err != nil {
-			return nil, fmt.Errorf("ultraface: %w", err)
-		}
-	}
 	if err != nil || max(frame.Cols(), frame.Rows()) > tightCropMaxSide {
 		return dets, err
 	}
