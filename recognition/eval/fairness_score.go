@@ -387,11 +387,7 @@ func pairDistances(ctx context.Context, ds *Dataset, set *scoringSet, workers in
 			defer wg.Done()
 			for c := range next {
 				for i := c.first; i < c.last; i++ {
-					row := t.row(i)
-					di := &set.desc[i]
-					for j := i + 1; j < n; j++ {
-						row[j-i-1] = Score(di, &set.desc[j])
-					}
+					distancesTo(&set.desc[i], set.desc[i+1:], t.row(i))
 				}
 			}
 		}()
