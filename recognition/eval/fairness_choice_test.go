@@ -23,7 +23,7 @@ import (
 // max/min within-group FMR ratio on utkface-dev at overall FMR 1e-2, 1e-3
 // and 1e-4 for the raw distance, AS-norm with the shipped cohort, with the
 // data's own faces (in-domain) and with both, for several K and in-domain
-// cohort sizes, label-free cluster thresholds (FSN) alone and on AS-norm;
+// cohort sizes (FSN: TestMeasureFSN);
 // the shipped calibration's FMR on this data; and what a cohort holding a
 // face's mates does to mated pairs (faceapi/people). It takes a few
 // minutes, so it runs only with FACECASE_MEASURE_FAIRNESS=1.
@@ -109,10 +109,7 @@ func TestMeasureNormalisationChoices(t *testing.T) {
 			report(fmt.Sprintf("AS-norm, in-domain cohort of %d (draw %d), K=%d", m, draw+1, scorenorm.DefaultK), asnormOf(raw, st))
 		}
 	}
-	for _, k := range []int{5, 10, 20} {
-		report(fmt.Sprintf("FSN, %d label-free clusters", k), fsn(utk, raw, k))
-	}
-	report(fmt.Sprintf("AS-norm in-domain K=%d, then FSN, 10 clusters", scorenorm.DefaultK), fsn(utk, pairNorm(utk, nil, scorenorm.DefaultK), 10))
+	// FSN, alone and after AS-norm: TestMeasureFSN.
 
 	// The shipped calibration on this data: the FMR its thresholds give.
 	st := make([]facedata.CohortStats, len(utk))
@@ -253,75 +250,6 @@ func groupRatios(faces []mface, score func(i, j int) float64, targets []float64)
 		parts = append(parts, fmt.Sprintf("%g: %6.2f [%s]", fmr, hi/lo, strings.Join(counts, " ")))
 	}
 	return strings.Join(parts, " | ")
-}
-
-// fsn is fair score normalisation (Terhörst et al. 2020) without labels:
-// k-means clusters of the faces; each cluster's threshold at FMR 1e-2 on
-// the pairs it takes part in, against the global one; a pair's score moves
-// by the mean of its two clusters' offsets.
-func fsn(faces []mface, score func(i, j int) float64, k int) func(i, j int) float64 {
-	cl := kmeansClusters(faces, k)
-	var all []float64
-	per := make([][]float64, k)
-	for i := range faces {
-		for j := i + 1; j < len(faces); j++ {
-			if faces[i].id == faces[j].id {
-				continue
-			}
-			s := score(i, j)
-			all = append(all, s)
-			per[cl[i]] = append(per[cl[i]], s)
-			if cl[j] != cl[i] {
-				per[cl[j]] = append(per[cl[j]], s)
-			}
-		}
-	}
-	at := func(s []float64) float64 { slices.Sort(s); return s[max(0, len(s)/100-1)] }
-	global := at(all)
-	off := make([]float64, k)
-	for c := range off {
-		if len(per[c]) >= 300 {
-			off[c] = at(per[c]) - global
-		}
-	}
-	return func(i, j int) float64 { return score(i, j) - (off[cl[i]]+off[cl[j]])/2 }
-}
-
-// kmeansClusters assigns each face to one of k clusters (Lloyd's
-// algorithm, 30 rounds, fixed seed).
-func kmeansClusters(faces []mface, k int) []int {
-	r := rand.New(rand.NewPCG(1, 9))
-	cent := make([]facedata.Descriptor, k)
-	for i, p := range r.Perm(len(faces))[:k] {
-		cent[i] = faces[p].d
-	}
-	assign := make([]int, len(faces))
-	for round := 0; round < 30; round++ {
-		for i := range faces {
-			best := math.Inf(1)
-			for c := range cent {
-				if d := faces[i].d.Distance(&cent[c]); d < best {
-					best, assign[i] = d, c
-				}
-			}
-		}
-		sum := make([][facedata.DescriptorSize]float64, k)
-		n := make([]int, k)
-		for i, c := range assign {
-			n[c]++
-			for j, v := range faces[i].d {
-				sum[c][j] += float64(v)
-			}
-		}
-		for c := range cent {
-			for j := range cent[c] {
-				if n[c] > 0 {
-					cent[c][j] = float32(sum[c][j] / float64(n[c]))
-				}
-			}
-		}
-	}
-	return assign
 }
 
 // fnmrAt1e3 is the FNMR of the mated pairs at the threshold where the
