@@ -31,50 +31,14 @@ func TestMeasureNormalisationChoices(t *testing.T) {
 	if os.Getenv("FACECASE_MEASURE_FAIRNESS") == "" {
 		t.Skip("set FACECASE_MEASURE_FAIRNESS=1 to measure the normalisation choices on utkface-dev (a few minutes)")
 	}
-	utkDir := testenv.SharedData(t, "utkface-dev")
 	peopleDir := testenv.SharedData(t, "faceapi/people")
-	testenv.Model(t, "descriptor")
-	e, err := recognition.NewEngine(recognition.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	cohort, err := models.LoadCohort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	emb := cropEmbedder{e}
-	describe := func(ds *Dataset) []mface {
-		en, err := Enrol(context.Background(), ds, emb, nil, 0, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []mface
-		for i, st := range en.Status {
-			if st == StatusEnrolled {
-				g := ""
-				if len(ds.Samples[i].Groups) > 0 {
-					g = ds.Samples[i].Groups[0]
-				}
-				out = append(out, mface{id: ds.Samples[i].Identity, g: g, d: en.Descriptors[i]})
-			}
-		}
-		return out
-	}
-	utkDS, err := ReadManifest(filepath.Join(utkDir, "labels.csv"), []string{"race"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	utk := describe(utkDS)
+	describe, cohort := measureSetup(t)
+	utk, ff := describeUTK(t, describe), cohortFaces(cohort)
 	peopleDS, err := ReadFolders(peopleDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	people := describe(peopleDS)
-	var ff []mface
-	for i := 0; i < cohort.Size(); i++ {
-		ff = append(ff, mface{id: fmt.Sprint("ff", i), d: cohort.Descriptor(i)})
-	}
 	t.Logf("utkface-dev %d chips, faceapi/people %d, shipped cohort %d faces", len(utk), len(people), len(ff))
 	targets := []float64{1e-2, 1e-3, 1e-4}
 	raw := func(i, j int) float64 { return utk[i].d.Distance(&utk[j].d) }
@@ -150,6 +114,59 @@ func TestMeasureNormalisationChoices(t *testing.T) {
 		t.Logf("mated pairs, cohort leaving out %-10s FNMR at FMR 1e-3: raw %s, normalised %s",
 			map[bool]string{true: "identities", false: "faces only"}[leaveIdentities], fnmrAt1e3(all, rawAll), fnmrAt1e3(all, score))
 	}
+}
+
+// measureSetup skips unless the measurement data and models are
+// installed, and returns a function describing a dataset's chips with the
+// engine (closed when the test ends) and the shipped cohort.
+func measureSetup(t *testing.T) (func(*Dataset) []mface, *scorenorm.Cohort) {
+	testenv.SharedData(t, "utkface-dev")
+	testenv.Model(t, "descriptor")
+	e, err := recognition.NewEngine(recognition.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	cohort, err := models.LoadCohort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	emb := cropEmbedder{e}
+	return func(ds *Dataset) []mface {
+		en, err := Enrol(context.Background(), ds, emb, nil, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []mface
+		for i, st := range en.Status {
+			if st == StatusEnrolled {
+				g := ""
+				if len(ds.Samples[i].Groups) > 0 {
+					g = ds.Samples[i].Groups[0]
+				}
+				out = append(out, mface{id: ds.Samples[i].Identity, g: g, d: en.Descriptors[i]})
+			}
+		}
+		return out
+	}, cohort
+}
+
+// describeUTK describes utkface-dev's chips, grouped by race.
+func describeUTK(t *testing.T, describe func(*Dataset) []mface) []mface {
+	ds, err := ReadManifest(filepath.Join(testenv.SharedData(t, "utkface-dev"), "labels.csv"), []string{"race"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return describe(ds)
+}
+
+// cohortFaces are the shipped cohort's faces, each its own identity.
+func cohortFaces(cohort *scorenorm.Cohort) []mface {
+	var ff []mface
+	for i := 0; i < cohort.Size(); i++ {
+		ff = append(ff, mface{id: fmt.Sprint("ff", i), d: cohort.Descriptor(i)})
+	}
+	return ff
 }
 
 // mface is one described face: identity, group and descriptor.

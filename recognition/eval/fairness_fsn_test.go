@@ -2,20 +2,15 @@ package eval
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"facecase/facedata"
-	"facecase/internal/testenv"
-	"facecase/models"
-	"facecase/recognition"
 	"facecase/recognition/scorenorm"
 )
 
@@ -36,35 +31,8 @@ func TestMeasureFSN(t *testing.T) {
 	if os.Getenv("FACECASE_MEASURE_FAIRNESS") == "" {
 		t.Skip("set FACECASE_MEASURE_FAIRNESS=1 to measure FSN on utkface-dev (a few minutes)")
 	}
-	utkDir := testenv.SharedData(t, "utkface-dev")
-	testenv.Model(t, "descriptor")
-	e, err := recognition.NewEngine(recognition.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	cohort, err := models.LoadCohort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, err := ReadManifest(filepath.Join(utkDir, "labels.csv"), []string{"race"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	en, err := Enrol(context.Background(), ds, cropEmbedder{e}, nil, 0, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var utk []mface
-	for i, st := range en.Status {
-		if st == StatusEnrolled {
-			utk = append(utk, mface{id: ds.Samples[i].Identity, g: ds.Samples[i].Groups[0], d: en.Descriptors[i]})
-		}
-	}
-	var ff []mface
-	for i := 0; i < cohort.Size(); i++ {
-		ff = append(ff, mface{id: fmt.Sprint("ff", i), d: cohort.Descriptor(i)})
-	}
+	describe, cohort := measureSetup(t)
+	utk, ff := describeUTK(t, describe), cohortFaces(cohort)
 	targets := []float64{1e-2, 1e-3, 1e-4}
 	rawUTK := func(i, j int) float64 { return utk[i].d.Distance(&utk[j].d) }
 	dom := cachedScores(len(utk), pairNorm(utk, nil, scorenorm.DefaultK))
