@@ -14,6 +14,7 @@ import (
 	"facecase/facedata"
 	"facecase/internal/cputime"
 	"facecase/internal/synthdesc"
+	"facecase/progress"
 	"facecase/recognition/scorenorm"
 )
 
@@ -36,6 +37,37 @@ func BenchmarkScoreImpostorPairs(b *testing.B) {
 	}
 	reportCPU(b, cpu)
 	b.ReportMetric(pairs*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mpairs/s")
+}
+
+// BenchmarkPairDistances10k computes the distance of every two of 10,000
+// descriptors into the triangle the Lab's raw and normalised run shares
+// between its passes (49,995,000 distances, both cores), and checks a
+// sample of them against Score.
+func BenchmarkPairDistances10k(b *testing.B) {
+	set := syntheticSet(2000, 5, 1, false)
+	ds := &Dataset{Kind: KindFolders}
+	n := set.size()
+	pairs := float64(n) * float64(n-1) / 2
+	b.ResetTimer()
+	cpu := cputime.Process()
+	var tri *triangle
+	for i := 0; i < b.N; i++ {
+		var err error
+		if tri, err = pairDistances(context.Background(), ds, set, 0, progress.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, cpu)
+	b.ReportMetric(pairs*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mpairs/s")
+	b.StopTimer()
+	if float64(len(tri.d)) != pairs {
+		b.Fatalf("%d distances, want %v", len(tri.d), pairs)
+	}
+	for _, p := range [][2]int{{0, 1}, {0, n - 1}, {17, 4242}, {n - 2, n - 1}} {
+		if got, want := tri.at(p[0], p[1]), Score(&set.desc[p[0]], &set.desc[p[1]]); got != want {
+			b.Fatalf("pair %v: %v, Score %v", p, got, want)
+		}
+	}
 }
 
 // BenchmarkScore is one descriptor comparison.

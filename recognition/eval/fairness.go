@@ -19,10 +19,11 @@ type Normalizer interface {
 	// Prepare readies the score for a run's enrolled descriptors, with
 	// the identity index of each (the faces searched against, so they may
 	// serve as an in-domain cohort) and, when the Lab has them, the
-	// distance of every two (nil otherwise). It returns the score of faces
+	// distance of every two: rows(i) is face i's distances to faces
+	// i+1 .. n-1 (nil otherwise). It returns the score of faces
 	// a and b at distance d, the kind of score (what its thresholds apply
 	// to) and a description of the normalisation for reports.
-	Prepare(ctx context.Context, descs []facedata.Descriptor, ident []int32, dist func(a, b int) float32) (score func(a, b int, d float64) float64, kind, name string, err error)
+	Prepare(ctx context.Context, descs []facedata.Descriptor, ident []int32, rows func(i int) []float32) (score func(a, b int, d float64) float64, kind, name string, err error)
 }
 
 // Fairness puts raw distances and normalised scores side by side at
@@ -103,11 +104,11 @@ func fairness(ctx context.Context, ds *Dataset, set *scoringSet, cfg Config, rep
 		}
 	}
 	rep.Report(progress.Update{Stage: "cohort statistics", Total: int64(set.size()), Unit: "faces"})
-	var dist func(a, b int) float32
+	var rows func(i int) []float32
 	if tri != nil {
-		dist = tri.at
+		rows = tri.row
 	}
-	score, kind, name, err := cfg.Normalizer.Prepare(ctx, set.desc, set.ident, dist)
+	score, kind, name, err := cfg.Normalizer.Prepare(ctx, set.desc, set.ident, rows)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cohort statistics: %w", err)
 	}

@@ -23,7 +23,7 @@ import (
 // max/min within-group FMR ratio on utkface-dev at overall FMR 1e-2, 1e-3
 // and 1e-4 for the raw distance, AS-norm with the shipped cohort, with the
 // data's own faces (in-domain) and with both, for several K and in-domain
-// cohort sizes, label-free cluster thresholds (FSN) alone and on AS-norm;
+// cohort sizes (FSN: TestMeasureFSN);
 // the shipped calibration's FMR on this data; and what a cohort holding a
 // face's mates does to mated pairs (faceapi/people). It takes a few
 // minutes, so it runs only with FACECASE_MEASURE_FAIRNESS=1.
@@ -31,50 +31,14 @@ func TestMeasureNormalisationChoices(t *testing.T) {
 	if os.Getenv("FACECASE_MEASURE_FAIRNESS") == "" {
 		t.Skip("set FACECASE_MEASURE_FAIRNESS=1 to measure the normalisation choices on utkface-dev (a few minutes)")
 	}
-	utkDir := testenv.SharedData(t, "utkface-dev")
 	peopleDir := testenv.SharedData(t, "faceapi/people")
-	testenv.Model(t, "descriptor")
-	e, err := recognition.NewEngine(recognition.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	cohort, err := models.LoadCohort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	emb := cropEmbedder{e}
-	describe := func(ds *Dataset) []mface {
-		en, err := Enrol(context.Background(), ds, emb, nil, 0, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []mface
-		for i, st := range en.Status {
-			if st == StatusEnrolled {
-				g := ""
-				if len(ds.Samples[i].Groups) > 0 {
-					g = ds.Samples[i].Groups[0]
-				}
-				out = append(out, mface{id: ds.Samples[i].Identity, g: g, d: en.Descriptors[i]})
-			}
-		}
-		return out
-	}
-	utkDS, err := ReadManifest(filepath.Join(utkDir, "labels.csv"), []string{"race"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	utk := describe(utkDS)
+	describe, cohort := measureSetup(t)
+	utk, ff := describeUTK(t, describe), cohortFaces(cohort)
 	peopleDS, err := ReadFolders(peopleDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	people := describe(peopleDS)
-	var ff []mface
-	for i := 0; i < cohort.Size(); i++ {
-		ff = append(ff, mface{id: fmt.Sprint("ff", i), d: cohort.Descriptor(i)})
-	}
 	t.Logf("utkface-dev %d chips, faceapi/people %d, shipped cohort %d faces", len(utk), len(people), len(ff))
 	targets := []float64{1e-2, 1e-3, 1e-4}
 	raw := func(i, j int) float64 { return utk[i].d.Distance(&utk[j].d) }
@@ -109,10 +73,7 @@ func TestMeasureNormalisationChoices(t *testing.T) {
 			report(fmt.Sprintf("AS-norm, in-domain cohort of %d (draw %d), K=%d", m, draw+1, scorenorm.DefaultK), asnormOf(raw, st))
 		}
 	}
-	for _, k := range []int{5, 10, 20} {
-		report(fmt.Sprintf("FSN, %d label-free clusters", k), fsn(utk, raw, k))
-	}
-	report(fmt.Sprintf("AS-norm in-domain K=%d, then FSN, 10 clusters", scorenorm.DefaultK), fsn(utk, pairNorm(utk, nil, scorenorm.DefaultK), 10))
+	// FSN, alone and after AS-norm: TestMeasureFSN.
 
 	// The shipped calibration on this data: the FMR its thresholds give.
 	st := make([]facedata.CohortStats, len(utk))
@@ -153,6 +114,59 @@ func TestMeasureNormalisationChoices(t *testing.T) {
 		t.Logf("mated pairs, cohort leaving out %-10s FNMR at FMR 1e-3: raw %s, normalised %s",
 			map[bool]string{true: "identities", false: "faces only"}[leaveIdentities], fnmrAt1e3(all, rawAll), fnmrAt1e3(all, score))
 	}
+}
+
+// measureSetup skips unless the measurement data and models are
+// installed, and returns a function describing a dataset's chips with the
+// engine (closed when the test ends) and the shipped cohort.
+func measureSetup(t *testing.T) (func(*Dataset) []mface, *scorenorm.Cohort) {
+	testenv.SharedData(t, "utkface-dev")
+	testenv.Model(t, "descriptor")
+	e, err := recognition.NewEngine(recognition.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	cohort, err := models.LoadCohort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	emb := cropEmbedder{e}
+	return func(ds *Dataset) []mface {
+		en, err := Enrol(context.Background(), ds, emb, nil, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []mface
+		for i, st := range en.Status {
+			if st == StatusEnrolled {
+				g := ""
+				if len(ds.Samples[i].Groups) > 0 {
+					g = ds.Samples[i].Groups[0]
+				}
+				out = append(out, mface{id: ds.Samples[i].Identity, g: g, d: en.Descriptors[i]})
+			}
+		}
+		return out
+	}, cohort
+}
+
+// describeUTK describes utkface-dev's chips, grouped by race.
+func describeUTK(t *testing.T, describe func(*Dataset) []mface) []mface {
+	ds, err := ReadManifest(filepath.Join(testenv.SharedData(t, "utkface-dev"), "labels.csv"), []string{"race"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return describe(ds)
+}
+
+// cohortFaces are the shipped cohort's faces, each its own identity.
+func cohortFaces(cohort *scorenorm.Cohort) []mface {
+	var ff []mface
+	for i := 0; i < cohort.Size(); i++ {
+		ff = append(ff, mface{id: fmt.Sprint("ff", i), d: cohort.Descriptor(i)})
+	}
+	return ff
 }
 
 // mface is one described face: identity, group and descriptor.
@@ -253,75 +267,6 @@ func groupRatios(faces []mface, score func(i, j int) float64, targets []float64)
 		parts = append(parts, fmt.Sprintf("%g: %6.2f [%s]", fmr, hi/lo, strings.Join(counts, " ")))
 	}
 	return strings.Join(parts, " | ")
-}
-
-// fsn is fair score normalisation (Terhörst et al. 2020) without labels:
-// k-means clusters of the faces; each cluster's threshold at FMR 1e-2 on
-// the pairs it takes part in, against the global one; a pair's score moves
-// by the mean of its two clusters' offsets.
-func fsn(faces []mface, score func(i, j int) float64, k int) func(i, j int) float64 {
-	cl := kmeansClusters(faces, k)
-	var all []float64
-	per := make([][]float64, k)
-	for i := range faces {
-		for j := i + 1; j < len(faces); j++ {
-			if faces[i].id == faces[j].id {
-				continue
-			}
-			s := score(i, j)
-			all = append(all, s)
-			per[cl[i]] = append(per[cl[i]], s)
-			if cl[j] != cl[i] {
-				per[cl[j]] = append(per[cl[j]], s)
-			}
-		}
-	}
-	at := func(s []float64) float64 { slices.Sort(s); return s[max(0, len(s)/100-1)] }
-	global := at(all)
-	off := make([]float64, k)
-	for c := range off {
-		if len(per[c]) >= 300 {
-			off[c] = at(per[c]) - global
-		}
-	}
-	return func(i, j int) float64 { return score(i, j) - (off[cl[i]]+off[cl[j]])/2 }
-}
-
-// kmeansClusters assigns each face to one of k clusters (Lloyd's
-// algorithm, 30 rounds, fixed seed).
-func kmeansClusters(faces []mface, k int) []int {
-	r := rand.New(rand.NewPCG(1, 9))
-	cent := make([]facedata.Descriptor, k)
-	for i, p := range r.Perm(len(faces))[:k] {
-		cent[i] = faces[p].d
-	}
-	assign := make([]int, len(faces))
-	for round := 0; round < 30; round++ {
-		for i := range faces {
-			best := math.Inf(1)
-			for c := range cent {
-				if d := faces[i].d.Distance(&cent[c]); d < best {
-					best, assign[i] = d, c
-				}
-			}
-		}
-		sum := make([][facedata.DescriptorSize]float64, k)
-		n := make([]int, k)
-		for i, c := range assign {
-			n[c]++
-			for j, v := range faces[i].d {
-				sum[c][j] += float64(v)
-			}
-		}
-		for c := range cent {
-			for j := range cent[c] {
-				if n[c] > 0 {
-					cent[c][j] = float32(sum[c][j] / float64(n[c]))
-				}
-			}
-		}
-	}
-	return assign
 }
 
 // fnmrAt1e3 is the FNMR of the mated pairs at the threshold where the

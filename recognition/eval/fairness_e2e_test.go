@@ -119,6 +119,12 @@ func TestFairMatchingOnUTKFace(t *testing.T) {
 	if r, rawR := p2.Normalised.Columns[0].MaxMinRatio, p2.Raw.Columns[0].MaxMinRatio; !r.Defined || r.Value > rawR.Value/10 {
 		t.Errorf("normalised max/min ratio at FMR 1e-2: %s, want at most a tenth of raw %s", r, rawR)
 	}
+	// The issue's target over all five groups at 1e-2 (<= 2.0) is not
+	// met; logged, not asserted (docs/fairness.md, "FSN" and "What does
+	// not hold").
+	if r := p2.Normalised.Columns[0].MaxMinRatio; r.Value > 2.0 {
+		t.Logf("NOT MET: normalised max/min ratio over the five groups at FMR 1e-2 is %s, the issue asks <= 2.0", r)
+	}
 	if v := maxMinWithout(p2.Normalised.Columns[0], "Other"); v > 2.0 {
 		t.Errorf("normalised max/min ratio at FMR 1e-2 over the four single-population groups: %.3g, want <= 2.0", v)
 	}

@@ -114,9 +114,6 @@ func (src *fairSource) score(a, b int32) [2]float32 {
 // the worker's index, the enrolled indices a < b and whether they are
 // mated. Each worker visits its own pairs in order.
 func (src *fairSource) each(ctx context.Context, workers int, rep progress.Reporter, stage string, visit func(w int, a, b int32, mated bool)) error {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	if src.listed != nil {
 		for k, p := range src.listed {
 			if k%4096 == 0 {
@@ -128,9 +125,24 @@ func (src *fairSource) each(ctx context.Context, workers int, rep progress.Repor
 		}
 		return nil
 	}
-	set := src.set
-	n := set.size()
-	end := set.identityEnd()
+	n := src.set.size()
+	end := src.set.identityEnd()
+	return src.eachChunk(ctx, workers, rep, stage, func(w int, c rowChunk) {
+		for i := c.first; i < c.last; i++ {
+			for j := i + 1; j < n; j++ {
+				visit(w, int32(i), int32(j), j < end[i])
+			}
+		}
+	})
+}
+
+// eachChunk hands the chunks of rows of the all-pairs triangle to workers
+// (visit gets the worker's index and the chunk) and reports progress.
+func (src *fairSource) eachChunk(ctx context.Context, workers int, rep progress.Reporter, stage string, visit func(w int, c rowChunk)) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	n := src.set.size()
 	chunks := splitRows(n, pairsPerChunk)
 	total := int64(n) * int64(n-1) / 2
 	next := make(chan int)
@@ -145,14 +157,9 @@ func (src *fairSource) each(ctx context.Context, workers int, rep progress.Repor
 		go func() {
 			defer wg.Done()
 			for k := range next {
-				c := chunks[k]
-				for i := c.first; i < c.last; i++ {
-					for j := i + 1; j < n; j++ {
-						visit(w, int32(i), int32(j), j < end[i])
-					}
-				}
+				visit(w, chunks[k])
 				mu.Lock()
-				done += c.pairs
+				done += chunks[k].pairs
 				rep.Report(progress.Update{Stage: stage, Done: done, Total: total, Unit: "pairs", Elapsed: time.Since(start)})
 				mu.Unlock()
 			}
@@ -186,27 +193,37 @@ func (src *fairSource) histograms(ctx context.Context, workers int, rep progress
 	for w := range parts {
 		parts[w] = newFairHistograms(set)
 	}
-	err := src.each(ctx, workers, rep, "score raw and normalised", func(w int, a, b int32, mated bool) {
-		h := parts[w]
-		s := src.score(a, b)
-		if mated {
-			h.matedPairs = append(h.matedPairs, fairPair{a, b, s})
-			return
-		}
-		within := false
-		for kind := range s {
-			bin := h.nonMated[kind][0][0].grid.bin(s[kind])
-			for c, gc := range set.group {
-				if g := gc[a]; g == gc[b] {
-					h.nonMated[kind][c][g].counts[bin]++
-					within = within || c > 0
+	const stage = "score raw and normalised"
+	var err error
+	if src.listed != nil {
+		err = src.each(ctx, workers, rep, stage, func(w int, a, b int32, mated bool) {
+			parts[w].count(set, a, b, src.score(a, b), mated, bound, &kept[w])
+		})
+	} else {
+		// Row by row: each row's distances at once, from the triangle or
+		// by the distance kernel.
+		n, end := set.size(), set.identityEnd()
+		err = src.eachChunk(ctx, workers, rep, stage, func(w int, c rowChunk) {
+			var buf []float32
+			if src.tri == nil {
+				buf = make([]float32, n)
+			}
+			for i := c.first; i < c.last; i++ {
+				var row []float32
+				if src.tri != nil {
+					row = src.tri.row(i)
+				} else {
+					row = buf[:n-i-1]
+					distancesTo(&set.desc[i], set.desc[i+1:], row)
+				}
+				for x, d := range row {
+					j := i + 1 + x
+					s := [2]float32{d, float32(src.norm(i, j, float64(d)))}
+					parts[w].count(set, int32(i), int32(j), s, j < end[i], bound, &kept[w])
 				}
 			}
-		}
-		if within && (s[0] <= bound[0] || s[1] <= bound[1]) {
-			kept[w] = append(kept[w], fairPair{a, b, s})
-		}
-	})
+		})
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -230,6 +247,29 @@ func (src *fairSource) histograms(ctx context.Context, workers int, rep progress
 		}
 	}
 	return h, rec, nil
+}
+
+// count adds pair (a, b), scored s both ways, to the histograms: a mated
+// pair to the mated list; a non-mated one to its groups' histograms, and
+// to kept when it lies within a group of some column at or below bound.
+func (h *fairHistograms) count(set *scoringSet, a, b int32, s [2]float32, mated bool, bound [2]float32, kept *[]fairPair) {
+	if mated {
+		h.matedPairs = append(h.matedPairs, fairPair{a, b, s})
+		return
+	}
+	within := false
+	for kind := range s {
+		bin := h.nonMated[kind][0][0].grid.bin(s[kind])
+		for c, gc := range set.group {
+			if g := gc[a]; g == gc[b] {
+				h.nonMated[kind][c][g].counts[bin]++
+				within = within || c > 0
+			}
+		}
+	}
+	if within && (s[0] <= bound[0] || s[1] <= bound[1]) {
+		*kept = append(*kept, fairPair{a, b, s})
+	}
 }
 
 // pilotPairs is about how many pairs recordBounds scores to estimate the
@@ -387,11 +427,7 @@ func pairDistances(ctx context.Context, ds *Dataset, set *scoringSet, workers in
 			defer wg.Done()
 			for c := range next {
 				for i := c.first; i < c.last; i++ {
-					row := t.row(i)
-					di := &set.desc[i]
-					for j := i + 1; j < n; j++ {
-						row[j-i-1] = Score(di, &set.desc[j])
-					}
+					distancesTo(&set.desc[i], set.desc[i+1:], t.row(i))
 				}
 			}
 		}()

@@ -55,7 +55,7 @@ func denseSparseSet(people, perPerson int) *scoringSet {
 // left out of its own: a plain stand-in for recognition/scorenorm.
 type looNormalizer struct{ k int }
 
-func (n looNormalizer) Prepare(ctx context.Context, descs []facedata.Descriptor, _ []int32, _ func(a, b int) float32) (func(a, b int, d float64) float64, string, string, error) {
+func (n looNormalizer) Prepare(ctx context.Context, descs []facedata.Descriptor, _ []int32, _ func(i int) []float32) (func(a, b int, d float64) float64, string, string, error) {
 	st, err := n.stats(ctx, descs)
 	score := func(a, b int, d float64) float64 {
 		return 0.5 * ((d-float64(st[a].Mu))/float64(st[a].Sigma) + (d-float64(st[b].Mu))/float64(st[b].Sigma))
@@ -180,7 +180,7 @@ func TestFairnessIsRepeatable(t *testing.T) {
 // floorNormalizer scores every pair below the normalised grid.
 type floorNormalizer struct{}
 
-func (floorNormalizer) Prepare(context.Context, []facedata.Descriptor, []int32, func(a, b int) float32) (func(a, b int, d float64) float64, string, string, error) {
+func (floorNormalizer) Prepare(context.Context, []facedata.Descriptor, []int32, func(i int) []float32) (func(a, b int, d float64) float64, string, string, error) {
 	return func(int, int, float64) float64 { return -1000 }, "test", "test: below the grid", nil
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"facecase/facedata"
 	"facecase/progress"
 )
 
@@ -52,6 +53,13 @@ func searchAll(ctx context.Context, set *scoringSet, workers int, rep progress.R
 		return nil, nil, nil
 	}
 	out = make([]searchOutcome, len(probes))
+	// The gallery's descriptors side by side, for the distance kernel;
+	// each search borrows a row of distances from the pool.
+	entries := make([]facedata.Descriptor, len(gallery))
+	for h, g := range gallery {
+		entries[h] = set.desc[g]
+	}
+	rows := sync.Pool{New: func() any { r := make([]float32, len(entries)); return &r }}
 	var (
 		mu   sync.Mutex
 		done int64
@@ -64,7 +72,9 @@ func searchAll(ctx context.Context, set *scoringSet, workers int, rep progress.R
 			break
 		}
 		g.Go(func() error {
-			out[i] = searchOne(set, gallery, entryOf[set.ident[p]], p)
+			row := rows.Get().(*[]float32)
+			out[i] = searchOne(&set.desc[p], entries, entryOf[set.ident[p]], p, *row)
+			rows.Put(row)
 			mu.Lock()
 			defer mu.Unlock()
 			done++
@@ -81,16 +91,17 @@ func searchAll(ctx context.Context, set *scoringSet, workers int, rep progress.R
 	return gallery, out, nil
 }
 
-// searchOne searches the gallery with probe p, whose mate is gallery
-// entry own: the mate's rank (1 + the other entries scoring at or below
-// it) and the best score of another identity.
-func searchOne(set *scoringSet, gallery []int32, own int, p int32) searchOutcome {
-	o := searchOutcome{probe: p, mate: Score(&set.desc[p], &set.desc[gallery[own]]), rank: 1, bestOther: float32(math.Inf(1))}
-	for h, g := range gallery {
+// searchOne searches the gallery entries with probe p (descriptor pd),
+// whose mate is entry own: the mate's rank (1 + the other entries scoring
+// at or below it) and the best score of another identity. row holds one
+// score per entry.
+func searchOne(pd *facedata.Descriptor, entries []facedata.Descriptor, own int, p int32, row []float32) searchOutcome {
+	distancesTo(pd, entries, row)
+	o := searchOutcome{probe: p, mate: row[own], rank: 1, bestOther: float32(math.Inf(1))}
+	for h, s := range row {
 		if h == own {
 			continue
 		}
-		s := Score(&set.desc[p], &set.desc[g])
 		if s <= o.mate {
 			o.rank++
 		}

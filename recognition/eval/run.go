@@ -43,50 +43,15 @@ func Run(ctx context.Context, ds *Dataset, emb Embedder, cfg Config) (*Result, e
 	}
 	set := newScoringSet(ds, en)
 	opt := scoreOptions{threshold: cfg.Threshold, workers: cfg.Workers, maxRecords: cfg.MaxBootstrapPairs, scores: cfg.Scores, progress: rep}
-	if cfg.Scores != nil {
-		if _, err := io.WriteString(cfg.Scores, ScoresCSVHeader); err != nil {
-			return nil, fmt.Errorf("write scores: %w", err)
-		}
-	}
-	var (
-		t      *tally
-		listed []listedScore
-	)
-	if ds.Kind == KindPairs {
-		t, listed, err = scoreListedPairs(ctx, ds, set, opt)
-	} else {
-		if cfg.Normalizer != nil {
-			// Raw and normalised: every distance once, for both passes.
-			if opt.tri, err = pairDistances(ctx, ds, set, cfg.Workers, rep); err != nil {
-				return nil, fmt.Errorf("evaluate %s: %w", ds.Source, err)
-			}
-		}
-		t, err = scoreAllPairs(ctx, set, opt)
-	}
+	t, listed, err := scorePairs(ctx, ds, set, cfg, &opt)
 	if err != nil {
-		return nil, fmt.Errorf("evaluate %s: score pairs: %w", ds.Source, err)
+		return nil, fmt.Errorf("evaluate %s: %w", ds.Source, err)
 	}
 	r := &Result{Dataset: ds, Enrolment: en, columns: set.columns, groupNames: set.groupNames, nonMated: t.nonMated}
 	r.mated = matedHistograms(set, t)
 
 	s := &r.Summary
-	s.Tool = "facecase eval"
-	s.Model = emb.ModelID()
-	s.Threshold = cfg.Threshold
-	s.Dataset = DatasetInfo{Source: ds.Source, Kind: ds.Kind, Images: len(ds.Samples), Identities: len(set.identities), GroupColumns: append([]string{}, ds.GroupColumns...)}
-	if ds.Kind == KindPairs {
-		s.Dataset.ListedPairs = int(int64(len(t.mated)) + int64(r.nonMated[0][0].Total()))
-	}
-	s.Enrolment = enrolmentInfo(en)
-	s.Verification = verification(r, kT)
-	if ds.Kind == KindPairs {
-		if fa, ok := foldAccuracy(listed, ds.Folds); ok {
-			s.Verification.Folds = &fa
-		} else {
-			s.Notes = append(s.Notes, "fold accuracy not computed: the pairs file does not have two or more complete folds")
-		}
-	}
-	s.Calibration = calibrations(r, cfg.TargetFMRs)
+	r.summariseVerification(emb, set, t, listed, kT, cfg)
 
 	gallery, searches, err := searchAll(ctx, set, cfg.Workers, rep)
 	if err != nil {
@@ -94,19 +59,9 @@ func Run(ctx context.Context, ds *Dataset, emb Embedder, cfg Config) (*Result, e
 	}
 	s.Identification = identification(set, gallery, searches, cfg)
 
-	var iv *groupIntervals
-	s.Bootstrap = BootstrapInfo{Replicates: cfg.Bootstrap, Seed: cfg.Seed, Level: ConfidenceLevel, Method: BootstrapMethod}
-	switch {
-	case cfg.Bootstrap == 0:
-		s.Bootstrap.Note = "confidence intervals not computed (0 replicates asked for)"
-	case t.overflow:
-		s.Bootstrap.Note = fmt.Sprintf("confidence intervals not computed: more than %d non-mated pairs score at or below the threshold", cfg.MaxBootstrapPairs)
-	default:
-		iv, err = bootstrapRates(ctx, set, t, ds.Kind == KindPairs, cfg.Bootstrap, cfg.Seed, cfg.Workers, rep)
-		if err != nil {
-			return nil, fmt.Errorf("evaluate %s: bootstrap: %w", ds.Source, err)
-		}
-		s.Verification.FMR.CI, s.Verification.FNMR.CI = iv.fmr[0][0], iv.fnmr[0][0]
+	iv, err := bootstrapGroups(ctx, ds, set, t, cfg, rep, s)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate %s: bootstrap: %w", ds.Source, err)
 	}
 	s.Groups = groupTables(r, set, t, en, kT, iv, searches)
 	if cfg.Normalizer != nil {
@@ -120,6 +75,80 @@ func Run(ctx context.Context, ds *Dataset, emb Embedder, cfg Config) (*Result, e
 		s.Notes = []string{}
 	}
 	return r, nil
+}
+
+// summariseVerification fills the summary's description of the run and
+// its verification and calibration figures.
+func (r *Result) summariseVerification(emb Embedder, set *scoringSet, t *tally, listed []listedScore, kT int, cfg Config) {
+	s, ds := &r.Summary, r.Dataset
+	s.Tool = "facecase eval"
+	s.Model = emb.ModelID()
+	s.Threshold = cfg.Threshold
+	s.Dataset = DatasetInfo{Source: ds.Source, Kind: ds.Kind, Images: len(ds.Samples), Identities: len(set.identities), GroupColumns: append([]string{}, ds.GroupColumns...)}
+	if ds.Kind == KindPairs {
+		s.Dataset.ListedPairs = int(int64(len(t.mated)) + int64(r.nonMated[0][0].Total()))
+	}
+	s.Enrolment = enrolmentInfo(r.Enrolment)
+	s.Verification = verification(r, kT)
+	if ds.Kind == KindPairs {
+		if fa, ok := foldAccuracy(listed, ds.Folds); ok {
+			s.Verification.Folds = &fa
+		} else {
+			s.Notes = append(s.Notes, "fold accuracy not computed: the pairs file does not have two or more complete folds")
+		}
+	}
+	s.Calibration = calibrations(r, cfg.TargetFMRs)
+}
+
+// scorePairs scores the set's pairs (every pair, or those of a pairs
+// file) into a tally, writing the scores file when cfg asks for one. A run
+// with a Normalizer first computes every distance once (opt.tri), for the
+// raw pass and the raw and normalised one.
+func scorePairs(ctx context.Context, ds *Dataset, set *scoringSet, cfg Config, opt *scoreOptions) (*tally, []listedScore, error) {
+	if cfg.Scores != nil {
+		if _, err := io.WriteString(cfg.Scores, ScoresCSVHeader); err != nil {
+			return nil, nil, fmt.Errorf("write scores: %w", err)
+		}
+	}
+	if ds.Kind == KindPairs {
+		t, listed, err := scoreListedPairs(ctx, ds, set, *opt)
+		if err != nil {
+			return nil, nil, fmt.Errorf("score pairs: %w", err)
+		}
+		return t, listed, nil
+	}
+	if cfg.Normalizer != nil {
+		var err error
+		if opt.tri, err = pairDistances(ctx, ds, set, cfg.Workers, opt.progress); err != nil {
+			return nil, nil, err
+		}
+	}
+	t, err := scoreAllPairs(ctx, set, *opt)
+	if err != nil {
+		return nil, nil, fmt.Errorf("score pairs: %w", err)
+	}
+	return t, nil, nil
+}
+
+// bootstrapGroups computes the bootstrap intervals of the overall and
+// per-group rates (nil when none are asked for or too many pairs match),
+// recording in s how, or why not.
+func bootstrapGroups(ctx context.Context, ds *Dataset, set *scoringSet, t *tally, cfg Config, rep progress.Reporter, s *Summary) (*groupIntervals, error) {
+	s.Bootstrap = BootstrapInfo{Replicates: cfg.Bootstrap, Seed: cfg.Seed, Level: ConfidenceLevel, Method: BootstrapMethod}
+	switch {
+	case cfg.Bootstrap == 0:
+		s.Bootstrap.Note = "confidence intervals not computed (0 replicates asked for)"
+		return nil, nil
+	case t.overflow:
+		s.Bootstrap.Note = fmt.Sprintf("confidence intervals not computed: more than %d non-mated pairs score at or below the threshold", cfg.MaxBootstrapPairs)
+		return nil, nil
+	}
+	iv, err := bootstrapRates(ctx, set, t, ds.Kind == KindPairs, cfg.Bootstrap, cfg.Seed, cfg.Workers, rep)
+	if err != nil {
+		return nil, err
+	}
+	s.Verification.FMR.CI, s.Verification.FNMR.CI = iv.fmr[0][0], iv.fnmr[0][0]
+	return iv, nil
 }
 
 // matedHistograms sorts the kept mated scores into histograms per group.

@@ -8,7 +8,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"facecase/facedata"
 	"facecase/progress"
 )
 
@@ -187,25 +186,33 @@ func writeChunks(chunks []rowChunk, total int64, scores io.Writer, rep progress.
 }
 
 // scoreRows scores the rows of one chunk into t, appending CSV rows when
-// asked; tri, when not nil, has the distances. Samples are sorted by
+// asked; tri, when not nil, has the distances (otherwise each row's are
+// computed at once, by the distance kernel). Samples are sorted by
 // identity, so the mated partners of row i are exactly i+1 .. end[i]-1.
 func scoreRows(set *scoringSet, t *tally, end []int, c rowChunk, rows []byte, csv bool, tri *triangle) []byte {
 	n := set.size()
+	var buf []float32
+	if tri == nil {
+		buf = make([]float32, n)
+	}
 	for i := c.first; i < c.last; i++ {
 		di := &set.desc[i]
 		var row []float32
 		if tri != nil {
 			row = tri.row(i)
+		} else {
+			row = buf[:n-i-1]
+			distancesTo(di, set.desc[i+1:], row)
 		}
 		for j := i + 1; j < end[i]; j++ {
-			s := pairScore(di, set, row, i, j)
+			s := pairScore(row, i, j)
 			t.addMated(int32(i), int32(j), s)
 			if csv {
 				rows = appendScoreRow(rows, set.sample[i], set.sample[j], true, s)
 			}
 		}
 		for j := end[i]; j < n; j++ {
-			s := pairScore(di, set, row, i, j)
+			s := pairScore(row, i, j)
 			t.addNonMated(set, int32(i), int32(j), s)
 			if csv {
 				rows = appendScoreRow(rows, set.sample[i], set.sample[j], false, s)
@@ -215,11 +222,6 @@ func scoreRows(set *scoringSet, t *tally, end []int, c rowChunk, rows []byte, cs
 	return rows
 }
 
-// pairScore is the score of faces i < j: from row (face i's distances, as
-// triangle.row gives them) when not nil.
-func pairScore(di *facedata.Descriptor, set *scoringSet, row []float32, i, j int) float32 {
-	if row != nil {
-		return row[j-i-1]
-	}
-	return Score(di, &set.desc[j])
-}
+// pairScore is the score of faces i < j from row, face i's distances to
+// faces i+1 .. n-1.
+func pairScore(row []float32, i, j int) float32 { return row[j-i-1] }

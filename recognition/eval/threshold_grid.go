@@ -55,6 +55,7 @@ func binOf(s float32) int { return distanceGrid.bin(s) }
 // a 0.001 grid around 0 (see normalisedGrid).
 type scoreGrid struct {
 	min, step float64
+	perUnit   float64 // 1 / step
 	// edges[k] is threshold k, computed as min + k/scale so that a
 	// decimal threshold is bit-for-bit the float64 a user types;
 	// edges32 the same in float32, the precision scores are compared in
@@ -65,7 +66,7 @@ type scoreGrid struct {
 
 // newScoreGrid makes the grid of size thresholds min + k/perUnit.
 func newScoreGrid(min float64, perUnit, size int) *scoreGrid {
-	g := &scoreGrid{min: min, step: 1 / float64(perUnit), edges: make([]float64, size), edges32: make([]float32, size)}
+	g := &scoreGrid{min: min, step: 1 / float64(perUnit), perUnit: float64(perUnit), edges: make([]float64, size), edges32: make([]float32, size)}
 	for k := range g.edges {
 		g.edges[k] = min + float64(k)/float64(perUnit)
 		g.edges32[k] = float32(g.edges[k])
@@ -91,7 +92,10 @@ func (g *scoreGrid) bin(s float32) int {
 	if s <= g.edges32[0] {
 		return 0
 	}
-	k := int(math.Ceil((float64(s) - g.min) / g.step))
+	// A first guess within one of the bin (s > edges32[0], so the
+	// product is positive and truncation is floor); the loops settle it
+	// by the float32 comparisons that define the bins.
+	k := int((float64(s) - g.min) * g.perUnit)
 	k = min(max(k, 0), n-1)
 	for k < n-1 && s > g.edges32[k] {
 		k++

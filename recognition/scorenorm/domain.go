@@ -90,9 +90,9 @@ func NewDomain(ctx context.Context, descs []facedata.Descriptor, ident []int64, 
 }
 
 // NewDomainDistances is NewDomain with the distances of every two faces
-// already at hand (dist(i, j) for i != j; nil computes them), as the Lab
-// has them.
-func NewDomainDistances(ctx context.Context, descs []facedata.Descriptor, ident []int64, k int, dist func(i, j int) float32) (*Domain, error) {
+// already at hand, as the Lab has them: rows(i) returns face i's distances
+// to faces i+1 .. n-1 in order (nil computes them).
+func NewDomainDistances(ctx context.Context, descs []facedata.Descriptor, ident []int64, k int, rows func(i int) []float32) (*Domain, error) {
 	n := len(descs)
 	switch {
 	case n != len(ident):
@@ -117,28 +117,125 @@ func NewDomainDistances(ctx context.Context, descs []facedata.Descriptor, ident 
 	d.own = make([]facedata.CohortStats, n)
 	d.cut = make([]int32, n)
 	d.seen = make([]identitySet, n)
-	err := parallelRows(ctx, n, func(i int) {
-		row := make([]neighbour, 0, n-1)
-		a := (*facedata.Descriptor)(d.vec[i*facedata.DescriptorSize : (i+1)*facedata.DescriptorSize])
-		for j := 0; j < n; j++ {
-			switch {
-			case j == i:
-			case dist != nil:
-				row = append(row, neighbour{int32(j), dist(i, j)})
-			default:
-				row = append(row, neighbour{int32(j), facedata.SquaredDistance(a, d.vec[j*facedata.DescriptorSize:])})
+	var err error
+	if rows != nil {
+		err = d.nearFromRows(ctx, keep, rows)
+	} else {
+		err = parallelRows(ctx, n, func(i int) {
+			row := make([]neighbour, 0, n-1)
+			a := (*facedata.Descriptor)(d.vec[i*facedata.DescriptorSize : (i+1)*facedata.DescriptorSize])
+			for j := 0; j < n; j++ {
+				if j != i {
+					row = append(row, neighbour{int32(j), facedata.SquaredDistance(a, d.vec[j*facedata.DescriptorSize:])})
+				}
 			}
-		}
-		d.near[i] = nearestNeighbours(row, keep, dist == nil)
-		d.own[i], d.cut[i] = d.statsSkipping(i, -1, ident[i], ident[i])
-		for _, nb := range d.near[i][:d.cut[i]] {
-			d.seen[i].add(ident[nb.i])
-		}
-	})
+			d.setNear(i, nearestNeighbours(row, keep, true))
+		})
+	}
 	if err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// setNear stores face i's nearest list and the statistics that follow
+// from it.
+func (d *Domain) setNear(i int, near []neighbour) {
+	d.near[i] = near
+	d.own[i], d.cut[i] = d.statsSkipping(i, -1, d.ident[i], d.ident[i])
+	for _, nb := range d.near[i][:d.cut[i]] {
+		d.seen[i].add(d.ident[nb.i])
+	}
+}
+
+// nearRowsBlock is how many faces' nearest lists nearFromRows makes at
+// once: the distances they need from an earlier row lie side by side in
+// it, so a block reads each earlier row once, in runs of this length.
+const nearRowsBlock = 64
+
+// nearFromRows makes every face's nearest list (keep faces) from the
+// distances rows gives, blocks of faces spread over the cores.
+func (d *Domain) nearFromRows(ctx context.Context, keep int, rows func(i int) []float32) error {
+	n := d.Size()
+	blocks := (n + nearRowsBlock - 1) / nearRowsBlock
+	return parallelRows(ctx, blocks, func(b int) {
+		i0, i1 := b*nearRowsBlock, min(n, (b+1)*nearRowsBlock)
+		sel := make([]nearest, i1-i0)
+		for r := range sel {
+			sel[r].v = make([]neighbour, 0, keep)
+		}
+		// Faces j before r: their rows hold d(j, r) at r-j-1.
+		for j := 0; j < i1; j++ {
+			row := rows(j)
+			for r := max(i0, j+1); r < i1; r++ {
+				sel[r-i0].offer(int32(j), row[r-j-1])
+			}
+		}
+		// Faces after r: r's own row.
+		for r := i0; r < i1; r++ {
+			s := &sel[r-i0]
+			for x, v := range rows(r) {
+				s.offer(int32(r+1+x), v)
+			}
+			d.setNear(r, s.sorted())
+		}
+	})
+}
+
+// nearest keeps the cap(v) nearest faces offered, by distance then index,
+// in a max-heap (v[0] the farthest kept).
+type nearest struct{ v []neighbour }
+
+func farther(x, y neighbour) bool { return x.d > y.d || (x.d == y.d && x.i > y.i) }
+
+// offer considers face i at distance dist.
+func (s *nearest) offer(i int32, dist float32) {
+	nb := neighbour{i, dist}
+	if len(s.v) < cap(s.v) {
+		s.v = append(s.v, nb)
+		for c := len(s.v) - 1; c > 0; {
+			p := (c - 1) / 2
+			if !farther(s.v[c], s.v[p]) {
+				break
+			}
+			s.v[c], s.v[p] = s.v[p], s.v[c]
+			c = p
+		}
+		return
+	}
+	if !farther(s.v[0], nb) {
+		return
+	}
+	s.v[0] = nb
+	for p := 0; ; {
+		c := 2*p + 1
+		if c >= len(s.v) {
+			break
+		}
+		if c+1 < len(s.v) && farther(s.v[c+1], s.v[c]) {
+			c++
+		}
+		if !farther(s.v[c], s.v[p]) {
+			break
+		}
+		s.v[c], s.v[p] = s.v[p], s.v[c]
+		p = c
+	}
+}
+
+// sorted returns the kept faces, closest first (ties by index).
+func (s *nearest) sorted() []neighbour {
+	out := s.v
+	slices.SortFunc(out, func(x, y neighbour) int {
+		switch {
+		case farther(y, x):
+			return -1
+		case farther(x, y):
+			return 1
+		}
+		return 0
+	})
+	return out
 }
 
 // nearestNeighbours returns the keep nearest of row (reordered) as

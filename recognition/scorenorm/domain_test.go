@@ -183,3 +183,46 @@ func TestGalleryOutsideTheSample(t *testing.T) {
 		t.Fatalf("score %v, want %v", got, wantScore)
 	}
 }
+
+// TestDomainFromRowsIsDomain checks that a domain built from the distances
+// row by row (as the Lab passes them; blocks of faces at a time) has the
+// same nearest lists, statistics and scores as one that computes them: a
+// set that is not a whole number of blocks, identities of several faces.
+func TestDomainFromRowsIsDomain(t *testing.T) {
+	n := 2*nearRowsBlock + MinDomainFaces + 7
+	descs, ids := domainFaces(n, 4)
+	want, err := NewDomain(context.Background(), descs, ids, DefaultK)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tri := make([][]float32, n)
+	for i := range tri {
+		for j := i + 1; j < n; j++ {
+			tri[i] = append(tri[i], float32(descs[i].Distance(&descs[j])))
+		}
+	}
+	got, err := NewDomainDistances(context.Background(), descs, ids, DefaultK, func(i int) []float32 { return tri[i] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < n; i++ {
+		if len(got.near[i]) != len(want.near[i]) {
+			t.Fatalf("face %d: %d nearest, want %d", i, len(got.near[i]), len(want.near[i]))
+		}
+		for x := range got.near[i] {
+			g, w := got.near[i][x], want.near[i][x]
+			if g.i != w.i || math.Abs(float64(g.d-w.d)) > 1e-6 {
+				t.Fatalf("face %d, neighbour %d: %+v, want %+v", i, x, g, w)
+			}
+		}
+		if !near(got.Stats(i), want.Stats(i)) || got.cut[i] != want.cut[i] || got.seen[i] != want.seen[i] {
+			t.Fatalf("face %d: stats %+v cut %d, want %+v cut %d", i, got.Stats(i), got.cut[i], want.Stats(i), want.cut[i])
+		}
+	}
+	for _, p := range [][2]int{{0, 1}, {0, 2}, {5, n - 1}, {nearRowsBlock, nearRowsBlock + 1}, {100, 300}} {
+		d := descs[p[0]].Distance(&descs[p[1]])
+		if g, w := got.PairScore(p[0], p[1], d), want.PairScore(p[0], p[1], d); math.Abs(g-w) > 1e-4 {
+			t.Errorf("pair %v: score %v, want %v", p, g, w)
+		}
+	}
+}

@@ -20,10 +20,11 @@ type LabNormalizer struct {
 
 // Prepare readies the score for a run's enrolled descriptors, with the
 // identity index of each and, when the caller has them, the distances of
-// every two (nil computes them): it returns the pair score (faces a and b
+// every two (rows(i): face i's distances to faces i+1 .. n-1; nil computes
+// them): it returns the pair score (faces a and b
 // at distance d), its kind (KindDomain or KindShipped) and a description
 // of the normalisation for reports.
-func (n LabNormalizer) Prepare(ctx context.Context, descs []facedata.Descriptor, ident []int32, dist func(a, b int) float32) (func(a, b int, d float64) float64, string, string, error) {
+func (n LabNormalizer) Prepare(ctx context.Context, descs []facedata.Descriptor, ident []int32, rows func(i int) []float32) (func(a, b int, d float64) float64, string, string, error) {
 	k := n.K
 	if k == 0 {
 		k = DefaultK
@@ -33,7 +34,7 @@ func (n LabNormalizer) Prepare(ctx context.Context, descs []facedata.Descriptor,
 		for i, v := range ident {
 			ids[i] = int64(v)
 		}
-		dom, err := NewDomainDistances(ctx, descs, ids, k, dist)
+		dom, err := NewDomainDistances(ctx, descs, ids, k, rows)
 		if err != nil {
 			return nil, "", "", err
 		}
