@@ -57,29 +57,9 @@ func runModelsCohort(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	emb, err := eval.NewEngineEmbedder(eval.EngineConfig{MinFaceSize: *minFace, WithoutCohort: true, AnyQuality: *anyQuality})
+	descs, err := cohortDescriptors(ctx, env, ds, *minFace, *anyQuality, *cachePath)
 	if err != nil {
 		return err
-	}
-	defer emb.Close()
-	var cache *eval.Cache
-	if *cachePath != "" {
-		if cache, err = eval.OpenCache(*cachePath); err != nil {
-			return err
-		}
-		defer cache.Close()
-	}
-	tp := newTextProgress(env.stderr)
-	en, err := eval.Enrol(ctx, ds, emb, cache, 0, tp)
-	tp.Finish()
-	if err != nil {
-		return err
-	}
-	var descs []facedata.Descriptor
-	for i, st := range en.Status {
-		if st == eval.StatusEnrolled {
-			descs = append(descs, en.Descriptors[i])
-		}
 	}
 	info := scorenorm.Info{
 		ID: *id, DescriptorModelSHA256: modelSum, K: scorenorm.DefaultK,
@@ -92,21 +72,58 @@ func runModelsCohort(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	return writeCohort(env, *out, c, modelSum)
+}
+
+// cohortDescriptors describes the largest face of every image of ds, through
+// the descriptor cache at cachePath when one is named, and returns the
+// descriptors of the images that gave one.
+func cohortDescriptors(ctx context.Context, env *cliEnv, ds *eval.Dataset, minFace int, anyQuality bool, cachePath string) ([]facedata.Descriptor, error) {
+	emb, err := eval.NewEngineEmbedder(eval.EngineConfig{MinFaceSize: minFace, WithoutCohort: true, AnyQuality: anyQuality})
+	if err != nil {
+		return nil, err
+	}
+	defer emb.Close()
+	var cache *eval.Cache
+	if cachePath != "" {
+		if cache, err = eval.OpenCache(cachePath); err != nil {
+			return nil, err
+		}
+		defer cache.Close()
+	}
+	tp := newTextProgress(env.stderr)
+	en, err := eval.Enrol(ctx, ds, emb, cache, 0, tp)
+	tp.Finish()
+	if err != nil {
+		return nil, err
+	}
+	var descs []facedata.Descriptor
+	for i, st := range en.Status {
+		if st == eval.StatusEnrolled {
+			descs = append(descs, en.Descriptors[i])
+		}
+	}
+	return descs, nil
+}
+
+// writeCohort encodes c into the file out and prints its size, calibration
+// and hashes for the manifest.
+func writeCohort(env *cliEnv, out string, c *scorenorm.Cohort, modelSum string) error {
 	raw, err := scorenorm.Encode(c)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err
 	}
-	if err := fsutil.WriteFileAtomic(*out, raw, 0o644); err != nil {
+	if err := fsutil.WriteFileAtomic(out, raw, 0o644); err != nil {
 		return err
 	}
 	sum := sha256.Sum256(raw)
 	cal := c.Calibration()
 	fmt.Fprintf(env.stdout, "cohort %s: %d faces, K=%d, calibrated from FMR %s to %s on %d non-mated pairs\n",
 		c.ID(), c.Size(), c.K(), scorenorm.FormatFMR(cal.MinFMR), scorenorm.FormatFMR(cal.MaxFMR), cal.Pairs)
-	fmt.Fprintf(env.stdout, "wrote %s (%d bytes)\nsha256 %s\ndescriptor model sha256 %s\n", *out, len(raw), hex.EncodeToString(sum[:]), modelSum)
+	fmt.Fprintf(env.stdout, "wrote %s (%d bytes)\nsha256 %s\ndescriptor model sha256 %s\n", out, len(raw), hex.EncodeToString(sum[:]), modelSum)
 	fmt.Fprintln(env.stdout, "record both in models/manifest.json (cohort.sha256, cohort.descriptor_sha256)")
 	return nil
 }
