@@ -52,10 +52,10 @@ type faceScanner struct {
 	// verifyAll shows every face found, by the coarse pass too, to the
 	// verifier (which must not be nil then).
 	verifyAll bool
-	// sureScore, when above 0, spares the verifier's pass (with
-	// verifyAll) when every face found scored at least this high. When one
-	// did not, every face is verified as usual: the verifier sees the
-	// same mosaics, so its verdicts do not change.
+	// sureScore, when above 0, keeps (with verifyAll) every face scored
+	// at least this high without the verifier's opinion; only the others
+	// are shown to the verifier, and a frame whose faces are all sure
+	// costs no verifier pass.
 	sureScore float32
 	// octaves plans the fine passes as an octave pyramid (planOctaves)
 	// instead of as ranges that meet end to end (planPasses).
@@ -77,15 +77,14 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]facedata.Detec
 	}
 	all := append(append([]facedata.Detection(nil), coarseDets...), fineDets...)
 	if s.verifyAll {
-		candidates := dropInnerParts(mergeDetections(all, 0.4, 0.75))
-		if s.allSure(candidates) {
-			return candidates, nil
-		}
-		confirmed, err := verifyCandidates(ctx, s.verifier, s.verifyMin, frame, candidates)
+		sure, doubtful := s.splitSure(dropInnerParts(mergeDetections(all, 0.4, 0.75)))
+		confirmed, err := verifyCandidates(ctx, s.verifier, s.verifyMin, frame, doubtful)
 		if err != nil {
 			return nil, err
 		}
-		return confirmed, nil
+		kept := append(sure, confirmed...)
+		sort.SliceStable(kept, func(i, j int) bool { return kept[i].Score > kept[j].Score })
+		return kept, nil
 	}
 	if len(fineDets) == 0 {
 		return mergeDetections(coarseDets, 0.4, 0.75), nil
@@ -114,17 +113,18 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]facedata.Detec
 	return dropInnerParts(mergeDetections(append(coarseDets, confirmed...), 0.4, 0.75)), nil
 }
 
-// allSure reports whether every detection scored sureScore or more.
-func (s faceScanner) allSure(dets []facedata.Detection) bool {
-	if s.sureScore <= 0 || len(dets) == 0 {
-		return false
-	}
+// splitSure parts detections into those scored sureScore or more, kept
+// without the verifier's opinion, and the rest, which need it (all of
+// them when sureScore is 0).
+func (s faceScanner) splitSure(dets []facedata.Detection) (sure, doubtful []facedata.Detection) {
 	for _, d := range dets {
-		if d.Score < s.sureScore {
-			return false
+		if s.sureScore > 0 && d.Score >= s.sureScore {
+			sure = append(sure, d)
+		} else {
+			doubtful = append(doubtful, d)
 		}
 	}
-	return true
+	return sure, doubtful
 }
 
 // passes runs the coarse pass and the fine passes over frame (chunks in
