@@ -32,15 +32,15 @@ func writeAuditJSONL(tx *bolt.Tx, w io.Writer) error {
 // detectionLine is one line of detections.jsonl: the detection without its
 // landmarks and descriptor (both are in the snapshot).
 type detectionLine struct {
-	ID         uint64           `json:"id"`
-	EvidenceID uint64           `json:"evidence_id"`
-	Frame      uint32           `json:"frame"`
-	Time       time.Duration    `json:"time_ns"`
-	Box        facedata.Rect    `json:"box"`
-	Score      float32          `json:"score"`
-	Detector   string           `json:"detector,omitempty"`
-	Quality    facedata.Quality `json:"quality"`
-	TrackID    uint64           `json:"track_id,omitempty"`
+	ID         uint64                `json:"id"`
+	EvidenceID uint64                `json:"evidence_id"`
+	Frame      uint32                `json:"frame"`
+	Time       time.Duration         `json:"time_ns"`
+	Box        facedata.Rect         `json:"box"`
+	Score      float32               `json:"score"`
+	Detector   facedata.DetectorName `json:"detector,omitempty"`
+	Quality    facedata.Quality      `json:"quality"`
+	TrackID    uint64                `json:"track_id,omitempty"`
 }
 
 // writeDetectionsJSONL lists every detection in id order.

@@ -25,8 +25,8 @@ type Detection struct {
 	// Box is the face box in frame pixels (as the user sees the frame).
 	Box facedata.Rect `json:"box"`
 	// Score is the detector's confidence; Detector names the detector.
-	Score    float32 `json:"score"`
-	Detector string  `json:"detector,omitempty"`
+	Score    float32               `json:"score"`
+	Detector facedata.DetectorName `json:"detector,omitempty"`
 	// Landmarks are the 68 landmark points, or none.
 	Landmarks []facedata.Point `json:"landmarks,omitempty"`
 	// Quality holds the face's quality measures.
@@ -112,7 +112,7 @@ func (d *Detection) encode(buf []byte) []byte {
 	f32(d.Box.H)
 	f32(float64(d.Score))
 	buf = le.AppendUint64(buf, d.TrackID)
-	str(d.Detector)
+	str(string(d.Detector))
 	q := d.Quality
 	f32(q.Size)
 	f32(q.Sharpness)
@@ -159,7 +159,7 @@ func decodeDetection(id uint64, b []byte) (Detection, error) {
 	d.Box = facedata.Rect{X: r.f32(), Y: r.f32(), W: r.f32(), H: r.f32()}
 	d.Score = float32(r.f32())
 	d.TrackID = r.u64()
-	d.Detector = r.str()
+	d.Detector = facedata.DetectorName(r.str())
 	d.Quality = facedata.Quality{Size: r.f32(), Sharpness: r.f32(), Brightness: r.f32(), Yaw: r.f32(), Pitch: r.f32()}
 	d.Quality.Usable = r.u8() == 1
 	if s := r.str(); s != "" {

@@ -115,6 +115,11 @@ func TestSessionSettingsChangesAreAudited(t *testing.T) {
 	if err := c.RecordSessionSettings(b, bad); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("settings without a verification FMR: %v", err)
 	}
+	bad = b
+	bad.VideoDetector = "magic"
+	if err := c.RecordSessionSettings(b, bad); !errors.Is(err, ErrInvalid) || !errors.Is(err, facedata.ErrUnknownDetector) {
+		t.Fatalf("settings with an unknown video detector: %v", err)
+	}
 	log, _ := c.AuditLog()
 	if len(log) != len(before)+1 {
 		t.Fatalf("%d new audit entries, want 1 (equal settings record nothing)", len(log)-len(before))

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
+
+	"facecase/facedata"
 )
 
 // SessionSettings are the settings a reviewer's session analyses and
@@ -16,18 +18,24 @@ import (
 // (each search record also keeps the exact score threshold it used).
 type SessionSettings struct {
 	// Detector finds faces in photos, VideoDetector in video.
-	Detector      string `json:"detector"`
-	VideoDetector string `json:"video_detector,omitempty"`
+	Detector      facedata.DetectorName `json:"detector"`
+	VideoDetector facedata.DetectorName `json:"video_detector,omitempty"`
 	// SearchFMR is the watchlist search's operating point, VerifyFMR the
 	// 1:1 comparison's, as target false match rates.
 	SearchFMR float64 `json:"search_fmr"`
 	VerifyFMR float64 `json:"verify_fmr"`
 }
 
-// check refuses settings that cannot be searched with.
+// check refuses settings that cannot be searched with: no or an unknown
+// detector, a rate outside (0, 1).
 func (s SessionSettings) check() error {
-	if strings.TrimSpace(s.Detector) == "" {
+	if strings.TrimSpace(string(s.Detector)) == "" {
 		return fmt.Errorf("%w: no detector named", ErrInvalid)
+	}
+	for _, d := range []facedata.DetectorName{s.Detector, s.VideoDetector} {
+		if _, err := facedata.ParseDetectorName(string(d)); d != "" && err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
 	}
 	for _, f := range []float64{s.SearchFMR, s.VerifyFMR} {
 		if math.IsNaN(f) || f <= 0 || f >= 1 {

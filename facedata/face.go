@@ -15,7 +15,7 @@ type Face struct {
 	// their own margins mapped into that range).
 	Score float32 `json:"score"`
 	// Detector names the detector that found the face.
-	Detector string `json:"detector"`
+	Detector DetectorName `json:"detector"`
 	// Landmarks are dlib's 68 points in frame pixels.
 	Landmarks []Point `json:"landmarks"`
 	// Quality says whether the face is good enough to search with.

@@ -10,8 +10,9 @@ type Person struct {
 	Box Rect `json:"box"`
 	// Score is the detector's confidence in [0, 1].
 	Score float32 `json:"score"`
-	// Detector names the detector that found the person.
-	Detector string `json:"detector"`
+	// Detector names the detector that found the person (PersonFromFace:
+	// inferred from a face).
+	Detector PersonDetectorName `json:"detector"`
 	// Clothes describes the colours of the upper and lower body, what the
 	// tracker recognises someone by after an occlusion; nil when it was
 	// not measured.

@@ -56,7 +56,7 @@ func (p *scanPeople) track(at tracking.Stamp, f *Frame, people []facedata.Person
 		if !held {
 			body := faces[i].Box.BodyFromFace(f.Mat.Cols(), f.Mat.Rows())
 			if body.W >= 1 && body.H >= 1 {
-				people = append(people, facedata.Person{Box: body, Score: max(faces[i].Score, 1), Detector: "face"})
+				people = append(people, facedata.Person{Box: body, Score: max(faces[i].Score, 1), Detector: facedata.PersonFromFace})
 			}
 		}
 	}

@@ -173,18 +173,18 @@ type alignBoxFit struct {
 // landmarks of faces whose box is squarer, such as tight crops; a square
 // of 0.95 times the geometric mean side gives 0.077 -> 0.043 (median 0.034
 // -> 0.016) and fits both.
-var alignBoxFits = map[string]alignBoxFit{
-	"ultraface": {DX: -0.009, DY: -0.019, SG: 0.95},
-	"ssd":       {DX: 0.007, DY: 0.067, SW: 1.137, SH: 0.821},
-	"blazeface": {DX: -0.021, DY: 0.003, SW: 1.059, SH: 1.059},
-	"haar":      {DX: -0.009, DY: 0.099, SW: 0.974, SH: 0.972},
+var alignBoxFits = map[facedata.DetectorName]alignBoxFit{
+	facedata.UltraFace: {DX: -0.009, DY: -0.019, SG: 0.95},
+	facedata.SSD:       {DX: 0.007, DY: 0.067, SW: 1.137, SH: 0.821},
+	facedata.BlazeFace: {DX: -0.021, DY: 0.003, SW: 1.059, SH: 1.059},
+	facedata.Haar:      {DX: -0.009, DY: 0.099, SW: 0.974, SH: 0.972},
 }
 
 // HOGLikeBox maps a box from the named detector to the box dlib's HOG
 // detector would give for the same face, the kind of box the shape
 // predictor was trained on (see alignBoxFits for what was measured). Boxes
-// of "hog" and of unknown detectors are returned unchanged.
-func HOGLikeBox(detectorName string, box facedata.Rect) facedata.Rect {
+// of facedata.HOG and of unknown detectors are returned unchanged.
+func HOGLikeBox(detectorName facedata.DetectorName, box facedata.Rect) facedata.Rect {
 	f, ok := alignBoxFits[detectorName]
 	if !ok {
 		return box

@@ -406,7 +406,7 @@ func TestAlignConcurrentCallsAgree(t *testing.T) {
 
 func TestHOGLikeBox(t *testing.T) {
 	box := facedata.Rect{X: 100, Y: 200, W: 80, H: 100}
-	for _, name := range []string{"hog", "unknown"} {
+	for _, name := range []facedata.DetectorName{facedata.HOG, "unknown"} {
 		if got := recognition.HOGLikeBox(name, box); got != box {
 			t.Errorf("%s: %v, want the box unchanged", name, got)
 		}

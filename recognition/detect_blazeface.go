@@ -69,8 +69,8 @@ func NewBlazeFaceDetector(modelPath string, opts BlazeFaceOptions) (*BlazeFaceDe
 	return &BlazeFaceDetector{opts: opts, net: net}, nil
 }
 
-// Name is "blazeface".
-func (d *BlazeFaceDetector) Name() string { return "blazeface" }
+// Name is facedata.BlazeFace.
+func (d *BlazeFaceDetector) Name() facedata.DetectorName { return facedata.BlazeFace }
 
 // InputSize is the side of the square the model sees.
 func (d *BlazeFaceDetector) InputSize() int { return blazeInput }

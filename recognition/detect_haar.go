@@ -52,8 +52,8 @@ func NewHaarDetector(cascadePath string, opts HaarOptions) (*HaarDetector, error
 	return d, nil
 }
 
-// Name is "haar".
-func (d *HaarDetector) Name() string { return "haar" }
+// Name is facedata.Haar.
+func (d *HaarDetector) Name() facedata.DetectorName { return facedata.Haar }
 
 // Close releases the cascades.
 func (d *HaarDetector) Close() error {

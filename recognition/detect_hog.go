@@ -60,8 +60,8 @@ func NewHOGDetector(opts HOGOptions) (*HOGDetector, error) {
 	return &HOGDetector{opts: opts, d: d, wholeFramePixels: hogWholeFramePixels}, nil
 }
 
-// Name is "hog".
-func (h *HOGDetector) Name() string { return "hog" }
+// Name is facedata.HOG.
+func (h *HOGDetector) Name() facedata.DetectorName { return facedata.HOG }
 
 // Close releases the detector once calls in flight have returned.
 func (h *HOGDetector) Close() error { return h.d.Close() }

@@ -59,8 +59,8 @@ func NewSSDDetector(modelPath string, opts SSDOptions) (*SSDDetector, error) {
 	return &SSDDetector{opts: opts, net: net}, nil
 }
 
-// Name is "ssd".
-func (d *SSDDetector) Name() string { return "ssd" }
+// Name is facedata.SSD.
+func (d *SSDDetector) Name() facedata.DetectorName { return facedata.SSD }
 
 // InputSize is the side of the square the model sees.
 func (d *SSDDetector) InputSize() int { return convert.SSDInputSize }

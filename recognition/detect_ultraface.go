@@ -94,8 +94,8 @@ func NewUltraFaceDetector(modelPath string, opts UltraFaceOptions) (*UltraFaceDe
 	return &UltraFaceDetector{opts: opts, net: net}, nil
 }
 
-// Name is "ultraface".
-func (d *UltraFaceDetector) Name() string { return "ultraface" }
+// Name is facedata.UltraFace.
+func (d *UltraFaceDetector) Name() facedata.DetectorName { return facedata.UltraFace }
 
 // Close releases the net. Call it after every Detect has returned.
 func (d *UltraFaceDetector) Close() error {

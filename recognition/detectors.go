@@ -1,58 +1,50 @@
 package recognition
 
 import (
-	"errors"
 	"fmt"
 
+	"facecase/facedata"
 	"facecase/models"
 )
-
-// ErrUnknownDetector is returned for a detector name that does not exist.
-var ErrUnknownDetector = errors.New("unknown detector")
-
-// DetectorNames lists the detectors that can be selected, default first.
-func DetectorNames() []string { return []string{"ultraface", "ssd", "blazeface", "hog", "haar"} }
 
 // NewDetector loads the named detector from the installed models. minScore
 // of 0 keeps the detector's default. minFace sets how far dlib's HOG
 // detector upsamples (it scans at full resolution; the others are tiled by
 // the engine). A missing model gives an error that
-// matches models.ErrModelMissing and says how to install it.
-func NewDetector(name string, minScore float32, minFace int) (Detector, error) {
+// matches models.ErrModelMissing and says how to install it; a name not in
+// facedata.DetectorNames one matching facedata.ErrUnknownDetector.
+func NewDetector(name facedata.DetectorName, minScore float32, minFace int) (Detector, error) {
 	return newDetector(name, minScore, minFace, RuntimeORT)
 }
 
-// newDetector is NewDetector on the named inference runtime.
-func newDetector(name string, minScore float32, minFace int, runtime string) (Detector, error) {
-	switch name {
-	case "ultraface":
-		p, err := models.Locate("ultraface")
-		if err != nil {
-			return nil, err
-		}
-		return NewUltraFaceDetector(p, UltraFaceOptions{MinScore: minScore, Runtime: runtime})
-	case "ssd", "":
-		p, err := models.Locate("ssd")
-		if err != nil {
-			return nil, err
-		}
-		return NewSSDDetector(p, SSDOptions{MinScore: minScore, Runtime: runtime})
-	case "blazeface":
-		p, err := models.Locate("blazeface")
-		if err != nil {
-			return nil, err
-		}
-		return NewBlazeFaceDetector(p, BlazeFaceOptions{MinScore: minScore, Runtime: runtime})
-	case "hog":
+// newDetector is NewDetector on the named inference runtime. An empty name
+// is the SSD.
+func newDetector(name facedata.DetectorName, minScore float32, minFace int, runtime string) (Detector, error) {
+	if name == "" {
+		name = facedata.SSD
+	}
+	if _, err := facedata.ParseDetectorName(string(name)); err != nil {
+		return nil, err
+	}
+	if name == facedata.HOG {
 		return NewHOGDetector(HOGOptions{Upsample: hogUpsample(minFace)})
-	case "haar":
-		p, err := models.Locate("haar")
-		if err != nil {
-			return nil, err
-		}
+	}
+	// Every other detector's model is installed under the detector's name.
+	p, err := models.Locate(string(name))
+	if err != nil {
+		return nil, err
+	}
+	switch name {
+	case facedata.UltraFace:
+		return NewUltraFaceDetector(p, UltraFaceOptions{MinScore: minScore, Runtime: runtime})
+	case facedata.SSD:
+		return NewSSDDetector(p, SSDOptions{MinScore: minScore, Runtime: runtime})
+	case facedata.BlazeFace:
+		return NewBlazeFaceDetector(p, BlazeFaceOptions{MinScore: minScore, Runtime: runtime})
+	case facedata.Haar:
 		return NewHaarDetector(p, HaarOptions{MinSize: max(minFace, 20)})
 	}
-	return nil, fmt.Errorf("%w %q (choose one of %v)", ErrUnknownDetector, name, DetectorNames())
+	return nil, fmt.Errorf("%w %q: no constructor", facedata.ErrUnknownDetector, name)
 }
 
 // hogUpsample is the number of doublings dlib's HOG detector (80 px window)

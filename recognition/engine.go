@@ -23,9 +23,10 @@ var ErrBadFrame = errors.New("frame is not an 8-bit BGR image")
 
 // Options configure an Engine.
 type Options struct {
-	// Detector names the face detector: "ultraface" (default, photos),
-	// "ssd", "blazeface" (fast, video), "hog" or "haar".
-	Detector string
+	// Detector names the face detector: facedata.UltraFace (default,
+	// photos), facedata.BlazeFace (fast, video) or another of
+	// facedata.DetectorNames.
+	Detector facedata.DetectorName
 	// MinFaceSize is the smallest face, in frame pixels, the engine looks
 	// for. Frames too large to find such faces in one pass are scanned at
 	// several scales (an octave pyramid for UltraFace, overlapping tiles
@@ -51,7 +52,7 @@ type Options struct {
 // DefaultOptions finds faces from 20 pixels with the UltraFace detector
 // on ONNX Runtime and computes descriptors.
 func DefaultOptions() Options {
-	return Options{Detector: "ultraface", MinFaceSize: 20, Descriptors: true, Quality: facedata.DefaultQualityLimits, Runtime: RuntimeORT}
+	return Options{Detector: facedata.DefaultDetector, MinFaceSize: 20, Descriptors: true, Quality: facedata.DefaultQualityLimits, Runtime: RuntimeORT}
 }
 
 // Engine turns frames into faces. It is safe for concurrent use; Close it
@@ -74,7 +75,7 @@ type Engine struct {
 // command that installs it.
 func NewEngine(opts Options) (*Engine, error) {
 	if opts.Detector == "" {
-		opts.Detector = "ultraface"
+		opts.Detector = facedata.DefaultDetector
 	}
 	if opts.Quality == (facedata.QualityLimits{}) {
 		opts.Quality = facedata.DefaultQualityLimits
@@ -175,7 +176,7 @@ const (
 func (e *Engine) loadDetectors() error {
 	var err error
 	switch e.opts.Detector {
-	case "ultraface":
+	case facedata.UltraFace:
 		// One detector at every scale: the whole frame at 320 pixels for
 		// large faces, then an octave pyramid down to the smallest face,
 		// each level trusted with faces of 16-48 detector pixels. Every face
@@ -184,26 +185,26 @@ func (e *Engine) loadDetectors() error {
 		if minScore <= 0 {
 			minScore = ultraCandidateScore
 		}
-		if e.detector, err = newDetector("ultraface", minScore, 0, e.opts.Runtime); err != nil {
+		if e.detector, err = newDetector(facedata.UltraFace, minScore, 0, e.opts.Runtime); err != nil {
 			return err
 		}
 		e.fine = e.detector
-		if e.verifier, err = newDetector("ssd", ssdVerifyFloor, 0, e.opts.Runtime); err != nil {
+		if e.verifier, err = newDetector(facedata.SSD, ssdVerifyFloor, 0, e.opts.Runtime); err != nil {
 			return err
 		}
 		uf := e.detector.(*UltraFaceDetector)
 		e.scanner = faceScanner{coarse: uf, fine: uf, verifier: e.verifier.(sizedDetector), verifyMin: ultraVerifyMinJoint,
 			verifyAll: true, sureScore: ultraSureScore, minFace: float64(e.opts.MinFaceSize), octaves: true}
-	case "ssd":
+	case facedata.SSD:
 		// The SSD is loaded with the low verification threshold; its
 		// whole-frame pass then keeps only scores of opts.MinScore (0.5 by
 		// default). Small faces come from BlazeFace passes over the whole
 		// frame: the SSD would cost about 4x more for the same smallest face
 		// (44 px of its 512 input against 28 px of 256).
-		if e.detector, err = newDetector("ssd", ssdVerifyFloor, 0, e.opts.Runtime); err != nil {
+		if e.detector, err = newDetector(facedata.SSD, ssdVerifyFloor, 0, e.opts.Runtime); err != nil {
 			return err
 		}
-		if e.fine, err = newDetector("blazeface", 0, 0, e.opts.Runtime); err != nil {
+		if e.fine, err = newDetector(facedata.BlazeFace, 0, 0, e.opts.Runtime); err != nil {
 			return err
 		}
 		coarseMin := e.opts.MinScore
@@ -212,8 +213,8 @@ func (e *Engine) loadDetectors() error {
 		}
 		e.scanner = faceScanner{coarse: e.detector, coarseMin: coarseMin, fine: e.fine.(scalingDetector),
 			verifier: e.detector.(sizedDetector), verifyMin: ssdVerifyMinJoint, minFace: float64(e.opts.MinFaceSize)}
-	case "blazeface":
-		if e.detector, err = newDetector("blazeface", e.opts.MinScore, 0, e.opts.Runtime); err != nil {
+	case facedata.BlazeFace:
+		if e.detector, err = newDetector(facedata.BlazeFace, e.opts.MinScore, 0, e.opts.Runtime); err != nil {
 			return err
 		}
 		e.fine = e.detector

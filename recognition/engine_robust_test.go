@@ -124,7 +124,7 @@ func TestEngineNamesMissingModel(t *testing.T) {
 
 func TestEngineUnknownDetector(t *testing.T) {
 	_, err := recognition.NewEngine(recognition.Options{Detector: "magic"})
-	if !errors.Is(err, recognition.ErrUnknownDetector) {
+	if !errors.Is(err, facedata.ErrUnknownDetector) {
 		t.Fatalf("err = %v, want ErrUnknownDetector", err)
 	}
 }
@@ -138,8 +138,8 @@ func TestEveryDetectorFindsTheFaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer img.Close()
-	for _, name := range recognition.DetectorNames() {
-		t.Run(name, func(t *testing.T) {
+	for _, name := range facedata.DetectorNames() {
+		t.Run(string(name), func(t *testing.T) {
 			opts := recognition.DefaultOptions()
 			opts.Detector = name
 			opts.MinFaceSize = 80

@@ -36,8 +36,8 @@ func NewCenterNetPeople(modelPath string, opts PersonOptions) (*CenterNetPeople,
 	return &CenterNetPeople{opts: opts.withDefaults(centerNetMinScore), net: net}, nil
 }
 
-// Name is "centernet".
-func (d *CenterNetPeople) Name() string { return "centernet" }
+// Name is facedata.CenterNet.
+func (d *CenterNetPeople) Name() facedata.PersonDetectorName { return facedata.CenterNet }
 
 // Close releases the net.
 func (d *CenterNetPeople) Close() error {

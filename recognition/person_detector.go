@@ -2,7 +2,6 @@ package recognition
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"gocv.io/x/gocv"
@@ -15,21 +14,13 @@ import (
 // are safe for concurrent use and close every Mat they create.
 type PersonDetector interface {
 	// Name is the name the detector is selected by.
-	Name() string
+	Name() facedata.PersonDetectorName
 	// DetectPeople returns person boxes in the coordinates of img, with
 	// their scores; Clothes is left nil (see MeasureClothes).
 	DetectPeople(ctx context.Context, img gocv.Mat) ([]facedata.Person, error)
 	// Close releases the model.
 	Close() error
 }
-
-// ErrUnknownPersonDetector is returned for a person detector name that
-// does not exist.
-var ErrUnknownPersonDetector = errors.New("unknown person detector")
-
-// PersonDetectorNames lists the person detectors that can be selected,
-// default first (chosen by measurement: docs/people.md).
-func PersonDetectorNames() []string { return []string{"nanodet", "hog"} }
 
 // PersonOptions tune a person detector.
 type PersonOptions struct {
@@ -55,21 +46,27 @@ const DefaultMinPersonHeight = 50
 
 // NewPersonDetector loads the named person detector ("" is the default)
 // from the installed models. A missing model gives an error matching
-// models.ErrModelMissing that says how to install it.
-func NewPersonDetector(name string, opts PersonOptions) (PersonDetector, error) {
+// models.ErrModelMissing that says how to install it; a name not in
+// facedata.PersonDetectorNames one matching
+// facedata.ErrUnknownPersonDetector.
+func NewPersonDetector(name facedata.PersonDetectorName, opts PersonOptions) (PersonDetector, error) {
 	switch name {
-	case "nanodet", "":
+	case facedata.NanoDet, "":
 		p, err := models.Locate("person")
 		if err != nil {
 			return nil, err
 		}
 		return NewNanoDetPeople(p, opts)
-	case "hog":
+	case facedata.PersonHOG:
 		d, err := NewHOGPeople(opts)
 		if err != nil {
 			return nil, err
 		}
 		return d, nil
 	}
-	return nil, fmt.Errorf("%w %q (choose one of %v)", ErrUnknownPersonDetector, name, PersonDetectorNames())
+	_, err := facedata.ParsePersonDetectorName(string(name))
+	if err == nil {
+		err = fmt.Errorf("%w %q: no constructor", facedata.ErrUnknownPersonDetector, name)
+	}
+	return nil, err
 }

@@ -16,7 +16,7 @@ type PeopleFinder struct {
 }
 
 // NewPeopleFinder loads the named person detector ("" is the default).
-func NewPeopleFinder(name string, opts PersonOptions) (*PeopleFinder, error) {
+func NewPeopleFinder(name facedata.PersonDetectorName, opts PersonOptions) (*PeopleFinder, error) {
 	det, err := NewPersonDetector(name, opts)
 	if err != nil {
 		return nil, err
@@ -28,7 +28,7 @@ func NewPeopleFinder(name string, opts PersonOptions) (*PeopleFinder, error) {
 func NewPeopleFinderWith(det PersonDetector) *PeopleFinder { return &PeopleFinder{det: det} }
 
 // Detector names the person detector.
-func (f *PeopleFinder) Detector() string { return f.det.Name() }
+func (f *PeopleFinder) Detector() facedata.PersonDetectorName { return f.det.Name() }
 
 // FindPeople detects the people in a BGR frame and measures their clothes.
 func (f *PeopleFinder) FindPeople(ctx context.Context, frame gocv.Mat) ([]facedata.Person, error) {

@@ -42,8 +42,8 @@ func errHOGSize(n int) error {
 	return fmt.Errorf("OpenCV's default people detector has %d coefficients, not %d", n, hogPeopleSVMSize)
 }
 
-// Name is "hog".
-func (d *HOGPeople) Name() string { return "hog" }
+// Name is facedata.PersonHOG.
+func (d *HOGPeople) Name() facedata.PersonDetectorName { return facedata.PersonHOG }
 
 // Close releases the descriptor.
 func (d *HOGPeople) Close() error {

@@ -73,8 +73,8 @@ func (o PersonOptions) withDefaults(minScore float32) PersonOptions {
 	return o
 }
 
-// Name is "nanodet".
-func (d *NanoDetPeople) Name() string { return "nanodet" }
+// Name is facedata.NanoDet.
+func (d *NanoDetPeople) Name() facedata.PersonDetectorName { return facedata.NanoDet }
 
 // Close releases the net.
 func (d *NanoDetPeople) Close() error {
@@ -154,7 +154,7 @@ func nanoDetDecode(dst []facedata.Detection, scores, dists []float32, cols, rows
 
 // peopleFrom maps detections from canvas pixels back to the image (clipped
 // to it), dropping boxes left empty.
-func peopleFrom(dets []facedata.Detection, scale float64, cols, rows int, detector string) []facedata.Person {
+func peopleFrom(dets []facedata.Detection, scale float64, cols, rows int, detector facedata.PersonDetectorName) []facedata.Person {
 	out := make([]facedata.Person, 0, len(dets))
 	for _, d := range dets {
 		box := d.Box.Scale(1/scale).Clip(cols, rows)

@@ -16,8 +16,8 @@ type fixedDetector struct {
 	calls int
 }
 
-func (d *fixedDetector) Name() string { return "fixed" }
-func (d *fixedDetector) Close() error { return nil }
+func (d *fixedDetector) Name() facedata.DetectorName { return "fixed" }
+func (d *fixedDetector) Close() error                { return nil }
 func (d *fixedDetector) Detect(context.Context, gocv.Mat) ([]facedata.Detection, error) {
 	d.calls++
 	return append([]facedata.Detection(nil), d.dets...), nil

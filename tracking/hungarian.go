@@ -22,34 +22,65 @@ func assign(cost [][]float64) []int {
 	if cols == 0 {
 		return out
 	}
-	// Forbidden pairs get a cost larger than any sum of allowed costs, so
-	// they are only used when nothing else completes the matching, and
-	// are dropped afterwards.
+	// The solver wants no more rows than columns: a tall matrix is solved
+	// transposed.
+	transposed := rows > cols
+	n, m := rows, cols
+	if transposed {
+		n, m = cols, rows
+	}
+	p := hungarian(n, m, boundedCost(cost, transposed))
+	for j := 1; j <= m; j++ {
+		if p[j] == 0 {
+			continue
+		}
+		r, c := p[j]-1, j-1
+		if transposed {
+			r, c = c, r
+		}
+		if forbidden(cost[r][c]) {
+			continue
+		}
+		out[r] = c
+	}
+	return out
+}
+
+// forbidden reports whether a cost marks a pair that may not be matched.
+func forbidden(c float64) bool { return math.IsInf(c, 0) || math.IsNaN(c) }
+
+// boundedCost returns the cost of row i and column j of the problem the
+// solver sees (cost, or its transpose). Forbidden pairs get a cost larger
+// than any sum of allowed costs, so they are only used when nothing else
+// completes the matching (assign drops them afterwards).
+func boundedCost(cost [][]float64, transposed bool) func(i, j int) float64 {
 	big := 1.0
 	for _, r := range cost {
 		for _, c := range r {
-			if !math.IsInf(c, 0) && !math.IsNaN(c) {
+			if !forbidden(c) {
 				big += math.Abs(c)
 			}
 		}
 	}
-	transposed := rows > cols
-	n, m := rows, cols
-	at := func(i, j int) float64 {
+	return func(i, j int) float64 {
 		var c float64
 		if transposed {
 			c = cost[j][i]
 		} else {
 			c = cost[i][j]
 		}
-		if math.IsInf(c, 0) || math.IsNaN(c) {
+		if forbidden(c) {
 			return big
 		}
 		return c
 	}
-	if transposed {
-		n, m = cols, rows
-	}
+}
+
+// hungarian matches each of n rows to one of m >= n columns at the least
+// total cost at(row, column) (0-based), by shortest augmenting paths over
+// row and column potentials. It returns p, 1-based: p[j] is the row
+// matched to column j, 0 for none (p[0] is scratch).
+func hungarian(n, m int, at func(i, j int) float64) []int {
 	// u, v: potentials; p[j]: row matched to column j (1-based, 0 = none).
 	u := make([]float64, n+1)
 	v := make([]float64, m+1)
@@ -98,18 +129,5 @@ func assign(cost [][]float64) []int {
 			j0 = j1
 		}
 	}
-	for j := 1; j <= m; j++ {
-		if p[j] == 0 {
-			continue
-		}
-		r, c := p[j]-1, j-1
-		if transposed {
-			r, c = c, r
-		}
-		if math.IsInf(cost[r][c], 0) || math.IsNaN(cost[r][c]) {
-			continue
-		}
-		out[r] = c
-	}
-	return out
+	return p
 }

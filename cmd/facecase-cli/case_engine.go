@@ -22,7 +22,7 @@ type caseEngine struct {
 	engine *recognition.Engine
 }
 
-func newCaseEngine(detector string, minFace int) *caseEngine {
+func newCaseEngine(detector facedata.DetectorName, minFace int) *caseEngine {
 	opts := recognition.DefaultOptions()
 	if detector != "" {
 		opts.Detector = detector

@@ -41,7 +41,7 @@ type faceRecord struct {
 func runAnalyze(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, commands["analyze"])
 	opts := recognition.DefaultOptions()
-	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: ultraface, ssd, blazeface, hog or haar")
+	detectorFlag(fs, &opts.Detector, "")
 	intFlag(fs, &opts.MinFaceSize, "min-face", "PX", opts.MinFaceSize, minFaceRange, "smallest face to find, in pixels (0: one pass over the whole image)")
 	fs.BoolVar(&opts.Descriptors, "descriptors", opts.Descriptors, "compute 128-D descriptors")
 	asJSON := fs.Bool("json", false, "print one JSON object per face")
@@ -77,7 +77,7 @@ func runAnalyze(ctx context.Context, env *cliEnv, args []string) error {
 		}
 		if *asJSON {
 			for i, f := range r.Faces {
-				rec := faceRecord{File: r.File, Face: i, Box: f.Box, Score: f.Score, Detector: f.Detector,
+				rec := faceRecord{File: r.File, Face: i, Box: f.Box, Score: f.Score, Detector: string(f.Detector),
 					Landmarks: f.Landmarks, Quality: f.Quality, Descriptor: f.Descriptor, Cohort: f.Cohort}
 				if err := enc.Encode(rec); err != nil {
 					return err

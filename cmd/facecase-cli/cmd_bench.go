@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -55,7 +54,7 @@ func runBench(ctx context.Context, env *cliEnv, args []string) error {
 	runs := newIntFlag(fs, "runs", "N", 5, numberRange[int]{Min: 1, Max: 1000}, "repetitions per figure (the median is reported)")
 	opts := recognition.DefaultOptions()
 	intFlag(fs, &opts.MinFaceSize, "min-face", "PX", opts.MinFaceSize, minFaceRange, "smallest face to find, in pixels")
-	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: "+strings.Join(recognition.DetectorNames(), ", "))
+	detectorFlag(fs, &opts.Detector, "")
 	runtimeFlag := fs.String("runtime", recognition.RuntimeORT, "inference runtime: ort, opencv, or both (side by side, with their ratio)")
 	crops := fs.String("crops", defaultCropsDir(), "folder of face crops, one sub-folder per person (for the crowd and folder figures)")
 	asJSON := fs.Bool("json", false, "print the figures as JSON")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"facecase/casefile"
+	"facecase/facedata"
 	"facecase/internal/fsutil"
 )
 
@@ -24,7 +25,8 @@ func runCaseAdd(ctx context.Context, env *cliEnv, args []string) error {
 	reference := fs.Bool("reference", false, "keep the files where they are instead of copying them into the case's media folder")
 	note := fs.String("note", "", "note kept with each item (an exhibit reference, for example)")
 	noDetect := fs.Bool("no-detect", false, "do not look for faces in photos")
-	detector := fs.String("detector", "ultraface", "face detector: ultraface, ssd, blazeface, hog or haar")
+	detector := facedata.DefaultDetector
+	detectorFlag(fs, &detector, "")
 	minFace := newIntFlag(fs, "min-face", "PX", 20, minFaceRange, "smallest face to find, in pixels")
 	actor := actorFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -38,7 +40,7 @@ func runCaseAdd(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer closeCase(env, c)
-	engine := newCaseEngine(*detector, *minFace)
+	engine := newCaseEngine(detector, *minFace)
 	defer engine.Close()
 	a := &caseAdder{ctx: ctx, env: env, c: c, engine: engine, detect: !*noDetect}
 	if err := a.resumePending(); err != nil {

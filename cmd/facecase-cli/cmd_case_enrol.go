@@ -28,7 +28,8 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 	source := fs.String("source", "", "where the images come from (default: each image's file name)")
 	date := fs.String("date", "", "when the images were taken or obtained")
 	face := newIntFlag(fs, "face", "K", 0, faceIndexRange, "use the K-th face of each image (1 = first in reading order); needed when an image shows several faces")
-	detector := fs.String("detector", "ultraface", "face detector: ultraface, ssd, blazeface, hog or haar")
+	detector := facedata.DefaultDetector
+	detectorFlag(fs, &detector, "")
 	actor := actorFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -44,7 +45,7 @@ func runCaseEnrol(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer closeCase(env, c)
-	engine := newCaseEngine(*detector, 20)
+	engine := newCaseEngine(detector, 20)
 	defer engine.Close()
 
 	// Describe every image before changing the case, so a bad image

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"facecase/casefile"
+	"facecase/facedata"
 	"facecase/models"
 	"facecase/recognition/scorenorm"
 )
@@ -28,7 +29,8 @@ func runCaseSearch(ctx context.Context, env *cliEnv, args []string) error {
 	fs.Var(retiredThreshold{fmrFlag: "fmr"}, "threshold", "retired: the operating point is --fmr")
 	maxCand := newIntFlag(fs, "max", "N", 0, numberRange[int]{Min: 0, Max: math.MaxInt}, "return at most N candidates (0: all within the threshold)")
 	purpose := fs.String("purpose", "", "why this search is made (default: the case's purpose)")
-	detector := fs.String("detector", "ultraface", "face detector used when the photo's faces are not stored yet")
+	detector := facedata.DefaultDetector
+	detectorFlag(fs, &detector, "(used when the photo's faces are not stored yet)")
 	asJSON := fs.Bool("json", false, "print the stored search as JSON")
 	actor := actorFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -47,7 +49,7 @@ func runCaseSearch(ctx context.Context, env *cliEnv, args []string) error {
 	defer closeCase(env, c)
 	probe := casefile.Probe{DetectionID: *detection}
 	if *evidence != 0 {
-		id, err := photoFaceDetection(ctx, c, *evidence, *face, *detector)
+		id, err := photoFaceDetection(ctx, c, *evidence, *face, detector)
 		if err != nil {
 			return err
 		}
@@ -80,7 +82,7 @@ func runCaseSearch(ctx context.Context, env *cliEnv, args []string) error {
 // photoFaceDetection returns the stored detection of the k-th face of an
 // evidence photo, finding and storing the photo's faces first if it was
 // never analysed (or its analysis never finished).
-func photoFaceDetection(ctx context.Context, c *casefile.Case, evidenceID uint64, k int, detector string) (uint64, error) {
+func photoFaceDetection(ctx context.Context, c *casefile.Case, evidenceID uint64, k int, detector facedata.DetectorName) (uint64, error) {
 	dets, err := c.FrameDetections(evidenceID, 0)
 	if err != nil {
 		return 0, err

@@ -48,7 +48,7 @@ func runCompare(ctx context.Context, env *cliEnv, args []string) error {
 	opts := recognition.DefaultOptions()
 	fmr := newFMRFlag(fs, "fmr", scorenorm.DefaultVerifyFMR, "operating point")
 	fs.Var(retiredThreshold{fmrFlag: "fmr"}, "threshold", "retired: the operating point is --fmr")
-	fs.StringVar(&opts.Detector, "detector", opts.Detector, "face detector: ultraface, ssd, blazeface, hog or haar")
+	detectorFlag(fs, &opts.Detector, "")
 	intFlag(fs, &opts.MinFaceSize, "min-face", "PX", opts.MinFaceSize, minFaceRange, "smallest face to find, in pixels")
 	asJSON := fs.Bool("json", false, "print one JSON object per face pair")
 	if err := parseFlags(fs, args); err != nil {

@@ -32,7 +32,8 @@ var newEvalEmbedder = eval.NewEngineEmbedder
 // evalFlags holds the options of the eval command.
 type evalFlags struct {
 	dataset, out, groups, targetFMR, pairs, pattern, labels, ranks string
-	cache, detector                                                string
+	cache                                                          string
+	detector                                                       facedata.DetectorName
 	threshold                                                      float64
 	bootstrap, minFace, workers                                    int
 	seed                                                           uint64
@@ -56,7 +57,7 @@ func runEval(ctx context.Context, env *cliEnv, args []string) error {
 	fs.StringVar(&f.cache, "cache", "", "descriptor cache file (default: the user cache folder's facecase/eval-cache.db)")
 	fs.BoolVar(&f.noCache, "no-cache", false, "compute every descriptor and keep none")
 	fs.BoolVar(&f.noScores, "no-scores", false, "do not write scores.csv (every pair's score: N*(N-1)/2 rows, 1.2 GB for 10,000 images)")
-	fs.StringVar(&f.detector, "detector", "", "face detector: ultraface, ssd, blazeface, hog or haar (default: the engine's)")
+	detectorFlag(fs, &f.detector, "(default: the engine's)")
 	intFlag(fs, &f.minFace, "min-face", "PX", 0, minFaceRange, "smallest face in pixels (0: the engine's default)")
 	intFlag(fs, &f.workers, "workers", "N", 0, numberRange[int]{Min: 0, Max: workersRange.Max}, "parallel workers (0: the number of CPUs)")
 	fs.BoolVar(&f.jsonProgress, "json-progress", false, "print progress as JSON lines on stderr")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	"facecase/facedata"
 	"facecase/internal/fsutil"
 	"facecase/media"
 	"facecase/models"
@@ -36,12 +37,12 @@ const (
 
 // videoDetector finds faces in video frames when --detector is not given
 // (chosen by BenchmarkScan; see docs/benchmarks.md).
-const videoDetector = "blazeface"
+const videoDetector = facedata.BlazeFace
 
 // scanFlags are the scan command's options.
 type scanFlags struct {
 	casePath    string
-	detector    string
+	detector    facedata.DetectorName
 	minFace     int
 	every       int
 	maxEvery    int
@@ -52,7 +53,7 @@ type scanFlags struct {
 	descriptors bool
 	asJSON      bool
 	people      bool
-	personDet   string
+	personDet   facedata.PersonDetectorName
 	minPerson   int
 }
 
@@ -60,7 +61,7 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, commands["scan"])
 	var f scanFlags
 	fs.StringVar(&f.casePath, "case", "", "store detections and tracks in this case file (instead of JSON lines on stdout)")
-	fs.StringVar(&f.detector, "detector", "", "face detector: ultraface, ssd, blazeface, hog or haar (default: ultraface for photos, blazeface for video and cameras)")
+	detectorFlag(fs, &f.detector, "(default: "+string(facedata.DefaultDetector)+" for photos, "+string(videoDetector)+" for video and cameras)")
 	intFlag(fs, &f.minFace, "min-face", "PX", 0, minFaceRange, fmt.Sprintf("smallest face to find, in pixels (default: %d for photos, %d for video; 0: one pass over the whole frame)", photoMinFace, videoMinFace))
 	intFlag(fs, &f.every, "every", "N", 0, numberRange[int]{Min: 0, Max: 1000}, "detect on every Nth frame, tracking in between (0: choose N so the scan keeps up with the video's frame rate)")
 	intFlag(fs, &f.maxEvery, "max-every", "N", 8, numberRange[int]{Min: 1, Max: 1000}, "largest N the automatic choice may take")
@@ -71,7 +72,7 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	fs.BoolVar(&f.descriptors, "descriptors", true, "compute descriptors (tracking through crossings and --watch need them)")
 	fs.BoolVar(&f.asJSON, "json", false, "print progress as JSON lines on stderr")
 	fs.BoolVar(&f.people, "people", true, "in video and cameras, also find and track whole people (seen from any side, face visible or not) and tie each face to its person")
-	fs.StringVar(&f.personDet, "person-detector", "", "person detector: nanodet (default) or hog")
+	personDetectorFlag(fs, &f.personDet)
 	intFlag(fs, &f.minPerson, "min-person", "PX", recognition.DefaultMinPersonHeight, minPersonRange, "smallest person to find, in pixels of height")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -176,7 +177,7 @@ func (s *scanCommand) scanSource(ctx context.Context, uri string) error {
 	if detector == "" {
 		detector = videoDetector
 		if info.Kind == media.KindPhoto {
-			detector = "ultraface"
+			detector = facedata.DefaultDetector
 		}
 	}
 	if minFace < 0 {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"facecase/facedata"
 	"facecase/internal/synth"
 	"facecase/internal/testenv"
 	"facecase/media"
@@ -25,13 +26,13 @@ import (
 func BenchmarkScan(b *testing.B) {
 	for _, c := range []struct{ w, h int }{{1280, 720}, {1920, 1080}} {
 		path := benchSceneVideo(b, c.w, c.h)
-		for _, detector := range []string{videoDetector, "ultraface"} {
+		for _, detector := range []facedata.DetectorName{videoDetector, facedata.UltraFace} {
 			benchScanWith(b, path, detector, c.w, c.h)
 		}
 	}
 }
 
-func benchScanWith(b *testing.B, path, detector string, w, h int) {
+func benchScanWith(b *testing.B, path string, detector facedata.DetectorName, w, h int) {
 	engines := newScanEngines(true)
 	defer engines.Close()
 	an, err := engines.analyzer(detector, videoMinFace)

@@ -30,7 +30,7 @@ func newScanEngines(descriptors bool) *scanEngines {
 
 // people returns the person finder for a person detector and smallest
 // person height.
-func (s *scanEngines) people(detector string, minHeight int) (media.PeopleFinder, error) {
+func (s *scanEngines) people(detector facedata.PersonDetectorName, minHeight int) (media.PeopleFinder, error) {
 	key := fmt.Sprintf("%s/%d", detector, minHeight)
 	if f, ok := s.finders[key]; ok {
 		return f, nil
@@ -44,7 +44,7 @@ func (s *scanEngines) people(detector string, minHeight int) (media.PeopleFinder
 }
 
 // analyzer returns the engine for a detector and smallest face size.
-func (s *scanEngines) analyzer(detector string, minFace int) (media.FaceAnalyzer, error) {
+func (s *scanEngines) analyzer(detector facedata.DetectorName, minFace int) (media.FaceAnalyzer, error) {
 	key := fmt.Sprintf("%s/%d", detector, minFace)
 	if e, ok := s.engines[key]; ok {
 		return e, nil

@@ -18,9 +18,9 @@ type scanPersonRecord struct {
 	PersonID int           `json:"person_id"` // 0: never confirmed
 	Box      facedata.Rect `json:"box"`
 	// Foot is where the person stands: the bottom centre of the box.
-	Foot     facedata.Point `json:"foot"`
-	Score    float32        `json:"score"`
-	Detector string         `json:"detector"` // "face": inferred from a face
+	Foot     facedata.Point              `json:"foot"`
+	Score    float32                     `json:"score"`
+	Detector facedata.PersonDetectorName `json:"detector"` // facedata.PersonFromFace: inferred from a face
 }
 
 // scanPersonTrackRecord is one finished person track, one JSON line.

@@ -46,19 +46,19 @@ type watchMatch struct {
 
 // scanDetectionRecord is one face, one JSON line.
 type scanDetectionRecord struct {
-	Type       string               `json:"type"` // "detection"
-	Source     string               `json:"source"`
-	Frame      int                  `json:"frame"`
-	Time       time.Duration        `json:"time_ns"`
-	TrackID    int                  `json:"track_id"`
-	PersonID   int                  `json:"person_id,omitempty"`
-	Box        facedata.Rect        `json:"box"`
-	Score      float32              `json:"score"`
-	Detector   string               `json:"detector"`
-	Landmarks  []facedata.Point     `json:"landmarks,omitempty"`
-	Quality    facedata.Quality     `json:"quality"`
-	Descriptor *facedata.Descriptor `json:"descriptor,omitempty"`
-	Cohort     facedata.CohortStats `json:"cohort,omitzero"`
+	Type       string                `json:"type"` // "detection"
+	Source     string                `json:"source"`
+	Frame      int                   `json:"frame"`
+	Time       time.Duration         `json:"time_ns"`
+	TrackID    int                   `json:"track_id"`
+	PersonID   int                   `json:"person_id,omitempty"`
+	Box        facedata.Rect         `json:"box"`
+	Score      float32               `json:"score"`
+	Detector   facedata.DetectorName `json:"detector"`
+	Landmarks  []facedata.Point      `json:"landmarks,omitempty"`
+	Quality    facedata.Quality      `json:"quality"`
+	Descriptor *facedata.Descriptor  `json:"descriptor,omitempty"`
+	Cohort     facedata.CohortStats  `json:"cohort,omitzero"`
 }
 
 // scanTrackRecord is one finished track, one JSON line.
@@ -91,32 +91,32 @@ type scanBestFace struct {
 
 // scanSourceRecord sums up one source, one JSON line.
 type scanSourceRecord struct {
-	Type            string        `json:"type"` // "source"
-	Source          string        `json:"source"`
-	Kind            media.Kind    `json:"kind,omitempty"`
-	Container       string        `json:"container,omitempty"`
-	Width           int           `json:"width,omitempty"`
-	Height          int           `json:"height,omitempty"`
-	FPS             float64       `json:"fps,omitempty"`
-	FrameCount      int           `json:"frame_count,omitempty"`
-	Detector        string        `json:"detector,omitempty"`
-	MinFace         int           `json:"min_face,omitempty"`
-	Every           int           `json:"every,omitempty"`
-	Frames          int           `json:"frames"`
-	DetectionFrames int           `json:"detection_frames"`
-	Detections      int           `json:"detections"`
-	Tracks          int           `json:"tracks"`
-	People          int           `json:"people,omitempty"`
-	PersonTracks    int           `json:"person_tracks,omitempty"`
-	MostPeople      int           `json:"most_people_in_a_frame,omitempty"`
-	Broken          int           `json:"broken_frames,omitempty"`
-	Missing         int           `json:"missing_frames,omitempty"`
-	Dropped         int           `json:"dropped_frames,omitempty"`
-	Reconnects      int           `json:"reconnects,omitempty"`
-	Elapsed         time.Duration `json:"elapsed_ns"`
-	ProcessedFPS    float64       `json:"processed_fps"`
-	Cancelled       bool          `json:"cancelled,omitempty"`
-	Error           string        `json:"error,omitempty"`
+	Type            string                `json:"type"` // "source"
+	Source          string                `json:"source"`
+	Kind            media.Kind            `json:"kind,omitempty"`
+	Container       string                `json:"container,omitempty"`
+	Width           int                   `json:"width,omitempty"`
+	Height          int                   `json:"height,omitempty"`
+	FPS             float64               `json:"fps,omitempty"`
+	FrameCount      int                   `json:"frame_count,omitempty"`
+	Detector        facedata.DetectorName `json:"detector,omitempty"`
+	MinFace         int                   `json:"min_face,omitempty"`
+	Every           int                   `json:"every,omitempty"`
+	Frames          int                   `json:"frames"`
+	DetectionFrames int                   `json:"detection_frames"`
+	Detections      int                   `json:"detections"`
+	Tracks          int                   `json:"tracks"`
+	People          int                   `json:"people,omitempty"`
+	PersonTracks    int                   `json:"person_tracks,omitempty"`
+	MostPeople      int                   `json:"most_people_in_a_frame,omitempty"`
+	Broken          int                   `json:"broken_frames,omitempty"`
+	Missing         int                   `json:"missing_frames,omitempty"`
+	Dropped         int                   `json:"dropped_frames,omitempty"`
+	Reconnects      int                   `json:"reconnects,omitempty"`
+	Elapsed         time.Duration         `json:"elapsed_ns"`
+	ProcessedFPS    float64               `json:"processed_fps"`
+	Cancelled       bool                  `json:"cancelled,omitempty"`
+	Error           string                `json:"error,omitempty"`
 }
 
 // jsonSink writes every record as a JSON line.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"facecase/facedata"
 	"facecase/media"
 )
 
@@ -46,7 +47,7 @@ func ordinal(n int) string {
 }
 
 // sourceRecord is the summary record of a scanned source.
-func sourceRecord(info media.Info, detector string, minFace int, sum media.ScanSummary, err error) scanSourceRecord {
+func sourceRecord(info media.Info, detector facedata.DetectorName, minFace int, sum media.ScanSummary, err error) scanSourceRecord {
 	rec := scanSourceRecord{
 		Source: info.URI, Kind: info.Kind, Container: info.Container, Width: info.Width, Height: info.Height,
 		FPS: info.FPS, FrameCount: info.FrameCount, Detector: detector, MinFace: minFace, Every: sum.Every,

@@ -18,7 +18,23 @@ func hungarianMax(w [][]float64) []int {
 		return out
 	}
 	cols := len(w[0])
-	n := max(rows, cols)
+	match := minCostSquare(paddedCosts(w, max(rows, cols)))
+	for j := 1; j < len(match); j++ {
+		i := match[j] - 1
+		if i < rows && j-1 < cols && matchable(w[i][j-1]) {
+			out[i] = j - 1
+		}
+	}
+	return out
+}
+
+// matchable reports whether a weight may be matched at all.
+func matchable(weight float64) bool { return !math.IsInf(weight, -1) && weight > 0 }
+
+// paddedCosts is the n x n cost matrix of the weights w: max(w) - weight,
+// with the pairs that may not match, and the dummy rows and columns that
+// make it square, at weight 0, so they are never preferred to a real pair.
+func paddedCosts(w [][]float64, n int) [][]float64 {
 	top := 0.0
 	for _, r := range w {
 		for _, v := range r {
@@ -27,19 +43,25 @@ func hungarianMax(w [][]float64) []int {
 			}
 		}
 	}
-	// cost[i][j] = top - weight; pairs that may not match weigh 0, like
-	// the dummy ones, so they are never preferred to a real pair.
 	cost := make([][]float64, n)
 	for i := range cost {
 		cost[i] = make([]float64, n)
 		for j := range cost[i] {
 			v := 0.0
-			if i < rows && j < cols && !math.IsInf(w[i][j], -1) && w[i][j] > 0 {
+			if i < len(w) && j < len(w[i]) && matchable(w[i][j]) {
 				v = w[i][j]
 			}
 			cost[i][j] = top - v
 		}
 	}
+	return cost
+}
+
+// minCostSquare solves the square assignment problem of cost by the
+// Hungarian algorithm with row and column potentials: match[j] is the
+// 1-based row matched to column j (match[0] is scratch).
+func minCostSquare(cost [][]float64) []int {
+	n := len(cost)
 	// Potentials u (rows), v (columns); match[j] = row of column j, 1-based.
 	u := make([]float64, n+1)
 	v := make([]float64, n+1)
@@ -86,11 +108,5 @@ func hungarianMax(w [][]float64) []int {
 			j0 = j1
 		}
 	}
-	for j := 1; j <= n; j++ {
-		i := match[j] - 1
-		if i < rows && j-1 < cols && !math.IsInf(w[i][j-1], -1) && w[i][j-1] > 0 {
-			out[i] = j - 1
-		}
-	}
-	return out
+	return match
 }

@@ -30,9 +30,9 @@ type Embedder interface {
 
 // EngineConfig selects how the recognition engine finds faces for the lab.
 type EngineConfig struct {
-	// Detector is "ssd", "blazeface", "hog" or "haar"; empty means the
-	// engine's default.
-	Detector string
+	// Detector is one of facedata.DetectorNames; empty means the engine's
+	// default.
+	Detector facedata.DetectorName
 	// MinFaceSize is the smallest face in pixels; 0 means the engine's default.
 	MinFaceSize int
 	// WithoutCohort starts the engine without the score normalisation

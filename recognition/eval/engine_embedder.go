@@ -75,7 +75,7 @@ func (e *engineEmbedder) loaded() (*recognition.Engine, error) {
 // their SHA-256, with the settings that choose which face is used.
 func engineModelID(opts recognition.Options) (string, error) {
 	parts := []string{}
-	for _, name := range []string{"descriptor", "shape-predictor-68", opts.Detector} {
+	for _, name := range []string{"descriptor", "shape-predictor-68", string(opts.Detector)} {
 		p, err := models.Locate(name)
 		if errors.Is(err, models.ErrUnknownModel) {
 			continue // a detector without a model file (HOG)
@@ -89,7 +89,7 @@ func engineModelID(opts recognition.Options) (string, error) {
 		}
 		parts = append(parts, name+"="+sum[:16])
 	}
-	parts = append(parts, "detector="+opts.Detector, fmt.Sprintf("min-face=%d", opts.MinFaceSize),
+	parts = append(parts, "detector="+string(opts.Detector), fmt.Sprintf("min-face=%d", opts.MinFaceSize),
 		fmt.Sprintf("crop-padding<=%d", cropPaddingMaxSide))
 	return strings.Join(parts, ";"), nil
 }

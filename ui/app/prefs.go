@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"facecase/facedata"
 	"facecase/ui/session"
 	"facecase/ui/views"
 )
@@ -23,10 +24,13 @@ const (
 )
 
 // loadSettings reads the user's settings; the reviewer defaults to the
-// name of the account running the app.
+// name of the account running the app, the detector to the default when
+// the stored one is not (or no longer) a detector.
 func loadSettings(p fyne.Preferences) session.Settings {
 	s := session.DefaultSettings()
-	s.Detector = p.StringWithFallback(prefDetector, s.Detector)
+	if d, err := facedata.ParseDetectorName(p.String(prefDetector)); err == nil {
+		s.Detector = d
+	}
 	s.SearchFMR = p.FloatWithFallback(prefSearchFMR, s.SearchFMR)
 	s.VerifyFMR = p.FloatWithFallback(prefVerifyFMR, s.VerifyFMR)
 	s.Reviewer = p.StringWithFallback(prefReviewer, accountName())
@@ -34,7 +38,7 @@ func loadSettings(p fyne.Preferences) session.Settings {
 }
 
 func saveSettings(p fyne.Preferences, s session.Settings) {
-	p.SetString(prefDetector, s.Detector)
+	p.SetString(prefDetector, string(s.Detector))
 	p.SetFloat(prefSearchFMR, s.SearchFMR)
 	p.SetFloat(prefVerifyFMR, s.VerifyFMR)
 	p.SetString(prefReviewer, s.Reviewer)

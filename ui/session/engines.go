@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 
+	"facecase/facedata"
 	"facecase/recognition"
 )
 
@@ -12,13 +13,13 @@ import (
 // concurrent use).
 type Engines struct {
 	mu      sync.Mutex
-	engines map[string]*recognition.Engine
+	engines map[facedata.DetectorName]*recognition.Engine
 	people  *recognition.PeopleFinder
 	closed  bool
 }
 
 // NewEngines makes an empty cache.
-func NewEngines() *Engines { return &Engines{engines: map[string]*recognition.Engine{}} }
+func NewEngines() *Engines { return &Engines{engines: map[facedata.DetectorName]*recognition.Engine{}} }
 
 // People returns the person finder (people from 50 px tall), loading its
 // model the first time (call it off the UI goroutine).
@@ -40,7 +41,7 @@ func (e *Engines) People() (*recognition.PeopleFinder, error) {
 
 // Get returns the engine for a detector, loading its models the first
 // time (which takes a moment: call it off the UI goroutine).
-func (e *Engines) Get(detector string) (*recognition.Engine, error) {
+func (e *Engines) Get(detector facedata.DetectorName) (*recognition.Engine, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {

@@ -5,17 +5,18 @@ import (
 	"fmt"
 
 	"facecase/casefile"
+	"facecase/facedata"
 	"facecase/models"
 	"facecase/recognition/scorenorm"
 )
 
 // Settings are the user's choices that analysis and searching use.
 type Settings struct {
-	// Detector finds faces in photos ("ultraface" by default; see
-	// recognition.DetectorNames).
-	Detector string
-	// VideoDetector finds faces in video frames ("blazeface": fast).
-	VideoDetector string
+	// Detector finds faces in photos (facedata.UltraFace by default; see
+	// facedata.DetectorNames).
+	Detector facedata.DetectorName
+	// VideoDetector finds faces in video frames (facedata.BlazeFace: fast).
+	VideoDetector facedata.DetectorName
 	// SearchFMR is the watchlist search's operating point, VerifyFMR the
 	// 1:1 comparison's: target false match rates, which the cohort's
 	// calibration (or the case's own, from its Lab) turns into score
@@ -30,7 +31,7 @@ type Settings struct {
 // DefaultSettings: UltraFace for photos, BlazeFace for video, watchlist search
 // at FMR 1e-4 and verification at 1e-3.
 func DefaultSettings() Settings {
-	return Settings{Detector: "ultraface", VideoDetector: "blazeface",
+	return Settings{Detector: facedata.DefaultDetector, VideoDetector: facedata.BlazeFace,
 		SearchFMR: scorenorm.DefaultSearchFMR, VerifyFMR: scorenorm.DefaultVerifyFMR}
 }
 

@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"facecase/casefile"
-	"facecase/recognition"
+	"facecase/facedata"
 	"facecase/recognition/scorenorm"
 	"facecase/ui/session"
 )
@@ -33,7 +33,7 @@ type SettingsForm struct {
 // Settings are the values typed in (valid once the form validates).
 func (f *SettingsForm) Settings() session.Settings {
 	s := session.DefaultSettings()
-	s.Detector = f.Detector.Selected
+	s.Detector = facedata.DetectorName(f.Detector.Selected)
 	s.SearchFMR, _ = strconv.ParseFloat(strings.TrimSpace(f.SearchFMR.Text), 64)
 	s.VerifyFMR, _ = strconv.ParseFloat(strings.TrimSpace(f.VerifyFMR.Text), 64)
 	s.Reviewer = strings.TrimSpace(f.Reviewer.Text)
@@ -50,14 +50,14 @@ func ShowSettings(win fyne.Window, cur session.Settings, save func(session.Setti
 // case's own operating point, measured in its Lab (see ThresholdNote).
 func ShowCaseSettings(win fyne.Window, cur session.Settings, cs casefile.Settings, save func(session.Settings)) *SettingsForm {
 	f := &SettingsForm{
-		Detector:    widget.NewSelect(recognition.DetectorNames(), nil),
+		Detector:    widget.NewSelect(detectorChoices(), nil),
 		SearchFMR:   widget.NewEntry(),
 		VerifyFMR:   widget.NewEntry(),
 		Reviewer:    widget.NewEntry(),
 		Calibration: widget.NewLabel(""),
 	}
 	f.Calibration.Wrapping = fyne.TextWrapWord
-	f.Detector.SetSelected(cur.Detector)
+	f.Detector.SetSelected(string(cur.Detector))
 	f.SearchFMR.SetText(fmrText(cur.SearchFMR))
 	f.VerifyFMR.SetText(fmrText(cur.VerifyFMR))
 	f.SearchFMR.Validator, f.VerifyFMR.Validator = validFMR, validFMR
@@ -134,4 +134,13 @@ func operatingPointText(cs casefile.Settings, search, verify string) string {
 		lines = append(lines, note)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// detectorChoices are the face detectors the form offers, default first.
+func detectorChoices() []string {
+	var out []string
+	for _, n := range facedata.DetectorNames() {
+		out = append(out, string(n))
+	}
+	return out
 }
