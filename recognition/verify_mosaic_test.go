@@ -22,10 +22,10 @@ type cellVerifier struct {
 	runs  atomic.Int32
 }
 
-func (v *cellVerifier) Name() string          { return "cells" }
-func (v *cellVerifier) Close() error          { return nil }
-func (v *cellVerifier) InputSize() int        { return 512 }
-func (v *cellVerifier) MinFaceInput() float64 { return 44 }
+func (v *cellVerifier) Name() facedata.DetectorName { return "cells" }
+func (v *cellVerifier) Close() error                { return nil }
+func (v *cellVerifier) InputSize() int              { return 512 }
+func (v *cellVerifier) MinFaceInput() float64       { return 44 }
 func (v *cellVerifier) Detect(_ context.Context, mosaic gocv.Mat) ([]facedata.Detection, error) {
 	v.runs.Add(1)
 	if v.fail != nil {
