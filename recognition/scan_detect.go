@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"gocv.io/x/gocv"
 )
@@ -69,8 +70,18 @@ type scanJob struct {
 	sizes [2]float64
 }
 
+// scansInFlight counts the scans running in the process. Like the ONNX
+// Runtime run slots (ortSlots) it is shared by every engine: when as many
+// frames are scanned at once as there are cores (analyze's workers), the
+// cores are busy without cutting each pyramid level into parallel strips,
+// whose overlaps are work done twice (a tenth more detector pixels for a
+// 1280x960 photo).
+var scansInFlight atomic.Int32
+
 // scan runs the passes (chunks in parallel) and merges their detections.
 func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]facedata.Detection, error) {
+	scansInFlight.Add(1)
+	defer scansInFlight.Add(-1)
 	coarseDets, fineDets, err := s.passes(ctx, frame)
 	if err != nil {
 		return nil, err
@@ -196,7 +207,8 @@ func (s faceScanner) passes(ctx context.Context, frame gocv.Mat) (coarseDets, fi
 func (s faceScanner) plan(w, h int) []scanPass {
 	in, out := s.fine.MinFaceInput(), s.fine.MaxFaceInput()
 	if s.octaves {
-		return planOctaves(w, h, in, out, s.minFace, s.coarseMinFace(w, h), runtime.GOMAXPROCS(0), ultraGrid)
+		parallel := max(1, runtime.GOMAXPROCS(0)/max(1, int(scansInFlight.Load())))
+		return planOctaves(w, h, in, out, s.minFace, s.coarseMinFace(w, h), parallel, ultraGrid)
 	}
 	return planPasses(w, h, in, out, s.minFace, s.coarseMinFace(w, h))
 }
