@@ -172,13 +172,13 @@ func (d *BlazeFaceDetector) detect(ctx context.Context, img gocv.Mat, scale floa
 func blazeBlob(img gocv.Mat, scale float64, w, h int) (gocv.Mat, error) {
 	sw := min(w, max(1, int(math.Round(float64(img.Cols())*scale))))
 	sh := min(h, max(1, int(math.Round(float64(img.Rows())*scale))))
+	interp := gocv.InterpolationArea
+	if scale > 1 {
+		interp = gocv.InterpolationLinear
+	}
 	small := gocv.NewMat()
 	defer small.Close()
-	if scale > 1 {
-		gocv.Resize(img, &small, image.Pt(sw, sh), 0, 0, gocv.InterpolationLinear)
-	} else {
-		shrinkArea(img, &small, image.Pt(sw, sh))
-	}
+	gocv.Resize(img, &small, image.Pt(sw, sh), 0, 0, interp)
 	canvas := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(0, 0, 0, 0), h, w, gocv.MatTypeCV8UC3)
 	defer canvas.Close()
 	roi := canvas.Region(image.Rect(0, 0, sw, sh))

@@ -17,7 +17,11 @@ import (
 // halvings too (3.9 ms for 4x against 1.2). The result differs from a
 // single resize by the rounding of the intermediate means, and where the
 // last factor is not whole, by how the general path weighs the pixels on
-// a cell's edge (sample1.jpg to 320x213: 0.15 levels on average, TestShrinkAreaIsCloseToOneResize).
+// a cell's edge (sample1.jpg to 320x213: 0.15 levels on average,
+// TestShrinkAreaIsCloseToOneResize). UltraFace's inputs use it; BlazeFace's
+// (video) do not: at one detection in 8 frames the resize is under a
+// millisecond a frame, and the standard tracking scene's track count moved
+// with it (720p every 8th frame: 6 tracks of 5 actors against 5).
 func shrinkArea(src gocv.Mat, dst *gocv.Mat, size image.Point) {
 	cur := src
 	var halves []gocv.Mat
