@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"gocv.io/x/gocv"
 
@@ -55,10 +56,10 @@ type faceScanner struct {
 	// verifyAll shows every face found, by the coarse pass too, to the
 	// verifier (which must not be nil then).
 	verifyAll bool
-	// sureScore, when above 0, spares the verifier's pass (with
-	// verifyAll) when every face found scored at least this high. When one
-	// did not, every face is verified as usual: the verifier sees the
-	// same mosaics, so its verdicts do not change.
+	// sureScore, when above 0, keeps (with verifyAll) every face scored
+	// at least this high without the verifier's opinion; only the others
+	// are shown to the verifier, and a frame whose faces are all sure
+	// costs no verifier pass.
 	sureScore float32
 	// octaves plans the fine passes as an octave pyramid (planOctaves)
 	// instead of as ranges that meet end to end (planPasses).
@@ -72,8 +73,18 @@ type scanJob struct {
 	sizes [2]float64
 }
 
+// scansInFlight counts the scans running in the process. Like the ONNX
+// Runtime run slots (ortSlots) it is shared by every engine: when as many
+// frames are scanned at once as there are cores (analyze's workers), the
+// cores are busy without cutting each pyramid level into parallel strips,
+// whose overlaps are work done twice (a tenth more detector pixels for a
+// 1280x960 photo).
+var scansInFlight atomic.Int32
+
 // scan runs the passes (chunks in parallel) and merges their detections.
 func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]facedata.Detection, error) {
+	scansInFlight.Add(1)
+	defer scansInFlight.Add(-1)
 	coarseDets, fineDets, err := s.passes(ctx, frame)
 	if err != nil {
 		return nil, err
@@ -83,15 +94,14 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]facedata.Detec
 	}
 	all := append(append([]facedata.Detection(nil), coarseDets...), fineDets...)
 	if s.verifyAll {
-		candidates := dropInnerParts(mergeDetections(all, 0.4, 0.75))
-		if s.allSure(candidates) {
-			return candidates, nil
-		}
-		confirmed, err := verifyCandidates(ctx, s.verifier, s.verifyMin, frame, candidates)
+		sure, doubtful := s.splitSure(dropInnerParts(mergeDetections(all, 0.4, 0.75)))
+		confirmed, err := verifyCandidates(ctx, s.verifier, s.verifyMin, frame, doubtful)
 		if err != nil {
 			return nil, err
 		}
-		return confirmed, nil
+		kept := append(sure, confirmed...)
+		sort.SliceStable(kept, func(i, j int) bool { return kept[i].Score > kept[j].Score })
+		return kept, nil
 	}
 	if len(fineDets) == 0 {
 		return mergeDetections(coarseDets, 0.4, 0.75), nil
@@ -144,17 +154,18 @@ func (s faceScanner) trimAfterPasses(frame gocv.Mat) error {
 	return nil
 }
 
-// allSure reports whether every detection scored sureScore or more.
-func (s faceScanner) allSure(dets []facedata.Detection) bool {
-	if s.sureScore <= 0 || len(dets) == 0 {
-		return false
-	}
+// splitSure parts detections into those scored sureScore or more, kept
+// without the verifier's opinion, and the rest, which need it (all of
+// them when sureScore is 0).
+func (s faceScanner) splitSure(dets []facedata.Detection) (sure, doubtful []facedata.Detection) {
 	for _, d := range dets {
-		if d.Score < s.sureScore {
-			return false
+		if s.sureScore > 0 && d.Score >= s.sureScore {
+			sure = append(sure, d)
+		} else {
+			doubtful = append(doubtful, d)
 		}
 	}
-	return true
+	return sure, doubtful
 }
 
 // passes runs the coarse pass and the fine passes over frame (chunks in
@@ -226,7 +237,8 @@ func (s faceScanner) passes(ctx context.Context, frame gocv.Mat) (coarseDets, fi
 func (s faceScanner) plan(w, h int) []scanPass {
 	in, out := s.fine.MinFaceInput(), s.fine.MaxFaceInput()
 	if s.octaves {
-		return planOctaves(w, h, in, out, s.minFace, s.coarseMinFace(w, h), runtime.GOMAXPROCS(0), ultraGrid)
+		parallel := max(1, runtime.GOMAXPROCS(0)/max(1, int(scansInFlight.Load())))
+		return planOctaves(w, h, in, out, s.minFace, s.coarseMinFace(w, h), parallel, ultraGrid)
 	}
 	return planPasses(w, h, in, out, s.minFace, s.coarseMinFace(w, h))
 }

@@ -1,8 +1,14 @@
 package recognition
 
 import (
+	"context"
 	"image"
+	"runtime"
 	"testing"
+
+	"gocv.io/x/gocv"
+
+	"facecase/facedata"
 )
 
 func TestPlanPassesNeedsNoneWhenCoarseSuffices(t *testing.T) {
@@ -142,5 +148,45 @@ func TestPlanOctavesTilesLargePhotos(t *testing.T) {
 	}
 	if tiled < 2 {
 		t.Errorf("%d levels tiled, want the two finest at least", tiled)
+	}
+}
+
+// octaveStub is a scalingDetector with UltraFace's window (faces of 20 to
+// 48 detector pixels) and 320-pixel coarse input; it never runs.
+type octaveStub struct{ fixedDetector }
+
+func (octaveStub) DetectScaled(context.Context, gocv.Mat, float64) ([]facedata.Detection, error) {
+	return nil, nil
+}
+func (octaveStub) MinFaceInput() float64 { return 20 }
+func (octaveStub) MaxFaceInput() float64 { return 48 }
+func (octaveStub) InputSize() int        { return 320 }
+
+// TestOctavePlanSplitsLevelsOnlyForIdleCores: a 1280x960 photo scanned
+// alone has its two finest levels cut into strips for the two cores; with
+// as many scans in flight as cores, every level is one pass (the strips'
+// overlap would be work done twice).
+func TestOctavePlanSplitsLevelsOnlyForIdleCores(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("needs GOMAXPROCS >= 2 to have strips to compare")
+	}
+	stub := &octaveStub{}
+	s := faceScanner{coarse: stub, fine: stub, minFace: 20, octaves: true}
+	chunks := func() []int {
+		var n []int
+		for _, p := range s.plan(1280, 960) {
+			n = append(n, len(p.Chunks))
+		}
+		return n
+	}
+	alone := chunks()
+	scansInFlight.Add(int32(runtime.GOMAXPROCS(0)))
+	busy := chunks()
+	scansInFlight.Add(-int32(runtime.GOMAXPROCS(0)))
+	if len(alone) != 2 || alone[0] < 2 || alone[1] < 2 {
+		t.Errorf("alone: chunks per level %v, want two levels cut in strips", alone)
+	}
+	if len(busy) != len(alone) || busy[0] != 1 || busy[1] != 1 {
+		t.Errorf("every core busy: chunks per level %v, want one per level", busy)
 	}
 }

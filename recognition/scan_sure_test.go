@@ -25,11 +25,11 @@ func (d *fixedDetector) Detect(context.Context, gocv.Mat) ([]facedata.Detection,
 func (d *fixedDetector) InputSize() int        { return 512 }
 func (d *fixedDetector) MinFaceInput() float64 { return 44 }
 
-// TestScanSparesTheVerifierOnlyWhenEveryFaceIsSure: faces all scored at
-// least sureScore are kept without the verifier's pass; one face under it
-// sends every face to the verifier, whose verdict then decides (here it
-// finds nothing, so nothing is kept).
-func TestScanSparesTheVerifierOnlyWhenEveryFaceIsSure(t *testing.T) {
+// TestScanVerifiesOnlyTheDoubtfulFaces: faces scored at least sureScore
+// are kept without the verifier's opinion; a face under it goes to the
+// verifier, whose verdict decides (here it finds nothing, so only the sure
+// faces are kept), and with sureScore 0 every face does.
+func TestScanVerifiesOnlyTheDoubtfulFaces(t *testing.T) {
 	frame := gocv.NewMatWithSize(400, 600, gocv.MatTypeCV8UC3)
 	defer frame.Close()
 	sure := []facedata.Detection{
@@ -39,15 +39,17 @@ func TestScanSparesTheVerifierOnlyWhenEveryFaceIsSure(t *testing.T) {
 	for _, c := range []struct {
 		name         string
 		dets         []facedata.Detection
+		sureScore    float32
 		verifierRuns int
 		kept         int
 	}{
-		{"all sure", sure, 0, 2},
-		{"one unsure", append(append([]facedata.Detection(nil), sure...), facedata.Detection{Box: facedata.Rect{X: 450, Y: 200, W: 40, H: 40}, Score: 0.9}), 1, 0},
-		{"none", nil, 0, 0},
+		{"all sure", sure, 0.99, 0, 2},
+		{"one unsure", append(append([]facedata.Detection(nil), sure...), facedata.Detection{Box: facedata.Rect{X: 450, Y: 200, W: 40, H: 40}, Score: 0.9}), 0.99, 1, 2},
+		{"no sure score", sure, 0, 1, 0},
+		{"none", nil, 0.99, 0, 0},
 	} {
 		coarse, verifier := &fixedDetector{dets: c.dets}, &fixedDetector{}
-		s := faceScanner{coarse: coarse, verifier: verifier, verifyMin: 0.27, verifyAll: true, sureScore: 0.99}
+		s := faceScanner{coarse: coarse, verifier: verifier, verifyMin: 0.27, verifyAll: true, sureScore: c.sureScore}
 		got, err := s.scan(context.Background(), frame)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)

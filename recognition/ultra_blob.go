@@ -29,11 +29,11 @@ func ultraBlobPadded(img gocv.Mat, w, h, pw, ph int) (gocv.Mat, error) {
 	if w != img.Cols() || h != img.Rows() {
 		resized := gocv.NewMat()
 		defer resized.Close()
-		interp := gocv.InterpolationArea
 		if w > img.Cols() {
-			interp = gocv.InterpolationLinear
+			gocv.Resize(img, &resized, image.Pt(w, h), 0, 0, gocv.InterpolationLinear)
+		} else {
+			shrinkArea(img, &resized, image.Pt(w, h))
 		}
-		gocv.Resize(img, &resized, image.Pt(w, h), 0, 0, interp)
 		src = resized
 	} else if !img.IsContinuous() {
 		c := img.Clone() // a region of a larger frame: 3 bytes a pixel

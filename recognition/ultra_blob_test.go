@@ -12,16 +12,20 @@ import (
 )
 
 // opencvUltraBlob is the input as OpenCV's blobFromImage makes it: the
-// picture resized to w x h at the top left of a mid-grey pw x ph canvas.
+// picture resized to w x h (shrinkArea or linear) at the top left of a
+// mid-grey pw x ph canvas.
 func opencvUltraBlob(img gocv.Mat, w, h, pw, ph int) gocv.Mat {
 	canvas := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(ultraMean, ultraMean, ultraMean, 0), ph, pw, gocv.MatTypeCV8UC3)
 	defer canvas.Close()
 	roi := canvas.Region(image.Rect(0, 0, w, h))
-	interp := gocv.InterpolationArea
 	if w > img.Cols() {
-		interp = gocv.InterpolationLinear
+		gocv.Resize(img, &roi, image.Pt(w, h), 0, 0, gocv.InterpolationLinear)
+	} else {
+		small := gocv.NewMat()
+		shrinkArea(img, &small, image.Pt(w, h))
+		small.CopyTo(&roi)
+		small.Close()
 	}
-	gocv.Resize(img, &roi, image.Pt(w, h), 0, 0, interp)
 	roi.Close()
 	return gocv.BlobFromImage(canvas, 1.0/ultraStd, image.Pt(pw, ph), gocv.NewScalar(ultraMean, ultraMean, ultraMean, 0), true, false)
 }

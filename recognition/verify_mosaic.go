@@ -2,11 +2,15 @@ package recognition
 
 import (
 	"context"
-	"facecase/facedata"
+	"errors"
 	"image"
 	"math"
+	"runtime"
+	"sync"
 
 	"gocv.io/x/gocv"
+
+	"facecase/facedata"
 )
 
 // mosaicFaceFactor sets how large, relative to the verifier's smallest
@@ -20,7 +24,10 @@ const mosaicFaceFactor = 1.45
 // reliably. A candidate is confirmed when the verifier finds a face in its
 // cell overlapping where the candidate should be, and the product of the
 // candidate's score and the verifier's is at least minJoint; the confirmed
-// face's score becomes the geometric mean of the two.
+// face's score becomes the geometric mean of the two. When there are more
+// candidates than one mosaic holds, the mosaics are verified on
+// GOMAXPROCS goroutines at once (each verifier run uses one core); the
+// result keeps the candidates' order.
 func verifyCandidates(ctx context.Context, verifier sizedDetector, minJoint float32, frame gocv.Mat, cands []facedata.Detection) ([]facedata.Detection, error) {
 	if len(cands) == 0 {
 		return nil, nil
@@ -29,17 +36,40 @@ func verifyCandidates(ctx context.Context, verifier sizedDetector, minJoint floa
 	faceSide := mosaicFaceFactor * verifier.MinFaceInput()
 	grid := max(1, int(float64(input)/(2*faceSide)))
 	cell := input / grid
+	perMosaic := grid * grid
+	mosaics := (len(cands) + perMosaic - 1) / perMosaic
+	joints := make([][]float32, mosaics)
+	errs := make([]error, mosaics)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(runtime.GOMAXPROCS(0), mosaics); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for m := range next {
+				if errs[m] = ctx.Err(); errs[m] != nil {
+					continue
+				}
+				batch := cands[m*perMosaic : min(len(cands), (m+1)*perMosaic)]
+				if joints[m], errs[m] = verifyMosaic(ctx, verifier, frame, batch, grid, cell); errs[m] != nil {
+					cancel()
+				}
+			}
+		}()
+	}
+	for m := 0; m < mosaics; m++ {
+		next <- m
+	}
+	close(next)
+	wg.Wait()
+	if err := firstError(errs); err != nil {
+		return nil, err
+	}
 	var confirmed []facedata.Detection
-	for start := 0; start < len(cands); start += grid * grid {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		batch := cands[start:min(len(cands), start+grid*grid)]
-		joint, err := verifyMosaic(ctx, verifier, frame, batch, grid, cell)
-		if err != nil {
-			return nil, err
-		}
-		for i, c := range batch {
+	for m, joint := range joints {
+		for i, c := range cands[m*perMosaic : min(len(cands), (m+1)*perMosaic)] {
 			if j := c.Score * joint[i]; j >= minJoint {
 				c.Score = float32(math.Sqrt(float64(j)))
 				confirmed = append(confirmed, c)
@@ -47,6 +77,25 @@ func verifyCandidates(ctx context.Context, verifier sizedDetector, minJoint floa
 		}
 	}
 	return confirmed, nil
+}
+
+// firstError returns the first error that is not a cancellation, else the
+// first error: when one run fails, the others stop with the context the
+// failure cancelled, and the failure is what the caller needs to see.
+func firstError(errs []error) error {
+	var first error
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, context.Canceled) {
+			return err
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // verifyMosaic builds one mosaic of up to grid*grid candidates and returns,

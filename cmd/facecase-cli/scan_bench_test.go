@@ -47,6 +47,7 @@ func benchScanWith(b *testing.B, path string, detector facedata.DetectorName, w,
 		b.Run(name, func(b *testing.B) {
 			var frames, tracks, n int
 			var secs float64
+			cpu0 := processCPU()
 			for i := 0; i < b.N; i++ {
 				src, err := media.Open(context.Background(), path, media.SourceOptions{})
 				if err != nil {
@@ -63,6 +64,9 @@ func benchScanWith(b *testing.B, path string, detector facedata.DetectorName, w,
 				n = sum.Every
 			}
 			b.ReportMetric(float64(frames)/secs, "frames/s")
+			// Processor time of the process per frame: on a shared machine
+			// it moves less with the load than the frame rate does.
+			b.ReportMetric(ms(processCPU()-cpu0)/float64(max(1, frames)), "cpu-ms/frame")
 			b.ReportMetric(float64(n), "every")
 			b.ReportMetric(float64(tracks)/float64(b.N), "tracks")
 		})
