@@ -164,8 +164,9 @@ func (octaveStub) InputSize() int        { return 320 }
 
 // TestOctavePlanSplitsLevelsOnlyForIdleCores: a 1280x960 photo scanned
 // alone has its two finest levels cut into strips for the two cores; with
-// as many scans in flight as cores, every level is one pass (the strips'
-// overlap would be work done twice).
+// as many scans in flight as cores, a level is cut only as far as
+// octaveMaxRunArea needs (the strips' overlap would be work done twice):
+// the full-resolution level (1.2 MP) in two strips, the next in one.
 func TestOctavePlanSplitsLevelsOnlyForIdleCores(t *testing.T) {
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("needs GOMAXPROCS >= 2 to have strips to compare")
@@ -186,7 +187,7 @@ func TestOctavePlanSplitsLevelsOnlyForIdleCores(t *testing.T) {
 	if len(alone) != 2 || alone[0] < 2 || alone[1] < 2 {
 		t.Errorf("alone: chunks per level %v, want two levels cut in strips", alone)
 	}
-	if len(busy) != len(alone) || busy[0] != 1 || busy[1] != 1 {
-		t.Errorf("every core busy: chunks per level %v, want one per level", busy)
+	if len(busy) != len(alone) || busy[0] != 2 || busy[1] != 1 {
+		t.Errorf("every core busy: chunks per level %v, want [2 1] (the finest level over octaveMaxRunArea)", busy)
 	}
 }
