@@ -12,6 +12,7 @@ import (
 
 	"facecase/progress"
 	"facecase/ui/async"
+	"facecase/ui/internal/uitest"
 )
 
 func TestTaskBarRunsAndCancels(t *testing.T) {
@@ -144,4 +145,23 @@ func TestDescribeOutcome(t *testing.T) {
 			t.Errorf("%v after %v: %q, want %q", c.err, c.took, got, c.want)
 		}
 	}
+}
+
+// TestTaskBarGolden shows the bar idle after a task and busy with known
+// progress, in a window as wide as a narrow case window.
+func TestTaskBarGolden(t *testing.T) {
+	test.NewTempApp(t)
+	b := NewTaskBar()
+	w := test.NewWindow(b)
+	defer w.Close()
+	w.Resize(fyne.NewSize(800, b.MinSize().Height))
+	async.Locked(func() {
+		b.idle(DescribeOutcome("Adding evidence", nil, 95*time.Second))
+		uitest.AssertGolden(t, "taskbar/idle.png", w.Canvas().Capture())
+		b.title.SetText("Adding evidence")
+		b.cancel.Show()
+		b.Refresh()
+		b.update(progress.Update{Stage: "analyse", Done: 120, Total: 400, Unit: "frames", Item: "street/vtest.avi", Elapsed: 12 * time.Second})
+		uitest.AssertGolden(t, "taskbar/busy.png", w.Canvas().Capture())
+	})
 }
