@@ -27,12 +27,11 @@ import (
 type TaskBar struct {
 	widget.BaseWidget
 
-	title   *widget.Label
-	detail  *widget.Label
-	bar     *widget.ProgressBar
-	spinner *widget.ProgressBarInfinite
-	cancel  *widget.Button
-	busy    atomic.Bool // a task is running, readable from any goroutine
+	title  *widget.Label
+	detail *widget.Label
+	bar    *widget.ProgressBar
+	cancel *widget.Button
+	busy   atomic.Bool // a task is running, readable from any goroutine
 	// cancelMin is the Cancel button's largest minimum size seen while
 	// shown: a button made hidden leaves its icon out of its minimum size.
 	cancelMin fyne.Size
@@ -51,10 +50,9 @@ const TaskBarIdle = "Ready"
 // NewTaskBar makes an idle task bar.
 func NewTaskBar() *TaskBar {
 	b := &TaskBar{
-		title:   widget.NewLabelWithStyle(TaskBarIdle, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		detail:  widget.NewLabel(""),
-		bar:     widget.NewProgressBar(),
-		spinner: widget.NewProgressBarInfinite(),
+		title:  widget.NewLabelWithStyle(TaskBarIdle, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		detail: widget.NewLabel(""),
+		bar:    widget.NewProgressBar(),
 	}
 	b.title.Truncation = fyne.TextTruncateEllipsis
 	b.detail.Truncation = fyne.TextTruncateEllipsis
@@ -66,8 +64,6 @@ func NewTaskBar() *TaskBar {
 		}
 	})
 	b.cancelMin = b.cancel.MinSize()
-	b.spinner.Stop()
-	b.spinner.Hide()
 	b.bar.Hide()
 	b.cancel.Hide()
 	b.ExtendBaseWidget(b)
@@ -90,7 +86,6 @@ func (b *TaskBar) Run(ctx context.Context, title string, work async.Work, done f
 	}
 	b.title.SetText(title)
 	b.detail.SetText("starting…")
-	b.bar.SetValue(0)
 	b.showBar(false)
 	b.cancel.Enable()
 	b.cancel.Show()
@@ -124,8 +119,6 @@ func (b *TaskBar) Run(ctx context.Context, title string, work async.Work, done f
 
 // idle puts the bar back to its idle state, saying outcome.
 func (b *TaskBar) idle(outcome string) {
-	b.spinner.Stop()
-	b.spinner.Hide()
 	b.bar.Hide()
 	b.cancel.Hide()
 	b.title.SetText(TaskBarIdle)
@@ -161,17 +154,26 @@ func (b *TaskBar) Cancel() {
 	}
 }
 
+// showBar shows the progress bar; while the share done is not known it
+// stands still at zero saying "working…". It is not animated (Fyne's
+// infinite progress bar is): an animation repaints the whole window every
+// frame, costly under software OpenGL, and the detail line already shows
+// the work moving.
 func (b *TaskBar) showBar(known bool) {
-	if known {
-		b.spinner.Stop()
-		b.spinner.Hide()
-		b.bar.Show()
-		return
+	switch {
+	case known && b.bar.TextFormatter != nil:
+		b.bar.TextFormatter = nil
+		b.bar.Refresh()
+	case !known && (b.bar.TextFormatter == nil || b.bar.Value != 0):
+		b.bar.TextFormatter = workingText
+		b.bar.SetValue(0)
 	}
-	b.bar.Hide()
-	b.spinner.Show()
-	b.spinner.Start()
+	if !b.bar.Visible() {
+		b.bar.Show()
+	}
 }
+
+func workingText() string { return "working…" }
 
 func (b *TaskBar) update(u progress.Update) {
 	f := u.Fraction()
@@ -212,5 +214,5 @@ func DescribeProgress(u progress.Update) string {
 
 // CreateRenderer is part of fyne.Widget.
 func (b *TaskBar) CreateRenderer() fyne.WidgetRenderer {
-	return &taskBarRenderer{b: b, objects: []fyne.CanvasObject{b.title, b.detail, b.bar, b.spinner, b.cancel}}
+	return &taskBarRenderer{b: b, objects: []fyne.CanvasObject{b.title, b.detail, b.bar, b.cancel}}
 }

@@ -55,13 +55,11 @@ func (r *taskBarRenderer) Layout(size fyne.Size) {
 	b.cancel.Move(fyne.NewPos(right, (size.Height-cancel.Height)/2))
 	b.cancel.Resize(cancel)
 
-	barH := max(b.bar.MinSize().Height, b.spinner.MinSize().Height)
+	barH := b.bar.MinSize().Height
 	barW := min(taskBarProgressWidth, max(0, right-pad))
 	right -= pad + barW
-	for _, bar := range []fyne.CanvasObject{b.bar, b.spinner} {
-		bar.Move(fyne.NewPos(right, (size.Height-barH)/2))
-		bar.Resize(fyne.NewSize(barW, barH))
-	}
+	b.bar.Move(fyne.NewPos(right, (size.Height-barH)/2))
+	b.bar.Resize(fyne.NewSize(barW, barH))
 
 	text := max(0, right-pad)
 	// The title's label is given a padding more than its text needs: a

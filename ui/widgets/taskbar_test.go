@@ -70,7 +70,7 @@ func TestTaskBarRunsAndCancels(t *testing.T) {
 	}
 	async.Locked(func() {
 		title, detail := b.Status()
-		if b.Busy() || title != TaskBarIdle || b.cancel.Visible() || b.bar.Visible() || b.spinner.Visible() {
+		if b.Busy() || title != TaskBarIdle || b.cancel.Visible() || b.bar.Visible() {
 			t.Fatalf("task bar still showing the task after it ended: title %q", title)
 		}
 		if detail != "last task: Scanning stopped on request" {
@@ -109,9 +109,9 @@ func TestTaskBarMinSizeSteady(t *testing.T) {
 			b.showBar(true)
 			b.update(progress.Update{Stage: "detect", Done: 3, Total: 10, Unit: "frames", Item: strings.Repeat("long name ", 30)})
 		},
-		"spinner": func() { b.showBar(false) },
-		"idle":    func() { b.idle(DescribeOutcome("Adding evidence", errors.New("disk full"), time.Minute)) },
-		"empty":   func() { b.title.SetText(""); b.detail.SetText("") },
+		"unknown progress": func() { b.showBar(false) },
+		"idle":             func() { b.idle(DescribeOutcome("Adding evidence", errors.New("disk full"), time.Minute)) },
+		"empty":            func() { b.title.SetText(""); b.detail.SetText("") },
 	}
 	for name, set := range states {
 		var got fyne.Size
@@ -147,8 +147,8 @@ func TestDescribeOutcome(t *testing.T) {
 	}
 }
 
-// TestTaskBarGolden shows the bar idle after a task and busy with known
-// progress, in a window as wide as a narrow case window.
+// TestTaskBarGolden shows the bar idle after a task, starting one (share
+// done not known yet) and with known progress, in a window as wide as a narrow case window.
 func TestTaskBarGolden(t *testing.T) {
 	test.NewTempApp(t)
 	b := NewTaskBar()
@@ -159,8 +159,11 @@ func TestTaskBarGolden(t *testing.T) {
 		b.idle(DescribeOutcome("Adding evidence", nil, 95*time.Second))
 		uitest.AssertGolden(t, "taskbar/idle.png", w.Canvas().Capture())
 		b.title.SetText("Adding evidence")
+		b.detail.SetText("starting…")
 		b.cancel.Show()
+		b.showBar(false)
 		b.Refresh()
+		uitest.AssertGolden(t, "taskbar/starting.png", w.Canvas().Capture())
 		b.update(progress.Update{Stage: "analyse", Done: 120, Total: 400, Unit: "frames", Item: "street/vtest.avi", Elapsed: 12 * time.Second})
 		uitest.AssertGolden(t, "taskbar/busy.png", w.Canvas().Capture())
 	})
