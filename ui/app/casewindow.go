@@ -103,7 +103,10 @@ func newCaseWindow(a *App, s *session.Session) *CaseWindow {
 	export := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), cw.showExport)
 	settings := widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), cw.showSettings)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(export, settings), container.NewVBox(header, where))
-	w.SetContent(container.NewBorder(container.NewPadded(top), container.NewPadded(cw.tasks), nil, nil, cw.tabs))
+	// The task bar is the window's status line, always there: its height
+	// is kept whether a task runs or not (see widgets.TaskBar).
+	status := container.NewVBox(widget.NewSeparator(), container.NewPadded(cw.tasks))
+	w.SetContent(container.NewBorder(container.NewPadded(top), status, nil, nil, cw.tabs))
 	w.Resize(fyne.NewSize(1200, 800))
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { cw.Drop(uris) })
 	cw.wireKeys()

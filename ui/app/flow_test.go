@@ -105,8 +105,19 @@ func TestHeadlessFlow(t *testing.T) {
 		drop = append(drop, filepath.Join(data, p))
 	}
 	drop = append(drop, filepath.Join(bad, "corrupt.jpg"), filepath.Join(bad, "corrupt.mp4"))
-	async.DoAndWait("test drop", func() { cw.Drop(fileURIs(drop...)) })
+	// The window's minimum size stays put when the task starts and ends:
+	// a change would make the window be sized again and repainted.
+	var minBefore, minBusy, minAfter fyne.Size
+	async.DoAndWait("test drop", func() {
+		minBefore = cw.win.Content().MinSize()
+		cw.Drop(fileURIs(drop...))
+		minBusy = cw.win.Content().MinSize()
+	})
 	eventually(t, 10*time.Minute, "the batch to be processed", func() bool { return !cw.Tasks().Busy() })
+	async.DoAndWait("test minimum size", func() { minAfter = cw.win.Content().MinSize() })
+	if minBusy != minBefore || minAfter != minBefore {
+		t.Errorf("window minimum size %v before the batch, %v while it ran, %v after", minBefore, minBusy, minAfter)
+	}
 	var rows []views.EvidenceRow
 	eventually(t, flowBound, "the final evidence rows", func() bool {
 		rows = cw.Evidence.Rows()

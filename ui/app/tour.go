@@ -141,6 +141,7 @@ func (a *App) measureScan(ctx context.Context, demo *CaseWindow, fig *TourFigure
 	go async.Probe(probeCtx, 10*time.Millisecond, scan)
 	async.Callbacks.Reset()
 	began := time.Now()
+	fmt.Printf("tour: scan starts at +%.3f s\n", time.Since(processStart).Seconds())
 	async.DoAndWait("tour scan", func() { cw.Evidence.AddPaths(files) })
 	err = waitFor(ctx, 20*time.Minute, "the scan", func() bool { return !cw.tasks.Busy() })
 	stop()

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"runtime/trace"
 	"time"
 
@@ -27,8 +28,10 @@ const slowProbe = 50 * time.Millisecond
 // with its time since the process started, and, when
 // $FACECASE_TOUR_TRACE names a file, writes an execution trace
 // (runtime/trace) of the scan into it, each slow probe logged in it as a
-// "ui-wait" event (`go tool trace` shows them). The function it returns
-// stops the trace.
+// "ui-wait" event (`go tool trace` shows them), with a CPU profile of the
+// scan beside it (the same name with ".cpu" added), whose samples the
+// trace holds too: what each goroutine was running while a probe waited.
+// The function it returns stops both.
 func startTourTrace(ctx context.Context, m *async.Monitor) (stop func(), err error) {
 	m.OnSlow(slowProbe, func(name string, d time.Duration) {
 		at := time.Since(processStart) - d
@@ -43,13 +46,27 @@ func startTourTrace(ctx context.Context, m *async.Monitor) (stop func(), err err
 	if err != nil {
 		return nil, fmt.Errorf("tour trace: %w", err)
 	}
-	if err := trace.Start(f); err != nil {
+	cpu, err := os.Create(path + ".cpu")
+	if err != nil {
 		f.Close()
+		return nil, fmt.Errorf("tour trace: %w", err)
+	}
+	if err := pprof.StartCPUProfile(cpu); err != nil {
+		f.Close()
+		cpu.Close()
+		return nil, fmt.Errorf("tour trace: %w", err)
+	}
+	if err := trace.Start(f); err != nil {
+		pprof.StopCPUProfile()
+		f.Close()
+		cpu.Close()
 		return nil, fmt.Errorf("tour trace: %w", err)
 	}
 	return func() {
 		trace.Stop()
+		pprof.StopCPUProfile()
 		f.Close()
+		cpu.Close()
 	}, nil
 }
 

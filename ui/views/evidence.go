@@ -73,10 +73,13 @@ type EvidenceView struct {
 	thumbs  map[uint64]image.Image
 	wanted  map[uint64]bool
 	refresh *refreshThrottle
-	reading bool // a read of the list is running
-	again   bool // and another was asked for meanwhile
-	thumbQ  chan struct{}
-	queued  []string // paths added while a task ran (UI goroutine)
+	// thumbsShown refreshes the list for thumbnails that came in, at
+	// most every thumbnailRefresh however many come at once.
+	thumbsShown *refreshThrottle
+	reading     bool // a read of the list is running
+	again       bool // and another was asked for meanwhile
+	thumbQ      chan struct{}
+	queued      []string // paths added while a task ran (UI goroutine)
 }
 
 // NewEvidenceView builds the evidence list; long work is shown in tasks.
@@ -85,6 +88,7 @@ func NewEvidenceView(ctx context.Context, win fyne.Window, backend EvidenceBacke
 		batch: map[string]session.ItemStatus{}, thumbs: map[uint64]image.Image{}, wanted: map[uint64]bool{},
 		thumbQ: make(chan struct{}, thumbnailWorkers)}
 	v.refresh = newRefreshThrottle("evidence refresh", 250*time.Millisecond, v.Reload)
+	v.thumbsShown = newRefreshThrottle("evidence thumbnails", thumbnailRefresh, func() { v.list.Refresh() })
 	v.summary = widget.NewLabel("")
 	v.skipped = widget.NewLabel("")
 	v.skipped.Wrapping = fyne.TextWrapWord
@@ -471,10 +475,15 @@ func (v *EvidenceView) thumbnail(id uint64) image.Image {
 		v.mu.Lock()
 		v.thumbs[id] = img
 		v.mu.Unlock()
-		async.Do("evidence thumbnail", func() { v.list.Refresh() })
+		v.thumbsShown.Request()
 	}()
 	return nil
 }
+
+// thumbnailRefresh is the least time between two refreshes of the list for
+// thumbnails: the thumbnails of a batch come in together, and each refresh
+// binds every visible row again.
+const thumbnailRefresh = 100 * time.Millisecond
 
 // thumbnailWorkers bounds the thumbnails decoded at once (the machine may
 // have two cores, and a scan needs them).

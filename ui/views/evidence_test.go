@@ -106,7 +106,7 @@ func TestEvidenceTickedSearchAndDenseRows(t *testing.T) {
 		}
 		_ = normal
 	})
-	waitUntil(t, "thumbnails", func() bool { return len(v.thumbs) == 3 })
+	waitUntil(t, "thumbnails", func() bool { return shownThumbnails(w.Content()) == 3 })
 	async.Locked(func() { uitest.AssertGolden(t, "evidence/dense.png", w.Canvas().Capture()) })
 }
 
@@ -140,4 +140,15 @@ func TestEvidenceSkippedFilesInSummaryNotInList(t *testing.T) {
 			t.Fatalf("duplicate row %+v: %s", dup, dup.StateText())
 		}
 	})
+}
+
+// shownThumbnails counts the evidence rows under o that show a thumbnail.
+func shownThumbnails(o fyne.CanvasObject) int {
+	n := 0
+	uitest.Walk(o, func(o fyne.CanvasObject) {
+		if r, ok := o.(*evidenceRowWidget); ok && r.Visible() && r.thumb.Image != nil {
+			n++
+		}
+	})
+	return n
 }

@@ -8,8 +8,9 @@
 //   - Timeline: a labelled lane per track (any kind of track: faces now,
 //     people later) with the frames it is on screen, the scene cuts and
 //     the play position, a card per lane on hover, tap to seek;
-//   - TaskBar: a progress bar, what is being done and a Cancel button for
-//     an async.Task;
+//   - TaskBar: a window's status line: what an async.Task is doing, a
+//     progress bar and a Cancel button, or "Ready" and how the last task
+//     ended;
 //   - LeadNotice: the "investigative lead only" banner shown with every
 //     candidate.
 //

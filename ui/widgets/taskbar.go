@@ -2,6 +2,7 @@ package widgets
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -9,7 +10,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -17,17 +17,24 @@ import (
 	"facecase/ui/async"
 )
 
-// TaskBar shows long work in progress: what it does, a progress bar and a
-// Cancel button. It is hidden while idle. Use it on the UI goroutine only.
+// TaskBar is the status line at the foot of a window: while long work
+// runs it shows what the work is, its progress and a Cancel button; while
+// idle it says "Ready" and how the last task ended. It is always shown and
+// its minimum size is the same in every state, so a task starting or
+// ending never changes the window content's minimum size (which would make
+// Fyne set the window's size again and repaint it, a stall on the UI
+// goroutine). Use it on the UI goroutine only.
 type TaskBar struct {
 	widget.BaseWidget
 
-	title   *widget.Label
-	detail  *widget.Label
-	bar     *widget.ProgressBar
-	spinner *widget.ProgressBarInfinite
-	cancel  *widget.Button
-	busy    atomic.Bool // a task is running, readable from any goroutine
+	title  *widget.Label
+	detail *widget.Label
+	bar    *widget.ProgressBar
+	cancel *widget.Button
+	busy   atomic.Bool // a task is running, readable from any goroutine
+	// cancelMin is the Cancel button's largest minimum size seen while
+	// shown: a button made hidden leaves its icon out of its minimum size.
+	cancelMin fyne.Size
 
 	// mu guards task and the run counters: on Fyne's test driver a task
 	// can finish on its own goroutine before Run has returned.
@@ -37,14 +44,17 @@ type TaskBar struct {
 	ended uint64 // the latest Run whose task has finished
 }
 
-// NewTaskBar makes an idle (hidden) task bar.
+// TaskBarIdle is the task bar's title while no task runs.
+const TaskBarIdle = "Ready"
+
+// NewTaskBar makes an idle task bar.
 func NewTaskBar() *TaskBar {
 	b := &TaskBar{
-		title:   widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		detail:  widget.NewLabel(""),
-		bar:     widget.NewProgressBar(),
-		spinner: widget.NewProgressBarInfinite(),
+		title:  widget.NewLabelWithStyle(TaskBarIdle, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		detail: widget.NewLabel(""),
+		bar:    widget.NewProgressBar(),
 	}
+	b.title.Truncation = fyne.TextTruncateEllipsis
 	b.detail.Truncation = fyne.TextTruncateEllipsis
 	b.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
 		if b.busy.Load() {
@@ -53,34 +63,39 @@ func NewTaskBar() *TaskBar {
 			b.Cancel()
 		}
 	})
-	b.spinner.Stop()
-	b.spinner.Hide()
+	b.cancelMin = b.cancel.MinSize()
+	b.bar.Hide()
+	b.cancel.Hide()
 	b.ExtendBaseWidget(b)
-	b.Hide()
 	return b
 }
+
+// Status is what the bar says: its title (the running task's, or
+// TaskBarIdle) and its detail (progress, or how the last task ended).
+func (b *TaskBar) Status() (title, detail string) { return b.title.Text, b.detail.Text }
 
 // Busy reports whether a task is running (any goroutine).
 func (b *TaskBar) Busy() bool { return b.busy.Load() }
 
 // Run starts work as an async.Task shown in the bar; done (may be nil) gets
-// its error on the UI goroutine after the bar is hidden. It returns nil
-// and starts nothing when a task is already running.
+// its error on the UI goroutine after the bar has gone back to idle. It
+// returns nil and starts nothing when a task is already running.
 func (b *TaskBar) Run(ctx context.Context, title string, work async.Work, done func(error)) *async.Task {
 	if b.busy.Load() {
 		return nil
 	}
 	b.title.SetText(title)
 	b.detail.SetText("starting…")
-	b.bar.SetValue(0)
 	b.showBar(false)
 	b.cancel.Enable()
-	b.Show()
+	b.cancel.Show()
+	b.Refresh() // the title's width
 	b.busy.Store(true)
 	b.mu.Lock()
 	b.run++
 	run := b.run
 	b.mu.Unlock()
+	began := time.Now()
 	t := async.Start(ctx, title, work, async.TaskCallbacks{
 		Progress: b.update,
 		Done: func(err error) {
@@ -88,8 +103,7 @@ func (b *TaskBar) Run(ctx context.Context, title string, work async.Work, done f
 			b.task, b.ended = nil, run
 			b.mu.Unlock()
 			b.busy.Store(false)
-			b.spinner.Stop()
-			b.Hide()
+			b.idle(DescribeOutcome(title, err, time.Since(began)))
 			if done != nil {
 				done(err)
 			}
@@ -103,6 +117,33 @@ func (b *TaskBar) Run(ctx context.Context, title string, work async.Work, done f
 	return t
 }
 
+// idle puts the bar back to its idle state, saying outcome.
+func (b *TaskBar) idle(outcome string) {
+	b.bar.Hide()
+	b.cancel.Hide()
+	b.title.SetText(TaskBarIdle)
+	b.detail.SetText(outcome)
+	b.Refresh()
+}
+
+// DescribeOutcome is the idle bar's line about how a task ended; tasks of
+// 10 s or more say how long they took.
+func DescribeOutcome(title string, err error, took time.Duration) string {
+	var how string
+	switch {
+	case err == nil:
+		how = "finished"
+	case errors.Is(err, context.Canceled):
+		how = "stopped on request"
+	default:
+		how = "failed"
+	}
+	if took >= 10*time.Second {
+		how += " after " + took.Round(time.Second).String()
+	}
+	return "last task: " + title + " " + how
+}
+
 // Cancel stops the running task, if any.
 func (b *TaskBar) Cancel() {
 	b.mu.Lock()
@@ -113,17 +154,26 @@ func (b *TaskBar) Cancel() {
 	}
 }
 
+// showBar shows the progress bar; while the share done is not known it
+// stands still at zero saying "working…". It is not animated (Fyne's
+// infinite progress bar is): an animation repaints the whole window every
+// frame, costly under software OpenGL, and the detail line already shows
+// the work moving.
 func (b *TaskBar) showBar(known bool) {
-	if known {
-		b.spinner.Stop()
-		b.spinner.Hide()
-		b.bar.Show()
-		return
+	switch {
+	case known && b.bar.TextFormatter != nil:
+		b.bar.TextFormatter = nil
+		b.bar.Refresh()
+	case !known && (b.bar.TextFormatter == nil || b.bar.Value != 0):
+		b.bar.TextFormatter = workingText
+		b.bar.SetValue(0)
 	}
-	b.bar.Hide()
-	b.spinner.Show()
-	b.spinner.Start()
+	if !b.bar.Visible() {
+		b.bar.Show()
+	}
 }
+
+func workingText() string { return "working…" }
 
 func (b *TaskBar) update(u progress.Update) {
 	f := u.Fraction()
@@ -164,7 +214,5 @@ func DescribeProgress(u progress.Update) string {
 
 // CreateRenderer is part of fyne.Widget.
 func (b *TaskBar) CreateRenderer() fyne.WidgetRenderer {
-	bars := container.NewStack(b.bar, b.spinner)
-	top := container.NewBorder(nil, nil, b.title, b.cancel, b.detail)
-	return widget.NewSimpleRenderer(container.NewVBox(top, bars))
+	return &taskBarRenderer{b: b, objects: []fyne.CanvasObject{b.title, b.detail, b.bar, b.cancel}}
 }
