@@ -54,6 +54,13 @@ if [ "$rc" -ne 0 ]; then
 	tail -n 20 "$out/tour.log" >&2
 	exit 1
 fi
+# Fyne logs a UI call made off its goroutine (not through fyne.Do) and
+# carries on; in the app such a call is a data race waiting to happen.
+if grep -q 'Error in Fyne call thread' "$out/tour.log"; then
+	echo "screenshots: a Fyne call was made off the UI goroutine:" >&2
+	grep -A 3 'Error in Fyne call thread' "$out/tour.log" | head -n 20 >&2
+	exit 1
+fi
 if [ ! -s "$out/figures.json" ]; then
 	echo "screenshots: the app exited before the tour finished (no figures.json)" >&2
 	exit 1
