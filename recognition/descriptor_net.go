@@ -50,7 +50,8 @@ type NetOptions struct {
 var descriptorWarmBatches = []int64{1, 8}
 
 // NewDescriptorNet loads the converted dlib ResNet v1 model (ONNX, as
-// convert.DlibResNetV1 writes it). The file is checked before a runtime
+// convert.DlibResNetV1 writes it; on ONNX Runtime also its int8 form,
+// convert.DlibResNetV1Int8, for measuring). The file is checked before a runtime
 // reads it (OpenCV aborts the process on a malformed model), and the net
 // is run once at the batch sizes of descriptorWarmBatches, so that a broken
 // model fails here, not in Compute, and the first Compute is not slow.
@@ -60,7 +61,7 @@ func NewDescriptorNet(modelPath string, opts NetOptions) (*DescriptorNet, error)
 	for _, b := range descriptorWarmBatches {
 		shapes = append(shapes, []int64{b, 3, side, side})
 	}
-	net, err := loadNet("descriptor net", modelPath, convert.CheckDlibResNetV1, opts.Runtime, fixedShapes, convert.DlibResNetV1Input, shapes...)
+	net, err := loadNet("descriptor net", modelPath, descriptorModelCheck(opts.Runtime), opts.Runtime, fixedShapes, convert.DlibResNetV1Input, shapes...)
 	if err != nil {
 		return nil, err
 	}
@@ -135,8 +136,8 @@ func (n *DescriptorNet) Close() error {
 	return nil
 }
 
-// forward runs one batch and writes its descriptors to out.
-func (n *DescriptorNet) forward(ctx context.Context, chips []gocv.Mat, out []facedata.Descriptor) error {
+// descriptorBlob writes the net's input for a batch of chips to blob.
+func descriptorBlob(chips []gocv.Mat, blob *gocv.Mat) {
 	side := convert.DlibResNetV1InputSize
 	sized := make([]gocv.Mat, len(chips))
 	for i, c := range chips {
@@ -153,12 +154,16 @@ func (n *DescriptorNet) forward(ctx context.Context, chips []gocv.Mat, out []fac
 		gocv.Resize(c, &r, image.Pt(side, side), 0, 0, interp)
 		sized[i] = r
 	}
+	// Chips are RGB already: no channel swap, mean given in RGB order.
+	gocv.BlobFromImages(sized, blob, descriptorNetScale, image.Pt(side, side),
+		descriptorNetMeanRGB, false, false, gocv.MatTypeCV32F)
+}
 
+// forward runs one batch and writes its descriptors to out.
+func (n *DescriptorNet) forward(ctx context.Context, chips []gocv.Mat, out []facedata.Descriptor) error {
 	blob := gocv.NewMat()
 	defer blob.Close()
-	// Chips are RGB already: no channel swap, mean given in RGB order.
-	gocv.BlobFromImages(sized, &blob, descriptorNetScale, image.Pt(side, side),
-		descriptorNetMeanRGB, false, false, gocv.MatTypeCV32F)
+	descriptorBlob(chips, &blob)
 	res, err := n.net.run(ctx, convert.DlibResNetV1Input, blob, convert.DlibResNetV1Output)
 	if err != nil {
 		return err

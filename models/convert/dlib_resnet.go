@@ -259,7 +259,10 @@ var dlibResNetV1Ops = map[string]bool{
 // its dims say. OpenCV aborts the process on a malformed model instead of
 // returning an error, so callers check a file with this before loading it.
 // Errors wrap ErrBadModel.
-func CheckDlibResNetV1(model []byte) error {
+func CheckDlibResNetV1(model []byte) error { return checkDlibGraph(model, dlibResNetV1Ops) }
+
+// checkDlibGraph is CheckDlibResNetV1 with the operators allowed.
+func checkDlibGraph(model []byte, ops map[string]bool) error {
 	var m onnx.ModelProto
 	if err := proto.Unmarshal(model, &m); err != nil {
 		return fmt.Errorf("%w: %v", ErrBadModel, err)
@@ -282,7 +285,7 @@ func CheckDlibResNetV1(model []byte) error {
 		defined[t.GetName()] = true
 	}
 	for i, n := range g.GetNode() {
-		if !dlibResNetV1Ops[n.GetOpType()] {
+		if !ops[n.GetOpType()] {
 			return fmt.Errorf("%w: node %d (%s) has operator %q", ErrBadModel, i, n.GetName(), n.GetOpType())
 		}
 		for _, in := range n.GetInput() {
@@ -344,6 +347,16 @@ func checkInitializer(t *onnx.TensorProto) error {
 		got = int64(len(t.GetInt64Data()))
 		if raw := t.GetRawData(); len(raw) > 0 {
 			got = int64(len(raw) / 8)
+		}
+	case onnx.TensorProto_INT8, onnx.TensorProto_UINT8, onnx.TensorProto_INT32:
+		// The quantised model's weights, zero points and biases.
+		size := 1
+		if t.GetDataType() == int32(onnx.TensorProto_INT32) {
+			size = 4
+		}
+		got = int64(len(t.GetInt32Data()))
+		if raw := t.GetRawData(); len(raw) > 0 {
+			got = int64(len(raw) / size)
 		}
 	default:
 		return fmt.Errorf("%w: initializer %q has data type %d", ErrBadModel, t.GetName(), t.GetDataType())

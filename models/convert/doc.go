@@ -12,6 +12,11 @@
 // Models shipped as ONNX are patched instead: BlazeFaceDynamic and
 // UltraFaceDynamic free their input size and drop what ties them to one.
 //
+// DlibResNetV1Int8 quantises the converted descriptor to int8 (ONNX
+// Runtime's QDQ form) from activation ranges that Calibration collects over
+// DlibResNetV1Probe's outputs; measured and not installed (docs/benchmarks.md,
+// "int8 descriptor (issue 12)").
+//
 // Conversion is deterministic: the same input bytes give the same ONNX bytes,
 // so the SHA-256 of every converted file can be pinned in the model manifest.
 package convert
