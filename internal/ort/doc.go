@@ -27,15 +27,15 @@
 //
 // # Memory
 //
-// The sessions of a Runtime take their working memory (and their weights)
-// from one CPU memory arena that the environment registers when the first
-// session is made (ONNX Runtime's shared "environment allocator", with its
-// default settings), not from an arena each. An arena keeps what it took
-// until it is shrunk (RunAndShrink), so with an arena a session the blocks
-// one net's runs freed could not serve another's: a photo's detector,
-// verifier and descriptor net each kept their own. Shared, the six demo
-// photos of docs/benchmarks.md ("Memory", third pass) peaked 30-60 MB lower
-// at the same processor time.
+// The sessions of a Runtime take their working memory from one CPU memory
+// arena that the environment registers when the first session is made
+// (ONNX Runtime's shared "environment allocator", with its default
+// settings), not from an arena each. An arena keeps what it took until it
+// is shrunk (RunAndShrink), so with an arena a session the blocks one
+// net's runs freed could not serve another's: a photo's detector, verifier
+// and descriptor net each kept their own. Shared, the six demo photos of
+// docs/benchmarks.md ("Memory", third pass) peaked about 60 MB lower
+// (medians) at the same processor time.
 //
 // # Cancelling
 //

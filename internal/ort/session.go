@@ -26,7 +26,7 @@ type Options struct {
 	// the arena is shared, the other sessions' (see the package comment).
 	ShrinkArena bool
 	// NoMemPattern turns off memory patterns: ONNX Runtime then allocates
-	// a run's tensors one by one from its arena, instead of planning one
+	// a run's tensors one by one from the arena, instead of planning one
 	// block for all of them per input shape. A block planned per shape
 	// cannot be reused for another, so for a net fed inputs of many
 	// shapes the arena fills with blocks of shapes past.

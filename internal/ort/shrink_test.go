@@ -34,7 +34,7 @@ func anonResident(t *testing.T) int64 {
 }
 
 // TestRunAndShrinkHandsTheArenaBack runs the affine model on a 64 MB input:
-// its two outputs (128 MB) come from the session's arena and stay there
+// its two outputs (128 MB) come from the shared arena and stay there
 // when released. A small RunAndShrink afterwards must give most of it back
 // to the system; a small Run must not (the arena keeps what it has).
 func TestRunAndShrinkHandsTheArenaBack(t *testing.T) {
