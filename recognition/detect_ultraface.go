@@ -185,7 +185,8 @@ func (d *UltraFaceDetector) DetectScaled(ctx context.Context, img gocv.Mat, scal
 const trimAboveArea = 16 << 20
 
 // trimMemory hands the working memory of UltraFace's finished runs back to
-// the system (one run at the smallest input).
+// the system (one run at the smallest input): the free blocks of the memory
+// arena every ONNX Runtime session shares (package internal/ort).
 func (d *UltraFaceDetector) trimMemory() error {
 	return d.net.trim(convert.UltraFaceInput, []int64{1, 3, ultraGrid, ultraGrid})
 }

@@ -91,3 +91,57 @@ func BenchmarkShrinkArea(b *testing.B) {
 		})
 	}
 }
+
+// TestShrinkAreaInBandsIsTheWholeHalving: halving band by band gives the
+// pixels of halving the whole picture step by step (the bands' rows are
+// multiples of 2^halvings), for a region of a larger frame as well, and
+// the bands stay within halvingBandRows source rows.
+func TestShrinkAreaInBandsIsTheWholeHalving(t *testing.T) {
+	frame := gocv.NewMatWithSize(2200, 3000, gocv.MatTypeCV8UC3)
+	defer frame.Close()
+	gocv.RandU(&frame, gocv.NewScalar(0, 0, 0, 0), gocv.NewScalar(255, 255, 255, 0))
+	region := frame.Region(image.Rect(8, 40, 2824, 2024)) // 2816x1984, not continuous
+	defer region.Close()
+	for _, c := range []struct {
+		src gocv.Mat
+		to  image.Point
+	}{
+		{frame, image.Pt(187, 137)},  // three halvings, 1100 rows in 512-row bands
+		{frame, image.Pt(700, 520)},  // one halving
+		{region, image.Pt(170, 120)}, // three halvings of a region
+	} {
+		n := areaHalvings(c.src.Cols(), c.src.Rows(), c.to)
+		if band := halvingBandRows(n); band%(1<<n) != 0 || c.src.Rows() <= band {
+			t.Fatalf("%v: %d halvings in bands of %d rows of %d: want a multiple of 2^n, several bands", c.to, n, band, c.src.Rows())
+		}
+		want := wholeHalvings(c.src, c.to)
+		got := gocv.NewMat()
+		shrinkArea(c.src, &got, c.to)
+		diff := gocv.NewMat()
+		gocv.AbsDiff(want, got, &diff)
+		if got.Cols() != c.to.X || got.Rows() != c.to.Y {
+			t.Errorf("%v: got %dx%d", c.to, got.Cols(), got.Rows())
+		} else if nz := gocv.CountNonZero(diff.Reshape(1, 0)); nz != 0 {
+			t.Errorf("%v after %d halvings: %d values differ from the whole picture's halvings", c.to, n, nz)
+		}
+		want.Close()
+		got.Close()
+		diff.Close()
+	}
+}
+
+// wholeHalvings is shrinkArea as it was before the bands: every halving
+// of the whole picture held at once.
+func wholeHalvings(src gocv.Mat, size image.Point) gocv.Mat {
+	cur := src.Clone()
+	for cur.Cols()%2 == 0 && cur.Rows()%2 == 0 && cur.Cols() >= 4*size.X && cur.Rows() >= 4*size.Y {
+		half := gocv.NewMat()
+		gocv.Resize(cur, &half, image.Pt(cur.Cols()/2, cur.Rows()/2), 0, 0, gocv.InterpolationArea)
+		cur.Close()
+		cur = half
+	}
+	out := gocv.NewMat()
+	gocv.Resize(cur, &out, size, 0, 0, gocv.InterpolationArea)
+	cur.Close()
+	return out
+}

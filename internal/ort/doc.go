@@ -25,6 +25,18 @@
 // for concurrent Run calls (ONNX Runtime documents Run as thread-safe); each
 // call then uses the session's pool in turn.
 //
+// # Memory
+//
+// The sessions of a Runtime take their working memory from one CPU memory
+// arena that the environment registers when the first session is made
+// (ONNX Runtime's shared "environment allocator", with its default
+// settings), not from an arena each. An arena keeps what it took until it
+// is shrunk (RunAndShrink), so with an arena a session the blocks one
+// net's runs freed could not serve another's: a photo's detector, verifier
+// and descriptor net each kept their own. Shared, the six demo photos of
+// docs/benchmarks.md ("Memory", third pass) peaked about 60 MB lower
+// (medians) at the same processor time.
+//
 // # Cancelling
 //
 // Run takes a context. Each call has its own ONNX Runtime run options; when

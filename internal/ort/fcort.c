@@ -48,6 +48,7 @@ enum {
 	SLOT_ReleaseTensorTypeAndShapeInfo = 99,
 	SLOT_ReleaseSessionOptions = 100,
 	SLOT_AddSessionConfigEntry = 130,
+	SLOT_CreateAndRegisterAllocator = 144,
 	SLOT_AddRunConfigEntry = 165,
 };
 
@@ -208,6 +209,12 @@ OrtStatus *fcort_io_info(const void *api, OrtSession *s, int output, size_t i, i
 OrtStatus *fcort_create_cpu_memory_info(const void *api, OrtMemoryInfo **out) {
 	return FN(api, SLOT_CreateCpuMemoryInfo, OrtStatus *(*)(int, int, OrtMemoryInfo **))(
 	    FCORT_ARENA_ALLOCATOR, FCORT_MEM_TYPE_DEFAULT, out);
+}
+
+OrtStatus *fcort_register_env_arena(const void *api, OrtEnv *env, const OrtMemoryInfo *cpu) {
+	// No OrtArenaCfg (NULL): the arena's default settings.
+	return FN(api, SLOT_CreateAndRegisterAllocator, OrtStatus *(*)(OrtEnv *, const OrtMemoryInfo *, const void *))(
+	    env, cpu, NULL);
 }
 
 void fcort_release_memory_info(const void *api, OrtMemoryInfo *m) {

@@ -82,6 +82,10 @@ OrtStatus *fcort_io_info(const void *api, OrtSession *s, int output, size_t i, i
                          int *elem, int64_t *dims, size_t max_dims, size_t *ndims);
 
 OrtStatus *fcort_create_cpu_memory_info(const void *api, OrtMemoryInfo **out);
+// fcort_register_env_arena registers with env one CPU memory arena (default
+// settings; cpu describes it) that every session created with the config
+// entry session.use_env_allocators = 1 takes its memory from.
+OrtStatus *fcort_register_env_arena(const void *api, OrtEnv *env, const OrtMemoryInfo *cpu);
 void fcort_release_memory_info(const void *api, OrtMemoryInfo *m);
 OrtStatus *fcort_create_float_tensor(const void *api, OrtMemoryInfo *m, float *data, size_t count,
                                      const int64_t *shape, size_t ndims, OrtValue **out);

@@ -42,9 +42,9 @@ func (s *Session) Run(ctx context.Context, inputs map[string]Tensor, outputs ...
 	return s.runTensors(ctx, inputs, outputs, s.shrink)
 }
 
-// RunAndShrink is Run, after which the session's memory arena hands the
-// blocks no run is using back to the system (whatever Options.ShrinkArena
-// says). Call it with a small input after a burst of large runs, such as
+// RunAndShrink is Run, after which the memory arena (shared by every
+// session of the runtime) hands the blocks no run is using back to the
+// system (whatever Options.ShrinkArena says). Call it with a small input after a burst of large runs, such as
 // the tiles of a very large photo, so that the memory they took does not
 // stay with the process.
 func (s *Session) RunAndShrink(ctx context.Context, inputs map[string]Tensor, outputs ...string) ([]Tensor, error) {

@@ -89,7 +89,8 @@ func (r *Runtime) Version() string { return r.version }
 // Path is the file the library was loaded from.
 func (r *Runtime) Path() string { return r.path }
 
-// acquire makes sure the environment exists and counts one more session.
+// acquire makes sure the environment, with its shared memory arena, exists
+// and counts one more session.
 func (r *Runtime) acquire() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -102,6 +103,11 @@ func (r *Runtime) acquire() error {
 		}
 		var cpu *C.OrtMemoryInfo
 		if err := r.statusError("create memory info", C.fcort_create_cpu_memory_info(r.api, &cpu)); err != nil {
+			C.fcort_release_env(r.api, env)
+			return err
+		}
+		if err := r.statusError("register the shared arena", C.fcort_register_env_arena(r.api, env, cpu)); err != nil {
+			C.fcort_release_memory_info(r.api, cpu)
 			C.fcort_release_env(r.api, env)
 			return err
 		}

@@ -19,13 +19,14 @@ type Options struct {
 	IntraOpThreads int
 	// ShrinkArena hands the memory a run's intermediate tensors took back
 	// to the system when the run ends. ONNX Runtime otherwise keeps it in
-	// its arena, which grows to what every input shape the session has
-	// seen needs, and never shrinks: for a net fed many shapes (a fully
-	// convolutional detector over photos of every size) the process's
-	// memory keeps climbing. It costs page faults on every run.
+	// the arena, which grows to what every input shape seen needs, and
+	// never shrinks: for a net fed many shapes (a fully convolutional
+	// detector over photos of every size) the process's memory keeps
+	// climbing. It costs page faults on every run, this session's and, as
+	// the arena is shared, the other sessions' (see the package comment).
 	ShrinkArena bool
 	// NoMemPattern turns off memory patterns: ONNX Runtime then allocates
-	// a run's tensors one by one from its arena, instead of planning one
+	// a run's tensors one by one from the arena, instead of planning one
 	// block for all of them per input shape. A block planned per shape
 	// cannot be reused for another, so for a net fed inputs of many
 	// shapes the arena fills with blocks of shapes past.
@@ -94,7 +95,8 @@ func (r *Runtime) NewSession(model []byte, opts Options) (*Session, error) {
 }
 
 // sessionOptions makes the options every session gets: sequential
-// execution, all graph optimisations, no spinning, one inter-op thread.
+// execution, all graph optimisations, no spinning, one inter-op thread,
+// memory from the environment's shared arena.
 func (r *Runtime) sessionOptions(opts Options) (*C.OrtSessionOptions, error) {
 	var so *C.OrtSessionOptions
 	if err := r.statusError("create session options", C.fcort_create_session_options(r.api, &so)); err != nil {
@@ -110,6 +112,7 @@ func (r *Runtime) sessionOptions(opts Options) (*C.OrtSessionOptions, error) {
 		{"set inter-op threads", func() *C.OrtStatus { return C.fcort_set_inter_op_threads(r.api, so, 1) }},
 		{"turn off intra-op spinning", func() *C.OrtStatus { return r.configEntry(so, "session.intra_op.allow_spinning", "0") }},
 		{"turn off inter-op spinning", func() *C.OrtStatus { return r.configEntry(so, "session.inter_op.allow_spinning", "0") }},
+		{"use the shared arena", func() *C.OrtStatus { return r.configEntry(so, "session.use_env_allocators", "1") }},
 	}
 	if opts.NoMemPattern {
 		steps = append(steps, struct {
