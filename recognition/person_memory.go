@@ -18,9 +18,9 @@ func (d *NanoDetPeople) trimMemory() error {
 
 // ReleaseWorkMemory hands the working memory of the person detector's
 // finished runs back to the system: NanoDet's arena keeps the tensors of
-// every canvas size it has seen, about 200 MB after a 720p video. Call it
-// when the finder may sit idle (the desktop app does after every evidence
-// item); runs in flight keep what they use. Other detectors have nothing
+// every canvas size it has seen. Call it when the finder may sit idle
+// (the desktop app does when an intake ends, or before an item of another
+// kind); runs in flight keep what they use. Other detectors have nothing
 // to release.
 func (f *PeopleFinder) ReleaseWorkMemory() error {
 	mt, ok := f.det.(memoryTrimmer)

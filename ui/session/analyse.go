@@ -90,9 +90,7 @@ func (s *Session) Analyse(ctx context.Context, ev casefile.Evidence, rep progres
 		st.State = casefile.AnalysisPending
 	}
 	path := s.EvidencePath(ev)
-	// However it ends, the item's memory goes back: the case may sit open
-	// for hours after it (a failure to release it changes no result).
-	defer s.engines.ReleaseWorkMemory()
+	s.startAnalysis(ev.Kind)
 	var a Analysis
 	switch ev.Kind {
 	case casefile.KindPhoto:
