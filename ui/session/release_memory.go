@@ -2,6 +2,7 @@ package session
 
 import (
 	"errors"
+	"time"
 
 	"facecase/internal/cmalloc"
 )
@@ -58,5 +59,25 @@ func (s *Session) endAnalyses() {
 	s.mu.Unlock()
 	if last != "" {
 		s.engines.ReleaseWorkMemory() // a failure changes no result
+	}
+}
+
+// videoTrimEvery is the least time between two trims of the C allocator
+// while a video is analysed: its frames, resized copies and net inputs
+// are freed by the thousand, and glibc keeps their pages in its heaps
+// until trimmed. A trim takes a few milliseconds.
+const videoTrimEvery = 5 * time.Second
+
+// cTrimmer trims the C allocator at most once per interval.
+type cTrimmer struct {
+	every time.Duration
+	last  time.Time
+}
+
+// maybe trims when the interval has passed since the last trim.
+func (t *cTrimmer) maybe() {
+	if now := time.Now(); now.Sub(t.last) >= t.every {
+		trimCAllocator()
+		t.last = now
 	}
 }

@@ -5,14 +5,15 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"facecase/casefile"
 	"facecase/internal/testenv"
 )
 
-// countReleases counts the engines' releases of working memory (each ends
-// with one trim of the C allocator) for the rest of the test.
-func countReleases(t *testing.T) *atomic.Int32 {
+// countTrims counts the trims of the C allocator (every release of the
+// engines' working memory ends with one) for the rest of the test.
+func countTrims(t *testing.T) *atomic.Int32 {
 	var n atomic.Int32
 	old := trimCAllocator
 	trimCAllocator = func() bool { n.Add(1); return true }
@@ -20,25 +21,41 @@ func countReleases(t *testing.T) *atomic.Int32 {
 	return &n
 }
 
-// TestIntakeReleasesWorkMemoryOnceAtItsEnd checks that an intake of
-// photos hands the engines' working memory back once, when it ends, not
-// after every photo, and that an intake that analyses nothing does not.
-func TestIntakeReleasesWorkMemoryOnceAtItsEnd(t *testing.T) {
+// TestIntakeTrimsAfterEachItemAndReleasesAtItsEnd checks that an intake
+// of photos trims the C allocator after each photo and hands the engines'
+// working memory back once, when it ends (each release ends with a trim
+// too), and that an intake that analyses nothing does neither.
+func TestIntakeTrimsAfterEachItemAndReleasesAtItsEnd(t *testing.T) {
 	dir := testenv.SharedData(t, "face_recognition")
 	s := newTestSession(t)
-	releases := countReleases(t)
+	trims := countTrims(t)
 	photos := []string{filepath.Join(dir, "obama.jpg"), filepath.Join(dir, "biden.jpg")}
 	if err := s.Intake(context.Background(), photos, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got := releases.Load(); got != 1 {
-		t.Errorf("%d releases for an intake of 2 photos, want 1", got)
+	if got := trims.Load(); got != 3 {
+		t.Errorf("%d trims for an intake of 2 photos, want 3 (one a photo, one with the release)", got)
 	}
 	if err := s.Intake(context.Background(), photos[:1], nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got := releases.Load(); got != 1 {
-		t.Errorf("%d releases after an intake of a duplicate, want still 1", got)
+	if got := trims.Load(); got != 3 {
+		t.Errorf("%d trims after an intake of a duplicate, want still 3", got)
+	}
+}
+
+// TestCTrimmerTrimsOncePerInterval checks the video scan's trimmer: no
+// trim before the interval has passed, one at every call with none.
+func TestCTrimmerTrimsOncePerInterval(t *testing.T) {
+	trims := countTrims(t)
+	never := cTrimmer{every: time.Hour, last: time.Now()}
+	always := cTrimmer{}
+	for i := 0; i < 3; i++ {
+		never.maybe()
+		always.maybe()
+	}
+	if got := trims.Load(); got != 3 {
+		t.Errorf("%d trims, want 3 (none within the hour, one a call without an interval)", got)
 	}
 }
 
@@ -47,7 +64,7 @@ func TestIntakeReleasesWorkMemoryOnceAtItsEnd(t *testing.T) {
 // than the last one is analysed.
 func TestAnalysisReleasesWorkMemoryWhenTheKindChanges(t *testing.T) {
 	s := newTestSession(t)
-	releases := countReleases(t)
+	releases := countTrims(t)
 	for i, step := range []struct {
 		kind string
 		want int32
