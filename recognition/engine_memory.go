@@ -15,7 +15,7 @@ import (
 // over a 720p video; the descriptor net's with its batch sizes. Runs in
 // flight keep what they use. The next run takes the memory again, page by
 // page, at a cost: released after every one of the six demo photos, their
-// processor time went from 2.6 to 5.7 s. Call it when a piece of work is
+// processor time went from 1.3-1.4 to 4.7-5.1 s. Call it when a piece of work is
 // done and the engine may sit idle (the desktop app does when an intake
 // ends, or before an item of another kind), not between frames or photos
 // of one batch. Nets without an arena have nothing to release. The C
