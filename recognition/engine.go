@@ -47,6 +47,10 @@ type Options struct {
 	// Runtime is the inference runtime of every net: RuntimeORT (default)
 	// or RuntimeOpenCV.
 	Runtime string
+	// Shared, when set, gives the engine the aligner, descriptor net and
+	// cohort it shares with the other engines started with it, instead
+	// of loading its own (nil: its own).
+	Shared *SharedModels
 }
 
 // DefaultOptions finds faces from 20 pixels with the UltraFace detector
@@ -92,25 +96,13 @@ func NewEngine(opts Options) (*Engine, error) {
 	}()
 	go func() {
 		defer wg.Done()
-		sp, err := LocateLandmarkModel()
-		if err == nil {
-			e.aligner, err = NewAligner(sp)
-		}
-		errs[1] = err
+		errs[1] = e.loadAligner()
 	}()
 	go func() {
 		defer wg.Done()
-		if !opts.Descriptors {
-			return
+		if opts.Descriptors {
+			errs[2] = e.loadDescriptors()
 		}
-		p, err := models.Locate("descriptor")
-		if err == nil && !opts.WithoutCohort {
-			e.cohort, err = loadCohort(p)
-		}
-		if err == nil {
-			e.descriptors, err = NewDescriptorNet(p, NetOptions{Runtime: opts.Runtime})
-		}
-		errs[2] = err
 	}()
 	wg.Wait()
 	for _, err := range errs {
@@ -262,6 +254,9 @@ func (e *Engine) Close() error {
 	}
 	if e.verifier != nil {
 		e.verifier.Close()
+	}
+	if e.opts.Shared != nil {
+		return nil // the aligner and descriptor net are the SharedModels'
 	}
 	if e.aligner != nil {
 		e.aligner.Close()

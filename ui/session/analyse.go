@@ -90,6 +90,10 @@ func (s *Session) Analyse(ctx context.Context, ev casefile.Evidence, rep progres
 		st.State = casefile.AnalysisPending
 	}
 	path := s.EvidencePath(ev)
+	s.startAnalysis(ev.Kind)
+	// The item's frames and copies are free when it ends; glibc would keep
+	// their pages (a trim takes milliseconds, the nets' arenas stay).
+	defer trimCAllocator()
 	var a Analysis
 	switch ev.Kind {
 	case casefile.KindPhoto:

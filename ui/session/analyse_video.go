@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"time"
 
 	"facecase/casefile"
 	"facecase/internal/scanstore"
@@ -34,8 +35,10 @@ func (s *Session) analyseVideo(ctx context.Context, ev casefile.Evidence, path s
 	if st.Stored > 0 {
 		w.ResumeAfter(st.LastFrame)
 	}
+	trim := cTrimmer{every: videoTrimEvery, last: time.Now()}
 	sum, err := media.Scan(ctx, src, eng, media.ScanOptions{
 		Progress: progress.Func(func(u progress.Update) {
+			trim.maybe()
 			u.Item = ev.Name
 			rep.Report(u)
 		}),

@@ -33,6 +33,7 @@ func (s *Session) Intake(ctx context.Context, paths []string, rep progress.Repor
 	if onItem == nil {
 		onItem = func(ItemStatus) {}
 	}
+	defer s.endAnalyses()
 	if err := s.resumePending(ctx, onItem); err != nil {
 		return err
 	}

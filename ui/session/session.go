@@ -27,6 +27,9 @@ type Session struct {
 	mu     sync.Mutex
 	status map[uint64]ItemStatus // analysis in this run, by evidence id
 	thumbs map[uint64]thumbEntry
+	// lastKind is the kind of the last item analysed since the engines'
+	// working memory was last handed back ("": none).
+	lastKind string
 }
 
 // Open opens an existing case for the reviewer named in settings. A case
