@@ -46,13 +46,7 @@ func descInt8FairFaceChips(t testing.TB, every int) []gocv.Mat {
 		t.Fatalf("no FairFace images in %s: %v", dir, err)
 	}
 	sort.Strings(paths)
-	opts := DefaultOptions()
-	opts.Descriptors = false
-	e, err := NewEngine(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := detectOnlyEngine(t)
 	var chips []gocv.Mat
 	t.Cleanup(func() { descNetCloseAll(chips) })
 	for i := 0; i < len(paths); i += every {

@@ -18,13 +18,7 @@ import (
 func TestReleaseWorkMemoryTrimsEachArenaOnce(t *testing.T) {
 	testenv.Model(t, "ultraface")
 	testenv.Model(t, "ssd")
-	opts := DefaultOptions()
-	opts.Descriptors = false
-	e, err := NewEngine(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := detectOnlyEngine(t)
 	uf, ok := e.fine.(*UltraFaceDetector)
 	if !ok {
 		t.Fatalf("the default engine's fine detector is %T, want UltraFace", e.fine)

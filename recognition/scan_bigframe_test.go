@@ -71,13 +71,7 @@ func TestBigFrameIsScannedInBoundedRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer frame.Close()
-	opts := DefaultOptions()
-	opts.Descriptors = false
-	e, err := NewEngine(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := detectOnlyEngine(t)
 
 	s := e.scanner
 	uf, ok := s.fine.(*UltraFaceDetector)
