@@ -72,6 +72,9 @@ type Engine struct {
 	// cohort gives every descriptor its cohort statistics (see
 	// recognition/scorenorm); nil when descriptors are off.
 	cohort *scorenorm.Cohort
+	// models gives the aligner, descriptor net and cohort: Options.Shared,
+	// or own, the engine's private set (nil when Options.Shared is set).
+	models, own *SharedModels
 }
 
 // NewEngine loads the models the options need. A missing model gives an
@@ -84,7 +87,11 @@ func NewEngine(opts Options) (*Engine, error) {
 	if opts.Quality == (facedata.QualityLimits{}) {
 		opts.Quality = facedata.DefaultQualityLimits
 	}
-	e := &Engine{opts: opts}
+	e := &Engine{opts: opts, models: opts.Shared}
+	if e.models == nil {
+		e.own = NewSharedModels()
+		e.models = e.own
+	}
 	// The models load at the same time: the shape predictor (66 MB of
 	// trees, mapped) on one core, the nets on the other.
 	var wg sync.WaitGroup
@@ -255,14 +262,8 @@ func (e *Engine) Close() error {
 	if e.verifier != nil {
 		e.verifier.Close()
 	}
-	if e.opts.Shared != nil {
-		return nil // the aligner and descriptor net are the SharedModels'
-	}
-	if e.aligner != nil {
-		e.aligner.Close()
-	}
-	if e.descriptors != nil {
-		e.descriptors.Close()
+	if e.own != nil {
+		e.own.Close() // shared models stay for the engines that share them
 	}
 	return nil
 }

@@ -136,33 +136,17 @@ func loadAligner() (*Aligner, error) {
 	return NewAligner(sp)
 }
 
-// loadAligner gives the engine its aligner: the shared one when
-// Options.Shared is set, its own otherwise.
+// loadAligner gives the engine its aligner (shared or its own).
 func (e *Engine) loadAligner() error {
 	var err error
-	if e.opts.Shared != nil {
-		e.aligner, err = e.opts.Shared.Aligner()
-	} else {
-		e.aligner, err = loadAligner()
-	}
+	e.aligner, err = e.models.Aligner()
 	return err
 }
 
 // loadDescriptors gives the engine its descriptor net and cohort (unless
-// Options.WithoutCohort): the shared ones when Options.Shared is set, its
-// own otherwise.
+// Options.WithoutCohort), shared or its own.
 func (e *Engine) loadDescriptors() error {
 	var err error
-	if e.opts.Shared != nil {
-		e.descriptors, e.cohort, err = e.opts.Shared.Descriptors(e.opts.Runtime, e.opts.WithoutCohort)
-		return err
-	}
-	p, err := models.Locate("descriptor")
-	if err == nil && !e.opts.WithoutCohort {
-		e.cohort, err = loadCohort(p)
-	}
-	if err == nil {
-		e.descriptors, err = NewDescriptorNet(p, NetOptions{Runtime: e.opts.Runtime})
-	}
+	e.descriptors, e.cohort, err = e.models.Descriptors(e.opts.Runtime, e.opts.WithoutCohort)
 	return err
 }
