@@ -7,6 +7,7 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"facecase/internal/ort"
 	"facecase/models/convert"
 )
 
@@ -83,6 +84,7 @@ func calibrateBatch(ctx context.Context, net netRunner, chips []gocv.Mat, names 
 	if err != nil {
 		return err
 	}
+	defer ort.Recycle(res...) // read below, then done with
 	for i, t := range res {
 		cal.Observe(names[i], t.Data)
 	}

@@ -10,6 +10,7 @@ import (
 	"gocv.io/x/gocv"
 
 	"facecase/facedata"
+	"facecase/internal/ort"
 	"facecase/models/convert"
 )
 
@@ -168,6 +169,7 @@ func (n *DescriptorNet) forward(ctx context.Context, chips []gocv.Mat, out []fac
 	if err != nil {
 		return err
 	}
+	defer ort.Recycle(res...) // read below, then done with
 	d := res[0]
 	if len(d.Shape) != 2 || d.Shape[0] != int64(len(chips)) || d.Shape[1] != facedata.DescriptorSize || len(d.Data) != len(chips)*facedata.DescriptorSize {
 		return fmt.Errorf("descriptor net output has shape %v, want [%d %d]", d.Shape, len(chips), facedata.DescriptorSize)

@@ -3,6 +3,7 @@ package recognition
 import (
 	"context"
 	"facecase/facedata"
+	"facecase/internal/ort"
 	"fmt"
 	"image"
 	"math"
@@ -62,7 +63,13 @@ func NewBlazeFaceDetector(modelPath string, opts BlazeFaceOptions) (*BlazeFaceDe
 	if opts.IOU <= 0 {
 		opts.IOU = 0.3
 	}
-	net, err := loadNet("blazeface detector", modelPath, nil, opts.Runtime, fixedShapes, blazeInputName, []int64{1, blazeInput, blazeInput, 3})
+	// anyShapes: a video's canvases and tiles come in several shapes (the
+	// passes' scales, tiles clipped at the frame's edges, every video's
+	// own size). With memory patterns the desktop app's arena grew two
+	// 128 MB regions over a scan, without them one of 192 MB, 70 MB less
+	// resident (one tour each), at the same frame rates
+	// (docs/benchmarks.md, "Memory").
+	net, err := loadNet("blazeface detector", modelPath, nil, opts.Runtime, anyShapes, blazeInputName, []int64{1, blazeInput, blazeInput, 3})
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +148,7 @@ func (d *BlazeFaceDetector) detect(ctx context.Context, img gocv.Mat, scale floa
 	if err != nil {
 		return nil, fmt.Errorf("blazeface: %w", err)
 	}
+	defer ort.Recycle(outs...) // read below, then done with
 	var raw []facedata.Detection
 	for i, hd := range blazeHeads {
 		scores, boxes := outs[2*i].Data, outs[2*i+1].Data

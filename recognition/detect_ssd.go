@@ -9,6 +9,7 @@ import (
 	"gocv.io/x/gocv"
 
 	"facecase/facedata"
+	"facecase/internal/ort"
 	"facecase/models/convert"
 )
 
@@ -94,6 +95,7 @@ func (d *SSDDetector) Detect(ctx context.Context, img gocv.Mat) ([]facedata.Dete
 	if err != nil {
 		return nil, fmt.Errorf("ssd: %w", err)
 	}
+	defer ort.Recycle(outs...) // read below, then done with
 	boxes, scores := outs[0].Data, outs[1].Data
 	if len(scores) != convert.SSDAnchorCount || len(boxes) != 4*convert.SSDAnchorCount {
 		return nil, fmt.Errorf("ssd: the net gave %d scores and %d box values, want %d anchors", len(scores), len(boxes), convert.SSDAnchorCount)

@@ -8,6 +8,7 @@ import (
 	"gocv.io/x/gocv"
 
 	"facecase/facedata"
+	"facecase/internal/ort"
 	"facecase/models/convert"
 )
 
@@ -153,6 +154,7 @@ func (d *UltraFaceDetector) DetectScaled(ctx context.Context, img gocv.Mat, scal
 	if err != nil {
 		return nil, fmt.Errorf("ultraface: %w", err)
 	}
+	defer ort.Recycle(outs...) // read below, then done with
 	dets, err := ultraDecode(outs[0].Data, outs[1].Data, pw, ph, d.opts.MinScore)
 	if err != nil {
 		return nil, err

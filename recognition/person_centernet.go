@@ -7,6 +7,7 @@ import (
 	"gocv.io/x/gocv"
 
 	"facecase/facedata"
+	"facecase/internal/ort"
 	"facecase/models/convert"
 )
 
@@ -64,6 +65,7 @@ func (d *CenterNetPeople) DetectPeople(ctx context.Context, img gocv.Mat) ([]fac
 	if err != nil {
 		return nil, fmt.Errorf("centernet: %w", err)
 	}
+	defer ort.Recycle(outs...) // read below, then done with
 	s := convert.CenterNetStride
 	cols, rows := in.w/s, in.h/s
 	heat, sizes := outs[0].Data, outs[1].Data

@@ -8,6 +8,7 @@ import (
 	"gocv.io/x/gocv"
 
 	"facecase/facedata"
+	"facecase/internal/ort"
 	"facecase/models/convert"
 )
 
@@ -107,6 +108,7 @@ func (d *NanoDetPeople) DetectPeople(ctx context.Context, img gocv.Mat) ([]faced
 	if err != nil {
 		return nil, fmt.Errorf("nanodet: %w", err)
 	}
+	defer ort.Recycle(outs...) // read below, then done with
 	var dets []facedata.Detection
 	for k, stride := range convert.NanoDetStrides {
 		cols, rows := in.w/stride, in.h/stride

@@ -14,11 +14,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"facecase/internal/cmalloc"
 	"facecase/internal/sched"
 	"facecase/ui/app"
 	"facecase/ui/async"
@@ -50,6 +52,12 @@ func run(demo bool, drive driver, cases []string) int {
 	// 2-core laptop while a scan keeps the cores busy, and the Go runtime
 	// keeps a processor free for the interface goroutine.
 	sched.TuneRuntimeForUI()
+	// glibc gives the native libraries' threads (ONNX Runtime, OpenCV,
+	// FFmpeg, Mesa) up to eight heaps a core, each keeping blocks of its
+	// own; two a core took the app's peak while analysing from 1056-1069
+	// to 947 MiB, with no more processor time (docs/benchmarks.md,
+	// "Memory"). $MALLOC_ARENA_MAX, when set, wins.
+	cmalloc.LimitArenas(2 * runtime.NumCPU())
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
 	go sched.KeepBackgroundThreadsLow(bg, time.Second)

@@ -4,3 +4,6 @@ package cmalloc
 
 // Trim does nothing on this system: false.
 func Trim() bool { return false }
+
+// LimitArenas does nothing on this system: false.
+func LimitArenas(n int) bool { return false }

@@ -37,6 +37,11 @@
 // docs/benchmarks.md ("Memory", third pass) peaked about 60 MB lower
 // (medians) at the same processor time.
 //
+// Outputs are copied out of ONNX Runtime into Go slices. A caller done
+// with a run's outputs hands them back with Recycle, and later runs copy
+// into them instead of new memory: a video scan's nets otherwise
+// allocate megabytes a frame, and the collector runs that much sooner.
+//
 // # Cancelling
 //
 // Run takes a context. Each call has its own ONNX Runtime run options; when
@@ -48,7 +53,8 @@
 // Sessions hold ONNX Runtime objects outside the Go heap. There are no
 // finalizers: the owner calls Close exactly when done (later calls are
 // no-ops); Close waits for runs in flight, and Run after Close returns
-// ErrClosed. Results are Go slices the caller owns. Failures reported by ONNX
+// ErrClosed. Results are Go slices the caller owns (until it hands them
+// to Recycle). Failures reported by ONNX
 // Runtime come back as *Error values that match ErrBadModel or ErrBadInput
 // with errors.Is where the error code says so.
 package ort

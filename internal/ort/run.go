@@ -236,7 +236,7 @@ func (s *Session) outputTensor(name string, v *C.OrtValue) (Tensor, error) {
 	if n < 0 {
 		return Tensor{}, fmt.Errorf("output %q: shape %v", name, t.Shape)
 	}
-	t.Data = make([]float32, n)
+	t.Data = takeFloats(int(n))
 	if n > 0 {
 		copy(t.Data, unsafe.Slice((*float32)(data), n))
 	}

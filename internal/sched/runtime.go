@@ -3,13 +3,7 @@ package sched
 import (
 	"os"
 	"runtime"
-	"runtime/debug"
 )
-
-// UIGCPercent is the garbage collector's target (GOGC) in the desktop app:
-// collections half as often as Go's default of 100, for a heap that
-// stays small (tens of MB while a video is analysed).
-const UIGCPercent = 200
 
 // TuneRuntimeForUI prepares the Go runtime of the desktop app for an
 // interface goroutine locked to the main thread beside background work
@@ -24,17 +18,19 @@ const UIGCPercent = 200
 //     screenshot tour showed such waits of 50-125 ms. The analysis stays
 //     bounded by the cores: its ONNX Runtime runs take slots counted from
 //     the cores when the program starts.
-//   - Collections half as often (UIGCPercent): each stops the world twice,
-//     and a stop waits for every thread holding a P, background ones
-//     included; under load the tour saw such stops of 20-106 ms.
 //
-// $GOMAXPROCS and $GOGC, when set, win.
+// The collector keeps Go's default target (GOGC 100). It ran at 200 while
+// every ONNX Runtime output was copied into new memory and a scan
+// collected every 2-4 s (each collection stops the world twice, and under
+// load the tour saw stops of 20-106 ms); since outputs are recycled
+// (internal/ort) the tour's scan collects about once a minute at 200, and
+// 100 keeps the heap's goal at twice the live heap, not three times: 50-60
+// MB less at the app's peak (docs/benchmarks.md, "Memory").
+//
+// $GOMAXPROCS, when set, wins.
 func TuneRuntimeForUI() int {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 1)
-	}
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(UIGCPercent)
 	}
 	return runtime.GOMAXPROCS(0)
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"runtime/trace"
 	"time"
@@ -30,7 +31,8 @@ const slowProbe = 50 * time.Millisecond
 // (runtime/trace) of the scan into it, each slow probe logged in it as a
 // "ui-wait" event (`go tool trace` shows them), with a CPU profile of the
 // scan beside it (the same name with ".cpu" added), whose samples the
-// trace holds too: what each goroutine was running while a probe waited.
+// trace holds too: what each goroutine was running while a probe waited,
+// and a heap profile as the scan ends (".heap").
 // The function it returns stops both.
 func startTourTrace(ctx context.Context, m *async.Monitor) (stop func(), err error) {
 	m.OnSlow(slowProbe, func(name string, d time.Duration) {
@@ -67,6 +69,13 @@ func startTourTrace(ctx context.Context, m *async.Monitor) (stop func(), err err
 		pprof.StopCPUProfile()
 		f.Close()
 		cpu.Close()
+		// What the Go heap holds as the scan ends (the same name with
+		// ".heap" added): the live heap decides the collector's goal.
+		if h, err := os.Create(path + ".heap"); err == nil {
+			runtime.GC()
+			pprof.Lookup("heap").WriteTo(h, 0)
+			h.Close()
+		}
 	}, nil
 }
 

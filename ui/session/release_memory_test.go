@@ -22,9 +22,10 @@ func countTrims(t *testing.T) *atomic.Int32 {
 }
 
 // TestIntakeTrimsAfterEachItemAndReleasesAtItsEnd checks that an intake
-// of photos trims the C allocator after each photo and hands the engines'
-// working memory back once, when it ends (each release ends with a trim
-// too), and that an intake that analyses nothing does neither.
+// of photos trims the C allocator before its first photo and after each,
+// and hands the engines' working memory back once, when it ends (each
+// release ends with a trim too), and that an intake that analyses nothing
+// does none of it.
 func TestIntakeTrimsAfterEachItemAndReleasesAtItsEnd(t *testing.T) {
 	dir := testenv.SharedData(t, "face_recognition")
 	s := newTestSession(t)
@@ -33,14 +34,14 @@ func TestIntakeTrimsAfterEachItemAndReleasesAtItsEnd(t *testing.T) {
 	if err := s.Intake(context.Background(), photos, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got := trims.Load(); got != 3 {
-		t.Errorf("%d trims for an intake of 2 photos, want 3 (one a photo, one with the release)", got)
+	if got := trims.Load(); got != 4 {
+		t.Errorf("%d trims for an intake of 2 photos, want 4 (one at the start, one a photo, one with the release)", got)
 	}
 	if err := s.Intake(context.Background(), photos[:1], nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got := trims.Load(); got != 3 {
-		t.Errorf("%d trims after an intake of a duplicate, want still 3", got)
+	if got := trims.Load(); got != 4 {
+		t.Errorf("%d trims after an intake of a duplicate, want still 4", got)
 	}
 }
 
@@ -59,23 +60,24 @@ func TestCTrimmerTrimsOncePerInterval(t *testing.T) {
 	}
 }
 
-// TestAnalysisReleasesWorkMemoryWhenTheKindChanges checks that the
-// engines' working memory is handed back before an item of another kind
-// than the last one is analysed.
+// TestAnalysisReleasesWorkMemoryWhenTheKindChanges checks that the C
+// allocator is trimmed before an intake's first item, and the engines'
+// working memory handed back before an item of another kind than the last
+// one is analysed.
 func TestAnalysisReleasesWorkMemoryWhenTheKindChanges(t *testing.T) {
 	s := newTestSession(t)
 	releases := countTrims(t)
 	for i, step := range []struct {
 		kind string
 		want int32
-	}{{casefile.KindPhoto, 0}, {casefile.KindPhoto, 0}, {casefile.KindVideo, 1}, {casefile.KindVideo, 1}, {casefile.KindPhoto, 2}} {
+	}{{casefile.KindPhoto, 1}, {casefile.KindPhoto, 1}, {casefile.KindVideo, 2}, {casefile.KindVideo, 2}, {casefile.KindPhoto, 3}} {
 		s.startAnalysis(step.kind)
 		if got := releases.Load(); got != step.want {
 			t.Fatalf("item %d (%s): %d releases, want %d", i, step.kind, got, step.want)
 		}
 	}
 	s.endAnalyses()
-	if got := releases.Load(); got != 3 {
-		t.Errorf("%d releases after the intake ended, want 3", got)
+	if got := releases.Load(); got != 4 {
+		t.Errorf("%d releases after the intake ended, want 4", got)
 	}
 }
