@@ -2,14 +2,15 @@ package recognition
 
 import (
 	"context"
-	"facecase/facedata"
-	"facecase/internal/ort"
 	"fmt"
 	"image"
 	"math"
 	"sort"
 
 	"gocv.io/x/gocv"
+
+	"facecase/facedata"
+	"facecase/internal/ort"
 )
 
 // BlazeFace back model (MediaPipe, trained at 256x256, converted for

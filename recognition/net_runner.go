@@ -105,7 +105,7 @@ const (
 	// shape (a memory pattern) and reuses it.
 	fixedShapes netShapes = iota
 	// anyShapes: inputs of every size (UltraFace on the pyramid levels
-	// and strips of photos of any size). A block planned for one shape
+	// and strips of photos of any size, BlazeFace on videos' canvases). A block planned for one shape
 	// cannot serve another, so with memory patterns the arena keeps a
 	// block for every shape past; without them tensors are taken from
 	// the arena one by one and its free space is reused across shapes.
