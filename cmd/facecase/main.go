@@ -54,9 +54,11 @@ func run(demo bool, drive driver, cases []string) int {
 	sched.TuneRuntimeForUI()
 	// glibc gives the native libraries' threads (ONNX Runtime, OpenCV,
 	// FFmpeg, Mesa) up to eight heaps a core, each keeping blocks of its
-	// own; two a core took the app's peak while analysing from 1056-1069
-	// to 947 MiB, with no more processor time (docs/benchmarks.md,
-	// "Memory"). $MALLOC_ARENA_MAX, when set, wins.
+	// own. Two a core, set through $MALLOC_ARENA_MAX, took the app's peak
+	// while analysing from 1056-1069 to 947 MiB in one tour, with no more
+	// processor time; set here, five tours peaked at 968-1055 MiB
+	// (docs/benchmarks.md, "Memory": whether glibc honours the cap set
+	// this late is still to be shown). $MALLOC_ARENA_MAX, when set, wins.
 	cmalloc.LimitArenas(2 * runtime.NumCPU())
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
