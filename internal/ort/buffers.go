@@ -33,10 +33,10 @@ func sizeClass(n int) int { return bits.Len(uint(n - 1)) }
 // class is free. Its contents are whatever it held: the caller overwrites
 // every element.
 func takeFloats(n int) []float32 {
-	if n < minPooled || sizeClass(n) > maxPooledClass {
+	c := sizeClass(max(n, 1))
+	if n < minPooled || c > maxPooledClass {
 		return make([]float32, n)
 	}
-	c := sizeClass(n)
 	if p, ok := outputBuffers[c].Get().(*[]float32); ok {
 		return (*p)[:n]
 	}
@@ -45,8 +45,9 @@ func takeFloats(n int) []float32 {
 
 // Recycle hands the data of tensors the caller is done with back for the
 // outputs of later runs. The tensors' Data must not be used afterwards, by
-// the caller or anything it shared them with. Tensors whose data did not
-// come from a run (any other capacity) are left to the collector.
+// the caller or anything it shared them with. Data whose capacity is not
+// a power of two from minPooled to 2^maxPooledClass elements (no output of
+// a run has another) is left to the collector.
 func Recycle(tensors ...Tensor) {
 	for _, t := range tensors {
 		c := cap(t.Data)
