@@ -56,6 +56,9 @@ func TestMeasureNormalisationChoices(t *testing.T) {
 	for _, k := range []int{10, 25, 50, 100} {
 		report(fmt.Sprintf("AS-norm, in-domain, K=%d", k), pairNorm(utk, nil, k))
 	}
+	for _, k := range []int{scorenorm.DomainK, 2, 3} {
+		report(fmt.Sprintf("local scaling, in-domain (scorenorm.Domain), k=%d", k), domainScore(utk, k))
+	}
 	for _, k := range []int{10, 50} {
 		report(fmt.Sprintf("AS-norm, in-domain + shipped, K=%d", k), pairNorm(utk, ff, k))
 	}
@@ -102,6 +105,8 @@ func TestMeasureNormalisationChoices(t *testing.T) {
 	// cohort leaving out the compared identities or only the faces.
 	all := append(append([]mface{}, utk...), people...)
 	rawAll := func(i, j int) float64 { return all[i].d.Distance(&all[j].d) }
+	t.Logf("mated pairs, local scaling in-domain (scorenorm.Domain, k=%d), FNMR at FMR 1e-3: raw %s, normalised %s",
+		scorenorm.DomainK, fnmrAt1e3(all, rawAll), fnmrAt1e3(all, domainScore(all, scorenorm.DomainK)))
 	for _, leaveIdentities := range []bool{true, false} {
 		score := pairNorm(all, nil, scorenorm.DefaultK)
 		if !leaveIdentities {
@@ -111,7 +116,7 @@ func TestMeasureNormalisationChoices(t *testing.T) {
 			}
 			score = asnormOf(rawAll, st)
 		}
-		t.Logf("mated pairs, cohort leaving out %-10s FNMR at FMR 1e-3: raw %s, normalised %s",
+		t.Logf("mated pairs, AS-norm K=25, cohort leaving out %-10s FNMR at FMR 1e-3: raw %s, normalised %s",
 			map[bool]string{true: "identities", false: "faces only"}[leaveIdentities], fnmrAt1e3(all, rawAll), fnmrAt1e3(all, score))
 	}
 }
@@ -132,8 +137,17 @@ func measureSetup(t *testing.T) (func(*Dataset) []mface, *scorenorm.Cohort) {
 		t.Fatal(err)
 	}
 	emb := cropEmbedder{e}
+	// FACECASE_MEASURE_CACHE names a descriptor cache file (outside the
+	// repository), so repeated measurements describe the chips once.
+	var cache *Cache
+	if path := os.Getenv("FACECASE_MEASURE_CACHE"); path != "" {
+		if cache, err = OpenCache(path); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cache.Close() })
+	}
 	return func(ds *Dataset) []mface {
-		en, err := Enrol(context.Background(), ds, emb, nil, 0, nil)
+		en, err := Enrol(context.Background(), ds, emb, cache, 0, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -200,13 +214,26 @@ func asnormOf(raw func(i, j int) float64, st []facedata.CohortStats) func(i, j i
 	return func(i, j int) float64 { return scorenorm.Score(raw(i, j), st[i], st[j]) }
 }
 
-// pairNorm is in-domain AS-norm as scorenorm.Domain computes it (each side
-// leaves out both faces' identities), with extra cohort faces added.
+// pairNorm is in-domain AS-norm as scorenorm.Domain computed it before
+// local scaling replaced it (each side leaves out both faces' identities),
+// with extra cohort faces added.
 func pairNorm(faces, extra []mface, k int) func(i, j int) float64 {
-	descs := make([]facedata.Descriptor, 0, len(faces)+len(extra))
-	ids := make([]int64, 0, cap(descs))
+	pool := append(append([]mface{}, faces...), extra...)
+	all := make([]bool, len(pool))
+	for i := range all {
+		all[i] = true
+	}
+	return normalise(distances(pool, nil), pool, all, k, meanStd, zCombine).at
+}
+
+// domainScore is the in-domain score scorenorm.Domain gives (local
+// scaling over the k nearest faces, each side leaving out both faces'
+// identities).
+func domainScore(faces []mface, k int) func(i, j int) float64 {
+	descs := make([]facedata.Descriptor, 0, len(faces))
+	ids := make([]int64, 0, len(faces))
 	index := map[string]int64{}
-	for _, f := range append(append([]mface{}, faces...), extra...) {
+	for _, f := range faces {
 		if _, ok := index[f.id]; !ok {
 			index[f.id] = int64(len(index))
 		}

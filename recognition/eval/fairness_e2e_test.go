@@ -45,17 +45,14 @@ func (c cropEmbedder) Embed(ctx context.Context, path string) (facedata.Descript
 // the normalisation achieves. The figures are logged (go test -v) and
 // recorded in docs/fairness.md.
 //
-// What holds, and what does not: with the dataset as its own cohort, every
-// group's FMR against everyone comes within a factor of 1.4 of the others
-// (raw: 30). Within each group, at FMR 1e-3 the max/min ratio is at most
-// 2.0 as asked (1.46). At 1e-2 it is 2.8, not 2.0, because UTKFace's
-// "Other" is several populations: its within-group pairs are mostly pairs
-// of people from different populations, which match less often whatever
-// the score; over the four single-population groups it is at most 2.0
-// (1.7), and over all five it is at least ten times lower than the raw
-// distance's (51). At 1e-4 each group has 1 to 5 false matches in 8,128
-// pairs (30,000 would be needed): the figure is reported with its
-// bootstrap interval, or why there is none.
+// What holds: with the dataset as its own cohort and local scaling
+// (scorenorm.Domain), the max/min within-group FMR ratio over the five
+// groups is at most 2.0 at FMR 1e-2 (1.67; raw distance 51) and at 1e-3
+// (1.48), as the issue asks. At 1e-4 each group has 1 to 6 false matches
+// in 8,128 pairs (30,000 would be needed): the figure is reported with its
+// bootstrap interval, or why there is none. The 1e-2 figure's interval
+// reaches above 2.0 ([1.35, 2.75]), and on held-out halves it spreads over
+// 1.1 to 2.6 (docs/fairness.md).
 func TestFairMatchingOnUTKFace(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: describing utkface-dev's 640 chips takes about a minute")
@@ -110,23 +107,15 @@ func TestFairMatchingOnUTKFace(t *testing.T) {
 	if r := p2.Raw.Columns[0].MaxMinRatio; !r.Defined || r.Value < 10 {
 		t.Errorf("raw ratio at 1e-2: %s, want the bias (>= 10) visible", r)
 	}
-	// At 1e-3: at most 2.0 over the five groups.
-	if r := byTarget[1e-3].Normalised.Columns[0].MaxMinRatio; !r.Defined || r.Value > 2.0 {
-		t.Errorf("normalised max/min ratio at FMR 1e-3: %s, want <= 2.0", r)
+	// At 1e-2 and 1e-3: at most 2.0 over the five groups, and at 1e-2 at
+	// most a tenth of the raw distance's.
+	for _, fmr := range []float64{1e-2, 1e-3} {
+		if r := byTarget[fmr].Normalised.Columns[0].MaxMinRatio; !r.Defined || r.Value > 2.0 {
+			t.Errorf("normalised max/min ratio at FMR %g: %s, want <= 2.0", fmr, r)
+		}
 	}
-	// At 1e-2: at most 2.0 over the four single-population groups, and
-	// with "Other" at least ten times lower than raw.
 	if r, rawR := p2.Normalised.Columns[0].MaxMinRatio, p2.Raw.Columns[0].MaxMinRatio; !r.Defined || r.Value > rawR.Value/10 {
 		t.Errorf("normalised max/min ratio at FMR 1e-2: %s, want at most a tenth of raw %s", r, rawR)
-	}
-	// The issue's target over all five groups at 1e-2 (<= 2.0) is not
-	// met; logged, not asserted (docs/fairness.md, "FSN" and "What does
-	// not hold").
-	if r := p2.Normalised.Columns[0].MaxMinRatio; r.Value > 2.0 {
-		t.Logf("NOT MET: normalised max/min ratio over the five groups at FMR 1e-2 is %s, the issue asks <= 2.0", r)
-	}
-	if v := maxMinWithout(p2.Normalised.Columns[0], "Other"); v > 2.0 {
-		t.Errorf("normalised max/min ratio at FMR 1e-2 over the four single-population groups: %.3g, want <= 2.0", v)
 	}
 	// At 1e-4: too few pairs per group to support it; the figure comes
 	// with its interval (or the reason it is undefined).
@@ -137,18 +126,6 @@ func TestFairMatchingOnUTKFace(t *testing.T) {
 	if p4.Normalised.Columns[0].Groups[0].FMR.CI == nil {
 		t.Error("group FMRs at 1e-4 without intervals")
 	}
-}
-
-// maxMinWithout is a column's highest group FMR over its lowest, leaving
-// one group out.
-func maxMinWithout(c FairColumn, leave string) float64 {
-	lo, hi := 2.0, -1.0
-	for _, g := range c.Groups {
-		if v, ok := g.FMR.Value(); ok && g.Group != leave {
-			lo, hi = min(lo, v), max(hi, v)
-		}
-	}
-	return hi / lo
 }
 
 func ratioCI(r Ratio) string {

@@ -58,7 +58,7 @@ func TestMeasureFSN(t *testing.T) {
 		return func(float64) func(i, j int) float64 { return s }
 	}
 	row("raw distance", fixed(rawUTK), true)
-	row("AS-norm in-domain K=25 (used)", fixed(dom), true)
+	row("AS-norm in-domain K=25 (used until local scaling)", fixed(dom), true)
 	row("AS-norm shipped cohort K=25", fixed(shipped), true)
 	for _, mode := range []fsnMode{fsnWithin, fsnAny, fsnPair} {
 		for _, k := range []int{5, 10} {

@@ -12,10 +12,12 @@ import (
 )
 
 // normalisedGrid counts normalised scores: -50 to 49.999 in steps of
-// 0.001. AS-norm scores of real faces lie within about ±30 (a score is a
-// number of cohort standard deviations); beyond the grid they are counted
-// in the end bins, which only matters for curves far from any operating
-// point.
+// 0.001. AS-norm scores of real faces (shipped cohort) lie within about
+// ±30 (a score is a number of cohort standard deviations), in-domain local
+// scaling scores between 0 and about 4 (a distance over the faces' nearest
+// strangers' distances; operating points near 1); beyond the grid they are
+// counted in the end bins, which only matters for curves far from any
+// operating point.
 var normalisedGrid = newScoreGrid(-50, 1000, 100_000)
 
 // fairHistograms are the score histograms of both kinds:

@@ -23,8 +23,9 @@ func domainFaces(n, perIdentity int) ([]facedata.Descriptor, []int64) {
 	return descs, ids
 }
 
-// naiveStats is the mean and deviation of the k nearest faces of d among
-// descs, leaving out the faces keep refuses.
+// naiveStats are local scaling's statistics of d among descs: μ = 0 and
+// σ the mean distance to its k nearest faces at MinStrangerDistance or
+// farther, leaving out the faces keep refuses.
 func naiveStats(d *facedata.Descriptor, descs []facedata.Descriptor, k int, keep func(j int) bool) facedata.CohortStats {
 	var ds []float64
 	for j := range descs {
@@ -33,14 +34,17 @@ func naiveStats(d *facedata.Descriptor, descs []facedata.Descriptor, k int, keep
 		}
 	}
 	slices.Sort(ds)
-	var mu, v float64
-	for _, x := range ds[:k] {
+	var far []float64
+	for _, x := range ds {
+		if x >= MinStrangerDistance {
+			far = append(far, x)
+		}
+	}
+	var mu float64
+	for _, x := range far[:k] {
 		mu += x / float64(k)
 	}
-	for _, x := range ds[:k] {
-		v += (x - mu) * (x - mu) / float64(k)
-	}
-	return facedata.CohortStats{Mu: float32(mu), Sigma: float32(math.Sqrt(v))}
+	return facedata.CohortStats{Sigma: float32(mu)}
 }
 
 func near(a, b facedata.CohortStats) bool {
@@ -51,13 +55,19 @@ func near(a, b facedata.CohortStats) bool {
 // against a plain computation: a gallery face without its own identity, a
 // pair without both identities, a probe without the candidate's identity.
 func TestDomainLeavesTheComparedIdentitiesOut(t *testing.T) {
+	for _, k := range []int{DomainK, 5} {
+		domainLeavesTheComparedIdentitiesOut(t, k)
+	}
+}
+
+func domainLeavesTheComparedIdentitiesOut(t *testing.T, k int) {
 	descs, ids := domainFaces(MinDomainFaces+50, 3)
-	d, err := NewDomain(context.Background(), descs, ids, DefaultK)
+	d, err := NewDomain(context.Background(), descs, ids, k)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, i := range []int{0, 7, 150, 299} {
-		want := naiveStats(&descs[i], descs, DefaultK, func(j int) bool { return ids[j] != ids[i] })
+		want := naiveStats(&descs[i], descs, k, func(j int) bool { return ids[j] != ids[i] })
 		if got := d.Stats(i); !near(got, want) {
 			t.Fatalf("face %d: %+v, want %+v", i, got, want)
 		}
@@ -68,7 +78,7 @@ func TestDomainLeavesTheComparedIdentitiesOut(t *testing.T) {
 			return func(j int) bool { return j != x && ids[j] != ids[a] && ids[j] != ids[b] }
 		}
 		dist := descs[a].Distance(&descs[b])
-		want := Score(dist, naiveStats(&descs[a], descs, DefaultK, keep(a)), naiveStats(&descs[b], descs, DefaultK, keep(b)))
+		want := Score(dist, naiveStats(&descs[a], descs, k, keep(a)), naiveStats(&descs[b], descs, k, keep(b)))
 		if got := d.PairScore(a, b, dist); math.Abs(got-want) > 1e-4 {
 			t.Fatalf("pair %v: score %v, want %v", p, got, want)
 		}
@@ -76,20 +86,43 @@ func TestDomainLeavesTheComparedIdentitiesOut(t *testing.T) {
 	probe := synthdesc.New(synthdesc.Config{Seed: 11, ImagesPerIdentity: 3}).Probe(5, 1) // identity 5: faces 15-17
 	pr := d.Probe(&probe)
 	for _, i := range []int{15, 40} {
-		want := Score(probe.Distance(&descs[i]), naiveStats(&probe, descs, DefaultK, func(j int) bool { return ids[j] != ids[i] }), d.Stats(i))
+		want := Score(probe.Distance(&descs[i]), naiveStats(&probe, descs, k, func(j int) bool { return ids[j] != ids[i] }), d.Stats(i))
 		if got := pr.Score(i); math.Abs(got-want) > 1e-4 || math.Abs(pr.Distance(i)-probe.Distance(&descs[i])) > 1e-6 {
 			t.Fatalf("probe against face %d: %v, want %v", i, got, want)
 		}
 	}
-	// The probe's mate scores far better than strangers.
-	if pr.Score(15) > pr.Score(40)-3 {
-		t.Errorf("mate %v, stranger %v", pr.Score(15), pr.Score(40))
+	// The probe's mate scores far better than strangers: under half the
+	// stranger's scaled distance.
+	if pr.Score(15) > pr.Score(40)/2 {
+		t.Errorf("k=%d: mate %v, stranger %v", k, pr.Score(15), pr.Score(40))
+	}
+}
+
+// TestDomainSkipsNearCopies: a copy of a face under another identity (an
+// alias, or one image enrolled twice) is no stranger: the face's scale
+// comes from its nearest face at MinStrangerDistance or farther.
+func TestDomainSkipsNearCopies(t *testing.T) {
+	descs, ids := domainFaces(MinDomainFaces+10, 2)
+	descs[7] = descs[100] // faces 7 and 100 are of different identities
+	d, err := NewDomain(context.Background(), descs, ids, DomainK)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{7, 100} {
+		want := naiveStats(&descs[i], descs, DomainK, func(j int) bool { return ids[j] != ids[i] })
+		if got := d.Stats(i); !near(got, want) || got.Sigma < MinStrangerDistance {
+			t.Errorf("face %d: %+v, want %+v", i, got, want)
+		}
+	}
+	pr := d.Probe(&descs[100])
+	if got, want := pr.Score(100), 0.0; got != want {
+		t.Errorf("probe against its own copy: score %v, want %v", got, want)
 	}
 }
 
 func TestDomainCalibration(t *testing.T) {
 	descs, ids := domainFaces(MinDomainFaces, 2)
-	d, err := NewDomain(context.Background(), descs, ids, DefaultK)
+	d, err := NewDomain(context.Background(), descs, ids, DomainK)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,12 +153,12 @@ func TestDomainCalibration(t *testing.T) {
 		t.Fatalf("FMR at the 1e-2 threshold: %v", got)
 	}
 	// Too few faces for a domain.
-	if _, err := NewDomain(context.Background(), descs[:MinDomainFaces-1], ids[:MinDomainFaces-1], DefaultK); !errors.Is(err, ErrBadCohort) {
+	if _, err := NewDomain(context.Background(), descs[:MinDomainFaces-1], ids[:MinDomainFaces-1], DomainK); !errors.Is(err, ErrBadCohort) {
 		t.Fatalf("small domain: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := NewDomain(ctx, descs, ids, DefaultK); !errors.Is(err, context.Canceled) {
+	if _, err := NewDomain(ctx, descs, ids, DomainK); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: %v", err)
 	}
 }
@@ -138,7 +171,7 @@ func BenchmarkDomain1000(b *testing.B) {
 	probe := synthdesc.New(synthdesc.Config{Seed: 12}).Stranger(1)
 	b.Run("build", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			d, err := NewDomain(context.Background(), descs, ids, DefaultK)
+			d, err := NewDomain(context.Background(), descs, ids, DomainK)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -147,7 +180,7 @@ func BenchmarkDomain1000(b *testing.B) {
 			}
 		}
 	})
-	d, _ := NewDomain(context.Background(), descs, ids, DefaultK)
+	d, _ := NewDomain(context.Background(), descs, ids, DomainK)
 	b.Run("probe", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			p := d.Probe(&probe)
@@ -162,13 +195,13 @@ func BenchmarkDomain1000(b *testing.B) {
 // domain; a face outside the sample is scored as a member would be.
 func TestGalleryOutsideTheSample(t *testing.T) {
 	descs, ids := domainFaces(MinDomainFaces+30, 3)
-	sample, err := NewDomain(context.Background(), descs[:MinDomainFaces], ids[:MinDomainFaces], DefaultK)
+	sample, err := NewDomain(context.Background(), descs[:MinDomainFaces], ids[:MinDomainFaces], DomainK)
 	if err != nil {
 		t.Fatal(err)
 	}
 	g := MinDomainFaces + 10 // a gallery face outside the sample
 	st := sample.StatsWithout(&descs[g], ids[g])
-	want := naiveStats(&descs[g], descs[:MinDomainFaces], DefaultK, func(j int) bool { return ids[j] != ids[g] })
+	want := naiveStats(&descs[g], descs[:MinDomainFaces], DomainK, func(j int) bool { return ids[j] != ids[g] })
 	if !near(st, want) {
 		t.Fatalf("gallery face statistics %+v, want %+v", st, want)
 	}
@@ -178,7 +211,7 @@ func TestGalleryOutsideTheSample(t *testing.T) {
 	}
 	pr := sample.Probe(&probe)
 	dist := probe.Distance(&descs[g])
-	wantScore := Score(dist, naiveStats(&probe, descs[:MinDomainFaces], DefaultK, func(j int) bool { return ids[j] != ids[g] }), st)
+	wantScore := Score(dist, naiveStats(&probe, descs[:MinDomainFaces], DomainK, func(j int) bool { return ids[j] != ids[g] }), st)
 	if got := pr.ScoreWith(dist, st, ids[g]); math.Abs(got-wantScore) > 1e-4 {
 		t.Fatalf("score %v, want %v", got, wantScore)
 	}
@@ -191,7 +224,7 @@ func TestGalleryOutsideTheSample(t *testing.T) {
 func TestDomainFromRowsIsDomain(t *testing.T) {
 	n := 2*nearRowsBlock + MinDomainFaces + 7
 	descs, ids := domainFaces(n, 4)
-	want, err := NewDomain(context.Background(), descs, ids, DefaultK)
+	want, err := NewDomain(context.Background(), descs, ids, DomainK)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +234,7 @@ func TestDomainFromRowsIsDomain(t *testing.T) {
 			tri[i] = append(tri[i], float32(descs[i].Distance(&descs[j])))
 		}
 	}
-	got, err := NewDomainDistances(context.Background(), descs, ids, DefaultK, func(i int) []float32 { return tri[i] })
+	got, err := NewDomainDistances(context.Background(), descs, ids, DomainK, func(i int) []float32 { return tri[i] })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,13 +8,15 @@ import (
 )
 
 // LabNormalizer is the normalised score of the accuracy lab
-// (recognition/eval's Normalizer), computed as a search would be: with the
-// dataset's own faces as an in-domain cohort once there are MinDomainFaces
-// of them (a comparison's cohort leaves out both faces and both
-// identities), with the shipped cohort otherwise.
+// (recognition/eval's Normalizer), computed as a search would be: local
+// scaling with the dataset's own faces as an in-domain cohort once there
+// are MinDomainFaces of them (a comparison's cohort leaves out both faces
+// and both identities; see Domain), AS-norm with the shipped cohort
+// otherwise.
 type LabNormalizer struct {
 	Cohort *Cohort
-	// K is the number of nearest cohort faces (DefaultK when 0).
+	// K is the number of nearest in-domain faces a face's scale is the
+	// mean distance to (DomainK when 0).
 	K int
 }
 
@@ -27,7 +29,7 @@ type LabNormalizer struct {
 func (n LabNormalizer) Prepare(ctx context.Context, descs []facedata.Descriptor, ident []int32, rows func(i int) []float32) (func(a, b int, d float64) float64, string, string, error) {
 	k := n.K
 	if k == 0 {
-		k = DefaultK
+		k = DomainK
 	}
 	if len(descs) >= MinDomainFaces {
 		ids := make([]int64, len(ident))
@@ -38,7 +40,7 @@ func (n LabNormalizer) Prepare(ctx context.Context, descs []facedata.Descriptor,
 		if err != nil {
 			return nil, "", "", err
 		}
-		return dom.PairScore, KindDomain, fmt.Sprintf("AS-norm, K=%d, in-domain cohort: the dataset's own %d faces (each comparison leaves out both faces' identities)", k, len(descs)), nil
+		return dom.PairScore, KindDomain, fmt.Sprintf("local scaling, k=%d (the distance over each face's mean distance to its k nearest strangers), in-domain cohort: the dataset's own %d faces (each comparison leaves out both faces' identities)", k, len(descs)), nil
 	}
 	if n.Cohort == nil {
 		return nil, "", "", fmt.Errorf("%w: %d faces are too few for an in-domain cohort (%d) and no shipped cohort was given", ErrBadCohort, len(descs), MinDomainFaces)

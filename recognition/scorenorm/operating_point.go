@@ -56,7 +56,9 @@ func (p OperatingPoint) String() string {
 const (
 	// KindShipped: statistics against the shipped cohort.
 	KindShipped = "as-norm/shipped-cohort"
-	// KindDomain: statistics against an in-domain cohort (the faces
-	// searched against), identities of the comparison left out.
-	KindDomain = "as-norm/in-domain"
+	// KindDomain: local scaling against an in-domain cohort (the faces
+	// searched against), identities of the comparison left out. Until
+	// 2026-12 the in-domain score was AS-norm ("as-norm/in-domain"); a case
+	// operating point calibrated on that score is no longer applied.
+	KindDomain = "local-scaling/in-domain"
 )

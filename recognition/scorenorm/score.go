@@ -11,9 +11,12 @@ import (
 // would otherwise divide by almost zero.
 const minSigma = 1e-3
 
-// Score is the AS-norm score of two faces at Euclidean distance d with
-// cohort statistics a and b: ½[(d − μa)/σa + (d − μb)/σb]. Smaller is more
-// alike, as with distances. Both statistics must be Valid.
+// Score is the normalised score of two faces at Euclidean distance d with
+// cohort statistics a and b: ½[(d − μa)/σa + (d − μb)/σb]. With a shipped
+// cohort's statistics (mean and deviation) it is AS-norm; with an in-domain
+// cohort's (Domain: μ = 0, σ the distance to the nearest stranger) it is
+// local scaling, ½(d/σa + d/σb). Smaller is more alike, as with distances.
+// Both statistics must be Valid.
 func Score(d float64, a, b facedata.CohortStats) float64 {
 	return 0.5 * ((d-float64(a.Mu))/sigma(a) + (d-float64(b.Mu))/sigma(b))
 }
@@ -25,7 +28,7 @@ func sigma(s facedata.CohortStats) float64 { return math.Max(float64(s.Sigma), m
 type Pair struct {
 	// Distance is the Euclidean distance of the two descriptors.
 	Distance float64 `json:"distance"`
-	// Score is the AS-norm score (Score).
+	// Score is the normalised score (Score).
 	Score float64 `json:"score"`
 }
 
