@@ -14,13 +14,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"runtime"
 	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
-	"facecase/internal/cmalloc"
+	_ "facecase/internal/cmalloc/arenacap" // one malloc arena a core, set as the program loads
 	"facecase/internal/sched"
 	"facecase/ui/app"
 	"facecase/ui/async"
@@ -52,14 +51,6 @@ func run(demo bool, drive driver, cases []string) int {
 	// 2-core laptop while a scan keeps the cores busy, and the Go runtime
 	// keeps a processor free for the interface goroutine.
 	sched.TuneRuntimeForUI()
-	// glibc gives the native libraries' threads (ONNX Runtime, OpenCV,
-	// FFmpeg, Mesa) up to eight heaps a core, each keeping blocks of its
-	// own. Two a core, set through $MALLOC_ARENA_MAX, took the app's peak
-	// while analysing from 1056-1069 to 947 MiB in one tour, with no more
-	// processor time; set here, five tours peaked at 968-1055 MiB
-	// (docs/benchmarks.md, "Memory": whether glibc honours the cap set
-	// this late is still to be shown). $MALLOC_ARENA_MAX, when set, wins.
-	cmalloc.LimitArenas(2 * runtime.NumCPU())
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
 	go sched.KeepBackgroundThreadsLow(bg, time.Second)

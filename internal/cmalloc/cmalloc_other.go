@@ -4,6 +4,3 @@ package cmalloc
 
 // Trim does nothing on this system: false.
 func Trim() bool { return false }
-
-// LimitArenas does nothing on this system: false.
-func LimitArenas(n int) bool { return false }

@@ -65,24 +65,3 @@ func TestTrimReturnsFreedHoles(t *testing.T) {
 		t.Errorf("Trim gave back %d kB of the %d kB freed, want at least half", before-after, freedKB)
 	}
 }
-
-// TestLimitArenasLeavesTheEnvironmentsCap checks that LimitArenas sets
-// the cap (glibc accepts it) and leaves one $MALLOC_ARENA_MAX set alone.
-func TestLimitArenasLeavesTheEnvironmentsCap(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("LimitArenas only acts on Linux (glibc)")
-	}
-	if os.Getenv("MALLOC_ARENA_MAX") != "" {
-		t.Skip("MALLOC_ARENA_MAX is set in the environment: it wins, nothing to set")
-	}
-	if LimitArenas(0) {
-		t.Error("LimitArenas(0) set a cap of no arena")
-	}
-	if !LimitArenas(8 * runtime.NumCPU()) { // glibc's own default cap
-		t.Error("glibc refused the cap")
-	}
-	t.Setenv("MALLOC_ARENA_MAX", "2")
-	if LimitArenas(4) {
-		t.Error("LimitArenas overrode $MALLOC_ARENA_MAX")
-	}
-}

@@ -6,6 +6,7 @@
 // analysed, the pages its frame, resized copies and network inputs took
 // stay with the process, scattered over the arenas. Trim returns them at
 // points where the caller knows a large piece of work has ended.
-// LimitArenas caps how many arenas there are (glibc makes up to eight a
-// core), so that fewer heaps each keep blocks of their own.
+// Package arenacap, imported by the desktop app, caps how many arenas
+// there are (glibc makes up to eight a core), so that fewer heaps each keep
+// blocks of their own.
 package cmalloc
