@@ -3,10 +3,11 @@
 package arenacap
 
 /*
+#define _GNU_SOURCE
 #include <malloc.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysinfo.h>
 
 static int fc_arena_cap = 0;
 
@@ -16,7 +17,10 @@ __attribute__((constructor)) static void fc_cap_arenas(void) {
 	if (getenv("MALLOC_ARENA_MAX") != NULL || (tunables != NULL && strstr(tunables, "arena_max") != NULL)) {
 		return;
 	}
-	int n = get_nprocs();
+	// The processors this process may run on, as Go's runtime.NumCPU
+	// counts them.
+	cpu_set_t set;
+	int n = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 2;
 	if (n < 2) {
 		n = 2;
 	}

@@ -14,9 +14,9 @@ import (
 )
 
 // allocatingThreads is how many threads the tests start, each wanting an
-// arena of its own: more than the cap on any machine with up to 8 cores
-// (glibc's own limit on 2 cores is 16).
-const allocatingThreads = 12
+// arena of its own: more than the cap (one a core), fewer than glibc's own
+// limit without it (eight a core).
+var allocatingThreads = 2*runtime.NumCPU() + 8
 
 // envArenas is set in the child of TestThreadsMakeArenasWithoutTheCap:
 // the child spawns the threads and prints how many arenas there are.
