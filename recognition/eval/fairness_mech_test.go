@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -233,40 +234,10 @@ func fmtList(v []float64) string {
 }
 
 // ratioValue is the max/min within-group FMR ratio at the threshold where
-// the overall FMR of faces' non-mated pairs is fmr.
+// the overall FMR of faces' non-mated pairs is fmr (measureRatio's figure).
 func ratioValue(faces []mface, score func(i, j int) float64, fmr float64) float64 {
-	var all []float64
-	type within struct {
-		g string
-		s float64
-	}
-	var w []within
-	for i := range faces {
-		for j := i + 1; j < len(faces); j++ {
-			if faces[i].id == faces[j].id {
-				continue
-			}
-			s := score(i, j)
-			all = append(all, s)
-			if faces[i].g == faces[j].g {
-				w = append(w, within{faces[i].g, s})
-			}
-		}
-	}
-	th := quantileAt(all, fmr)
-	fm, n := map[string]float64{}, map[string]float64{}
-	for _, p := range w {
-		n[p.g]++
-		if p.s <= th {
-			fm[p.g]++
-		}
-	}
-	lo, hi := math.Inf(1), 0.0
-	for g := range n {
-		v := fm[g] / n[g]
-		lo, hi = min(lo, v), max(hi, v)
-	}
-	return hi / lo
+	r, _ := measureRatio(faces, score, fmr, false)
+	return r
 }
 
 // distances are the Euclidean distances of the pool's descriptors, after
@@ -454,7 +425,7 @@ func symmetricEigen(m [][]float64) ([]float64, [][]float64) {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortFunc(order, func(x, y int) int { return -cmpFloat(a[x][x], a[y][y]) })
+	slices.SortFunc(order, func(x, y int) int { return -cmp.Compare(a[x][x], a[y][y]) })
 	vals := make([]float64, n)
 	vecs := make([][]float64, n)
 	for k, i := range order {
@@ -465,16 +436,6 @@ func symmetricEigen(m [][]float64) ([]float64, [][]float64) {
 		}
 	}
 	return vals, vecs
-}
-
-func cmpFloat(x, y float64) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
 }
 
 // statFn is a location and scale of a face's sorted distances to its
@@ -562,7 +523,7 @@ func normalise(base dissim, pool []mface, cohort []bool, k int, st statFn, c com
 				cand = append(cand, j)
 			}
 		}
-		slices.SortFunc(cand, func(x, y int) int { return cmpFloat(base.at(i, x), base.at(i, y)) })
+		slices.SortFunc(cand, func(x, y int) int { return cmp.Compare(base.at(i, x), base.at(i, y)) })
 		near[i] = cand[:min(len(cand), k+most)]
 	}
 	stats := func(i, other int) (float64, float64) {
