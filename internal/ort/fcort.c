@@ -49,6 +49,8 @@ enum {
 	SLOT_ReleaseSessionOptions = 100,
 	SLOT_AddSessionConfigEntry = 130,
 	SLOT_CreateAndRegisterAllocator = 144,
+	SLOT_ReleaseArenaCfg = 157,
+	SLOT_CreateArenaCfgV2 = 164,
 	SLOT_AddRunConfigEntry = 165,
 };
 
@@ -211,10 +213,23 @@ OrtStatus *fcort_create_cpu_memory_info(const void *api, OrtMemoryInfo **out) {
 	    FCORT_ARENA_ALLOCATOR, FCORT_MEM_TYPE_DEFAULT, out);
 }
 
-OrtStatus *fcort_register_env_arena(const void *api, OrtEnv *env, const OrtMemoryInfo *cpu) {
-	// No OrtArenaCfg (NULL): the arena's default settings.
-	return FN(api, SLOT_CreateAndRegisterAllocator, OrtStatus *(*)(OrtEnv *, const OrtMemoryInfo *, const void *))(
-	    env, cpu, NULL);
+OrtStatus *fcort_register_env_arena(const void *api, OrtEnv *env, const OrtMemoryInfo *cpu, int exact) {
+	typedef OrtStatus *(*register_fn)(OrtEnv *, const OrtMemoryInfo *, const OrtArenaCfg *);
+	if (!exact) {
+		// No OrtArenaCfg (NULL): the arena's default settings.
+		return FN(api, SLOT_CreateAndRegisterAllocator, register_fn)(env, cpu, NULL);
+	}
+	const char *keys[] = {"arena_extend_strategy"};
+	const size_t values[] = {FCORT_ARENA_SAME_AS_REQUESTED};
+	OrtArenaCfg *cfg = NULL;
+	OrtStatus *st = FN(api, SLOT_CreateArenaCfgV2,
+	                   OrtStatus *(*)(const char *const *, const size_t *, size_t, OrtArenaCfg **))(keys, values, 1, &cfg);
+	if (st != NULL) {
+		return st;
+	}
+	st = FN(api, SLOT_CreateAndRegisterAllocator, register_fn)(env, cpu, cfg);
+	FN(api, SLOT_ReleaseArenaCfg, void (*)(OrtArenaCfg *))(cfg);
+	return st;
 }
 
 void fcort_release_memory_info(const void *api, OrtMemoryInfo *m) {

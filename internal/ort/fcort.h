@@ -33,6 +33,7 @@ typedef struct OrtMemoryInfo OrtMemoryInfo;
 typedef struct OrtAllocator OrtAllocator;
 typedef struct OrtTypeInfo OrtTypeInfo;
 typedef struct OrtTensorTypeAndShapeInfo OrtTensorTypeAndShapeInfo;
+typedef struct OrtArenaCfg OrtArenaCfg;
 
 // Enum values from the C API.
 enum {
@@ -43,6 +44,7 @@ enum {
 	FCORT_ELEMENT_FLOAT = 1,         // ONNXTensorElementDataType
 	FCORT_ARENA_ALLOCATOR = 1,       // OrtAllocatorType
 	FCORT_MEM_TYPE_DEFAULT = 0,      // OrtMemType
+	FCORT_ARENA_SAME_AS_REQUESTED = 1, // arena_extend_strategy of an OrtArenaCfg
 };
 
 // fcort_open loads the library at path and returns its API table and its
@@ -82,10 +84,12 @@ OrtStatus *fcort_io_info(const void *api, OrtSession *s, int output, size_t i, i
                          int *elem, int64_t *dims, size_t max_dims, size_t *ndims);
 
 OrtStatus *fcort_create_cpu_memory_info(const void *api, OrtMemoryInfo **out);
-// fcort_register_env_arena registers with env one CPU memory arena (default
-// settings; cpu describes it) that every session created with the config
-// entry session.use_env_allocators = 1 takes its memory from.
-OrtStatus *fcort_register_env_arena(const void *api, OrtEnv *env, const OrtMemoryInfo *cpu);
+// fcort_register_env_arena registers with env one CPU memory arena (cpu
+// describes it) that every session created with the config entry
+// session.use_env_allocators = 1 takes its memory from. With exact == 0 it
+// has the default settings (it grows by doubling); otherwise it grows by
+// what each allocation asks (arena_extend_strategy kSameAsRequested).
+OrtStatus *fcort_register_env_arena(const void *api, OrtEnv *env, const OrtMemoryInfo *cpu, int exact);
 void fcort_release_memory_info(const void *api, OrtMemoryInfo *m);
 OrtStatus *fcort_create_float_tensor(const void *api, OrtMemoryInfo *m, float *data, size_t count,
                                      const int64_t *shape, size_t ndims, OrtValue **out);

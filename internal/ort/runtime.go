@@ -23,6 +23,7 @@ type Runtime struct {
 	sessions int // open sessions; the environment lives while there are any
 	env      *C.OrtEnv
 	cpu      *C.OrtMemoryInfo
+	growth   ArenaGrowth // how env's arena grows
 }
 
 var (
@@ -106,12 +107,17 @@ func (r *Runtime) acquire() error {
 			C.fcort_release_env(r.api, env)
 			return err
 		}
-		if err := r.statusError("register the shared arena", C.fcort_register_env_arena(r.api, env, cpu)); err != nil {
+		growth := ArenaGrowth(arenaGrowth.Load())
+		exact := C.int(0)
+		if growth == ArenaExact {
+			exact = 1
+		}
+		if err := r.statusError("register the shared arena", C.fcort_register_env_arena(r.api, env, cpu, exact)); err != nil {
 			C.fcort_release_memory_info(r.api, cpu)
 			C.fcort_release_env(r.api, env)
 			return err
 		}
-		r.env, r.cpu = env, cpu
+		r.env, r.cpu, r.growth = env, cpu, growth
 	}
 	r.sessions++
 	return nil
