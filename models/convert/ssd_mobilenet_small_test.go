@@ -7,8 +7,6 @@ import (
 	"math"
 	"strings"
 	"testing"
-
-	"gocv.io/x/gocv"
 )
 
 // ssdPerCell is the anchors a cell of each head of face-api's SSD.
@@ -133,20 +131,7 @@ func TestSSDDerivedAnchorsRejectAnOffGridAnchor(t *testing.T) {
 
 func TestSSDMobileNetV1SmallDeterministic(t *testing.T) {
 	w := ssdGridWeights(5)
-	a, err := SSDMobileNetV1Small(w)
-	if err != nil {
-		t.Fatalf("convert: %v", err)
-	}
-	b, err := SSDMobileNetV1Small(w)
-	if err != nil {
-		t.Fatalf("convert again: %v", err)
-	}
-	if !bytes.Equal(a, b) {
-		t.Fatalf("two conversions of the same weights differ (%d vs %d bytes)", len(a), len(b))
-	}
-	if err := CheckSSDMobileNetV1Small(a); err != nil {
-		t.Fatalf("converted model fails its own check: %v", err)
-	}
+	a := ssdConvertTwice(t, SSDMobileNetV1Small, CheckSSDMobileNetV1Small, w)
 	if err := CheckSSDMobileNetV1(a); !errors.Is(err, ErrBadSSDModel) {
 		t.Errorf("the 512 check passes the 256 model: %v", err)
 	}
@@ -187,7 +172,7 @@ func TestSSDMobileNetV1SmallFindsWhatTheLargeFinds(t *testing.T) {
 	}
 	// The best face in the whole photo picks the window: a 256 square at a
 	// multiple of 64 pixels (the coarsest grid it spans) holding the face.
-	whole := ssdRunOpenCV(t, large, SSDInputSize, func(y, x, c int) float32 { return input.at(y, x, c) })
+	whole := ssdRunOpenCV(t, large, SSDInputSize, SSDAnchorCount, func(y, x, c int) float32 { return input.at(y, x, c) })
 	face := whole.best()
 	x0 := min(256, max(0, int((face[0]+face[2])/2*SSDInputSize)-128)/64*64)
 	y0 := min(256, max(0, int((face[1]+face[3])/2*SSDInputSize)-128)/64*64)
@@ -197,8 +182,8 @@ func TestSSDMobileNetV1SmallFindsWhatTheLargeFinds(t *testing.T) {
 		}
 		return input.at(y0+y, x0+x, c)
 	}
-	byLarge := ssdRunOpenCV(t, large, SSDInputSize, window)
-	bySmall := ssdRunOpenCV(t, small, SSDSmallInputSize, window)
+	byLarge := ssdRunOpenCV(t, large, SSDInputSize, SSDAnchorCount, window)
+	bySmall := ssdRunOpenCV(t, small, SSDSmallInputSize, SSDSmallAnchorCount, window)
 	bl, bs := byLarge.best(), bySmall.best()
 	t.Logf("window at (%d, %d): 512 model %.3f at %v px, 256 model %.3f at %v px", x0, y0, byLarge.score, bl.px(SSDInputSize), bySmall.score, bs.px(SSDSmallInputSize))
 	if byLarge.score < 0.5 {
@@ -214,67 +199,4 @@ func TestSSDMobileNetV1SmallFindsWhatTheLargeFinds(t *testing.T) {
 			break
 		}
 	}
-}
-
-// ssdBox is a box as the models give it: x0, y0, x1, y1 in units of the side.
-type ssdBox [4]float32
-
-func (b ssdBox) px(side int) [4]float64 {
-	return [4]float64{float64(b[0]) * float64(side), float64(b[1]) * float64(side), float64(b[2]) * float64(side), float64(b[3]) * float64(side)}
-}
-
-// ssdOutputs are a model's boxes and scores, and its best score.
-type ssdOutputs struct {
-	boxes []ssdBox
-	score float32
-	at    int
-}
-
-func (o ssdOutputs) best() ssdBox { return o.boxes[o.at] }
-
-// ssdRunOpenCV runs a converted model on a side x side input whose value
-// at (y, x, channel) pixel gives, and returns its outputs.
-func ssdRunOpenCV(t *testing.T, model []byte, side int, pixel func(y, x, c int) float32) ssdOutputs {
-	t.Helper()
-	net, err := gocv.ReadNetFromONNXBytes(model)
-	if err != nil {
-		t.Fatalf("OpenCV cannot read the model: %v", err)
-	}
-	defer net.Close()
-	blob := gocv.NewMatWithSizes([]int{1, 3, side, side}, gocv.MatTypeCV32F)
-	defer blob.Close()
-	bd, err := blob.DataPtrFloat32()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for c := 0; c < 3; c++ {
-		for y := 0; y < side; y++ {
-			for x := 0; x < side; x++ {
-				bd[(c*side+y)*side+x] = pixel(y, x, c)
-			}
-		}
-	}
-	net.SetInput(blob, SSDInputName)
-	outs := net.ForwardLayers([]string{SSDBoxesName, SSDScoresName})
-	defer func() {
-		for i := range outs {
-			outs[i].Close()
-		}
-	}()
-	boxes, err := outs[0].DataPtrFloat32()
-	if err != nil {
-		t.Fatal(err)
-	}
-	scores, err := outs[1].DataPtrFloat32()
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := ssdOutputs{boxes: make([]ssdBox, len(scores))}
-	for i, s := range scores {
-		copy(o.boxes[i][:], boxes[4*i:4*i+4])
-		if s > o.score {
-			o.score, o.at = s, i
-		}
-	}
-	return o
 }
