@@ -86,9 +86,10 @@ func (d *SSDDetector) Name() facedata.DetectorName { return facedata.SSD }
 func (d *SSDDetector) InputSize() int { return d.side }
 
 // MinFaceInput is the smallest face, in pixels of the input, found
-// reliably (the same at either input size). Measured with the 40 real crops of faceapi/people pasted on
-// clutter (TestSSDMinFaceInput): recall 0.53 at 32 px, 0.68 at 36, 0.90 at
-// 40, 0.975 at 44, 1.0 at 48 and above.
+// reliably (the same at either input size). Measured at 512 with the 40
+// real crops of faceapi/people pasted on clutter (TestSSDMinFaceInput):
+// recall 0.53 at 32 px, 0.68 at 36, 0.90 at 40, 0.975 at 44, 1.0 at 48
+// and above.
 func (d *SSDDetector) MinFaceInput() float64 { return ssdMinFaceInput }
 
 // Close releases the net. Call it after every Detect has returned.
@@ -97,10 +98,11 @@ func (d *SSDDetector) Close() error {
 	return nil
 }
 
-// Detect finds faces in a BGR 8-bit image. The image is scaled to fit
-// the input square (512x512, or 256x256 for the small model) at the top left (black bottom/right, as face-api pads), boxes
-// scoring above MinScore are kept, suppressed by NMS at IOU, mapped back to
-// image pixels and clipped to the image. The result is best first.
+// Detect finds faces in a BGR 8-bit image. The image is scaled to fit the
+// input square (512x512, or 256x256 for the small model) at the top left
+// (black bottom/right, as face-api pads), boxes scoring above MinScore are
+// kept, suppressed by NMS at IOU, mapped back to image pixels and clipped
+// to the image. The result is best first.
 func (d *SSDDetector) Detect(ctx context.Context, img gocv.Mat) ([]facedata.Detection, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -147,9 +149,9 @@ func ssdBlob(img gocv.Mat, side int) (blob gocv.Mat, scaleX, scaleY float64) {
 }
 
 // ssdDecode turns the net's outputs (boxes as x0, y0, x1, y1 in units of
-// the input side, side pixels; one score per anchor) into detections in image pixels,
-// keeping scores above minScore and boxes that stay non-empty once clipped
-// to the cols x rows image.
+// the input side, side pixels; one score per anchor) into detections in
+// image pixels, keeping scores above minScore and boxes that stay
+// non-empty once clipped to the cols x rows image.
 func ssdDecode(boxes, scores []float32, minScore float32, side, scaleX, scaleY float64, cols, rows int) []facedata.Detection {
 	var dets []facedata.Detection
 	for i, s := range scores {
