@@ -16,6 +16,7 @@ var converters = map[string]Converter{
 	"dlib-shape-predictor": oneInput("dlib-shape-predictor", convert.DlibShapePredictor),
 	"dlib-resnet-v1":       tfjsConverter(convert.DlibResNetV1),
 	"ssd-mobilenet-v1":     tfjsConverter(convert.SSDMobileNetV1),
+	"ssd-mobilenet-v1-256": tfjsConverter(convert.SSDMobileNetV1Small),
 	"nanodet":              convert.NanoDet,
 }
 

@@ -38,6 +38,9 @@ const ssdMinFaceInput = 44
 type SSDDetector struct {
 	opts SSDOptions
 	net  netRunner
+	// side is the input's side, anchors the number of anchors the model
+	// scores (512 and convert.SSDAnchorCount, or the small model's).
+	side, anchors int
 }
 
 // NewSSDDetector loads the converted model. The file is checked before a
@@ -46,30 +49,47 @@ type SSDDetector struct {
 // Detect is not slow; a file that is not the SSD model gives an error
 // matching ErrBadModel.
 func NewSSDDetector(modelPath string, opts SSDOptions) (*SSDDetector, error) {
+	return newSSDDetector("ssd detector", modelPath, opts, convert.CheckSSDMobileNetV1, convert.SSDInputSize, convert.SSDAnchorCount)
+}
+
+// NewSmallSSDDetector loads the same detector converted for a 256x256
+// input (convert.SSDMobileNetV1Small, model "ssd-small"): a quarter of the
+// 512 model's work, for pictures that fit 256 pixels, such as the
+// verifier's mosaics of up to four candidates. It finds faces of the same
+// size in input pixels (MinFaceInput) as the 512 model.
+func NewSmallSSDDetector(modelPath string, opts SSDOptions) (*SSDDetector, error) {
+	return newSSDDetector("small ssd detector", modelPath, opts, convert.CheckSSDMobileNetV1Small, convert.SSDSmallInputSize, convert.SSDSmallAnchorCount)
+}
+
+// newSSDDetector loads an SSD model of a side x side input scoring anchors
+// anchors, checked with check.
+func newSSDDetector(what, modelPath string, opts SSDOptions, check func([]byte) error, side, anchors int) (*SSDDetector, error) {
 	if opts.MinScore <= 0 {
 		opts.MinScore = 0.5
 	}
 	if opts.IOU <= 0 {
 		opts.IOU = 0.5
 	}
-	net, err := loadNet("ssd detector", modelPath, convert.CheckSSDMobileNetV1, opts.Runtime, fixedShapes,
-		convert.SSDInputName, []int64{1, 3, convert.SSDInputSize, convert.SSDInputSize})
+	net, err := loadNet(what, modelPath, check, opts.Runtime, fixedShapes,
+		convert.SSDInputName, []int64{1, 3, int64(side), int64(side)})
 	if err != nil {
 		return nil, err
 	}
-	return &SSDDetector{opts: opts, net: net}, nil
+	return &SSDDetector{opts: opts, net: net, side: side, anchors: anchors}, nil
 }
 
 // Name is facedata.SSD.
 func (d *SSDDetector) Name() facedata.DetectorName { return facedata.SSD }
 
-// InputSize is the side of the square the model sees.
-func (d *SSDDetector) InputSize() int { return convert.SSDInputSize }
+// InputSize is the side of the square the model sees: 512, or 256 for the
+// small model.
+func (d *SSDDetector) InputSize() int { return d.side }
 
-// MinFaceInput is the smallest face, in pixels of the 512 input, found
-// reliably. Measured with the 40 real crops of faceapi/people pasted on
-// clutter (TestSSDMinFaceInput): recall 0.53 at 32 px, 0.68 at 36, 0.90 at
-// 40, 0.975 at 44, 1.0 at 48 and above.
+// MinFaceInput is the smallest face, in pixels of the input, found
+// reliably (the same at either input size). Measured at 512 with the 40
+// real crops of faceapi/people pasted on clutter (TestSSDMinFaceInput):
+// recall 0.53 at 32 px, 0.68 at 36, 0.90 at 40, 0.975 at 44, 1.0 at 48
+// and above.
 func (d *SSDDetector) MinFaceInput() float64 { return ssdMinFaceInput }
 
 // Close releases the net. Call it after every Detect has returned.
@@ -78,10 +98,11 @@ func (d *SSDDetector) Close() error {
 	return nil
 }
 
-// Detect finds faces in a BGR 8-bit image. The image is scaled to fit
-// 512x512 at the top left (black bottom/right, as face-api pads), boxes
-// scoring above MinScore are kept, suppressed by NMS at IOU, mapped back to
-// image pixels and clipped to the image. The result is best first.
+// Detect finds faces in a BGR 8-bit image. The image is scaled to fit the
+// input square (512x512, or 256x256 for the small model) at the top left
+// (black bottom/right, as face-api pads), boxes scoring above MinScore are
+// kept, suppressed by NMS at IOU, mapped back to image pixels and clipped
+// to the image. The result is best first.
 func (d *SSDDetector) Detect(ctx context.Context, img gocv.Mat) ([]facedata.Detection, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -89,7 +110,7 @@ func (d *SSDDetector) Detect(ctx context.Context, img gocv.Mat) ([]facedata.Dete
 	if img.Empty() || img.Type() != gocv.MatTypeCV8UC3 {
 		return nil, fmt.Errorf("ssd: want a BGR 8-bit image, got %dx%d of type %v", img.Cols(), img.Rows(), img.Type())
 	}
-	blob, scaleX, scaleY := ssdBlob(img)
+	blob, scaleX, scaleY := ssdBlob(img, d.side)
 	defer blob.Close()
 	outs, err := d.net.run(ctx, convert.SSDInputName, blob, convert.SSDBoxesName, convert.SSDScoresName)
 	if err != nil {
@@ -97,21 +118,20 @@ func (d *SSDDetector) Detect(ctx context.Context, img gocv.Mat) ([]facedata.Dete
 	}
 	defer ort.Recycle(outs...) // read below, then done with
 	boxes, scores := outs[0].Data, outs[1].Data
-	if len(scores) != convert.SSDAnchorCount || len(boxes) != 4*convert.SSDAnchorCount {
-		return nil, fmt.Errorf("ssd: the net gave %d scores and %d box values, want %d anchors", len(scores), len(boxes), convert.SSDAnchorCount)
+	if len(scores) != d.anchors || len(boxes) != 4*d.anchors {
+		return nil, fmt.Errorf("ssd: the net gave %d scores and %d box values, want %d anchors", len(scores), len(boxes), d.anchors)
 	}
-	dets := ssdDecode(boxes, scores, d.opts.MinScore, scaleX, scaleY, img.Cols(), img.Rows())
+	dets := ssdDecode(boxes, scores, d.opts.MinScore, float64(d.side), scaleX, scaleY, img.Cols(), img.Rows())
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	return NonMaxSuppression(dets, d.opts.IOU), nil
 }
 
-// ssdBlob scales img to fit the 512 square, places it top left on black,
-// and returns the normalised NCHW RGB blob (x/127.5 - 1) with the scale
-// applied on each axis (rounding makes them differ slightly).
-func ssdBlob(img gocv.Mat) (blob gocv.Mat, scaleX, scaleY float64) {
-	const side = convert.SSDInputSize
+// ssdBlob scales img to fit the side x side square, places it top left on
+// black, and returns the normalised NCHW RGB blob (x/127.5 - 1) with the
+// scale applied on each axis (rounding makes them differ slightly).
+func ssdBlob(img gocv.Mat, side int) (blob gocv.Mat, scaleX, scaleY float64) {
 	scale := float64(side) / float64(max(img.Cols(), img.Rows()))
 	w := min(side, max(1, int(math.Round(float64(img.Cols())*scale))))
 	h := min(side, max(1, int(math.Round(float64(img.Rows())*scale))))
@@ -129,11 +149,10 @@ func ssdBlob(img gocv.Mat) (blob gocv.Mat, scaleX, scaleY float64) {
 }
 
 // ssdDecode turns the net's outputs (boxes as x0, y0, x1, y1 in units of
-// the input side; one score per anchor) into detections in image pixels,
-// keeping scores above minScore and boxes that stay non-empty once clipped
-// to the cols x rows image.
-func ssdDecode(boxes, scores []float32, minScore float32, scaleX, scaleY float64, cols, rows int) []facedata.Detection {
-	const side = convert.SSDInputSize
+// the input side, side pixels; one score per anchor) into detections in
+// image pixels, keeping scores above minScore and boxes that stay
+// non-empty once clipped to the cols x rows image.
+func ssdDecode(boxes, scores []float32, minScore float32, side, scaleX, scaleY float64, cols, rows int) []facedata.Detection {
 	var dets []facedata.Detection
 	for i, s := range scores {
 		if !(s > minScore) {

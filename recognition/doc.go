@@ -13,8 +13,9 @@
 // (Options.Runtime) as the fallback.
 //
 // Photos are searched by UltraFace over an octave pyramid (each level keeps
-// faces of 16-48 detector pixels), and every face it finds is confirmed by
-// the SSD in a mosaic. Small pictures that are mostly face (mugshots, face
+// faces of 16-48 detector pixels), and every face it finds that it is not
+// sure of is confirmed by the SSD in a mosaic (at 256 pixels for up to four
+// candidates, 512 for more). Small pictures that are mostly face (mugshots, face
 // chips) are searched again with their border replicated outwards. An Engine is safe for concurrent use,
 // takes a context for cancelling, and closes every gocv.Mat it creates.
 //

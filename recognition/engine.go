@@ -62,13 +62,16 @@ func DefaultOptions() Options {
 // Engine turns frames into faces. It is safe for concurrent use; Close it
 // when done.
 type Engine struct {
-	opts        Options
-	detector    Detector
-	fine        Detector // tiles large frames for small faces; nil: no tiling
-	verifier    Detector // confirms faces the others found; nil: none of its own
-	scanner     faceScanner
-	aligner     *Aligner
-	descriptors *DescriptorNet // nil when descriptors are off
+	opts     Options
+	detector Detector
+	fine     Detector // tiles large frames for small faces; nil: no tiling
+	verifier Detector // confirms faces the others found; nil: none of its own
+	// smallVerifier is the verifier at a smaller input, for a few
+	// candidates; nil: none (or its model is not installed).
+	smallVerifier *SSDDetector
+	scanner       faceScanner
+	aligner       *Aligner
+	descriptors   *DescriptorNet // nil when descriptors are off
 	// cohort gives every descriptor its cohort statistics (see
 	// recognition/scorenorm); nil when descriptors are off.
 	cohort *scorenorm.Cohort
@@ -179,7 +182,9 @@ func (e *Engine) loadDetectors() error {
 		// One detector at every scale: the whole frame at 320 pixels for
 		// large faces, then an octave pyramid down to the smallest face,
 		// each level trusted with faces of 16-48 detector pixels. Every face
-		// found is shown to the SSD in a mosaic for a second opinion.
+		// found is shown to the SSD in a mosaic for a second opinion: to the
+		// SSD converted for 256x256 when one to four need it (a quarter of
+		// the 512 model's run, the same verdicts), else to the 512 one.
 		minScore := e.opts.MinScore
 		if minScore <= 0 {
 			minScore = ultraCandidateScore
@@ -191,9 +196,15 @@ func (e *Engine) loadDetectors() error {
 		if e.verifier, err = newDetector(facedata.SSD, ssdVerifyFloor, 0, e.opts.Runtime); err != nil {
 			return err
 		}
+		if e.smallVerifier, err = loadSmallVerifier(e.opts.Runtime); err != nil {
+			return err
+		}
 		uf := e.detector.(*UltraFaceDetector)
 		e.scanner = faceScanner{coarse: uf, fine: uf, verifier: e.verifier.(sizedDetector), verifyMin: ultraVerifyMinJoint,
 			verifyAll: true, sureScore: ultraSureScore, minFace: float64(e.opts.MinFaceSize), octaves: true}
+		if e.smallVerifier != nil {
+			e.scanner.smallVerifier = e.smallVerifier
+		}
 	case facedata.SSD:
 		// The SSD is loaded with the low verification threshold; its
 		// whole-frame pass then keeps only scores of opts.MinScore (0.5 by
@@ -261,6 +272,9 @@ func (e *Engine) Close() error {
 	}
 	if e.verifier != nil {
 		e.verifier.Close()
+	}
+	if e.smallVerifier != nil {
+		e.smallVerifier.Close()
 	}
 	if e.own != nil {
 		e.own.Close() // shared models stay for the engines that share them

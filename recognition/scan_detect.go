@@ -49,6 +49,10 @@ type faceScanner struct {
 	// then every face the fine passes found is kept.
 	fine     scalingDetector
 	verifier sizedDetector
+	// smallVerifier, when not nil, is the verifier at a smaller input
+	// (the SSD at 256 against 512): candidates that all fit its one
+	// mosaic are shown to it instead, for a fraction of the work.
+	smallVerifier sizedDetector
 	// verifyMin is the product of the fine and the verifier scores that
 	// confirms a face.
 	verifyMin float32
@@ -95,7 +99,7 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]facedata.Detec
 	all := append(append([]facedata.Detection(nil), coarseDets...), fineDets...)
 	if s.verifyAll {
 		sure, doubtful := s.splitSure(dropInnerParts(mergeDetections(all, 0.4, 0.75)))
-		confirmed, err := verifyCandidates(ctx, s.verifier, s.verifyMin, frame, doubtful)
+		confirmed, err := verifyCandidates(ctx, s.verifierFor(len(doubtful)), s.verifyMin, frame, doubtful)
 		if err != nil {
 			return nil, err
 		}
@@ -123,11 +127,22 @@ func (s faceScanner) scan(ctx context.Context, frame gocv.Mat) ([]facedata.Detec
 	confirmed := candidates
 	if s.verifier != nil {
 		var err error
-		if confirmed, err = verifyCandidates(ctx, s.verifier, s.verifyMin, frame, candidates); err != nil {
+		if confirmed, err = verifyCandidates(ctx, s.verifierFor(len(candidates)), s.verifyMin, frame, candidates); err != nil {
 			return nil, err
 		}
 	}
 	return dropInnerParts(mergeDetections(append(coarseDets, confirmed...), 0.4, 0.75)), nil
+}
+
+// verifierFor returns the verifier for n candidates: the small one when
+// its one mosaic holds them all, else the full-size one.
+func (s faceScanner) verifierFor(n int) sizedDetector {
+	if s.smallVerifier != nil {
+		if g := mosaicGrid(s.smallVerifier); n <= g*g {
+			return s.smallVerifier
+		}
+	}
+	return s.verifier
 }
 
 // memoryTrimmer is a detector that can hand the working memory of its

@@ -32,10 +32,8 @@ func verifyCandidates(ctx context.Context, verifier sizedDetector, minJoint floa
 	if len(cands) == 0 {
 		return nil, nil
 	}
-	input := verifier.InputSize()
-	faceSide := mosaicFaceFactor * verifier.MinFaceInput()
-	grid := max(1, int(float64(input)/(2*faceSide)))
-	cell := input / grid
+	grid := mosaicGrid(verifier)
+	cell := verifier.InputSize() / grid
 	perMosaic := grid * grid
 	mosaics := (len(cands) + perMosaic - 1) / perMosaic
 	joints := make([][]float32, mosaics)
@@ -77,6 +75,14 @@ func verifyCandidates(ctx context.Context, verifier sizedDetector, minJoint floa
 		}
 	}
 	return confirmed, nil
+}
+
+// mosaicGrid is the number of cells a side of the verifier's mosaic: each
+// cell is twice the candidate's side, shown at mosaicFaceFactor times the
+// verifier's smallest reliable face.
+func mosaicGrid(verifier sizedDetector) int {
+	faceSide := mosaicFaceFactor * verifier.MinFaceInput()
+	return max(1, int(float64(verifier.InputSize())/(2*faceSide)))
 }
 
 // firstError returns the first error that is not a cancellation, else the

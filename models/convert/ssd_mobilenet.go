@@ -59,10 +59,17 @@ var ssdBoxVariances = [4]float32{10, 10, 5, 5}
 // misshapen tensor, or one holding NaN or infinity, gives an error matching
 // ErrBadWeights.
 func SSDMobileNetV1(w map[string]Tensor) ([]byte, error) {
-	b := &ssdBuilder{w: w, g: NewGraph("ssd_mobilenet_v1")}
+	return ssdMobileNetV1(w, SSDInputSize, SSDAnchorCount)
+}
+
+// ssdMobileNetV1 builds the model for a side x side input, which has
+// anchorCount anchors: at SSDInputSize the stored ones, at other sides
+// those ssdDerivedAnchors derives from them.
+func ssdMobileNetV1(w map[string]Tensor, side, anchorCount int) ([]byte, error) {
+	b := &ssdBuilder{w: w, g: NewGraph("ssd_mobilenet_v1"), side: side, anchorCount: anchorCount}
 	b.build()
 	if b.err != nil {
-		return nil, fmt.Errorf("ssd mobilenet v1: %w", b.err)
+		return nil, fmt.Errorf("ssd mobilenet v1 at %d: %w", side, b.err)
 	}
 	return b.g.Marshal(ssdOpset, "facecase")
 }
@@ -80,10 +87,15 @@ type ssdBuilder struct {
 	w   map[string]Tensor
 	g   *Graph
 	err error
+	// side is the input's side, anchorCount the anchors the heads predict
+	// at that side.
+	side, anchorCount int
+	// heads are the predictor heads' grids, finest first.
+	heads []ssdHeadGrid
 }
 
 func (b *ssdBuilder) build() {
-	x := ssdValue{name: b.g.Input(SSDInputName, 1, 3, SSDInputSize, SSDInputSize), ch: 3, side: SSDInputSize}
+	x := ssdValue{name: b.g.Input(SSDInputName, 1, 3, int64(b.side), int64(b.side)), ch: 3, side: b.side}
 
 	// MobileNet v1 backbone. Layer 0 is a full 3x3 stride-2 convolution
 	// whose batch norm is already folded into an offset.
@@ -114,9 +126,12 @@ func (b *ssdBuilder) build() {
 		encodings = append(encodings, enc)
 		logits = append(logits, logit)
 		anchors += n
+		if src.side > 0 {
+			b.heads = append(b.heads, ssdHeadGrid{side: src.side, perCell: n / (src.side * src.side)})
+		}
 	}
-	if b.err == nil && anchors != SSDAnchorCount {
-		b.fail("the heads predict %d anchors, want %d", anchors, SSDAnchorCount)
+	if b.err == nil && anchors != b.anchorCount {
+		b.fail("the heads predict %d anchors, want %d", anchors, b.anchorCount)
 	}
 	b.decode(encodings, logits)
 }
@@ -341,22 +356,31 @@ func (b *ssdBuilder) anchorMajor(x ssdValue, n int64) string {
 // decode concatenates the heads and turns encodings into boxes relative to
 // the stored anchors (outputLayer.ts), and logits into scores.
 func (b *ssdBuilder) decode(encodings, logits []string) {
-	anchors, ok := b.tensor("Output/extra_dim", 1, SSDAnchorCount, 4)
+	stored, ok := b.tensor("Output/extra_dim", 1, SSDAnchorCount, 4)
 	if !ok {
 		return
 	}
+	anchors := stored.Data
+	if b.side != SSDInputSize {
+		var err error
+		if anchors, err = ssdDerivedAnchors(stored.Data, b.heads, b.side); err != nil {
+			b.fail("%v", err)
+			return
+		}
+	}
+	n := b.anchorCount
 	// Stored anchors are (ymin, xmin, ymax, xmax); the graph works in (x, y).
-	size := make([]float32, 2*SSDAnchorCount)
-	centre := make([]float32, 2*SSDAnchorCount)
-	half := make([]float32, 2*SSDAnchorCount)
-	for i := 0; i < SSDAnchorCount; i++ {
-		a := anchors.Data[4*i : 4*i+4]
+	size := make([]float32, 2*n)
+	centre := make([]float32, 2*n)
+	half := make([]float32, 2*n)
+	for i := 0; i < n; i++ {
+		a := anchors[4*i : 4*i+4]
 		w, h := a[3]-a[1], a[2]-a[0]
 		size[2*i], size[2*i+1] = w, h
 		centre[2*i], centre[2*i+1] = a[1]+w/2, a[0]+h/2
 		half[2*i], half[2*i+1] = w/2, h/2
 	}
-	dims := []int64{1, SSDAnchorCount, 2}
+	dims := []int64{1, int64(n), 2}
 	g := b.g
 	enc := g.Node("Concat", encodings, Int("axis", 1))
 	axes := g.ConstInt64("slice_axes", 2)
@@ -367,11 +391,11 @@ func (b *ssdBuilder) decode(encodings, logits []string) {
 	c := g.Node("Add", []string{g.Node("Mul", []string{offsets, g.Const("anchor_size", dims, size)}), g.Const("anchor_centre", dims, centre)})
 	h := g.Node("Mul", []string{g.Node("Exp", []string{logSizes}), g.Const("anchor_half", dims, half)})
 	g.NamedNode(SSDBoxesName, "Concat", []string{g.Node("Sub", []string{c, h}), g.Node("Add", []string{c, h})}, Int("axis", 2))
-	g.Output(SSDBoxesName, 1, SSDAnchorCount, 4)
+	g.Output(SSDBoxesName, 1, int64(n), 4)
 
 	logit := g.Node("Concat", logits, Int("axis", 1))
-	g.NamedNode(SSDScoresName, "Reshape", []string{g.Node("Sigmoid", []string{logit}), g.ConstInt64("scores_shape", 1, SSDAnchorCount)})
-	g.Output(SSDScoresName, 1, SSDAnchorCount)
+	g.NamedNode(SSDScoresName, "Reshape", []string{g.Node("Sigmoid", []string{logit}), g.ConstInt64("scores_shape", 1, int64(n))})
+	g.Output(SSDScoresName, 1, int64(n))
 }
 
 // ErrBadSSDModel is returned when a file is not an SSD model as
@@ -393,6 +417,12 @@ var ssdOps = map[string]bool{
 // instead of returning an error, so callers check a file with this before
 // loading it. Errors wrap ErrBadSSDModel.
 func CheckSSDMobileNetV1(model []byte) error {
+	return checkSSD(model, SSDInputSize, SSDAnchorCount)
+}
+
+// checkSSD is CheckSSDMobileNetV1 for a model of a side x side input with
+// anchorCount anchors.
+func checkSSD(model []byte, side, anchorCount int64) error {
 	var m onnx.ModelProto
 	if err := proto.Unmarshal(model, &m); err != nil {
 		return fmt.Errorf("%w: %v", ErrBadSSDModel, err)
@@ -406,9 +436,9 @@ func CheckSSDMobileNetV1(model []byte) error {
 		name   string
 		dims   []int64
 	}{
-		{g.GetInput(), SSDInputName, []int64{1, 3, SSDInputSize, SSDInputSize}},
-		{g.GetOutput(), SSDBoxesName, []int64{1, SSDAnchorCount, 4}},
-		{g.GetOutput(), SSDScoresName, []int64{1, SSDAnchorCount}},
+		{g.GetInput(), SSDInputName, []int64{1, 3, side, side}},
+		{g.GetOutput(), SSDBoxesName, []int64{1, anchorCount, 4}},
+		{g.GetOutput(), SSDScoresName, []int64{1, anchorCount}},
 	} {
 		if err := ssdCheckValue(v.values, v.name, v.dims); err != nil {
 			return err

@@ -93,22 +93,30 @@ func ssdParse(t *testing.T, b []byte) *onnx.ModelProto {
 	return &m
 }
 
-func TestSSDMobileNetV1Deterministic(t *testing.T) {
-	w := ssdFakeWeights(1)
-	a, err := SSDMobileNetV1(w)
+// ssdConvertTwice converts w twice with build and returns the model,
+// failing the test unless both conversions give the same bytes and check
+// accepts them.
+func ssdConvertTwice(t *testing.T, build func(map[string]Tensor) ([]byte, error), check func([]byte) error, w map[string]Tensor) []byte {
+	t.Helper()
+	a, err := build(w)
 	if err != nil {
 		t.Fatalf("convert: %v", err)
 	}
-	b, err := SSDMobileNetV1(w)
+	b, err := build(w)
 	if err != nil {
 		t.Fatalf("convert again: %v", err)
 	}
 	if !bytes.Equal(a, b) {
 		t.Fatalf("two conversions of the same weights differ (%d vs %d bytes)", len(a), len(b))
 	}
-	if err := CheckSSDMobileNetV1(a); err != nil {
+	if err := check(a); err != nil {
 		t.Fatalf("converted model fails its own check: %v", err)
 	}
+	return a
+}
+
+func TestSSDMobileNetV1Deterministic(t *testing.T) {
+	a := ssdConvertTwice(t, SSDMobileNetV1, CheckSSDMobileNetV1, ssdFakeWeights(1))
 	m := ssdParse(t, a)
 	if got := m.GetOpsetImport()[0].GetVersion(); got != ssdOpset {
 		t.Errorf("opset %d, want %d", got, ssdOpset)
@@ -267,47 +275,8 @@ func TestSSDMobileNetV1MatchesReference(t *testing.T) {
 	}
 	input := ssdRefInput(photo)
 
-	net, err := gocv.ReadNetFromONNXBytes(model)
-	if err != nil {
-		t.Fatalf("OpenCV cannot read the converted model: %v", err)
-	}
-	defer net.Close()
-	blob := gocv.NewMatWithSizes([]int{1, 3, SSDInputSize, SSDInputSize}, gocv.MatTypeCV32F)
-	defer blob.Close()
-	bd, err := blob.DataPtrFloat32()
-	if err != nil {
-		t.Fatal(err)
-	}
-	plane := SSDInputSize * SSDInputSize
-	for i := 0; i < plane; i++ {
-		for c := 0; c < 3; c++ {
-			bd[c*plane+i] = input.d[i*3+c]
-		}
-	}
-	net.SetInput(blob, SSDInputName)
-	outs := net.ForwardLayers([]string{SSDBoxesName, SSDScoresName})
-	defer func() {
-		for i := range outs {
-			outs[i].Close()
-		}
-	}()
-	if len(outs) != 2 {
-		t.Fatalf("OpenCV returned %d outputs, want 2", len(outs))
-	}
-	if got := outs[0].Size(); len(got) != 3 || got[1] != SSDAnchorCount || got[2] != 4 {
-		t.Fatalf("boxes shape %v, want [1 %d 4]", got, SSDAnchorCount)
-	}
-	if got := outs[1].Size(); len(got) != 2 || got[1] != SSDAnchorCount {
-		t.Fatalf("scores shape %v, want [1 %d]", got, SSDAnchorCount)
-	}
-	boxes, err := outs[0].DataPtrFloat32()
-	if err != nil {
-		t.Fatal(err)
-	}
-	scores, err := outs[1].DataPtrFloat32()
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := ssdRunOpenCV(t, model, SSDInputSize, SSDAnchorCount, input.at)
+	boxes, scores := out.boxes, out.scores
 
 	refBoxes, refScores := ssdReference(w, input)
 	var faces int
@@ -321,7 +290,7 @@ func TestSSDMobileNetV1MatchesReference(t *testing.T) {
 			continue // boxes of anchors with no face in them are not looked at
 		}
 		for j := 0; j < 4; j++ {
-			maxBoxDiff = math.Max(maxBoxDiff, math.Abs(float64(boxes[4*i+j]-refBoxes[i][j])))
+			maxBoxDiff = math.Max(maxBoxDiff, math.Abs(float64(boxes[i][j]-refBoxes[i][j])))
 		}
 	}
 	t.Logf("%d reference anchors above 0.5; largest difference: score %.2g, box %.2g (of the 512 side)", faces, maxScoreDiff, maxBoxDiff)
@@ -496,4 +465,78 @@ func ssdReference(w map[string]Tensor, x ssdRef) ([][4]float32, []float32) {
 		scores[i] = float32(1 / (1 + math.Exp(-float64(cls[3*i+1]))))
 	}
 	return boxes, scores
+}
+
+// ssdBox is a box as the models give it: x0, y0, x1, y1 in units of the side.
+type ssdBox [4]float32
+
+func (b ssdBox) px(side int) [4]float64 {
+	return [4]float64{float64(b[0]) * float64(side), float64(b[1]) * float64(side), float64(b[2]) * float64(side), float64(b[3]) * float64(side)}
+}
+
+// ssdOutputs are a model's boxes and scores, and its best score.
+type ssdOutputs struct {
+	boxes  []ssdBox
+	scores []float32
+	score  float32
+	at     int
+}
+
+func (o ssdOutputs) best() ssdBox { return o.boxes[o.at] }
+
+// ssdRunOpenCV runs a converted model in OpenCV 4.6 DNN on a side x side
+// input whose value at (y, x, channel) pixel gives, and returns its outputs
+// for its anchors anchors (checked).
+func ssdRunOpenCV(t *testing.T, model []byte, side, anchors int, pixel func(y, x, c int) float32) ssdOutputs {
+	t.Helper()
+	net, err := gocv.ReadNetFromONNXBytes(model)
+	if err != nil {
+		t.Fatalf("OpenCV cannot read the model: %v", err)
+	}
+	defer net.Close()
+	blob := gocv.NewMatWithSizes([]int{1, 3, side, side}, gocv.MatTypeCV32F)
+	defer blob.Close()
+	bd, err := blob.DataPtrFloat32()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c := 0; c < 3; c++ {
+		for y := 0; y < side; y++ {
+			for x := 0; x < side; x++ {
+				bd[(c*side+y)*side+x] = pixel(y, x, c)
+			}
+		}
+	}
+	net.SetInput(blob, SSDInputName)
+	outs := net.ForwardLayers([]string{SSDBoxesName, SSDScoresName})
+	defer func() {
+		for i := range outs {
+			outs[i].Close()
+		}
+	}()
+	if len(outs) != 2 {
+		t.Fatalf("OpenCV returned %d outputs, want 2", len(outs))
+	}
+	if got := outs[0].Size(); len(got) != 3 || got[1] != anchors || got[2] != 4 {
+		t.Fatalf("boxes shape %v, want [1 %d 4]", got, anchors)
+	}
+	if got := outs[1].Size(); len(got) != 2 || got[1] != anchors {
+		t.Fatalf("scores shape %v, want [1 %d]", got, anchors)
+	}
+	boxes, err := outs[0].DataPtrFloat32()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores, err := outs[1].DataPtrFloat32()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := ssdOutputs{boxes: make([]ssdBox, len(scores)), scores: append([]float32(nil), scores...)}
+	for i, s := range scores {
+		copy(o.boxes[i][:], boxes[4*i:4*i+4])
+		if s > o.score {
+			o.score, o.at = s, i
+		}
+	}
+	return o
 }
