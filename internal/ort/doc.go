@@ -35,7 +35,9 @@
 // net's runs freed could not serve another's: a photo's detector, verifier
 // and descriptor net each kept their own. Shared, the six demo photos of
 // docs/benchmarks.md ("Memory", third pass) peaked about 60 MB lower
-// (medians) at the same processor time.
+// (medians) at the same processor time. The arena grows by doubling
+// unless SetArenaGrowth chose ArenaExact before the first session (the
+// desktop app does: see ArenaExact).
 //
 // Outputs are copied out of ONNX Runtime into Go slices. A caller done
 // with a run's outputs hands them back with Recycle, and later runs copy
