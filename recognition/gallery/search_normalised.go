@@ -45,8 +45,8 @@ func (g *Local) SearchNormalisedExact(ctx context.Context, probe facedata.Templa
 // with twice it, 0.9954 with four times (8.5 and 10.7 ms of processor time
 // a search); at 10 million, with fine codes (see fineKeepFactor), 0.9890
 // with twice, 0.9920 with four, 0.9926 with six, 0.9928 with eight times
-// (the lists scanned hold at least 99.28 %), at 24, 28-30, 33 and 35-37 ms
-// of processor time.
+// (the lists scanned hold at least 99.28 %), at 22-24, 25.5-30, 33 and
+// 33-37 ms of processor time (two sessions; docs/benchmarks.md).
 const normShortlistFactor = 4
 
 // fineKeepFactor times Options.NormRerank is how many faces of the
