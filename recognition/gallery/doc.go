@@ -53,8 +53,19 @@
 // face, read from the records in the background after opening), the
 // product-quantizer and int8 stages turn their distance estimates into
 // score estimates, and the Options.NormRerank best are re-ranked by exact
-// score. Until the statistics are in memory it shortlists by distance as
-// Search does. SearchNormalisedExact scores every face, the reference its
+// score. Each list's bound on its faces' scores (the upper convex hull of
+// their (1/σ, μ/σ), norm_bound.go) skips the lists that cannot beat the
+// shortlist, and each face is tested without a square root before its
+// score is estimated. Until the statistics are in memory it shortlists by
+// distance as Search does.
+//
+// Above Options.MaxResidentCodes, where the int8 codes stay in the file,
+// the same background reading also gives every face a fine code (fine.go:
+// 4 bits a dimension of its residual, 64 bytes a face, 0.68 GB at ten
+// million, kept outside the Go heap): the fine stage estimates the score
+// of the product-quantizer shortlist (four times the distance search's)
+// from them and reads only the best 2,048 records from the file, instead
+// of the whole shortlist. SearchNormalisedExact scores every face, the reference its
 // recall is measured against (BenchmarkSearchNormalised; figures in
 // docs/benchmarks.md, "Fair matching").
 //
@@ -68,8 +79,10 @@
 // Options.MaxResidentCodes faces (4 million by default) the int8 codes are
 // in memory too (one million faces measured 0.30-0.31 GiB resident after
 // opening); above it they stay in the file (ten million faces measured
-// 0.71-0.73 GiB): approximate search then re-ranks its whole shortlist
-// from the file and exact search reads every descriptor.
+// 0.71-0.73 GiB, and 1.4 GiB live once the statistics and fine codes of
+// normalised search are read): approximate search then re-ranks its whole
+// shortlist from the file (normalised search the best of it by fine
+// code) and exact search reads every descriptor.
 //
 // Everything read from the file is checked against CRC-32C checksums (see
 // checksum.go and record.go): each chunk when opening reads it, each face

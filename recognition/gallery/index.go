@@ -54,6 +54,15 @@ type index struct {
 	baseLargest int
 	// normReady says that the lists keep their faces' cohort statistics.
 	normReady bool
+	// fine, when set, is the fine quantizer of the index's fine codes,
+	// kept by row (fineBytes a row in fineCodes, one fineBeta each) when
+	// the int8 codes stay in the file (see fine.go, fine_table.go), in
+	// fineMem, outside the heap (see offheap.go): fineMem holds the memory
+	// as long as the index refers to it.
+	fine      *fineQuantizer
+	fineCodes []byte
+	fineBeta  []float32
+	fineMem   [2]*offHeap
 }
 
 func newIndex(c *coarse, q quantizer, trainedOn int) *index {

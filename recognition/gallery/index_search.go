@@ -17,6 +17,9 @@ type scanParams struct {
 	// best estimated normalised score instead of the nearest (threshold
 	// must then be +Inf).
 	norm *normScore
+	// fine, when set with norm, is how many faces the fine stage keeps for
+	// exact re-ranking from the file (see index.rerankFine); 0: none.
+	fine int
 }
 
 // listProbe is a probe prepared for one list: the weights that turn a list's

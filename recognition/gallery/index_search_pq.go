@@ -59,7 +59,11 @@ func (ix *index) scanPQ(ctx context.Context, q *[dim]float32, p scanParams) ([]u
 	}
 	if !ix.resident {
 		// No int8 codes in memory: the caller re-ranks the whole shortlist
-		// with float descriptors from the file.
+		// with float descriptors from the file, or the best of it by
+		// fine estimate.
+		if p.norm != nil && p.fine > 0 && ix.fineReady() {
+			return ix.rerankFine(ctx, q, short, units, workers, p)
+		}
 		return ix.shortlistRows(short, units), nil
 	}
 	return ix.rerankInt8(ctx, q, short, units, workers, p)
@@ -252,20 +256,34 @@ func scanPQListByDistance(s *pqScratch, u *pqUnit, l *invList, table *pqTable, b
 }
 
 // scanPQListByScore is the first stage of scanPQ for one list when it
-// ranks by estimated normalised score: the kernel flags the faces whose
-// distance estimate could give a score below tau (see
-// normScore.maxDist2), and those whose score estimate is below it are
-// kept in s.buf (by score).
+// ranks by estimated normalised score: the faces whose score estimate is
+// below tau are kept in s.buf (by score). The list's bound (see
+// listBound) skips lists none of whose faces can score below tau; in the
+// others every face is tested without a square root, since
+//
+//	score < tau  <=>  d (1/σp + 1/σ) < tau + μp/σp + μ/σ,
+//
+// and only those that pass have their score computed. (At ten million
+// faces about half the faces of a list lie within its bound, so flagging
+// them for the test costs more than testing all.)
 func scanPQListByScore(s *pqScratch, u *pqUnit, l *invList, table *pqTable, base, tau float32, ns *normScore) {
 	lim2 := ns.maxDist2(l, tau)
 	room := lim2 - base
 	if !(room > 0) {
 		return // NaN too: no face of the list can score below tau
 	}
-	sums, flagged := s.scanList(l, table, room)
-	for _, i := range flagged {
-		if sc := ns.score(base+table.scale*float32(sums[i]), l, int(i)); sc < tau {
-			s.buf = append(s.buf, hit{sc, u.first + uint32(i)})
+	n := len(l.rows)
+	sums, _ := s.runKernel(l, table, math.MaxUint16)
+	sums, st := sums[:n], l.stats[:2*n]
+	c := tau + ns.pmu*ns.pinv
+	for i, sum := range sums {
+		d2 := base + table.scale*float32(sum)
+		mu, inv := st[2*i], st[2*i+1]
+		r, w := c+mu*inv, ns.pinv+inv
+		if r > 0 && d2*w*w < r*r*(1+1e-5) {
+			if sc := ns.score(d2, l, i); sc < tau {
+				s.buf = append(s.buf, hit{sc, u.first + uint32(i)})
+			}
 		}
 	}
 }
@@ -279,9 +297,7 @@ func (s *pqScratch) scanList(l *invList, table *pqTable, room float32) (sums []u
 		limit = uint16(lim) + 2 // above every total that may pass, despite rounding
 	}
 	n := len(l.rows)
-	nb := pqBlocksFor(n)
-	sums, masks := grow(&s.sums, nb*pqBlock), grow(&s.masks, nb)
-	pqScan(table, l.pq, limit, sums, masks)
+	sums, masks := s.runKernel(l, table, limit)
 	flagged = s.flagged[:0]
 	for b, m := range masks {
 		for m &= 0x5555555555555555; m != 0; m &= m - 1 {
@@ -294,4 +310,13 @@ func (s *pqScratch) scanList(l *invList, table *pqTable, room float32) (sums []u
 	}
 	s.flagged = flagged
 	return sums, flagged
+}
+
+// runKernel runs the kernel over list l with limit (see pqScan), into the
+// scratch buffers.
+func (s *pqScratch) runKernel(l *invList, table *pqTable, limit uint16) (sums []uint16, masks []uint64) {
+	nb := pqBlocksFor(len(l.rows))
+	sums, masks = grow(&s.sums, nb*pqBlock), grow(&s.masks, nb)
+	pqScan(table, l.pq, limit, sums, masks)
+	return sums, masks
 }

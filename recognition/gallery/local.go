@@ -52,6 +52,9 @@ type Local struct {
 	// normReading is true while one runs.
 	statsGen    uint64
 	normReading atomic.Bool
+	// fineBuilding is true while a reading of the statistics builds the
+	// index's fine codes (one at a time: see fine_table.go).
+	fineBuilding atomic.Bool
 	// distanceShortlist makes normalised searches shortlist by distance
 	// even with a current table (benchmarks and tests compare the two).
 	distanceShortlist bool
@@ -427,6 +430,7 @@ func (g *Local) applyAdd(a *addition) {
 			g.byID[f.ID] = r
 		}
 		g.ix.insert(r, &a.codes[i])
+		g.ix.insertFine(r, (*[dim]float32)(&f.Descriptor))
 	}
 	g.live += len(a.rows)
 	g.limitResidency()

@@ -24,22 +24,6 @@ import (
 // get theirs computed with the cohort, as the fill will store them. Until
 // they are in place a normalised search shortlists by distance, as before.
 
-// listBound bounds the scores of one list's faces from below: the largest
-// μ/σ and the smallest 1/σ among them. Adds widen it; a removal leaves it
-// valid.
-type listBound struct {
-	maxMuInv, minInv float32
-}
-
-func emptyBound() listBound {
-	return listBound{maxMuInv: float32(math.Inf(-1)), minInv: float32(math.Inf(1))}
-}
-
-func (b *listBound) add(mu, inv float32) {
-	b.maxMuInv = max(b.maxMuInv, mu*inv)
-	b.minInv = min(b.minInv, inv)
-}
-
 // invSigma is 1/σ as scorenorm.Score divides by it (σ bounded below).
 func invSigma(st facedata.CohortStats) float32 {
 	return float32(scorenorm.Score(1, facedata.CohortStats{Sigma: st.Sigma}, facedata.CohortStats{Sigma: st.Sigma}))
@@ -73,6 +57,9 @@ func (g *Local) normReadyFor() bool {
 		return false
 	}
 	if g.ix.normReady {
+		if g.ix.wantsFine() && g.ix.fine == nil {
+			g.startNormStats() // the fine codes (see fine_table.go)
+		}
 		return true
 	}
 	g.startNormStats()
@@ -102,7 +89,9 @@ var errStatsChanged = errors.New("cohort statistics changed while read")
 func (g *Local) readNormStats(ctx context.Context) error {
 	g.mu.RLock()
 	gen, n := g.statsGen, int(g.nextRow)
+	fb := newFineBuilder(g.ix, n, &g.fineBuilding)
 	g.mu.RUnlock()
+	defer fb.done()
 	rowMu, rowInv := make([]float32, n), make([]float32, n)
 	const block = 4096
 	rows := make([]uint32, 0, block)
@@ -138,6 +127,9 @@ func (g *Local) readNormStats(ctx context.Context) error {
 				}
 				rowMu[r], rowInv[r] = st.Mu, invSigma(st)
 			}
+			if fb != nil && !fb.add(g.ix, rows, vecs[:len(rows)*dim]) {
+				fb = nil // a rebuild replaced the index: the next search reads again
+			}
 			return nil
 		}()
 		if err != nil {
@@ -150,16 +142,17 @@ func (g *Local) readNormStats(ctx context.Context) error {
 		return fmt.Errorf("read the faces' cohort statistics: %w", errStatsChanged)
 	}
 	ix := g.ix
+	fb.install(ix)
 	if ix.normReady {
 		return nil
 	}
 	for li := range ix.lists {
 		l := &ix.lists[li]
-		l.stats, l.bound = make([]float32, 0, 2*len(l.rows)), emptyBound()
+		l.stats = make([]float32, 0, 2*len(l.rows))
 		for _, r := range l.rows {
 			l.stats = append(l.stats, rowMu[r], rowInv[r])
-			l.bound.add(rowMu[r], rowInv[r])
 		}
+		l.bound = boundOf(l.stats)
 	}
 	ix.normReady = true
 	return nil
@@ -170,21 +163,6 @@ func (g *Local) readNormStats(ctx context.Context) error {
 // statistics.
 type normScore struct {
 	pmu, pinv float32 // the probe's μ and 1/σ
-}
-
-// maxDist2 bounds from above the squared distance of a face of list l
-// whose estimated score is below tau (NaN: no face can be).
-func (n *normScore) maxDist2(l *invList, tau float32) float32 {
-	if math.IsInf(float64(tau), 1) {
-		return float32(math.Inf(1))
-	}
-	// score < tau  <=>  d < (tau + μp/σp + μ/σ) / (1/σp + 1/σ)
-	num := tau + n.pmu*n.pinv + l.bound.maxMuInv
-	if !(num > 0) {
-		return float32(math.NaN())
-	}
-	d := num / (n.pinv + l.bound.minInv)
-	return d * d
 }
 
 // score is the estimate for face i of list l at squared distance d2.

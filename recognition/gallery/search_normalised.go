@@ -39,11 +39,23 @@ func (g *Local) SearchNormalisedExact(ctx context.Context, probe facedata.Templa
 
 // normShortlistFactor widens the product-quantizer shortlist of a search
 // by estimated normalised score: its estimate adds the product quantizer's
-// distance error, magnified by 1/σ. Measured (BenchmarkSearchNormalised, 1
-// million synthetic faces, DefaultNProbe): recall@50 0.9888 with the
-// distance search's shortlist (2048), 0.9942 with twice it, where the
-// lists scanned allow 0.9958.
-const normShortlistFactor = 2
+// distance error, magnified by 1/σ. Measured (BenchmarkSearchNormalised,
+// synthetic faces, DefaultNProbe, 100 probes): at 1 million faces,
+// recall@50 0.9888 with the distance search's shortlist (2048), 0.9942
+// with twice it, 0.9954 with four times (8.5 and 10.7 ms of processor time
+// a search); at 10 million, with fine codes (see fineKeepFactor), 0.9890
+// with twice, 0.9920 with four, 0.9926 with six, 0.9928 with eight times
+// (the lists scanned hold at least 99.28 %), at 22-24, 25.5-30, 33 and
+// 33-37 ms of processor time (two sessions; docs/benchmarks.md).
+const normShortlistFactor = 4
+
+// fineKeepFactor times Options.NormRerank is how many faces of the
+// shortlist the fine stage keeps for re-ranking from the file, when the
+// index has fine codes (see fine.go). Measured at 10 million faces (four
+// times the distance search's shortlist): recall@50 0.9912 keeping 1024,
+// 0.9920 keeping 2048, as many as re-ranking the whole shortlist of
+// 16,344 from the file would find.
+const fineKeepFactor = 2
 
 func (g *Local) searchNormalised(ctx context.Context, probe facedata.Template, k int, threshold float64, exact bool) ([]Candidate, error) {
 	if g.closed.Load() {
@@ -79,6 +91,7 @@ func (g *Local) searchNormalised(ctx context.Context, probe facedata.Template, k
 		if g.normReadyFor() {
 			p.norm = &normScore{pmu: ps.Mu, pinv: invSigma(ps)}
 			p.shortlist = max(normShortlistFactor*g.shortlist(), rerank)
+			p.fine = fineKeepFactor * rerank
 		}
 		var err error
 		if !g.ix.resident && g.ix.pq == nil {

@@ -155,7 +155,7 @@ func checkListStats(t *testing.T, g *Local, want map[FaceID]facedata.CohortStats
 			if math.Abs(float64(mu-st.Mu)) > 1e-6 || math.Abs(float64(inv-invSigma(st))) > 1e-3 {
 				t.Fatalf("list %d place %d (face %d): μ %.5f 1/σ %.3f, want %.5f %.3f", li, i, g.ids[row], mu, inv, st.Mu, invSigma(st))
 			}
-			if mu*inv > l.bound.maxMuInv || inv < l.bound.minInv {
+			if !boundCovers(l.bound, inv, mu*inv) {
 				t.Fatalf("list %d: face %d outside the list's bound", li, g.ids[row])
 			}
 			seen++
@@ -230,4 +230,26 @@ func TestListStatsReadWhileFacesChange(t *testing.T) {
 		}
 	}
 	checkListStats(t, g, statsOf(c, kept))
+}
+
+// boundCovers reports whether the point (inv, muInv) lies within the
+// bound's hull: between its first and last vertex's inv, and on or below
+// the hull there.
+func boundCovers(b listBound, inv, muInv float32) bool {
+	h := b.hull
+	if len(h) == 0 || inv < h[0].inv || inv > h[len(h)-1].inv {
+		return false
+	}
+	for i := range h {
+		if h[i].inv < inv {
+			continue
+		}
+		if h[i].inv == inv || i == 0 {
+			return muInv <= h[i].muInv*(1+1e-6)+1e-6
+		}
+		a, c := h[i-1], h[i]
+		top := float64(a.muInv) + (float64(c.muInv)-float64(a.muInv))*(float64(inv)-float64(a.inv))/(float64(c.inv)-float64(a.inv))
+		return float64(muInv) <= top+1e-5*(1+math.Abs(top))
+	}
+	return false
 }
