@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	_ "facecase/internal/cmalloc/arenacap" // one malloc arena a core, set as the program loads
 )
 
 // command is one verb of the command line.
